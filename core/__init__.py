@@ -1,0 +1,7 @@
+"""SRE Tribunal core: intake, ingest, fusion, debate and report, free of any UI."""
+
+from __future__ import annotations
+
+__all__ = ["__version__"]
+
+__version__ = "0.1.0"

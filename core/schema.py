@@ -1,0 +1,355 @@
+"""Pydantic models for everything that crosses a boundary: storage, agents, UI, files."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+__all__ = [
+    "Severity", "Language", "AgentName", "AGENTS", "Phase", "AssetKind", "EvidenceKind",
+    "Incident", "IncidentDraft", "Asset", "StackFrame", "ExceptionCause", "ExceptionRecord",
+    "Commit", "Evidence", "CodeLocation", "CommitRef", "Claim", "Hypothesis", "Challenge",
+    "Answer", "AgentTurn", "EvidenceRef", "RejectedHypothesis", "Judgment", "DebateInfo",
+    "DebateEvent", "TurnStarted", "TokenDelta", "TurnFinished", "ToolCall", "RoundFinished",
+    "Consensus", "Intervention", "JudgmentReady", "DebateFailed", "ReportData",
+]
+
+Severity = Literal["critical", "high", "medium", "low"]
+Language = Literal["zh", "en"]
+AgentName = Literal["LogAgent", "DomainAgent", "CodeAgent", "CriticAgent", "RebuttalAgent", "JudgeAgent"]
+AGENTS: tuple[AgentName, ...] = (
+    "LogAgent", "DomainAgent", "CodeAgent", "CriticAgent", "RebuttalAgent", "JudgeAgent",
+)
+Phase = Literal["experts", "critique", "rebuttal", "judgment"]
+AssetKind = Literal[
+    "log", "metrics", "trace", "slow_sql", "repo", "design_doc", "openapi", "ddl", "codeowners", "case", "other"
+]
+EvidenceKind = Literal[
+    "exception", "stack_frame", "log_burst", "log_noise", "commit", "blame", "ownership", "deploy",
+    "metric_anomaly", "trace", "slow_sql", "design", "human", "timeline",
+]
+IncidentStatus = Literal["new", "ingested", "debating", "judged", "failed"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class IncidentDraft(_Model):
+    """What a user supplies to open an incident (incident.yaml or the intake form)."""
+
+    title: str = Field(min_length=1, max_length=300)
+    severity: Severity
+    started_at: datetime
+    service: str = Field(min_length=1, max_length=200)
+    description: str = ""
+    language: Language = "en"
+    repo: str | None = None
+    i18n: dict[Language, dict[str, str]] = Field(
+        default_factory=dict, description="Per-language title/description when the bundle gives both."
+    )
+
+    @field_validator("started_at")
+    @classmethod
+    def _aware(cls, value: datetime) -> datetime:
+        if value.tzinfo is None:
+            raise ValueError("started_at needs a time zone, e.g. 2026-11-20T14:05:00+08:00")
+        return value
+
+
+class Incident(IncidentDraft):
+    """An incident as stored; every other row hangs off its id."""
+
+    id: str
+    status: IncidentStatus = "new"
+    created_at: datetime
+
+    def text(self, field: Literal["title", "description"], lang: str) -> str:
+        """The title or description in `lang` when the bundle provided it, else the original."""
+        return self.i18n.get(lang, {}).get(field) or getattr(self, field)  # type: ignore[call-overload]
+
+
+class Asset(_Model):
+    """One ingested file or source, with what happened to it."""
+
+    id: str
+    incident_id: str
+    kind: AssetKind
+    name: str
+    size_bytes: int = 0
+    items: int = 0
+    status: Literal["ok", "warning", "error"] = "ok"
+    message: str = ""
+    created_at: datetime
+
+
+class StackFrame(_Model):
+    class_name: str
+    method: str
+    file: str | None = None
+    line: int | None = None
+    in_app: bool = False
+    cause_index: int = 0
+    depth: int = 0
+
+    @property
+    def symbol(self) -> str:
+        return f"{self.class_name}.{self.method}"
+
+
+class ExceptionCause(_Model):
+    exc_type: str
+    message: str = ""
+
+
+class ExceptionRecord(_Model):
+    """One logged exception with its whole `Caused by:` chain and frames."""
+
+    id: int
+    incident_id: str
+    asset_id: str
+    line_no: int
+    ts: datetime | None
+    logger: str | None = None
+    exc_type: str
+    message: str
+    root_type: str
+    root_message: str
+    fingerprint: str
+    causes: list[ExceptionCause] = Field(default_factory=list)
+    frames: list[StackFrame] = Field(default_factory=list)
+
+
+class Commit(_Model):
+    sha: str
+    author: str
+    email: str = ""
+    authored_at: datetime
+    message: str
+    files: list[str] = Field(default_factory=list)
+    insertions: int = 0
+    deletions: int = 0
+    parents: int = 1
+
+
+class Evidence(_Model):
+    """A fact an agent may cite, with a short stable id and where it came from."""
+
+    id: str = Field(pattern=r"^E\d+$")
+    incident_id: str
+    kind: EvidenceKind
+    source: str
+    text: str
+    ref: dict[str, str | int | float | None] = Field(default_factory=dict)
+    created_at: datetime | None = None
+
+
+class CodeLocation(_Model):
+    file: str
+    line: int
+    symbol: str
+
+
+class CommitRef(_Model):
+    sha: str
+    author: str
+    message: str
+
+
+class Claim(_Model):
+    text: str
+    citations: list[str] = Field(default_factory=list)
+    valid: bool = True
+    problems: list[str] = Field(default_factory=list)
+
+
+class Hypothesis(_Model):
+    id: str
+    title: str
+    statement: str
+    location: CodeLocation | None = None
+    commit_sha: str | None = None
+    citations: list[str] = Field(default_factory=list)
+    confidence: float = Field(ge=0.0, le=1.0)
+    status: Literal["proposed", "supported", "challenged", "rejected"] = "proposed"
+    reason: str = ""
+
+
+class Challenge(_Model):
+    id: str
+    target: str = Field(description="Hypothesis id or claim the challenge is about.")
+    text: str
+    citations: list[str] = Field(default_factory=list)
+    material: bool = True
+
+
+class Answer(_Model):
+    challenge_id: str
+    verdict: Literal["resolved", "conceded", "open"]
+    text: str
+    citations: list[str] = Field(default_factory=list)
+
+
+class AgentTurn(_Model):
+    """One finished turn of one agent: what it said, what it cited, how sure it is."""
+
+    incident_id: str
+    debate_id: str
+    seq: int
+    agent: AgentName
+    round: int
+    phase: Phase
+    brain: Literal["offline", "llm"]
+    model: str | None = None
+    summary: str
+    body: str = ""
+    claims: list[Claim] = Field(default_factory=list)
+    hypotheses: list[Hypothesis] = Field(default_factory=list)
+    challenges: list[Challenge] = Field(default_factory=list)
+    answers: list[Answer] = Field(default_factory=list)
+    confidence: float = Field(ge=0.0, le=1.0)
+    note: str = ""
+    started_at: datetime
+    finished_at: datetime
+
+    @property
+    def citations(self) -> list[str]:
+        seen: dict[str, None] = {}
+        for group in (self.claims, self.hypotheses, self.challenges, self.answers):
+            for item in group:
+                for cid in item.citations:
+                    seen.setdefault(cid, None)
+        return list(seen)
+
+
+class EvidenceRef(_Model):
+    id: str
+    kind: str
+    source: str
+    text: str
+
+
+class RejectedHypothesis(_Model):
+    id: str
+    title: str
+    reason: str
+
+
+class Judgment(_Model):
+    """The judge's ruling; the CLI's `judgment` object is exactly this."""
+
+    root_cause: str
+    root_cause_location: CodeLocation | None
+    suspect_commit: CommitRef | None
+    evidence_chain: list[EvidenceRef]
+    fix_suggestion: str
+    impact_analysis: str
+    risk_level: Severity
+    rollback_recommended: bool
+    responsible_team: str | None
+    confidence: float = Field(ge=0.0, le=1.0)
+    abstained: bool = False
+    missing: list[str] = Field(default_factory=list)
+    rejected_hypotheses: list[RejectedHypothesis] = Field(default_factory=list)
+
+
+class DebateInfo(_Model):
+    id: str
+    incident_id: str
+    brain: Literal["offline", "llm"]
+    status: Literal["running", "finished", "failed", "cancelled"]
+    rounds: int = 0
+    consensus: bool = False
+    started_at: datetime
+    finished_at: datetime | None = None
+    error: str | None = None
+
+
+# --- the debate's event stream -------------------------------------------------------------
+
+
+class _Event(_Model):
+    incident_id: str
+    debate_id: str
+    seq: int = 0
+    at: datetime
+
+
+class TurnStarted(_Event):
+    type: Literal["turn_started"] = "turn_started"
+    agent: AgentName
+    round: int
+    phase: Phase
+
+
+class TokenDelta(_Event):
+    type: Literal["token_delta"] = "token_delta"
+    agent: AgentName
+    round: int
+    text: str
+
+
+class TurnFinished(_Event):
+    type: Literal["turn_finished"] = "turn_finished"
+    turn: AgentTurn
+
+
+class ToolCall(_Event):
+    type: Literal["tool_call"] = "tool_call"
+    agent: AgentName
+    tool: str
+    arguments: dict[str, str | int | float | None] = Field(default_factory=dict)
+    status: Literal["ok", "error"] = "ok"
+    result: str = ""
+
+
+class RoundFinished(_Event):
+    type: Literal["round_finished"] = "round_finished"
+    round: int
+    confidence: float
+
+
+class Consensus(_Event):
+    type: Literal["consensus"] = "consensus"
+    round: int
+    reason: str
+
+
+class Intervention(_Event):
+    type: Literal["intervention"] = "intervention"
+    kind: Literal["note", "reject_hypothesis", "evidence", "question", "cancel"]
+    text: str
+    target: str | None = None
+
+
+class JudgmentReady(_Event):
+    type: Literal["judgment"] = "judgment"
+    judgment: Judgment
+
+
+class DebateFailed(_Event):
+    type: Literal["error"] = "error"
+    message: str
+    agent: AgentName | None = None
+
+
+DebateEvent = Annotated[
+    TurnStarted | TokenDelta | TurnFinished | ToolCall | RoundFinished | Consensus | Intervention
+    | JudgmentReady | DebateFailed,
+    Field(discriminator="type"),
+]
+
+
+class ReportData(_Model):
+    """Everything a post-mortem report renders, gathered from the store."""
+
+    incident: Incident
+    debate: DebateInfo
+    judgment: Judgment
+    turns: list[AgentTurn]
+    evidence: list[Evidence]
+    interventions: list[Intervention] = Field(default_factory=list)
+    timeline: list[tuple[datetime, str]] = Field(default_factory=list)
+    generated_at: datetime

@@ -1,0 +1,456 @@
+"""The DuckDB store: versioned schema, and every read and write of the product's tables."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import secrets
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+from pydantic import TypeAdapter
+
+from core.errors import StoreError, StoreLockedError
+from core.schema import (
+    AgentTurn,
+    Asset,
+    Commit,
+    DebateEvent,
+    DebateInfo,
+    Evidence,
+    ExceptionCause,
+    ExceptionRecord,
+    Incident,
+    IncidentDraft,
+    Intervention,
+    Judgment,
+    StackFrame,
+    TokenDelta,
+    TurnFinished,
+)
+
+__all__ = ["Store", "SCHEMA_VERSION"]
+
+log = logging.getLogger(__name__)
+
+_MIGRATIONS = Path(__file__).with_name("migrations")
+_EVENT = TypeAdapter(DebateEvent)
+
+
+def _migrations() -> list[tuple[int, Path]]:
+    found = []
+    for path in sorted(_MIGRATIONS.glob("*.sql")):
+        match = re.match(r"(\d+)_", path.name)
+        if match:
+            found.append((int(match.group(1)), path))
+    return found
+
+
+SCHEMA_VERSION = max(v for v, _ in _migrations())
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _new_id(prefix: str) -> str:
+    return f"{prefix}-{secrets.token_hex(5)}"
+
+
+class Store:
+    """One DuckDB database (a file, or ``:memory:``) holding every incident.
+
+    One instance per process: DuckDB lets only one process open a file for writing, so the
+    dashboard caches a single Store and hands each thread its own cursor.
+    """
+
+    def __init__(self, path: Path | str = ":memory:") -> None:
+        self.path = str(path)
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._conn = duckdb.connect(self.path)
+        except duckdb.IOException as exc:
+            if "lock" in str(exc).lower():
+                raise StoreLockedError(
+                    f"The store {self.path} is open in another process (the dashboard or another CLI run). "
+                    "Stop it, or point TRIBUNAL_HOME at another folder."
+                ) from exc
+            raise StoreError(f"Cannot open the store {self.path}: {exc}") from exc
+        self._write_lock = threading.RLock()
+        self._migrate()
+
+    # --- plumbing --------------------------------------------------------------------------
+
+    @contextmanager
+    def _cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        cur = self._conn.cursor()
+        try:
+            cur.execute("SET TimeZone = 'UTC'")
+            yield cur
+        except duckdb.Error as exc:
+            raise StoreError(f"Store operation failed: {exc}") from exc
+        finally:
+            cur.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A cursor inside one transaction: everything in it lands, or nothing does."""
+        with self._write_lock, self._cursor() as cur:
+            cur.execute("BEGIN TRANSACTION")
+            try:
+                yield cur
+            except BaseException:
+                cur.execute("ROLLBACK")
+                raise
+            cur.execute("COMMIT")
+
+    def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        with self._cursor() as cur:
+            return cur.execute(sql, list(params)).fetchall()
+
+    def query_df(self, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
+        """Run a read query and return a DataFrame (used by core modules, never by pages)."""
+        with self._cursor() as cur:
+            return cur.execute(sql, list(params)).df()
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def schema_version(self) -> int:
+        return int(self._rows("SELECT max(version) FROM schema_version")[0][0] or 0)
+
+    def _migrate(self) -> None:
+        with self.transaction() as cur:
+            cur.execute(
+                "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ)"
+            )
+            current = cur.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchall()[0][0]
+            for version, path in _migrations():
+                if version <= current:
+                    continue
+                log.info("store %s: applying migration %s", self.path, path.name)
+                cur.execute(path.read_text(encoding="utf-8"))
+                cur.execute("INSERT INTO schema_version VALUES (?, ?)", [version, _now()])
+
+    # --- incidents -------------------------------------------------------------------------
+
+    def create_incident(self, draft: IncidentDraft) -> Incident:
+        """Write the incident row first; every later step hangs off its id."""
+        incident = Incident(
+            **draft.model_dump(),
+            id=f"INC-{draft.started_at:%Y%m%d}-{secrets.token_hex(3)}",
+            created_at=_now(),
+        )
+        with self.transaction() as cur:
+            cur.execute(
+                "INSERT INTO incidents VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                [
+                    incident.id, incident.title, incident.severity, incident.started_at,
+                    int(incident.started_at.utcoffset().total_seconds() // 60),  # type: ignore[union-attr]
+                    incident.service,
+                    incident.description, incident.language, incident.repo, json.dumps(incident.i18n),
+                    incident.status, incident.created_at,
+                ],
+            )
+        log.info("incident %s: created (%s)", incident.id, incident.title)
+        return incident
+
+    _INCIDENT_COLS = (
+        "id, title, severity, started_at, utc_offset_min, service, description, language, repo, i18n, status, created_at"
+    )
+
+    def _incident(self, row: tuple[Any, ...]) -> Incident:
+        keys = [c.strip() for c in self._INCIDENT_COLS.split(",")]
+        data = dict(zip(keys, row, strict=True))
+        data["i18n"] = json.loads(data["i18n"]) if data["i18n"] else {}
+        # Give started_at back its own zone: naive log timestamps are read in it.
+        data["started_at"] = data["started_at"].astimezone(timezone(timedelta(minutes=data.pop("utc_offset_min"))))
+        return Incident(**data)
+
+    def get_incident(self, incident_id: str) -> Incident:
+        rows = self._rows(f"SELECT {self._INCIDENT_COLS} FROM incidents WHERE id = ?", [incident_id])
+        if not rows:
+            raise StoreError(f"No incident {incident_id!r}; pick one from the history page or create it.")
+        return self._incident(rows[0])
+
+    def list_incidents(self) -> list[Incident]:
+        rows = self._rows(f"SELECT {self._INCIDENT_COLS} FROM incidents ORDER BY created_at DESC")
+        return [self._incident(r) for r in rows]
+
+    def set_incident_status(self, incident_id: str, status: str) -> None:
+        with self.transaction() as cur:
+            cur.execute("UPDATE incidents SET status = ? WHERE id = ?", [status, incident_id])
+
+    # --- assets ----------------------------------------------------------------------------
+
+    def add_asset(
+        self,
+        cur: duckdb.DuckDBPyConnection,
+        incident_id: str,
+        kind: str,
+        name: str,
+        *,
+        size_bytes: int = 0,
+        items: int = 0,
+        status: str = "ok",
+        message: str = "",
+    ) -> Asset:
+        """Record an asset inside the caller's transaction (so its rows and its record land together)."""
+        asset = Asset(
+            id=_new_id("A"), incident_id=incident_id, kind=kind, name=name, size_bytes=size_bytes,  # type: ignore[arg-type]
+            items=items, status=status, message=message, created_at=_now(),  # type: ignore[arg-type]
+        )
+        cur.execute(
+            "INSERT INTO assets VALUES (?,?,?,?,?,?,?,?,?)",
+            [asset.id, incident_id, kind, name, size_bytes, items, status, message, asset.created_at],
+        )
+        log.info("incident %s: asset %s %s (%s) %s", incident_id, kind, name, status, message)
+        return asset
+
+    def record_failed_asset(self, incident_id: str, kind: str, name: str, message: str, size_bytes: int = 0) -> Asset:
+        with self.transaction() as cur:
+            return self.add_asset(cur, incident_id, kind, name, size_bytes=size_bytes, status="error", message=message)
+
+    def list_assets(self, incident_id: str) -> list[Asset]:
+        rows = self._rows(
+            "SELECT id, incident_id, kind, name, size_bytes, items, status, message, created_at "
+            "FROM assets WHERE incident_id = ? ORDER BY created_at",
+            [incident_id],
+        )
+        keys = ["id", "incident_id", "kind", "name", "size_bytes", "items", "status", "message", "created_at"]
+        return [Asset(**dict(zip(keys, r, strict=True))) for r in rows]
+
+    # --- logs and exceptions ---------------------------------------------------------------
+
+    @staticmethod
+    def insert_frame(cur: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
+        """Bulk-insert a DataFrame whose columns match `table`, inside the caller's transaction."""
+        cur.register("_bulk", frame)
+        try:
+            cur.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _bulk")
+        finally:
+            cur.unregister("_bulk")
+
+    def insert_exceptions(self, cur: duckdb.DuckDBPyConnection, records: Sequence[ExceptionRecord]) -> None:
+        for rec in records:
+            cur.execute(
+                "INSERT INTO exceptions VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                [
+                    rec.incident_id, rec.id, rec.asset_id, rec.line_no, rec.ts, rec.logger, rec.exc_type,
+                    rec.message, rec.root_type, rec.root_message, rec.fingerprint,
+                    json.dumps([c.model_dump() for c in rec.causes]),
+                ],
+            )
+        frames = [
+            {"incident_id": rec.incident_id, "exception_id": rec.id, **f.model_dump()}
+            for rec in records
+            for f in rec.frames
+        ]
+        if frames:
+            self.insert_frame(cur, "frames", pd.DataFrame(frames))
+
+    def next_exception_id(self, incident_id: str) -> int:
+        return int(self._rows("SELECT coalesce(max(id), 0) FROM exceptions WHERE incident_id = ?", [incident_id])[0][0]) + 1
+
+    def list_exceptions(self, incident_id: str, limit: int | None = None) -> list[ExceptionRecord]:
+        sql = (
+            "SELECT id, asset_id, line_no, ts, logger, exc_type, message, root_type, root_message, fingerprint, causes "
+            "FROM exceptions WHERE incident_id = ? ORDER BY ts NULLS LAST, id"
+        )
+        rows = self._rows(sql + (f" LIMIT {int(limit)}" if limit else ""), [incident_id])
+        frames: dict[int, list[StackFrame]] = {}
+        for fr in self._rows(
+            "SELECT exception_id, class_name, method, file, line, in_app, cause_index, depth FROM frames "
+            "WHERE incident_id = ? ORDER BY exception_id, cause_index, depth",
+            [incident_id],
+        ):
+            frames.setdefault(fr[0], []).append(
+                StackFrame(class_name=fr[1], method=fr[2], file=fr[3], line=fr[4], in_app=fr[5], cause_index=fr[6], depth=fr[7])
+            )
+        out = []
+        for r in rows:
+            out.append(
+                ExceptionRecord(
+                    id=r[0], incident_id=incident_id, asset_id=r[1], line_no=r[2], ts=r[3], logger=r[4], exc_type=r[5],
+                    message=r[6], root_type=r[7], root_message=r[8], fingerprint=r[9],
+                    causes=[ExceptionCause(**c) for c in json.loads(r[10] or "[]")], frames=frames.get(r[0], []),
+                )
+            )
+        return out
+
+    # --- git -------------------------------------------------------------------------------
+
+    def replace_commits(self, incident_id: str, commits: Iterable[Commit]) -> int:
+        rows = [
+            [incident_id, c.sha, c.author, c.email, c.authored_at, c.message, json.dumps(c.files), c.insertions,
+             c.deletions, c.parents]
+            for c in commits
+        ]
+        with self.transaction() as cur:
+            cur.execute("DELETE FROM commits WHERE incident_id = ?", [incident_id])
+            if rows:
+                cur.executemany("INSERT INTO commits VALUES (?,?,?,?,?,?,?,?,?,?)", rows)
+        return len(rows)
+
+    def list_commits(self, incident_id: str) -> list[Commit]:
+        rows = self._rows(
+            "SELECT sha, author, email, authored_at, message, files, insertions, deletions, parents FROM commits "
+            "WHERE incident_id = ? ORDER BY authored_at DESC",
+            [incident_id],
+        )
+        return [
+            Commit(sha=r[0], author=r[1], email=r[2], authored_at=r[3], message=r[4], files=json.loads(r[5] or "[]"),
+                   insertions=r[6], deletions=r[7], parents=r[8])
+            for r in rows
+        ]
+
+    def put_blame(self, incident_id: str, file: str, line: int, sha: str, author: str, authored_at: datetime,
+                  content: str) -> None:
+        with self.transaction() as cur:
+            cur.execute(
+                "INSERT OR REPLACE INTO blame VALUES (?,?,?,?,?,?,?)",
+                [incident_id, file, line, sha, author, authored_at, content],
+            )
+
+    def get_blame(self, incident_id: str, file: str, line: int) -> tuple[str, str, datetime, str] | None:
+        rows = self._rows(
+            "SELECT sha, author, authored_at, content FROM blame WHERE incident_id = ? AND file = ? AND line = ?",
+            [incident_id, file, line],
+        )
+        return rows[0] if rows else None  # type: ignore[return-value]
+
+    def replace_ownership(self, incident_id: str, rules: Sequence[tuple[str, str, str]]) -> None:
+        """Store ownership rules (pattern, team, source) in file order; later rules win, as in CODEOWNERS."""
+        with self.transaction() as cur:
+            cur.execute("DELETE FROM ownership WHERE incident_id = ?", [incident_id])
+            if rules:
+                cur.executemany(
+                    "INSERT INTO ownership VALUES (?,?,?,?,?)",
+                    [[incident_id, i, p, t, s] for i, (p, t, s) in enumerate(rules)],
+                )
+
+    def list_ownership(self, incident_id: str) -> list[tuple[str, str, str]]:
+        rows = self._rows(
+            "SELECT pattern, team, source FROM ownership WHERE incident_id = ? ORDER BY position", [incident_id]
+        )
+        return [(r[0], r[1], r[2]) for r in rows]
+
+    # --- evidence --------------------------------------------------------------------------
+
+    def replace_evidence(self, incident_id: str, items: Sequence[Evidence]) -> None:
+        with self.transaction() as cur:
+            cur.execute("DELETE FROM evidence WHERE incident_id = ?", [incident_id])
+            self._insert_evidence(cur, items)
+
+    def add_evidence(self, items: Sequence[Evidence]) -> None:
+        with self.transaction() as cur:
+            self._insert_evidence(cur, items)
+
+    @staticmethod
+    def _insert_evidence(cur: duckdb.DuckDBPyConnection, items: Sequence[Evidence]) -> None:
+        if items:
+            cur.executemany(
+                "INSERT INTO evidence VALUES (?,?,?,?,?,?,?,?)",
+                [
+                    [e.incident_id, e.id, int(e.id[1:]), e.kind, e.source, e.text, json.dumps(e.ref),
+                     e.created_at or _now()]
+                    for e in items
+                ],
+            )
+
+    def list_evidence(self, incident_id: str) -> list[Evidence]:
+        rows = self._rows(
+            "SELECT id, kind, source, text, ref, created_at FROM evidence WHERE incident_id = ? ORDER BY seq",
+            [incident_id],
+        )
+        return [
+            Evidence(id=r[0], incident_id=incident_id, kind=r[1], source=r[2], text=r[3], ref=json.loads(r[4] or "{}"),
+                     created_at=r[5])
+            for r in rows
+        ]
+
+    # --- debates and their events ----------------------------------------------------------
+
+    def create_debate(self, incident_id: str, brain: str) -> DebateInfo:
+        info = DebateInfo(id=_new_id("D"), incident_id=incident_id, brain=brain, status="running",  # type: ignore[arg-type]
+                          started_at=_now())
+        with self.transaction() as cur:
+            cur.execute(
+                "INSERT INTO debates (id, incident_id, brain, status, started_at) VALUES (?,?,?,?,?)",
+                [info.id, incident_id, brain, "running", info.started_at],
+            )
+        return info
+
+    def finish_debate(self, debate_id: str, status: str, rounds: int, consensus: bool, error: str | None = None) -> None:
+        with self.transaction() as cur:
+            cur.execute(
+                "UPDATE debates SET status = ?, rounds = ?, consensus = ?, finished_at = ?, error = ? WHERE id = ?",
+                [status, rounds, consensus, _now(), error, debate_id],
+            )
+
+    _DEBATE_COLS = "id, incident_id, brain, status, rounds, consensus, started_at, finished_at, error"
+
+    def _debate(self, row: tuple[Any, ...]) -> DebateInfo:
+        keys = [c.strip() for c in self._DEBATE_COLS.split(",")]
+        return DebateInfo(**dict(zip(keys, row, strict=True)))
+
+    def get_debate(self, debate_id: str) -> DebateInfo:
+        rows = self._rows(f"SELECT {self._DEBATE_COLS} FROM debates WHERE id = ?", [debate_id])
+        if not rows:
+            raise StoreError(f"No debate {debate_id!r}.")
+        return self._debate(rows[0])
+
+    def latest_debate(self, incident_id: str) -> DebateInfo | None:
+        rows = self._rows(
+            f"SELECT {self._DEBATE_COLS} FROM debates WHERE incident_id = ? ORDER BY started_at DESC LIMIT 1",
+            [incident_id],
+        )
+        return self._debate(rows[0]) if rows else None
+
+    def append_event(self, event: DebateEvent) -> DebateEvent:
+        """Persist one event (token deltas are transient and skipped) and return it with its seq."""
+        if isinstance(event, TokenDelta):
+            return event
+        with self.transaction() as cur:
+            seq = cur.execute(
+                "SELECT coalesce(max(seq), 0) + 1 FROM events WHERE debate_id = ?", [event.debate_id]
+            ).fetchall()[0][0]
+            event = event.model_copy(update={"seq": seq})
+            cur.execute(
+                "INSERT INTO events VALUES (?,?,?,?,?,?)",
+                [event.debate_id, seq, event.incident_id, event.type, event.model_dump_json(), event.at],
+            )
+        if isinstance(event, TurnFinished):
+            log.info("incident %s: turn %s round %d stored", event.incident_id, event.turn.agent, event.turn.round)
+        return event
+
+    def list_events(self, debate_id: str, after_seq: int = 0) -> list[DebateEvent]:
+        rows = self._rows(
+            "SELECT payload FROM events WHERE debate_id = ? AND seq > ? ORDER BY seq", [debate_id, after_seq]
+        )
+        return [_EVENT.validate_json(r[0]) for r in rows]
+
+    def list_turns(self, debate_id: str) -> list[AgentTurn]:
+        return [e.turn for e in self.list_events(debate_id) if isinstance(e, TurnFinished)]
+
+    def list_interventions(self, debate_id: str) -> list[Intervention]:
+        return [e for e in self.list_events(debate_id) if isinstance(e, Intervention)]
+
+    def save_judgment(self, debate_id: str, incident_id: str, judgment: Judgment) -> None:
+        with self.transaction() as cur:
+            cur.execute(
+                "INSERT OR REPLACE INTO judgments VALUES (?,?,?,?)",
+                [debate_id, incident_id, judgment.model_dump_json(), _now()],
+            )
+
+    def get_judgment(self, debate_id: str) -> Judgment | None:
+        rows = self._rows("SELECT payload FROM judgments WHERE debate_id = ?", [debate_id])
+        return Judgment.model_validate_json(rows[0][0]) if rows else None
