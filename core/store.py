@@ -198,6 +198,7 @@ class Store:
         kind: str,
         name: str,
         *,
+        location: str | None = None,
         size_bytes: int = 0,
         items: int = 0,
         status: str = "ok",
@@ -209,8 +210,8 @@ class Store:
             items=items, status=status, message=message, created_at=_now(),  # type: ignore[arg-type]
         )
         cur.execute(
-            "INSERT INTO assets VALUES (?,?,?,?,?,?,?,?,?)",
-            [asset.id, incident_id, kind, name, size_bytes, items, status, message, asset.created_at],
+            "INSERT INTO assets VALUES (?,?,?,?,?,?,?,?,?,?)",
+            [asset.id, incident_id, kind, name, location, size_bytes, items, status, message, asset.created_at],
         )
         log.info("incident %s: asset %s %s (%s) %s", incident_id, kind, name, status, message)
         return asset
@@ -218,6 +219,15 @@ class Store:
     def record_failed_asset(self, incident_id: str, kind: str, name: str, message: str, size_bytes: int = 0) -> Asset:
         with self.transaction() as cur:
             return self.add_asset(cur, incident_id, kind, name, size_bytes=size_bytes, status="error", message=message)
+
+    def asset_location(self, incident_id: str, *, kind: str | None = None, name: str | None = None) -> str | None:
+        """Where the newest readable asset of this kind/name lives on disk (for showing sources)."""
+        rows = self._rows(
+            "SELECT location FROM assets WHERE incident_id = ? AND status != 'error' AND location IS NOT NULL "
+            "AND (? IS NULL OR kind = ?) AND (? IS NULL OR name = ?) ORDER BY created_at DESC LIMIT 1",
+            [incident_id, kind, kind, name, name],
+        )
+        return rows[0][0] if rows else None
 
     def list_assets(self, incident_id: str) -> list[Asset]:
         rows = self._rows(
@@ -345,11 +355,6 @@ class Store:
 
     # --- evidence --------------------------------------------------------------------------
 
-    def replace_evidence(self, incident_id: str, items: Sequence[Evidence]) -> None:
-        with self.transaction() as cur:
-            cur.execute("DELETE FROM evidence WHERE incident_id = ?", [incident_id])
-            self._insert_evidence(cur, items)
-
     def add_evidence(self, items: Sequence[Evidence]) -> None:
         with self.transaction() as cur:
             self._insert_evidence(cur, items)
@@ -454,3 +459,16 @@ class Store:
     def get_judgment(self, debate_id: str) -> Judgment | None:
         rows = self._rows("SELECT payload FROM judgments WHERE debate_id = ?", [debate_id])
         return Judgment.model_validate_json(rows[0][0]) if rows else None
+
+    # --- fused context ---------------------------------------------------------------------
+
+    def save_fusion(self, incident_id: str, payload_json: str, evidence: Sequence[Evidence]) -> None:
+        """Replace the incident's evidence ledger and fused context together."""
+        with self.transaction() as cur:
+            cur.execute("DELETE FROM evidence WHERE incident_id = ?", [incident_id])
+            self._insert_evidence(cur, evidence)
+            cur.execute("INSERT OR REPLACE INTO fusion VALUES (?,?,?)", [incident_id, payload_json, _now()])
+
+    def load_fusion(self, incident_id: str) -> str | None:
+        rows = self._rows("SELECT payload FROM fusion WHERE incident_id = ?", [incident_id])
+        return rows[0][0] if rows else None

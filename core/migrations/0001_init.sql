@@ -18,6 +18,7 @@ CREATE TABLE assets (
     incident_id VARCHAR NOT NULL,
     kind VARCHAR NOT NULL,
     name VARCHAR NOT NULL,
+    location VARCHAR,
     size_bytes BIGINT NOT NULL DEFAULT 0,
     items BIGINT NOT NULL DEFAULT 0,
     status VARCHAR NOT NULL,
@@ -134,6 +135,12 @@ CREATE TABLE events (
 CREATE TABLE judgments (
     debate_id VARCHAR PRIMARY KEY,
     incident_id VARCHAR NOT NULL,
+    payload JSON NOT NULL,
+    created_at TIMESTAMPTZ NOT NULL
+);
+-- The fused context the agents reason over, so a debate can resume in another process.
+CREATE TABLE fusion (
+    incident_id VARCHAR PRIMARY KEY,
     payload JSON NOT NULL,
     created_at TIMESTAMPTZ NOT NULL
 );
