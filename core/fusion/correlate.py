@@ -1,0 +1,355 @@
+"""The fusion pass: correlate runtime symptoms with code, commits and ownership into evidence."""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+import numpy as np
+import pandas as pd
+
+from core.fusion.facts import (
+    Burst,
+    DeployMarker,
+    ErrorGroup,
+    FrameFinding,
+    FusedContext,
+    NoiseFinding,
+    OwnerFinding,
+)
+from core.fusion.ledger import EvidenceLedger
+from core.fusion.suspects import LOOKBACK_DAYS, rank_suspects
+from core.ingest.git_repo import GitRepo
+from core.ingest.ownership import OwnershipRule, owner_of
+from core.schema import ExceptionRecord, Incident
+from core.store import Store
+
+__all__ = ["fuse_incident", "bounded_context_of", "layer_of"]
+
+log = logging.getLogger(__name__)
+
+_LAYERS = {
+    "interfaces": "interface", "interface": "interface", "web": "interface", "rest": "interface", "api": "interface",
+    "controller": "interface", "controllers": "interface", "application": "application", "app": "application",
+    "service": "application", "services": "application", "usecase": "application", "domain": "domain",
+    "model": "domain", "infrastructure": "infrastructure", "infra": "infrastructure", "persistence": "infrastructure",
+    "repository": "infrastructure", "adapter": "infrastructure", "adapters": "infrastructure",
+}
+_MAX_FRAMES = 6
+
+
+def layer_of(class_name: str) -> str | None:
+    """The DDD layer a class's package names (interfaces, application, domain, infrastructure)."""
+    for part in class_name.split(".")[:-1]:
+        if part.lower() in _LAYERS:
+            return _LAYERS[part.lower()]
+    return None
+
+
+def bounded_context_of(class_name: str) -> str | None:
+    """The package segment right before the first layer segment: com.acme.shop.inventory.application → inventory."""
+    parts = class_name.split(".")[:-1]
+    for i, part in enumerate(parts):
+        if part.lower() in _LAYERS and i > 0:
+            return parts[i - 1]
+    return None
+
+
+def _fmt(ts: datetime | None, incident: Incident) -> str:
+    return ts.astimezone(incident.started_at.tzinfo).strftime("%m-%d %H:%M:%S") if ts else "?"
+
+
+def _minutes(delta: timedelta) -> float:
+    return round(delta.total_seconds() / 60, 1)
+
+
+def _human(minutes: float) -> str:
+    sign = "before" if minutes >= 0 else "after"
+    m = abs(minutes)
+    return f"{m:.0f} min {sign}" if m < 120 else f"{m / 60:.1f} h {sign}" if m < 2880 else f"{m / 1440:.1f} days {sign}"
+
+
+def _error_series(store: Store, incident: Incident) -> pd.DataFrame:
+    return store.query_df(
+        "SELECT date_trunc('minute', ts) AS minute, count(*) FILTER (WHERE level IN ('ERROR','FATAL')) AS errors "
+        "FROM log_lines WHERE incident_id = ? AND ts IS NOT NULL GROUP BY 1 ORDER BY 1",
+        [incident.id],
+    )
+
+
+def _detect_burst(series: pd.DataFrame, incident: Incident) -> Burst | None:
+    """One change point in errors/minute (least squares), kept when the rate jumps at least 3×."""
+    if series.empty:
+        return None
+    full = series.set_index("minute")["errors"].asfreq("min", fill_value=0)
+    horizon = pd.Timestamp(incident.started_at) + pd.Timedelta(minutes=60)
+    full = full[full.index <= horizon]
+    values = full.to_numpy(dtype=float)
+    n = len(values)
+    if n < 6 or values.sum() == 0:
+        return None
+    csum, csq = np.cumsum(values), np.cumsum(values**2)
+    best_k, best_cost = None, np.inf
+    for k in range(3, n - 2):
+        left_n, right_n = k, n - k
+        left = csq[k - 1] - csum[k - 1] ** 2 / left_n
+        right = (csq[-1] - csq[k - 1]) - (csum[-1] - csum[k - 1]) ** 2 / right_n
+        if left + right < best_cost and values[k:].mean() > values[:k].mean():
+            best_k, best_cost = k, left + right
+    if best_k is None:
+        return None
+    before, after = values[:best_k], values[best_k:]
+    baseline = float(before.mean())
+    if after.mean() < 3 * max(baseline, 0.1) or after.sum() < 5:
+        return None
+    # The change point lands somewhere in the ramp; the onset is the first busy minute at or after it.
+    threshold = baseline + max(1.0, 3 * float(before.std()))
+    onset_idx = next((i for i in range(max(0, best_k - 3), n) if values[i] >= threshold), best_k)
+    onset = full.index[onset_idx].to_pydatetime()
+    return Burst(
+        onset=onset, baseline_per_min=round(baseline, 2), peak_per_min=float(after.max()),
+        after_per_min=round(float(after.mean()), 2), minutes_before_start=_minutes(incident.started_at - onset),
+    )
+
+
+def _group(exceptions: Sequence[ExceptionRecord], onset: datetime | None) -> list[tuple[str, list[ExceptionRecord]]]:
+    groups: dict[str, list[ExceptionRecord]] = {}
+    for exc in exceptions:
+        groups.setdefault(exc.fingerprint, []).append(exc)
+
+    def weight(items: list[ExceptionRecord]) -> tuple[int, int]:
+        after = sum(1 for e in items if onset is None or (e.ts and e.ts >= onset))
+        return after - (len(items) - after), len(items)
+
+    return sorted(groups.items(), key=lambda kv: weight(kv[1]), reverse=True)
+
+
+def _frames(items: list[ExceptionRecord], repo: GitRepo | None, rev: str | None) -> list[FrameFinding]:
+    """The group's in-app frames in the order of its most common trace, resolved to repo paths."""
+    shapes = Counter(tuple((f.class_name, f.method, f.file, f.line) for f in e.frames if f.in_app) for e in items)
+    if not shapes:
+        return []
+    shape = shapes.most_common(1)[0][0]
+    hits = Counter(key for e in items for key in {(f.class_name, f.method, f.file, f.line) for f in e.frames if f.in_app})
+    found = []
+    for position, (cls, method, file_name, line) in enumerate(shape[:_MAX_FRAMES]):
+        path = repo.locate(rev, cls, file_name) if repo and rev else None
+        code = None
+        if path and repo and rev:
+            shown = repo.show_lines(rev, path, line, line)
+            code = shown[0][1].strip() if shown else None
+        found.append(FrameFinding(
+            symbol=f"{cls}.{method}", class_name=cls, method=method, file_name=file_name or "?", path=path,
+            line=line or 0, hits=hits[(cls, method, file_name, line)], share=round(hits[(cls, method, file_name, line)] / len(items), 3),
+            position=position, layer=layer_of(cls), code=code,
+        ))
+    return found
+
+
+def _noise(store: Store, incident: Incident, onset: datetime | None, top_lines: set[int]) -> list[NoiseFinding]:
+    """Loud WARN/ERROR templates that were just as loud long before the onset: noise, not signal."""
+    if onset is None:
+        return []
+    df = store.query_df(
+        "SELECT l.template_id, any_value(t.template) AS template, l.level, count(*) AS n, min(l.ts) AS first_seen, "
+        "max(l.ts) AS last_seen, count(*) FILTER (WHERE l.ts < ?) AS n_before, list(l.line_no ORDER BY l.line_no)[1] AS line "
+        "FROM log_lines l LEFT JOIN log_templates t ON t.incident_id = l.incident_id AND t.asset_id = l.asset_id "
+        "AND t.template_id = l.template_id WHERE l.incident_id = ? AND l.level IN ('WARN','ERROR') AND l.ts IS NOT NULL "
+        "AND l.template_id IS NOT NULL GROUP BY l.template_id, l.level ORDER BY n DESC LIMIT 20",
+        [onset, incident.id],
+    )
+    found = []
+    for row in df.itertuples():
+        if row.n < 50 or row.line in top_lines:
+            continue
+        first, last = row.first_seen.to_pydatetime(), row.last_seen.to_pydatetime()
+        if (onset - first) < timedelta(minutes=30):
+            continue
+        before_min = max((onset - first).total_seconds() / 60, 1.0)
+        after_min = max((last - onset).total_seconds() / 60, 1.0)
+        rate_before, rate_after = row.n_before / before_min, (row.n - row.n_before) / after_min
+        if rate_after <= 2.0 * max(rate_before, 0.01):
+            found.append(NoiseFinding(
+                template=str(row.template or "")[:200], level=row.level, count=int(row.n), first_seen=first,
+                rate_before=round(rate_before, 2), rate_after=round(rate_after, 2),
+            ))
+    return found[:3]
+
+
+def fuse_incident(
+    store: Store, incident: Incident, repo: GitRepo | None, rules: Sequence[OwnershipRule], unparsed: Sequence[str] = ()
+) -> FusedContext:
+    """Run every correlation rule for one incident and build its evidence ledger.
+
+    Returns:
+        The fused context; the caller persists it (with its evidence) in one transaction.
+    """
+    ledger = EvidenceLedger(incident.id)
+    ctx = FusedContext(incident=incident, repo_available=repo is not None, unparsed_assets=list(unparsed))
+    start = incident.started_at
+    ctx.burst = _detect_burst(_error_series(store, incident), incident)
+    onset = ctx.burst.onset if ctx.burst else None
+    rev = repo.revision_at(start) if repo else None
+    ctx.revision = rev
+    asset_names = {a.id: a.name for a in store.list_assets(incident.id)}
+
+    grouped = _group(store.list_exceptions(incident.id), onset)
+    for fingerprint, items in grouped[:5]:
+        first = items[0]
+        times = [e.ts for e in items if e.ts]
+        group = ErrorGroup(
+            fingerprint=fingerprint, exc_type=first.exc_type, root_type=first.root_type,
+            root_message=first.root_message[:300], count=len(items),
+            before_onset=sum(1 for t in times if onset and t < onset), first_seen=min(times, default=None),
+            last_seen=max(times, default=None), sample_line=first.line_no, asset=asset_names.get(first.asset_id, "?"),
+            chain=[c.exc_type for c in first.causes],
+        )
+        chain = " → ".join(t.rsplit(".", 1)[-1] for t in group.chain)
+        group.evidence_id = ledger.add(
+            "exception", f"log:{group.asset}:{group.sample_line}",
+            f"{group.count}× {chain} ({group.root_type.rsplit('.', 1)[-1]}: {group.root_message[:140]}) "
+            f"from {_fmt(group.first_seen, incident)} to {_fmt(group.last_seen, incident)}"
+            + (f"; {group.before_onset} before the error onset" if onset else ""),
+            asset=group.asset, line=group.sample_line, fingerprint=fingerprint, count=group.count,
+        )
+        ctx.groups.append(group)
+
+    if ctx.burst:
+        b = ctx.burst
+        b.evidence_id = ledger.add(
+            "log_burst", "log:errors-per-minute",
+            f"ERROR/FATAL lines rose from {b.baseline_per_min}/min to {b.after_per_min}/min (peak {b.peak_per_min:.0f}) "
+            f"at {_fmt(b.onset, incident)}, {_human(b.minutes_before_start)} the reported start",
+            onset=b.onset.isoformat(),
+        )
+
+    top = ctx.top_group
+    if top:
+        top.frames = _frames(grouped[0][1], repo, rev)
+        for frame in top.frames:
+            where = f"{frame.path}:{frame.line}" if frame.path else f"{frame.file_name}:{frame.line}"
+            frame.evidence_id = ledger.add(
+                "stack_frame", f"repo:{where}" if frame.path else f"frame:{where}",
+                f"In-app frame #{frame.position + 1} {frame.symbol} ({frame.file_name}:{frame.line}) is in "
+                f"{frame.hits} of {top.count} traces" + (f"; the line reads `{frame.code[:120]}`" if frame.code else "")
+                + ("" if frame.path else "; the file is not in the repository"),
+                path=frame.path, line=frame.line, symbol=frame.symbol, rev=rev,
+            )
+            if repo and rev and frame.path:
+                blame = repo.blame(rev, frame.path, frame.line)
+                if blame:
+                    frame.blame_sha = blame.sha
+                    store.put_blame(incident.id, frame.path, frame.line, blame.sha, blame.author, blame.authored_at,
+                                    blame.content)
+                    frame.blame_evidence_id = ledger.add(
+                        "blame", f"blame:{frame.path}:{frame.line}@{blame.sha[:10]}",
+                        f"{frame.path}:{frame.line} was last changed by {blame.author} in {blame.sha[:8]} on "
+                        f"{_fmt(blame.authored_at, incident)}, {_human(_minutes(start - blame.authored_at))} the start",
+                        path=frame.path, line=frame.line, sha=blame.sha, rev=rev,
+                    )
+        ctx.entry_point = top.frames[-1] if top.frames else None
+        app_frame = top.frames[0] if top.frames else None
+        if app_frame:
+            ctx.bounded_context = bounded_context_of(app_frame.class_name)
+            if ctx.bounded_context:
+                package = app_frame.class_name.rsplit(".", 1)[0]
+                ledger.add(
+                    "design", f"package:{package}",
+                    f"{app_frame.class_name.rsplit('.', 1)[-1]} lives in package {package}: bounded context "
+                    f"'{ctx.bounded_context}', {app_frame.layer or 'unknown'} layer",
+                    context=ctx.bounded_context, layer=app_frame.layer,
+                )
+
+    if repo and top and top.frames:
+        commits = store.list_commits(incident.id)
+        ctx.later_commits = sum(1 for c in commits if c.authored_at > start)
+        ctx.suspects = rank_suspects(repo, commits, top.frames, start)[:5]
+        for suspect in ctx.suspects:
+            suspect.evidence_id = ledger.add(
+                "commit", f"commit:{suspect.sha}",
+                f"{suspect.sha[:8]} by {suspect.author}, {_human(suspect.minutes_before_start)} the start: "
+                f"\"{suspect.message[:100]}\" — {'; '.join(suspect.reasons)[:300]}",
+                sha=suspect.sha, match=suspect.match,
+            )
+        if ctx.later_commits:
+            ledger.add(
+                "timeline", "git:after-start",
+                f"{ctx.later_commits} commit(s) landed after the incident start; the failing code could not contain them",
+                count=ctx.later_commits,
+            )
+        _deploys(ctx, repo, ledger)
+
+    _ownership(ctx, rules, ledger)
+    top_lines = {top.sample_line} if top else set()
+    ctx.noise = _noise(store, incident, onset, top_lines)
+    for noise in ctx.noise:
+        noise.evidence_id = ledger.add(
+            "log_noise", f"template:{noise.level}:{noise.template[:60]}",
+            f"{noise.count}× {noise.level} '{noise.template[:120]}' since {_fmt(noise.first_seen, incident)}: "
+            f"{noise.rate_before}/min before the onset, {noise.rate_after}/min after — a steady background, not a change",
+            level=noise.level, count=noise.count,
+        )
+    for name in unparsed:
+        ledger.add("timeline", f"asset:{name}", f"{name} was stored but not analysed: no parser for it yet", asset=name)
+    ctx.evidence = ledger.items()
+    ctx.key_findings = _key_findings(ctx)
+    log.info("incident %s: fused %d evidence, %d groups, %d suspects", incident.id, len(ledger), len(ctx.groups),
+             len(ctx.suspects))
+    return ctx
+
+
+def _deploys(ctx: FusedContext, repo: GitRepo, ledger: EvidenceLedger) -> None:
+    start = ctx.incident.started_at
+    since = start - timedelta(days=LOOKBACK_DAYS)
+    for tag in repo.tags():
+        if not since <= tag.at <= start:
+            continue
+        contains = [s.sha for s in ctx.suspects if repo.is_ancestor(s.sha, tag.sha)]
+        marker = DeployMarker(tag=tag.name, sha=tag.sha, at=tag.at, minutes_before_start=_minutes(start - tag.at),
+                              contains=contains)
+        ctx.deploys.append(marker)
+    # Only the latest releases matter; each cites which suspects it shipped.
+    for marker in ctx.deploys[-3:]:
+        shipped = ", ".join(s[:8] for s in marker.contains[:3]) or "no suspect commit"
+        marker.evidence_id = ledger.add(
+            "deploy", f"tag:{marker.tag}",
+            f"Release tag {marker.tag} ({marker.sha[:8]}) at {_fmt(marker.at, ctx.incident)}, "
+            f"{_human(marker.minutes_before_start)} the start; it ships {shipped}",
+            tag=marker.tag, sha=marker.sha,
+        )
+
+
+def _ownership(ctx: FusedContext, rules: Sequence[OwnershipRule], ledger: EvidenceLedger) -> None:
+    top = ctx.top_group
+    if not rules or not top:
+        return
+    for frame in top.frames:
+        if frame.path and (rule := owner_of(rules, frame.path)):
+            ctx.frame_owners[frame.path] = rule.team
+    first = next((f for f in top.frames if f.path), None)
+    if first and (rule := owner_of(rules, first.path or "")):
+        ctx.owner = OwnerFinding(path=first.path or "", team=rule.team, rule=rule.source)
+        ctx.owner.evidence_id = ledger.add(
+            "ownership", rule.source, f"{first.path} matches `{rule.pattern}` → owned by {rule.team}",
+            path=first.path, team=rule.team, pattern=rule.pattern,
+        )
+
+
+def _key_findings(ctx: FusedContext) -> list[str]:
+    out = []
+    if ctx.burst:
+        out.append(f"Error onset {_human(ctx.burst.minutes_before_start)} the reported start [{ctx.burst.evidence_id}]")
+    if top := ctx.top_group:
+        out.append(f"Dominant error: {top.count}× {top.exc_type.rsplit('.', 1)[-1]} / {top.root_type.rsplit('.', 1)[-1]} [{top.evidence_id}]")
+        if top.frames:
+            f = top.frames[0]
+            out.append(f"Innermost in-app frame: {f.symbol} at {f.path or f.file_name}:{f.line} [{f.evidence_id}]")
+    if ctx.suspects:
+        s = ctx.suspects[0]
+        out.append(f"Top suspect commit {s.sha[:8]} by {s.author} ({s.match} match) [{s.evidence_id}]")
+    if ctx.owner:
+        out.append(f"Owner: {ctx.owner.team} [{ctx.owner.evidence_id}]")
+    out.extend(f"Background noise: {n.level} '{n.template[:60]}' [{n.evidence_id}]" for n in ctx.noise)
+    return out
