@@ -1,0 +1,69 @@
+"""DomainAgent: where the failure sits in the design — bounded context, layer, entry point, owner."""
+
+from __future__ import annotations
+
+from core.agents.base import AgentReply, DebateView, say
+from core.fusion import bounded_context_of
+from core.schema import Claim, CodeLocation, Hypothesis
+
+__all__ = ["offline_reply"]
+
+
+def offline_reply(view: DebateView) -> AgentReply:
+    """Map the failing code onto the domain and say who owns it and what it breaks."""
+    ctx, lang = view.context, view.language
+    top = ctx.top_group
+    if top is None or not top.frames:
+        return AgentReply(
+            summary=say(lang, "Without in-app frames I cannot place the failure in the domain.", "没有业务代码帧，无法在领域模型中定位故障。"),
+            confidence=0.1,
+        )
+    frame = top.frames[0]
+    design = next((e for e in ctx.evidence if e.kind == "design" and e.source.startswith("package:")), None)
+    claims: list[Claim] = []
+    if ctx.bounded_context and design:
+        claims.append(Claim(
+            text=say(lang, "{cls} belongs to the '{bc}' bounded context ({layer} layer).", "{cls} 属于“{bc}”限界上下文（{layer} 层）。",
+                     cls=frame.class_name.rsplit(".", 1)[-1], bc=ctx.bounded_context, layer=frame.layer or "?"),
+            citations=[design.id],
+        ))
+    entry = ctx.entry_point
+    if entry and entry is not frame and entry.evidence_id:
+        claims.append(Claim(
+            text=say(lang, "Requests enter through {sym} ({layer} layer); every call of it that reaches {inner} can fail.",
+                     "请求经由 {sym}（{layer} 层）进入；所有到达 {inner} 的调用都可能失败。",
+                     sym=entry.symbol, layer=entry.layer or "?", inner=frame.symbol),
+            citations=[entry.evidence_id],
+        ))
+        entry_context = bounded_context_of(entry.class_name)
+        if entry_context and ctx.bounded_context and entry_context != ctx.bounded_context:
+            claims.append(Claim(
+                text=say(lang, "The failure crosses bounded contexts: {a} calls into {b} inside one request.",
+                         "故障跨越限界上下文：{a} 在同一请求内调用 {b}。",
+                         a=entry_context, b=ctx.bounded_context),
+                citations=[c for c in (entry.evidence_id, frame.evidence_id) if c],
+            ))
+    if ctx.owner and ctx.owner.evidence_id:
+        claims.append(Claim(
+            text=say(lang, "{path} is owned by {team}.", "{path} 的负责团队是 {team}。", path=ctx.owner.path, team=ctx.owner.team),
+            citations=[ctx.owner.evidence_id],
+        ))
+    cites = [c for c in (design.id if design else None, frame.evidence_id, entry.evidence_id if entry else None) if c]
+    hypothesis = Hypothesis(
+        id="HD1",
+        title=say(lang, "Failure in the {bc} context's {layer} layer", "{bc} 上下文 {layer} 层的故障",
+                  bc=ctx.bounded_context or "?", layer=frame.layer or "?"),
+        statement=say(lang, "{sym} in the '{bc}' context fails and takes {entry} down with it.",
+                      "“{bc}”上下文中的 {sym} 出错，并拖垮了 {entry}。",
+                      sym=frame.symbol, bc=ctx.bounded_context or "?", entry=entry.symbol if entry else "?"),
+        location=CodeLocation(file=frame.path or frame.file_name, line=frame.line, symbol=frame.symbol),
+        citations=cites, confidence=0.5 if ctx.owner else 0.4,
+    )
+    return AgentReply(
+        summary=say(lang, "The failure sits in the '{bc}' context ({layer}), reached from {entry}; owner: {team}.",
+                    "故障位于“{bc}”上下文（{layer} 层），入口是 {entry}；负责团队：{team}。",
+                    bc=ctx.bounded_context or "?", layer=frame.layer or "?", entry=entry.symbol if entry else "?",
+                    team=ctx.owner.team if ctx.owner else say(lang, "unknown", "未知")),
+        claims=claims, hypotheses=[hypothesis], confidence=hypothesis.confidence,
+    )
+

@@ -1,0 +1,126 @@
+"""JudgeAgent: rule on the root cause from verified evidence only, and say what is missing."""
+
+from __future__ import annotations
+
+from core.agents.base import AgentReply, DebateView, say
+from core.agents.playbook import match_pattern
+from core.schema import CommitRef, EvidenceRef, Judgment, RejectedHypothesis
+
+__all__ = ["offline_reply", "evidence_cap", "CHAIN_ORDER"]
+
+# The order a reader follows an evidence chain in: symptom → code → change → release → owner.
+CHAIN_ORDER = ("exception", "log_burst", "stack_frame", "blame", "commit", "deploy", "design", "ownership",
+               "metric_anomaly", "trace", "slow_sql", "log_noise", "timeline", "human")
+_SEVERITY = ("low", "medium", "high", "critical")
+
+
+def evidence_cap(kinds: set[str]) -> float:
+    """The most confidence a ruling may claim given how many independent kinds of evidence back it."""
+    return min(0.95, 0.3 + 0.09 * len(kinds))
+
+
+def verified_citations(view: DebateView) -> set[str]:
+    """Ids cited by claims the orchestrator accepted (known ids), by any agent in the debate."""
+    known = view.context.evidence_ids()
+    cited: set[str] = set()
+    for turn in view.turns:
+        for claim in turn.claims:
+            if claim.valid:
+                cited.update(c for c in claim.citations if c in known)
+        for group in (turn.hypotheses, turn.answers):
+            for item in group:
+                cited.update(c for c in item.citations if c in known)
+    return cited
+
+
+def offline_reply(view: DebateView) -> AgentReply:
+    """Rule for the strongest surviving hypothesis, with a chain built only from verified citations."""
+    ctx, lang = view.context, view.language
+    lead = view.leading()
+    critic = view.last("CriticAgent")
+    gaps = [c.text for c in (critic.challenges if critic else []) if not c.material]
+    blocking = [c.text for c in (critic.challenges if critic else []) if c.material]
+    verified = verified_citations(view)
+    by_id = {e.id: e for e in ctx.evidence}
+    missing: list[str] = []
+    if not ctx.groups:
+        missing.append(say(lang, "stack traces or error logs from the incident window", "故障时间窗口内的堆栈或错误日志"))
+    if not ctx.repo_available:
+        missing.append(say(lang, "the service's Git repository", "服务的 Git 仓库"))
+    if ctx.owner is None:
+        missing.append(say(lang, "an ownership file (CODEOWNERS) covering the failing code", "覆盖出错代码的归属文件（CODEOWNERS）"))
+    missing += [say(lang, "analysis of {a}", "对 {a} 的分析", a=a) for a in ctx.unparsed_assets]
+
+    if lead is None or lead.location is None:
+        chain = [by_id[i] for i in sorted(verified, key=lambda i: int(i[1:])) if i in by_id][:6]
+        judgment = Judgment(
+            root_cause=say(lang, "Undetermined: the evidence does not locate the failure in code.", "无法确定：证据不足以在代码中定位故障。"),
+            root_cause_location=None, suspect_commit=None,
+            evidence_chain=[EvidenceRef(id=e.id, kind=e.kind, source=e.source, text=e.text) for e in chain],
+            fix_suggestion=say(lang, "Collect the missing evidence and re-run the analysis.", "补充缺失的证据后重新分析。"),
+            impact_analysis=say(lang, "Unknown.", "未知。"), risk_level=ctx.incident.severity, rollback_recommended=False,
+            responsible_team=None, confidence=0.15, abstained=True, missing=missing or [say(lang, "an in-app stack frame", "业务代码堆栈帧")],
+        )
+        return AgentReply(summary=judgment.root_cause, confidence=judgment.confidence, judgment=judgment)
+
+    top = ctx.top_group
+    frame = next((f for f in (top.frames if top else []) if f.symbol == lead.location.symbol), None)
+    suspect = next((s for s in ctx.suspects if s.sha == lead.commit_sha), None)
+    pattern = match_pattern(top.exc_type if top else "", top.root_type if top else "", top.root_message if top else "",
+                            frame.code if frame else "")
+    chain_ids = [i for i in verified if i in by_id and by_id[i].kind != "log_noise"]
+    chain_ids.sort(key=lambda i: (CHAIN_ORDER.index(by_id[i].kind) if by_id[i].kind in CHAIN_ORDER else 99, int(i[1:])))
+    # Keep the chain about the ruling: drop commit evidence of other suspects.
+    chain_ids = [i for i in chain_ids if by_id[i].kind != "commit" or (suspect and by_id[i].ref.get("sha") == suspect.sha)]
+    chain = [by_id[i] for i in chain_ids]
+    kinds = {e.kind for e in chain}
+    agreeing = {t.agent for t in view.turns for h in t.hypotheses
+                if h.location and h.location.file == lead.location.file and h.location.line == lead.location.line}
+    confidence = lead.confidence + 0.05 * (len(agreeing) - 1) - 0.04 * len(gaps) - 0.1 * len(blocking)
+    confidence = round(max(0.05, min(confidence, evidence_cap(kinds))), 2)
+    abstained = confidence < 0.35
+    mechanism = pattern.mechanism_zh if lang == "zh" else pattern.mechanism_en
+    exc = (top.root_type if top else "").rsplit(".", 1)[-1]
+    if suspect:
+        root_cause = say(
+            lang, "{exc} in {sym} ({file}:{line}), introduced by commit {sha} (“{msg}”, {who}, {m:.0f} min before the start): {mech}.",
+            "{sym}（{file}:{line}）中的 {exc}，由提交 {sha}（“{msg}”，{who}，开始前 {m:.0f} 分钟）引入：{mech}。",
+            exc=exc, sym=lead.location.symbol, file=lead.location.file, line=lead.location.line, sha=suspect.sha[:8],
+            msg=suspect.message[:80], who=suspect.author, m=suspect.minutes_before_start, mech=mechanism)
+    else:
+        root_cause = say(lang, "{exc} in {sym} ({file}:{line}); no recent change explains it: {mech}.",
+                         "{sym}（{file}:{line}）中的 {exc}；没有近期变更可以解释：{mech}。",
+                         exc=exc, sym=lead.location.symbol, file=lead.location.file, line=lead.location.line, mech=mechanism)
+    fix = pattern.fix_zh if lang == "zh" else pattern.fix_en
+    deploy = next((d for d in ctx.deploys if suspect and suspect.sha in d.contains), None)
+    rollback = bool(suspect and suspect.match == "line" and suspect.minutes_before_start <= 7 * 24 * 60
+                    and confidence >= 0.6 and not blocking)
+    if rollback and suspect:
+        previous = [d.tag for d in ctx.deploys if deploy and d.at < deploy.at]
+        fix = say(lang, "Now: roll back {what}. Then: {fix}.", "立即：回滚{what}。随后：{fix}。",
+                  what=say(lang, "to {t}", "到 {t}", t=previous[-1]) if previous else say(lang, "commit {s}", "提交 {s}", s=suspect.sha[:8]),
+                  fix=fix)
+    entry = ctx.entry_point
+    impact = say(
+        lang, "{n} failed requests through {entry} between {a} and {b}; the '{bc}' bounded context is affected"
+              " and every caller of {sym} is at risk.",
+        "{a} 至 {b} 之间经 {entry} 的请求失败 {n} 次；“{bc}”限界上下文受影响，{sym} 的所有调用方都有风险。",
+        n=top.count if top else 0, entry=entry.symbol if entry else "?", bc=ctx.bounded_context or "?",
+        a=f"{top.first_seen:%H:%M}" if top and top.first_seen else "?", b=f"{top.last_seen:%H:%M}" if top and top.last_seen else "?",
+        sym=lead.location.symbol)
+    risk = ctx.incident.severity
+    if ctx.burst and ctx.burst.peak_per_min >= 20 and risk != "critical":
+        risk = _SEVERITY[_SEVERITY.index(risk) + 1]  # type: ignore[assignment]
+    rejected = [RejectedHypothesis(id=h.id, title=h.title, reason=h.reason or say(lang, "weaker evidence", "证据较弱"))
+                for h in view.hypotheses() if h.status == "rejected"]
+    judgment = Judgment(
+        root_cause=root_cause, root_cause_location=lead.location,
+        suspect_commit=CommitRef(sha=suspect.sha, author=suspect.author, message=suspect.message) if suspect else None,
+        evidence_chain=[EvidenceRef(id=e.id, kind=e.kind, source=e.source, text=e.text) for e in chain],
+        fix_suggestion=fix, impact_analysis=impact, risk_level=risk, rollback_recommended=rollback,
+        responsible_team=ctx.owner.team if ctx.owner else None, confidence=confidence, abstained=abstained,
+        missing=missing + gaps, rejected_hypotheses=rejected,
+    )
+    summary = say(lang, "Ruling for {h} at {c:.0%} confidence{r}.", "裁定 {h}，置信度 {c:.0%}{r}。", h=lead.id, c=confidence,
+                  r=say(lang, "; roll back", "；建议回滚") if rollback else "")
+    return AgentReply(summary=summary, confidence=confidence, judgment=judgment)

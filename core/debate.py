@@ -1,0 +1,275 @@
+"""The debate orchestrator: experts → critic ⇄ rebuttal rounds → judge, as a persisted event stream."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
+
+from core.agents.base import PHASE_OF, AgentReply, Brain, DebateView
+from core.agents.judge import evidence_cap, verified_citations
+from core.agents.render import render_reply
+from core.errors import DebateError, TribunalError
+from core.fusion.facts import FusedContext
+from core.fusion.ledger import check_citations
+from core.schema import (
+    AgentName,
+    AgentTurn,
+    Consensus,
+    DebateEvent,
+    DebateFailed,
+    Intervention,
+    Judgment,
+    JudgmentReady,
+    RoundFinished,
+    TokenDelta,
+    TurnFinished,
+    TurnStarted,
+)
+from core.store import Store
+
+__all__ = ["Debate", "iterate_sync", "EXPERTS"]
+
+log = logging.getLogger(__name__)
+
+EXPERTS: tuple[AgentName, ...] = ("LogAgent", "DomainAgent", "CodeAgent")
+_DONE = object()
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Debate:
+    """One debate over one incident's fused evidence.
+
+    Every event except token deltas is written to the store before it is yielded, so whoever
+    watches (CLI, a page, a page reloaded later) sees the same ordered history. Pass `debate_id`
+    to resume an unfinished debate: finished turns are kept and only what is missing runs.
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        incident_id: str,
+        brain: Brain,
+        *,
+        max_rounds: int = 3,
+        language: str | None = None,
+        debate_id: str | None = None,
+    ) -> None:
+        payload = store.load_fusion(incident_id)
+        if payload is None:
+            raise DebateError(f"Incident {incident_id} has no fused evidence yet; ingest its assets first.")
+        self.store = store
+        self.brain = brain
+        self.max_rounds = max_rounds
+        context = FusedContext.model_validate_json(payload)
+        context.evidence = store.list_evidence(incident_id)  # human-added evidence joins the ledger
+        if debate_id:
+            self.info = store.get_debate(debate_id)
+            turns, interventions = store.list_turns(debate_id), store.list_interventions(debate_id)
+        else:
+            self.info = store.create_debate(incident_id, brain.name)
+            turns, interventions = [], []
+        self.view = DebateView(
+            context=context, turns=turns, interventions=interventions,
+            language=(language or context.incident.language),  # type: ignore[arg-type]
+        )
+        self._pending: list[Intervention] = []
+        self._lock = threading.Lock()
+        self._cancelled = False
+
+    @property
+    def debate_id(self) -> str:
+        return self.info.id
+
+    # --- human control (thread-safe: called from the UI thread while the debate runs) ------
+
+    def intervene(self, kind: str, text: str, target: str | None = None) -> None:
+        """Queue a human intervention; it is applied, stored and shown before the next turn."""
+        item = Intervention(incident_id=self.info.incident_id, debate_id=self.debate_id, at=_now(),
+                            kind=kind, text=text, target=target)  # type: ignore[arg-type]
+        with self._lock:
+            self._pending.append(item)
+            if kind == "cancel":
+                self._cancelled = True
+
+    def cancel(self) -> None:
+        self.intervene("cancel", "stopped by a human")
+
+    # --- the run -----------------------------------------------------------------------------
+
+    def _emit(self, event: DebateEvent) -> DebateEvent:
+        return self.store.append_event(event)
+
+    def _drain_interventions(self) -> list[DebateEvent]:
+        with self._lock:
+            pending, self._pending = self._pending, []
+        stored = []
+        for item in pending:
+            event = self._emit(item)
+            self.view.interventions.append(event)  # type: ignore[arg-type]
+            stored.append(event)
+        return stored
+
+    def _validate(self, reply: AgentReply) -> AgentReply:
+        """Code, not the model, has the last word on evidence: flag claims whose citations do not check out."""
+        known = self.view.context.evidence_ids() | {e.id for e in self.store.list_evidence(self.info.incident_id)}
+        claims = []
+        for claim in reply.claims:
+            problems = check_citations(claim.citations, known)
+            claims.append(claim.model_copy(update={"valid": not problems, "problems": problems}))
+        hypotheses = [h.model_copy(update={"citations": [c for c in h.citations if c in known]}) for h in reply.hypotheses]
+        answers = [a.model_copy(update={"citations": [c for c in a.citations if c in known]}) for a in reply.answers]
+        return reply.model_copy(update={"claims": claims, "hypotheses": hypotheses, "answers": answers})
+
+    def _enforce(self, judgment: Judgment) -> Judgment:
+        """Keep only verified links in the chain and cap confidence by the evidence behind it."""
+        verified = verified_citations(self.view)
+        chain = [e for e in judgment.evidence_chain if e.id in verified]
+        cap = evidence_cap({e.kind for e in chain})
+        confidence = min(judgment.confidence, cap)
+        abstained = judgment.abstained or not chain or confidence < 0.35
+        missing = list(judgment.missing)
+        if not chain and not judgment.abstained:
+            missing.append("no verified evidence behind the ruling")
+        return judgment.model_copy(update={"evidence_chain": chain, "confidence": round(confidence, 2),
+                                           "abstained": abstained, "missing": missing})
+
+    async def _turn(self, agent: AgentName, round_no: int, queue: asyncio.Queue[object]) -> None:
+        started = _now()
+        await queue.put(TurnStarted(incident_id=self.info.incident_id, debate_id=self.debate_id, at=started,
+                                    agent=agent, round=round_no, phase=PHASE_OF[agent]))
+
+        async def stream(text: str) -> None:
+            await queue.put(TokenDelta(incident_id=self.info.incident_id, debate_id=self.debate_id, at=_now(),
+                                       agent=agent, round=round_no, text=text))
+
+        view = self.view.model_copy(update={"round": round_no})
+        reply = self._validate(await self.brain.reply(agent, view, stream))
+        if reply.judgment is not None:
+            reply = reply.model_copy(update={"judgment": self._enforce(reply.judgment)})
+        turn = AgentTurn(
+            incident_id=self.info.incident_id, debate_id=self.debate_id, seq=0, agent=agent, round=round_no,
+            phase=PHASE_OF[agent], brain=self.brain.name, model=self.brain.model_for(agent), summary=reply.summary,
+            body=render_reply(reply, self.view.language), claims=reply.claims, hypotheses=reply.hypotheses,
+            challenges=reply.challenges, answers=reply.answers, confidence=reply.confidence, started_at=started,
+            finished_at=_now(),
+        )
+        await queue.put((turn, reply))
+
+    async def _run_step(self, agents: tuple[AgentName, ...], round_no: int) -> AsyncIterator[DebateEvent | AgentReply]:
+        """Run agents concurrently, yielding their events as they come and each finished reply."""
+        queue: asyncio.Queue[object] = asyncio.Queue()
+        tasks = [asyncio.create_task(self._turn(a, round_no, queue)) for a in agents]
+        waiter = asyncio.create_task(self._close_when_done(tasks, queue))
+        try:
+            while (item := await queue.get()) is not _DONE:
+                if isinstance(item, tuple):
+                    turn, reply = item
+                    turn = turn.model_copy(update={"seq": len(self.view.turns) + 1})
+                    self.view.turns.append(turn)
+                    yield self._emit(TurnFinished(incident_id=turn.incident_id, debate_id=self.debate_id, at=_now(), turn=turn))
+                    yield reply
+                else:
+                    yield self._emit(item)  # type: ignore[arg-type]
+            for task in tasks:
+                task.result()  # re-raise a failed agent's error
+        finally:
+            for task in (*tasks, waiter):
+                task.cancel()
+
+    @staticmethod
+    async def _close_when_done(tasks: list[asyncio.Task[None]], queue: asyncio.Queue[object]) -> None:
+        await asyncio.gather(*tasks, return_exceptions=True)
+        await queue.put(_DONE)
+
+    def _done(self, agent: AgentName, round_no: int) -> AgentTurn | None:
+        return next((t for t in self.view.turns if t.agent == agent and t.round == round_no), None)
+
+    async def events(self) -> AsyncIterator[DebateEvent]:
+        """Run (or resume) the debate, yielding every event in order."""
+        incident_id = self.info.incident_id
+        self.store.set_incident_status(incident_id, "debating")
+        rounds, consensus = 0, False
+        try:
+            for event in self._drain_interventions():
+                yield event
+            missing = tuple(a for a in EXPERTS if not self._done(a, 0))
+            if missing:
+                async for item in self._run_step(missing, 0):
+                    if not isinstance(item, AgentReply):
+                        yield item
+            for round_no in range(1, self.max_rounds + 1):
+                for event in self._drain_interventions():
+                    yield event
+                if self._cancelled:
+                    break
+                rounds = round_no
+                critic = self._done("CriticAgent", round_no)
+                if critic is None:
+                    async for item in self._run_step(("CriticAgent",), round_no):
+                        if isinstance(item, AgentReply):
+                            consensus = bool(item.consensus)
+                        else:
+                            yield item
+                else:
+                    consensus = not any(c.material for c in critic.challenges) and round_no > 1
+                if consensus:
+                    yield self._emit(Consensus(incident_id=incident_id, debate_id=self.debate_id, at=_now(),
+                                               round=round_no, reason=self.view.turns[-1].summary))
+                    yield self._emit(RoundFinished(incident_id=incident_id, debate_id=self.debate_id, at=_now(),
+                                                   round=round_no, confidence=self.view.turns[-1].confidence))
+                    break
+                for event in self._drain_interventions():
+                    yield event
+                if self._cancelled:
+                    break
+                if not self._done("RebuttalAgent", round_no):
+                    async for item in self._run_step(("RebuttalAgent",), round_no):
+                        if not isinstance(item, AgentReply):
+                            yield item
+                yield self._emit(RoundFinished(incident_id=incident_id, debate_id=self.debate_id, at=_now(),
+                                               round=round_no, confidence=self.view.turns[-1].confidence))
+            for event in self._drain_interventions():
+                yield event
+            if self._cancelled:
+                self.store.finish_debate(self.debate_id, "cancelled", rounds, consensus)
+                self.store.set_incident_status(incident_id, "ingested")
+                return
+            judgment: Judgment | None = None
+            async for item in self._run_step(("JudgeAgent",), rounds):
+                if isinstance(item, AgentReply):
+                    judgment = item.judgment
+                else:
+                    yield item
+            if judgment is None:
+                raise DebateError("The judge gave no ruling.")
+            self.store.save_judgment(self.debate_id, incident_id, judgment)
+            yield self._emit(JudgmentReady(incident_id=incident_id, debate_id=self.debate_id, at=_now(), judgment=judgment))
+            self.store.finish_debate(self.debate_id, "finished", rounds, consensus)
+            self.store.set_incident_status(incident_id, "judged")
+            log.info("incident %s: debate %s judged (%d rounds, consensus=%s)", incident_id, self.debate_id, rounds, consensus)
+        except (TribunalError, ValueError, KeyError, RuntimeError) as exc:
+            log.exception("incident %s: debate %s failed", incident_id, self.debate_id)
+            message = str(exc) if isinstance(exc, TribunalError) else f"{type(exc).__name__}: {exc}"
+            yield self._emit(DebateFailed(incident_id=incident_id, debate_id=self.debate_id, at=_now(), message=message))
+            self.store.finish_debate(self.debate_id, "failed", rounds, consensus, error=message)
+            self.store.set_incident_status(incident_id, "failed")
+
+
+def iterate_sync(agen: AsyncIterator[DebateEvent]) -> Iterator[DebateEvent]:
+    """Drive an async event stream from synchronous code on a private event loop."""
+    loop = asyncio.new_event_loop()
+    try:
+        while True:
+            try:
+                yield loop.run_until_complete(agen.__anext__())  # type: ignore[arg-type]
+            except StopAsyncIteration:
+                break
+    finally:
+        loop.run_until_complete(agen.aclose())  # type: ignore[attr-defined]
+        loop.close()
