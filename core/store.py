@@ -472,3 +472,57 @@ class Store:
     def load_fusion(self, incident_id: str) -> str | None:
         rows = self._rows("SELECT payload FROM fusion WHERE incident_id = ?", [incident_id])
         return rows[0][0] if rows else None
+
+    # --- views for the dashboard and the template miner ----------------------------------------
+
+    def exception_groups(self, incident_id: str) -> pd.DataFrame:
+        """One row per exception fingerprint: types, count, first/last seen, innermost in-app frame."""
+        return self.query_df(
+            "WITH top_frame AS ("
+            "  SELECT exception_id, arg_min(class_name || '.' || method || '(' || coalesce(file, '?') || ':' || "
+            "  coalesce(CAST(line AS VARCHAR), '?') || ')', cause_index * 1000 + depth) AS frame "
+            "  FROM frames WHERE incident_id = ? AND in_app GROUP BY exception_id) "
+            "SELECT e.fingerprint, any_value(e.exc_type) AS exc_type, any_value(e.root_type) AS root_type, "
+            "any_value(e.root_message) AS root_message, count(*) AS count, min(e.ts) AS first_seen, "
+            "max(e.ts) AS last_seen, any_value(t.frame) AS top_frame, min(e.id) AS sample_id "
+            "FROM exceptions e LEFT JOIN top_frame t ON t.exception_id = e.id "
+            "WHERE e.incident_id = ? GROUP BY e.fingerprint ORDER BY count DESC",
+            [incident_id, incident_id],
+        )
+
+    def log_timeline(self, incident_id: str) -> pd.DataFrame:
+        """Log entries per minute and level, for the error-rate chart."""
+        return self.query_df(
+            "SELECT date_trunc('minute', ts) AS minute, coalesce(level, '?') AS level, count(*) AS count "
+            "FROM log_lines WHERE incident_id = ? AND ts IS NOT NULL GROUP BY ALL ORDER BY 1",
+            [incident_id],
+        )
+
+    def log_messages(self, asset_id: str) -> tuple[list[int], list[str]]:
+        """An asset's entry line numbers and messages, in file order."""
+        rows = self._rows("SELECT line_no, coalesce(message, '') FROM log_lines WHERE asset_id = ? ORDER BY line_no", [asset_id])
+        return [r[0] for r in rows], [r[1] for r in rows]
+
+    def set_templates(
+        self, incident_id: str, asset_id: str, line_nos: Sequence[int], template_ids: Sequence[str],
+        templates: dict[str, str], counts: dict[str, int],
+    ) -> None:
+        """Attach mined template ids to an asset's log lines and store the templates."""
+        assignment = pd.DataFrame({"line_no": list(line_nos), "template_id": list(template_ids)})
+        table = pd.DataFrame({
+            "incident_id": incident_id, "asset_id": asset_id, "template_id": list(templates),
+            "template": list(templates.values()), "count": [counts.get(k, 0) for k in templates],
+        })
+        with self.transaction() as cur:
+            cur.register("_assign", assignment)
+            try:
+                cur.execute(
+                    "UPDATE log_lines SET template_id = a.template_id FROM _assign a "
+                    "WHERE log_lines.asset_id = ? AND log_lines.line_no = a.line_no",
+                    [asset_id],
+                )
+            finally:
+                cur.unregister("_assign")
+            cur.execute("DELETE FROM log_templates WHERE asset_id = ?", [asset_id])
+            if len(table):
+                self.insert_frame(cur, "log_templates", table)

@@ -32,7 +32,6 @@ def offline_reply(view: DebateView) -> AgentReply:
                 citations=[c for c in (frame.evidence_id, frame.blame_evidence_id) if c],
             ))
     line_suspects = [s for s in ctx.suspects if s.match == "line"]
-    file_suspects = [s for s in ctx.suspects if s.match == "file"]
     hypotheses: list[Hypothesis] = []
     confidence = 0.3
     if line_suspects:
@@ -67,12 +66,13 @@ def offline_reply(view: DebateView) -> AgentReply:
             location=CodeLocation(file=frame.path or frame.file_name, line=frame.line, symbol=frame.symbol),
             commit_sha=best.sha, citations=cites, confidence=round(min(confidence, 0.9), 2),
         ))
-    for i, other in enumerate(file_suspects[:2], start=2):
+    others = [s for s in ctx.suspects if not line_suspects or s.sha != line_suspects[0].sha]
+    for i, other in enumerate(others[:2], start=2):
         hypotheses.append(Hypothesis(
             id=f"HC{i}",
             title=say(lang, "Commit {sha} (nearby change)", "提交 {sha}（邻近改动）", sha=other.sha[:8]),
-            statement=say(lang, "{sha} by {who} changed {files} {m:.0f} min before the start, but not the failing lines.",
-                          "{who} 的 {sha} 在开始前 {m:.0f} 分钟修改了 {files}，但没有改动出错行。",
+            statement=say(lang, "{sha} by {who} changed {files} {m:.0f} min before the start; blame does not give it the failing line.",
+                          "{who} 的 {sha} 在开始前 {m:.0f} 分钟修改了 {files}；blame 显示出错行不属于它。",
                           sha=other.sha[:8], who=other.author, files=", ".join(other.touched)[:120], m=other.minutes_before_start),
             commit_sha=other.sha, citations=[other.evidence_id or ""],
             confidence=round(min(0.25, other.score + 0.1), 2),

@@ -37,7 +37,7 @@ def _first_round(view: DebateView) -> list[Challenge]:
                                citations=[c for c in (suspect.evidence_id, ctx.burst.evidence_id if ctx.burst else None) if c],
                                text=say(lang, "A commit is not a deploy. Show that {sha} was live in production before the error onset.",
                                         "提交不等于上线。请证明 {sha} 在错误突增前已经部署到生产。", sha=suspect.sha[:8])))
-        closer = [s for s in ctx.suspects if s.match == "file" and s.minutes_before_start < suspect.minutes_before_start]
+        closer = [s for s in ctx.suspects if s.sha != suspect.sha and s.minutes_before_start < suspect.minutes_before_start]
         if closer:
             c = closer[0]
             found.append(Challenge(id=f"C{r}-closer-commit", target=lead.id, citations=[c.evidence_id or ""],

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime, tzinfo
+
 from core.agents.base import AgentReply, DebateView, say
 from core.agents.playbook import match_pattern
 from core.schema import CommitRef, EvidenceRef, Judgment, RejectedHypothesis
@@ -12,6 +14,10 @@ __all__ = ["offline_reply", "evidence_cap", "CHAIN_ORDER"]
 CHAIN_ORDER = ("exception", "log_burst", "stack_frame", "blame", "commit", "deploy", "design", "ownership",
                "metric_anomaly", "trace", "slow_sql", "log_noise", "timeline", "human")
 _SEVERITY = ("low", "medium", "high", "critical")
+
+
+def _clock(ts: datetime | None, zone: tzinfo | None) -> str:
+    return ts.astimezone(zone).strftime("%m-%d %H:%M") if ts else "?"
 
 
 def evidence_cap(kinds: set[str]) -> float:
@@ -38,7 +44,10 @@ def offline_reply(view: DebateView) -> AgentReply:
     ctx, lang = view.context, view.language
     lead = view.leading()
     critic = view.last("CriticAgent")
-    gaps = [c.text for c in (critic.challenges if critic else []) if not c.material]
+    rebuttal = view.last("RebuttalAgent")
+    gap_kinds = {c.id.split("-", 1)[-1] for c in (critic.challenges if critic else []) if not c.material}
+    gaps = [a.text for a in (rebuttal.answers if rebuttal else [])
+            if a.verdict != "resolved" and a.challenge_id.split("-", 1)[-1] in gap_kinds]
     blocking = [c.text for c in (critic.challenges if critic else []) if c.material]
     verified = verified_citations(view)
     by_id = {e.id: e for e in ctx.evidence}
@@ -74,9 +83,9 @@ def offline_reply(view: DebateView) -> AgentReply:
     chain_ids = [i for i in chain_ids if by_id[i].kind != "commit" or (suspect and by_id[i].ref.get("sha") == suspect.sha)]
     chain = [by_id[i] for i in chain_ids]
     kinds = {e.kind for e in chain}
-    agreeing = {t.agent for t in view.turns for h in t.hypotheses
+    agreeing = {t.agent for t in view.turns if t.phase == "experts" for h in t.hypotheses
                 if h.location and h.location.file == lead.location.file and h.location.line == lead.location.line}
-    confidence = lead.confidence + 0.05 * (len(agreeing) - 1) - 0.04 * len(gaps) - 0.1 * len(blocking)
+    confidence = lead.confidence + 0.05 * (len(agreeing) - 1) - 0.06 * len(gaps) - 0.1 * len(blocking)
     confidence = round(max(0.05, min(confidence, evidence_cap(kinds))), 2)
     abstained = confidence < 0.35
     mechanism = pattern.mechanism_zh if lang == "zh" else pattern.mechanism_en
@@ -101,12 +110,13 @@ def offline_reply(view: DebateView) -> AgentReply:
                   what=say(lang, "to {t}", "到 {t}", t=previous[-1]) if previous else say(lang, "commit {s}", "提交 {s}", s=suspect.sha[:8]),
                   fix=fix)
     entry = ctx.entry_point
+    zone = ctx.incident.started_at.tzinfo
     impact = say(
         lang, "{n} failed requests through {entry} between {a} and {b}; the '{bc}' bounded context is affected"
               " and every caller of {sym} is at risk.",
         "{a} 至 {b} 之间经 {entry} 的请求失败 {n} 次；“{bc}”限界上下文受影响，{sym} 的所有调用方都有风险。",
         n=top.count if top else 0, entry=entry.symbol if entry else "?", bc=ctx.bounded_context or "?",
-        a=f"{top.first_seen:%H:%M}" if top and top.first_seen else "?", b=f"{top.last_seen:%H:%M}" if top and top.last_seen else "?",
+        a=_clock(top.first_seen if top else None, zone), b=_clock(top.last_seen if top else None, zone),
         sym=lead.location.symbol)
     risk = ctx.incident.severity
     if ctx.burst and ctx.burst.peak_per_min >= 20 and risk != "critical":

@@ -306,7 +306,7 @@ def _deploys(ctx: FusedContext, repo: GitRepo, ledger: EvidenceLedger) -> None:
     for tag in repo.tags():
         if not since <= tag.at <= start:
             continue
-        contains = [s.sha for s in ctx.suspects if repo.is_ancestor(s.sha, tag.sha)]
+        contains = [s.sha for s in ctx.suspects if s.match == "line" and repo.is_ancestor(s.sha, tag.sha)]
         marker = DeployMarker(tag=tag.name, sha=tag.sha, at=tag.at, minutes_before_start=_minutes(start - tag.at),
                               contains=contains)
         ctx.deploys.append(marker)

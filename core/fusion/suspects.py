@@ -67,7 +67,7 @@ def rank_suspects(
                     weight = _position_weight(frame.position) * (1.0 if line_hit else 0.7)
                     if weight > best_weight:
                         best_weight, best_pos, match = weight, frame.position, "line"
-                    spots.append(f"{path}:{frame.line}")
+                    spots.append(f"{path}:{frame.line}" if line_hit else f"{path} next to line {frame.line}")
                     reasons.append(
                         f"changed {'the' if line_hit else 'a line next to the'} failing line {path}:{frame.line} "
                         f"({frame.symbol}, frame #{frame.position + 1})"

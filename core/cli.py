@@ -1,0 +1,120 @@
+"""Command line: `python -m core …` runs the pipeline headless. Progress on stderr, results on stdout."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from core.config import load_settings
+from core.errors import BundleError, ConfigError, IngestError, StoreLockedError, TribunalError
+
+__all__ = ["main", "build_parser"]
+
+EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
+_BAD_INPUT = (BundleError, IngestError, ConfigError, StoreLockedError)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m core",
+        description="SRE Tribunal, headless: analyse incident bundles with a debate of six agents.",
+        epilog="Exit codes: 0 success, 2 bad input (reason on stderr), 1 internal error. "
+        "The data directory is $TRIBUNAL_HOME (default: .tribunal/ in the working copy).",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log every step to stderr")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    analyze = sub.add_parser("analyze", help="analyse an incident bundle folder end to end",
+                             description="Ingest a bundle, fuse its evidence, run the debate and print the ruling.")
+    analyze.add_argument("bundle", type=Path, metavar="BUNDLE_DIR", help="folder with incident.yaml, runtime/, repo/, design/")
+    _analysis_options(analyze)
+
+    demo = sub.add_parser("demo", help="build the demo incident bundle if needed and analyse it",
+                          description="Build the shipped demo incident (a Git repo and its runtime assets) and analyse it.")
+    _analysis_options(demo)
+
+    logs = sub.add_parser("logs", help="log tools", description="Tools over log files.")
+    logs_sub = logs.add_subparsers(dest="logs_command", required=True, metavar="TOOL")
+    templates = logs_sub.add_parser(
+        "templates", help="mine templates of a log file into a CSV (LineId, EventId, EventTemplate)",
+        description="Mine a template for every line of LOG_FILE and write LineId (1-based), EventId, EventTemplate.")
+    templates.add_argument("log_file", type=Path, metavar="LOG_FILE")
+    templates.add_argument("--out", type=Path, required=True, metavar="OUT.csv")
+    return parser
+
+
+def _analysis_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--brain", choices=("offline", "llm"), default="offline",
+                        help="offline: deterministic reasoning (default); llm: OpenAI-compatible models")
+    parser.add_argument("--json", action="store_true", help="print one JSON object with the ruling to stdout")
+
+
+def _progress(message: str, fraction: float) -> None:
+    print(f"[{fraction:4.0%}] {message}", file=sys.stderr, flush=True)
+
+
+def _analyze(bundle: Path | None, brain: str, as_json: bool) -> int:
+    from core.pipeline import analyze_bundle, ensure_demo_bundle
+    from core.report import build_report, cli_payload, render_markdown
+    from core.store import Store
+
+    settings = load_settings()
+    if bundle is None:
+        _progress("Building the demo bundle (first run only)", 0.0)
+        bundle = ensure_demo_bundle(settings)
+    if not bundle.is_dir():
+        raise BundleError(f"{bundle} is not a folder; give the path of a bundle folder (see the README).")
+    store = Store(settings.db_path)
+    try:
+        result = analyze_bundle(store, settings, bundle, brain, _progress)
+        if result.error or result.judgment is None:
+            print(f"error: the debate failed: {result.error or 'no ruling'}", file=sys.stderr)
+            return EXIT_INTERNAL
+        debate = store.get_debate(result.debate_id)
+        if as_json:
+            payload = cli_payload(result.incident.id, debate, result.judgment, store.list_turns(result.debate_id))
+            print(json.dumps(payload, ensure_ascii=False, indent=2))
+        else:
+            print(render_markdown(build_report(store, result.debate_id), result.incident.language))
+    finally:
+        store.close()
+    return EXIT_OK
+
+
+def _templates(log_file: Path, out: Path) -> int:
+    from core.ingest.templates import write_loghub_csv
+
+    if not log_file.is_file():
+        raise IngestError(f"{log_file} does not exist.")
+    rows = write_loghub_csv(log_file, out)
+    print(f"{rows} lines → {out}", file=sys.stderr)
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; returns the process exit code."""
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, stream=sys.stderr,
+                        format="%(levelname)s %(name)s: %(message)s")
+    try:
+        if args.command == "analyze":
+            return _analyze(args.bundle, args.brain, args.json)
+        if args.command == "demo":
+            return _analyze(None, args.brain, args.json)
+        if args.command == "logs" and args.logs_command == "templates":
+            return _templates(args.log_file, args.out)
+    except _BAD_INPUT as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except TribunalError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_INTERNAL
+    except Exception as exc:  # noqa: BLE001 - the CLI's last line of defence: one line, exit 1
+        logging.getLogger(__name__).info("internal error", exc_info=True)
+        print(f"internal error: {type(exc).__name__}: {exc} (re-run with -v for details)", file=sys.stderr)
+        return EXIT_INTERNAL
+    return EXIT_INTERNAL

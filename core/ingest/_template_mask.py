@@ -1,0 +1,115 @@
+"""Generic variable masking of one log message into a token shape (private to templates)."""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["WILDCARD", "MessageMasker"]
+
+WILDCARD = "<*>"
+
+# Date/time phrases inside a message ("at Sat Jul  9 22:53:19 2005", "2017-05-16T00:00:00.008Z"):
+# masked as one variable so the weekday/month words do not split an event by calendar.
+_DAY = r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*"
+_MON = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*"
+_CLOCK = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?"
+_DATETIME_RE = re.compile(
+    rf"\b(?:{_DAY},?\s+)?{_MON}\.?\s+\d{{1,2}},?\s+(?:\d{{4}}\s+)?{_CLOCK}(?:\s+\d{{4}})?\b"
+    rf"|\b\d{{4}}-\d{{2}}-\d{{2}}[T ]{_CLOCK}(?:Z|[+-]\d{{2}}:?\d{{2}})?"
+)
+# Whole tokens that are URLs or Windows paths; ':' would otherwise cut them into pieces.
+_URL_RE = re.compile(r"[A-Za-z][\w+.-]*://\S+|\b[A-Za-z]:\\\S*")
+# A "compound" is what variables are made of: word characters and the joiners ids and paths use.
+# Everything else ('=', ':', ',', brackets, quotes, ...) delimits and stays in the template.
+_COMPOUND_RE = re.compile(r"[\w.\-/@#+%~$\\]+")
+_DIGIT_RUN_RE = re.compile(r"\d+")
+_SPLIT_RE = re.compile(r"\s+")
+_HAS_DIGIT_RE = re.compile(r"\d")
+
+
+def _is_variable_compound(comp: str) -> bool:
+    """Decide whether one compound (e.g. ``blk_-123``, ``/etc/x``, ``ssh2``) is a variable.
+
+    Args:
+        comp: A run of word characters and id/path joiners, without trailing sentence dots.
+
+    Returns:
+        True when the compound should be replaced by the wildcard.
+    """
+    first = comp[0]
+    if first == "/" and len(comp) > 1:
+        return True  # absolute path
+    if comp.count("/") >= 2 or "\\" in comp or comp.startswith(("~/", "./", "../")):
+        return True  # relative or Windows path
+    if not any(ch.isdigit() for ch in comp):
+        return False
+    if first.isdigit() or (first in "+-#" and len(comp) > 1 and comp[1].isdigit()):
+        return True  # numbers, IPs, versions, sizes and durations with units, 0x.. hex
+    runs = list(_DIGIT_RUN_RE.finditer(comp))
+    for run in runs:
+        if len(run.group()) >= 3:
+            return True  # dn228, appattempt_1445..., a692162415ae
+        if not comp[run.start() - 1].isalpha():
+            return True  # node-246, blk_-12, core.7, rdd_42_3
+    # Identifiers with a short digit suffix (ssh2, alt0, jk2_init, PSR0) stay constants unless
+    # they carry several digit groups like a location code (R02-M1-N0).
+    return len(runs) >= 3
+
+
+class MessageMasker:
+    """Turns a message into a tuple of tokens with generic variables replaced by ``<*>``.
+
+    Results are cached per whitespace token, because the same tokens recur across the
+    distinct messages of a log.
+    """
+
+    def __init__(self, max_chars: int = 2000) -> None:
+        """Create a masker.
+
+        Args:
+            max_chars: Messages are truncated to this many characters before masking.
+        """
+        self._max_chars = max_chars
+        self._cache: dict[str, str] = {}
+
+    def mask_token(self, token: str) -> str:
+        """Mask the variable parts of one whitespace-delimited token.
+
+        Args:
+            token: A token without whitespace.
+
+        Returns:
+            The token with variable compounds replaced by ``<*>``.
+        """
+        hit = self._cache.get(token)
+        if hit is not None:
+            return hit
+        out = _URL_RE.sub(WILDCARD, token)
+        if out != WILDCARD:
+            out = _COMPOUND_RE.sub(self._compound_sub, out)
+        if len(self._cache) < 500_000:
+            self._cache[token] = out
+        return out
+
+    @staticmethod
+    def _compound_sub(match: re.Match[str]) -> str:
+        comp = match.group()
+        core = comp.rstrip(".")  # a sentence's full stop is not part of the value
+        if core and _is_variable_compound(core):
+            return WILDCARD + comp[len(core):]
+        return comp
+
+    def mask(self, message: str) -> tuple[str, ...]:
+        """Mask a whole message.
+
+        Args:
+            message: The message part of a log line (header already removed).
+
+        Returns:
+            The masked tokens; empty for a blank message.
+        """
+        if len(message) > self._max_chars:
+            message = message[: self._max_chars]
+        if _HAS_DIGIT_RE.search(message):
+            message = _DATETIME_RE.sub(WILDCARD, message)
+        return tuple(self.mask_token(tok) for tok in _SPLIT_RE.split(message.strip()) if tok)

@@ -1,0 +1,287 @@
+"""The flow, end to end: intake → ingest → fuse → debate. One entry point each for CLI and dashboard."""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+import re
+import shutil
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from core.agents import Brain, OfflineBrain
+from core.bundle import Bundle, load_bundle
+from core.config import Settings, project_root
+from core.debate import Debate, iterate_sync
+from core.errors import ConfigError, IngestError, TribunalError
+from core.fusion import FusedContext, fuse_incident
+from core.ingest.git_repo import GitRepo, clone_repo
+from core.ingest.logs import ingest_log_file
+from core.ingest.ownership import OwnershipRule, find_codeowners, parse_codeowners
+from core.schema import Asset, DebateEvent, Incident, IncidentDraft, Judgment, JudgmentReady
+from core.store import Store
+
+__all__ = [
+    "Progress", "open_incident", "ingest_bundle", "ingest_uploads", "fuse", "make_brain", "run_debate",
+    "start_debate", "analyze_bundle", "AnalysisResult", "ensure_demo_bundle", "exception_groups", "log_timeline",
+]
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[str, float], None]
+_LOG_NAME = re.compile(r"\.(log|jsonl|txt|out)(\.gz|\.zip)?$", re.I)
+# Kinds we store but whose parsers arrive with the runtime/design work; they are listed, not analysed.
+_NOT_YET_PARSED = {"metrics": "metrics", "trace": "traces", "slow_sql": "slow SQL"}
+
+
+def _noop(message: str, fraction: float) -> None:
+    log.debug("%3.0f%% %s", fraction * 100, message)
+
+
+def open_incident(store: Store, draft: IncidentDraft) -> Incident:
+    """Write the incident row before anything else runs; every later step hangs off its id."""
+    return store.create_incident(draft)
+
+
+def _ingest_repo(store: Store, settings: Settings, incident: Incident, bundle: Bundle) -> GitRepo | None:
+    path = bundle.repo
+    if path is None and bundle.repo_url:
+        path = clone_repo(bundle.repo_url, settings.work_dir / "repos")
+    if path is None:
+        return None
+    repo = GitRepo(path)
+    count = store.replace_commits(incident.id, repo.commits())
+    with store.transaction() as cur:
+        store.add_asset(cur, incident.id, "repo", path.name, location=str(repo.path), items=count,
+                        message=f"{count} commits, {len(repo.tags())} tags")
+    return repo
+
+
+def _ingest_ownership(store: Store, incident: Incident, sources: list[tuple[Path, str]]) -> None:
+    rules: list[OwnershipRule] = []
+    for path, name in sources:
+        try:
+            found = parse_codeowners(path.read_text(encoding="utf-8", errors="replace"), name)
+        except IngestError as exc:
+            store.record_failed_asset(incident.id, "codeowners", name, str(exc))
+            continue
+        rules += found
+        with store.transaction() as cur:
+            store.add_asset(cur, incident.id, "codeowners", name, location=str(path), items=len(found),
+                            size_bytes=path.stat().st_size, message=f"{len(found)} ownership rules")
+    if rules:
+        store.replace_ownership(incident.id, [(r.pattern, r.team, r.source) for r in rules])
+
+
+def _mine_templates(store: Store, incident: Incident, asset: Asset) -> None:
+    from core.ingest.templates import TemplateMiner
+
+    line_nos, messages = store.log_messages(asset.id)
+    mined = TemplateMiner().mine(messages)
+    store.set_templates(incident.id, asset.id, line_nos, [str(t) for t in mined.template_ids], mined.templates,
+                        mined.counts)
+
+
+def _ingest_log(store: Store, incident: Incident, path: Path, name: str, progress: Progress) -> Asset:
+    try:
+        result = ingest_log_file(store, incident, path, display_name=name, progress=progress)
+    except IngestError as exc:
+        return store.record_failed_asset(incident.id, "log", name, str(exc), size_bytes=path.stat().st_size)
+    _mine_templates(store, incident, result.asset)
+    return result.asset
+
+
+def _record_unparsed(store: Store, incident: Incident, kind: str, path: Path, root: Path) -> Asset:
+    with store.transaction() as cur:
+        return store.add_asset(
+            cur, incident.id, kind, str(path.relative_to(root)), location=str(path), size_bytes=path.stat().st_size,
+            status="warning", message=f"stored; {_NOT_YET_PARSED.get(kind, kind)} are not analysed yet",
+        )
+
+
+def ingest_bundle(
+    store: Store, settings: Settings, incident: Incident, bundle: Bundle, progress: Progress | None = None
+) -> list[Asset]:
+    """Ingest every asset of a bundle. A bad file is recorded with its error; the others still land."""
+    progress = progress or _noop
+    progress("Reading the Git repository", 0.05)
+    try:
+        repo = _ingest_repo(store, settings, incident, bundle)
+    except IngestError as exc:
+        store.record_failed_asset(incident.id, "repo", str(bundle.repo or bundle.repo_url), str(exc))
+        repo = None
+    _ingest_ownership(store, incident, find_codeowners(repo.path if repo else None, bundle.design))
+    for i, path in enumerate(bundle.logs):
+        progress(f"Parsing {path.name}", 0.15 + 0.6 * i / max(len(bundle.logs), 1))
+        _ingest_log(store, incident, path, str(path.relative_to(bundle.root)), progress)
+    progress("Recording metrics, traces, slow SQL and design documents", 0.8)
+    for kind, paths in (("metrics", bundle.metrics), ("trace", bundle.traces), ("slow_sql", bundle.sql)):
+        for path in paths:
+            _record_unparsed(store, incident, kind, path, bundle.root)
+    for path in bundle.design:
+        if path.name != "CODEOWNERS":
+            _record_unparsed(store, incident, "design_doc", path, bundle.root)
+    store.set_incident_status(incident.id, "ingested")
+    progress("Ingested", 1.0)
+    return store.list_assets(incident.id)
+
+
+def _safe_name(name: str) -> str:
+    cleaned = re.sub(r"[^\w.\-]+", "_", Path(name.replace("\\", "/")).name).strip("._")
+    return cleaned or "upload"
+
+
+def ingest_uploads(
+    store: Store, settings: Settings, incident: Incident, files: list[tuple[str, bytes]], progress: Progress | None = None
+) -> list[Asset]:
+    """Add uploaded or pasted files to an incident; each is kept under the data directory first.
+
+    Raises:
+        IngestError: no file was given.
+    """
+    if not files:
+        raise IngestError("Nothing to add: paste a log or choose at least one file.")
+    progress = progress or _noop
+    folder = settings.work_dir / incident.id / "uploads"
+    folder.mkdir(parents=True, exist_ok=True)
+    added = []
+    for i, (name, data) in enumerate(files):
+        target = folder / _safe_name(name)
+        if target.exists():
+            target = folder / f"{target.stem}-{i}{target.suffix}"
+        target.write_bytes(data)
+        progress(f"Parsing {name}", i / len(files))
+        if target.name == "CODEOWNERS":
+            _ingest_ownership(store, incident, [(target, f"upload:{target.name}")])
+            continue
+        if not _LOG_NAME.search(target.name):
+            added.append(store.record_failed_asset(
+                incident.id, "other", name, "Not a log file (.log, .log.gz, .jsonl, .txt); metrics, traces and "
+                "slow SQL uploads are not analysed yet.", size_bytes=len(data)))
+            continue
+        if not data.strip():
+            added.append(store.record_failed_asset(incident.id, "log", name, f"{name} is empty; nothing to ingest."))
+            continue
+        added.append(_ingest_log(store, incident, target, name, progress))
+    store.set_incident_status(incident.id, "ingested")
+    return added
+
+
+def fuse(store: Store, settings: Settings, incident_id: str) -> FusedContext:
+    """Correlate the incident's assets into evidence and key findings, and store them together."""
+    incident = store.get_incident(incident_id)
+    repo_path = store.asset_location(incident_id, kind="repo")
+    repo = GitRepo(Path(repo_path)) if repo_path else None
+    rules = [OwnershipRule(pattern=p, team=t, source=s) for p, t, s in store.list_ownership(incident_id)]
+    unparsed = [a.name for a in store.list_assets(incident_id) if a.kind in _NOT_YET_PARSED and a.status == "warning"]
+    context = fuse_incident(store, incident, repo, rules, unparsed)
+    store.save_fusion(incident_id, context.model_dump_json(), context.evidence)
+    return context
+
+
+def make_brain(settings: Settings, brain: str, pace_s: float = 0.0) -> Brain:
+    """The brain to debate with.
+
+    Raises:
+        ConfigError: an unknown brain, or the LLM brain without a configured key.
+    """
+    if brain == "offline":
+        return OfflineBrain(pace_s=pace_s)
+    if brain == "llm":
+        if not settings.llm_configured:
+            raise ConfigError(
+                f"No LLM key configured: set {settings.llm.api_key_env} (and LLM_BASE_URL, LLM_MODEL) in the "
+                "environment or .streamlit/secrets.toml, or use the offline brain."
+            )
+        raise ConfigError("The LLM brain is not part of this build yet; use the offline brain.")
+    raise ConfigError(f"Unknown brain {brain!r}; use 'offline' or 'llm'.")
+
+
+def start_debate(
+    store: Store, settings: Settings, incident_id: str, brain: str = "offline", *, pace_s: float = 0.0,
+    language: str | None = None, debate_id: str | None = None,
+) -> Debate:
+    """A debate ready to run (or to resume, with `debate_id`); the caller iterates its events."""
+    return Debate(store, incident_id, make_brain(settings, brain, pace_s), max_rounds=settings.max_rounds,
+                  language=language, debate_id=debate_id)
+
+
+def run_debate(
+    store: Store, settings: Settings, incident_id: str, brain: str = "offline", pace_s: float = 0.0,
+    language: str | None = None,
+) -> Iterator[DebateEvent]:
+    """Run a debate synchronously, yielding its events as they happen (each stored before it is yielded)."""
+    debate = start_debate(store, settings, incident_id, brain, pace_s=pace_s, language=language)
+    yield from iterate_sync(debate.events())
+
+
+@dataclass
+class AnalysisResult:
+    incident: Incident
+    debate_id: str
+    judgment: Judgment | None
+    error: str | None = None
+
+
+def analyze_bundle(
+    store: Store, settings: Settings, bundle_dir: Path, brain: str = "offline", progress: Progress | None = None
+) -> AnalysisResult:
+    """The whole pipeline, headless: load the bundle, open the incident, ingest, fuse, debate, rule.
+
+    Raises:
+        BundleError: the bundle is malformed (nothing is written then).
+        ConfigError: the brain cannot be used.
+    """
+    progress = progress or _noop
+    bundle = load_bundle(bundle_dir)
+    make_brain(settings, brain)  # fail before writing anything if the brain is unusable
+    incident = open_incident(store, bundle.draft)
+    progress(f"Incident {incident.id} opened", 0.0)
+    ingest_bundle(store, settings, incident, bundle, progress)
+    progress("Fusing evidence", 0.85)
+    fuse(store, settings, incident.id)
+    judgment, debate_id, error = None, "", None
+    for event in run_debate(store, settings, incident.id, brain):
+        debate_id = event.debate_id
+        if event.type == "turn_finished":
+            progress(f"{event.turn.agent} (round {event.turn.round}): {event.turn.summary}", 0.9)  # type: ignore[union-attr]
+        elif isinstance(event, JudgmentReady):
+            judgment = event.judgment
+        elif event.type == "error":
+            error = event.message  # type: ignore[union-attr]
+    return AnalysisResult(incident=store.get_incident(incident.id), debate_id=debate_id, judgment=judgment, error=error)
+
+
+def ensure_demo_bundle(settings: Settings, force: bool = False) -> Path:
+    """Build the demo incident bundle (with its Git repository) under the data directory, once.
+
+    Raises:
+        TribunalError: the demo builder is missing or failed.
+    """
+    script = project_root() / "data" / "build_demo.py"
+    if not script.is_file():
+        raise TribunalError(f"The demo builder {script} is missing from this installation.")
+    spec = importlib.util.spec_from_file_location("tribunal_demo_builder", script)
+    if spec is None or spec.loader is None:
+        raise TribunalError(f"Cannot load {script}.")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    target = settings.home / "demo" / "bundle"
+    try:
+        return Path(module.build_demo_bundle(target, force=force))
+    except (OSError, ValueError) as exc:
+        shutil.rmtree(target, ignore_errors=True)
+        raise TribunalError(f"Building the demo bundle failed: {exc}") from exc
+
+
+def exception_groups(store: Store, incident_id: str) -> pd.DataFrame:
+    """Exception groups for the assets page (fingerprint, types, count, first/last seen, top frame)."""
+    return store.exception_groups(incident_id)
+
+
+def log_timeline(store: Store, incident_id: str) -> pd.DataFrame:
+    """Log entries per minute and level, for the error-rate chart."""
+    return store.log_timeline(incident_id)
