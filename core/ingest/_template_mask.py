@@ -21,7 +21,7 @@ _DATETIME_RE = re.compile(
 _URL_RE = re.compile(r"[A-Za-z][\w+.-]*://\S+|\b[A-Za-z]:\\\S*")
 # A "compound" is what variables are made of: word characters and the joiners ids and paths use.
 # Everything else ('=', ':', ',', brackets, quotes, ...) delimits and stays in the template.
-_COMPOUND_RE = re.compile(r"[\w.\-/@#+%~$\\]+")
+_COMPOUND_RE = re.compile(r"(?:[\w\-/@#+%~$\\]|(?<!\.)\.(?!\.))+")  # "..." delimits
 _DIGIT_RUN_RE = re.compile(r"\d+")
 _SPLIT_RE = re.compile(r"\s+")
 _HAS_DIGIT_RE = re.compile(r"\d")

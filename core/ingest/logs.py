@@ -40,15 +40,16 @@ class LogLayout:
 
 
 LAYOUTS: tuple[LogLayout, ...] = (
+    # Most specific first: a Spring Boot line would also pass for Logback with a numeric logger.
+    # Spring Boot default: ts  LEVEL pid --- [thread] logger : msg
+    LogLayout("spring-boot", re.compile(
+        rf"^{_TS}\s+{_LEVEL}\s+\d+\s+---\s+\[\s*(?P<thread>[^\]]*)\]\s+{_LOGGER}\s+:\s?(?P<msg>.*)$")),
     # Logback/Log4j: ts LEVEL [thread] [traceId] logger - msg   (thread and trace optional)
     LogLayout("logback", re.compile(
         rf"^{_TS}\s+{_LEVEL}\s+(?:\[(?P<thread>[^\]]*)\]\s+)?(?:\[(?P<trace>[^\]]*)\]\s+)?{_LOGGER}\s+-\s?(?P<msg>.*)$")),
     # Logback default: ts [thread] LEVEL logger - msg
     LogLayout("logback-thread-first", re.compile(
         rf"^{_TS}\s+\[(?P<thread>[^\]]*)\]\s+{_LEVEL}\s+(?:\[(?P<trace>[^\]]*)\]\s+)?{_LOGGER}\s+-\s?(?P<msg>.*)$")),
-    # Spring Boot default: ts  LEVEL pid --- [thread] logger : msg
-    LogLayout("spring-boot", re.compile(
-        rf"^{_TS}\s+{_LEVEL}\s+\d+\s+---\s+\[\s*(?P<thread>[^\]]*)\]\s+{_LOGGER}\s+:\s?(?P<msg>.*)$")),
     # Anything that starts with a timestamp and has a level soon after.
     LogLayout("generic", re.compile(rf"^\[?{_TS}\]?\s+(?:.{{0,40}}?\b)?{_LEVEL}\b[:\]]?\s*(?P<msg>.*)$")),
 )

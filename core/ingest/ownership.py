@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +21,14 @@ class OwnershipRule:
     pattern: str
     team: str
     source: str
+
+    def matches(self, path: str) -> bool:
+        return _spec(self.pattern).match_file(path)
+
+
+@functools.lru_cache(maxsize=4096)
+def _spec(pattern: str) -> pathspec.PathSpec:
+    return pathspec.PathSpec.from_lines("gitignore", [pattern])
 
 
 def parse_codeowners(text: str, source: str) -> list[OwnershipRule]:
@@ -41,7 +50,7 @@ def parse_codeowners(text: str, source: str) -> list[OwnershipRule]:
         if len(parts) < 2:
             continue  # a pattern with no owner un-assigns it; nothing to record
         try:
-            pathspec.PathSpec.from_lines("gitwildmatch", [parts[0]])
+            _spec(parts[0])
         except (ValueError, TypeError) as exc:
             raise IngestError(f"{source}:{number}: invalid pattern {parts[0]!r}.") from exc
         rules.append(OwnershipRule(pattern=parts[0], team=parts[1], source=f"{source}:{number}"))
@@ -51,7 +60,7 @@ def parse_codeowners(text: str, source: str) -> list[OwnershipRule]:
 def owner_of(rules: Sequence[OwnershipRule], path: str) -> OwnershipRule | None:
     """The rule that owns repo-relative `path` (the last matching one, as GitHub does)."""
     for rule in reversed(rules):
-        if pathspec.PathSpec.from_lines("gitwildmatch", [rule.pattern]).match_file(path):
+        if rule.matches(path):
             return rule
     return None
 

@@ -21,7 +21,8 @@ LIBRARY_PREFIXES = (
     "org.mockito.", "lombok.", "io.swagger.", "org.yaml.",
 )
 
-_JAVA_FRAME = re.compile(r"^\s*at\s+(?:[\w.$-]+/)*(?P<cls>[\w$.<>]+)\.(?P<method>[\w$<>-]+)\((?P<src>[^)]*)\)")
+# Module prefixes (`java.base/`, `app//`) come before the class; the last `/` ends them.
+_JAVA_FRAME = re.compile(r"^\s*at\s+(?:\S*/)?(?P<cls>[\w$.<>]+)\.(?P<method>[\w$<>-]+)\((?P<src>[^)]*)\)")
 _JAVA_MORE = re.compile(r"^\s*\.\.\.\s*(\d+)\s+(?:more|common frames omitted)")
 _JAVA_CAUSE = re.compile(r"^\s*(?P<kind>Caused by|Suppressed):\s*(?P<rest>.*)$")
 _JAVA_HEAD = re.compile(
@@ -79,10 +80,16 @@ def _parse_java(lines: list[str]) -> ParsedTrace | None:
     trace = ParsedTrace(language="java")
     depth = 0
     pending_msg: list[str] | None = None
+    suppressed_at: int | None = None  # indentation of a `Suppressed:` block being skipped
     for raw in lines:
         line = raw.rstrip()
         if not line.strip():
             continue
+        indent = len(line) - len(line.lstrip())
+        if suppressed_at is not None:
+            if indent > suppressed_at:
+                continue
+            suppressed_at = None
         if frame := _JAVA_FRAME.match(line):
             if not trace.causes:
                 continue
@@ -97,8 +104,8 @@ def _parse_java(lines: list[str]) -> ParsedTrace | None:
         head = _JAVA_HEAD.match(text)
         if head and (cause or not trace.causes):
             if cause and cause.group("kind") == "Suppressed":
-                # A suppressed exception is context, not part of the causal chain; skip its frames' owner.
-                pending_msg = None
+                # A suppressed exception is context, not part of the causal chain: skip it and its frames.
+                pending_msg, suppressed_at = None, indent
                 continue
             trace.causes.append(ExceptionCause(exc_type=head.group("type"), message=(head.group("msg") or "").strip()))
             pending_msg = [] if head.group("msg") is not None else None

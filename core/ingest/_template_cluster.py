@@ -1,0 +1,140 @@
+"""Clustering of distinct masked message shapes into templates (private to templates)."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+
+from core.ingest._template_mask import WILDCARD
+
+__all__ = ["cluster_shapes"]
+
+Shape = tuple[str, ...]
+
+_ENUM_RE = re.compile(r"[A-Z][A-Z_]*[A-Z]")
+_DIGIT_RE = re.compile(r"\d+")
+_LETTER_RE = re.compile(r"[A-Za-z]")
+_NON_LETTER_RE = re.compile(r"[^A-Za-z]+")
+
+
+def _similarity(template: list[str], tokens: Shape) -> float:
+    """Share of positions holding the same constant (wildcards never count, as in Drain)."""
+    same = sum(1 for a, b in zip(template, tokens) if a == b and a != WILDCARD)
+    return same / len(tokens)
+
+
+def _merge_similar(shapes: list[int], toks: Sequence[Shape], weights: Sequence[int], sim: float) -> list[list[int]]:
+    """Greedy Drain-like grouping of same-length shapes, heaviest first."""
+    clusters: list[tuple[list[str], list[int]]] = []
+    for i in sorted(shapes, key=lambda s: -weights[s]):
+        tokens = toks[i]
+        best, best_sim = None, -1.0
+        for cl in clusters:
+            s = _similarity(cl[0], tokens)
+            if s > best_sim:
+                best, best_sim = cl, s
+        if best is not None and best_sim >= sim:
+            tpl = best[0]
+            for p, tok in enumerate(tokens):
+                if tpl[p] != tok:
+                    tpl[p] = WILDCARD
+            best[1].append(i)
+        else:
+            clusters.append((list(tokens), [i]))
+    return [members for _, members in clusters]
+
+
+def _wildcard_regex(value: str) -> re.Pattern[str]:
+    return re.compile(".+".join(re.escape(part) for part in value.split(WILDCARD)))
+
+
+def _is_constant_position(values: dict[str, int], max_variants: int) -> bool:
+    """Whether the differing values at one position name different events (not a variable)."""
+    masked = [v for v in values if WILDCARD in v]
+    plain = [v for v in values if WILDCARD not in v]
+    if not plain:
+        # all masked: one variable unless the constant text around the masks differs
+        # ("instruction......<*>" vs "exception......<*>", "uid=<*>" vs "euid=<*>")
+        return len({_NON_LETTER_RE.sub("", v.replace(WILDCARD, "")) for v in masked}) > 1
+    if masked:
+        # a masked value here means the position carries data; plain values that hold digits,
+        # fit a partly masked value (chdir(pwd) vs chdir(<*>)) or are names standing in for
+        # mostly masked values (a host name among IPs) are more of the same data
+        patterns = [_wildcard_regex(v) for v in masked if v != WILDCARD]
+        masked_share = sum(values[v] for v in masked) / sum(values.values())
+        if all(
+            _DIGIT_RE.search(v)
+            or any(p.fullmatch(v) for p in patterns)
+            or (masked_share >= 0.5 and _LETTER_RE.search(v) and not _ENUM_RE.fullmatch(v))
+            for v in plain
+        ):
+            return False
+    skeletons = {_DIGIT_RE.sub("0", v) for v in values}
+    if len(skeletons) == 1:
+        return False  # values differ only in their digits: node U01 vs U11
+    if all(_ENUM_RE.fullmatch(v.strip("[](){}<>,;:.'\"")) for v in plain):
+        return True  # ALL_CAPS words are states and keywords (RUNNING, LOOKING), not data
+    return len(skeletons) < max_variants
+
+
+def _split(members: list[int], toks: Sequence[Shape], weights: Sequence[int], max_variants: int) -> list[list[int]]:
+    """Recursively split a cluster on its most constant-looking differing position."""
+    n = len(toks[members[0]])
+    best_p, best_d = -1, 0
+    for p in range(n):
+        values: dict[str, int] = defaultdict(int)
+        for i in members:
+            values[toks[i][p]] += weights[i]
+        if len(values) < 2:
+            continue
+        if _is_constant_position(values, max_variants) and (best_p < 0 or len(values) < best_d):
+            best_p, best_d = p, len(values)
+    if best_p < 0:
+        return [members]
+    groups: dict[str, list[int]] = defaultdict(list)
+    for i in members:
+        groups[toks[i][best_p]].append(i)
+    out: list[list[int]] = []
+    for sub in groups.values():
+        out.extend(_split(sub, toks, weights, max_variants))
+    return out
+
+
+def cluster_shapes(
+    toks: Sequence[Shape], weights: Sequence[int], *, similarity: float = 0.5, max_variants: int = 5
+) -> tuple[list[int], list[str]]:
+    """Group distinct masked shapes into templates.
+
+    Args:
+        toks: Distinct masked token tuples.
+        weights: Number of log lines behind each shape.
+        similarity: Fraction of equal tokens for two same-length shapes to be considered together.
+        max_variants: A position with at least this many different plain words is a variable.
+
+    Returns:
+        ``(cluster_of_shape, templates)``: the cluster index of each shape (clusters numbered
+        by first shape) and each cluster's template text.
+    """
+    by_len: dict[int, list[int]] = defaultdict(list)
+    for i, t in enumerate(toks):
+        by_len[len(t)].append(i)
+    cluster_of = [-1] * len(toks)
+    raw: list[list[int]] = []
+    for n, shapes in by_len.items():
+        if n == 0:
+            raw.append(shapes)
+            continue
+        for merged in _merge_similar(shapes, toks, weights, similarity):
+            raw.extend(_split(merged, toks, weights, max_variants))
+    raw.sort(key=min)
+    templates: list[str] = []
+    for c, members in enumerate(raw):
+        for i in members:
+            cluster_of[i] = c
+        first = toks[members[0]]
+        tpl = [
+            tok if all(toks[i][p] == tok for i in members) else WILDCARD for p, tok in enumerate(first)
+        ]
+        templates.append(" ".join(tpl))
+    return cluster_of, templates

@@ -1,0 +1,62 @@
+"""Every page renders on an empty store; the intake form opens an incident or says what is wrong."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.ui.support import PAGES, new_app, no_exception, texts
+
+LOG = """\
+2026-11-20 14:01:02.000 INFO [main] c.a.s.order.OrderController - Order 1 placed
+2026-11-20 14:05:10.000 ERROR [exec-1] c.a.s.order.OrderController - Order failed
+java.lang.NullPointerException: coupon list is null
+\tat com.acme.shop.order.PricingService.apply(PricingService.java:87)
+\tat com.acme.shop.order.OrderController.create(OrderController.java:40)
+"""
+
+
+def test_every_page_renders_on_an_empty_store(ui_home: Path) -> None:
+    at = new_app().run()
+    no_exception(at)
+    assert "Incident intake" in texts(at)
+    assert str(ui_home / "tribunal.duckdb") in texts(at), "the sidebar shows where the store is"
+    assert "Offline brain" in texts(at), "the sidebar says which brain is active"
+    for name, path in PAGES.items():
+        at.switch_page(path).run()
+        no_exception(at)
+        if name in ("assets", "debate", "report"):
+            assert "Open an incident first" in texts(at), name
+    assert "The store holds no incidents yet." in texts(at)
+
+
+def test_chinese_interface(ui_home: Path) -> None:
+    at = new_app().run()
+    at.segmented_control(key="w.lang").set_value("zh").run()
+    no_exception(at)
+    assert "事件录入" in texts(at) and "离线推理引擎" in texts(at)
+    at.switch_page(PAGES["history"]).run()
+    assert "存储中还没有事件。" in texts(at), "the language choice survives a page switch"
+
+
+def test_form_without_title_says_what_to_fix(ui_home: Path) -> None:
+    at = new_app().run()
+    at.text_input(key="w.intake.title").set_value("   ")
+    at.button(key="w.intake.submit").click().run()
+    no_exception(at)
+    assert any("Title" in e.value for e in at.error), [e.value for e in at.error]
+    at.switch_page(PAGES["history"]).run()
+    assert "The store holds no incidents yet." in texts(at), "nothing is written for a refused form"
+
+
+def test_form_with_pasted_log_opens_and_ingests(ui_home: Path) -> None:
+    at = new_app(timeout=120).run()
+    at.text_input(key="w.intake.title").set_value("Checkout 500s")
+    at.text_input(key="w.intake.service").set_value("order-service")
+    at.text_area(key="w.intake.pasted").set_value(LOG)
+    at.button(key="w.intake.submit").click().run()
+    no_exception(at)
+    assert not at.error, [e.value for e in at.error]
+    page = texts(at)
+    assert "Assets & evidence" in page and "Checkout 500s" in page
+    table = at.dataframe[0].value
+    assert "pasted.log" in set(table["name"]), table
