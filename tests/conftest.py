@@ -157,3 +157,12 @@ def store(settings: Settings) -> Store:
 @pytest.fixture
 def mini_bundle(tmp_path: Path) -> MiniBundle:
     return build_mini_bundle(tmp_path / "bundle")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "live: needs a real LLM endpoint (LLM_API_KEY); skipped otherwise")
+    config.addinivalue_line("markers", "neo4j: needs a Neo4j server (NEO4J_URI); skipped otherwise")
+    config.addinivalue_line("markers", "browser: drives headless Chromium")
+    # DuckDB's DataFrame export still passes pandas' deprecated `inplace`; not ours to fix.
+    config.addinivalue_line("filterwarnings", "ignore:The inplace keyword:DeprecationWarning")
+    config.addinivalue_line("filterwarnings", "ignore::pandas.errors.Pandas4Warning")

@@ -114,7 +114,7 @@ def test_demo_click_through(server: str) -> None:
             page.wait_for_timeout(1500)
             page.screenshot(path=ARTIFACTS / "05-report.png")
 
-            page.get_by_text("中文", exact=True).click()
+            page.get_by_test_id("stSidebarUserContent").get_by_role("radio", name="中文").click()
             expect(page.get_by_text("裁决报告").first).to_be_visible()
             page.wait_for_timeout(1200)
             page.screenshot(path=ARTIFACTS / "06-report-zh.png")
