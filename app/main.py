@@ -1,0 +1,43 @@
+"""Dashboard entry point: `streamlit run app/main.py` — page config, sidebar, navigation over pages/."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # `streamlit run app/main.py` puts app/ on the path, not the working copy
+    sys.path.insert(0, str(ROOT))
+
+import streamlit as st  # noqa: E402
+
+from app import nav, resources  # noqa: E402
+from app.i18n import t  # noqa: E402
+from app.theme import inject_css  # noqa: E402
+from app.widgets.sidebar import render_sidebar, resolve_language  # noqa: E402
+from core.errors import TribunalError  # noqa: E402
+
+logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+st.set_page_config(page_title="SRE Tribunal", page_icon=":material/balance:", layout="wide", initial_sidebar_state="expanded")
+inject_css()
+st.logo(str(ROOT / "app" / "logo.svg"), size="large")
+resolve_language()
+
+page = st.navigation(nav.build_pages(), position="sidebar")
+
+cfg = store = registry = None
+problem: str | None = None
+try:
+    cfg = resources.settings()
+    store = resources.store(cfg)
+    registry = resources.registry(cfg)
+except TribunalError as exc:
+    problem = str(exc)
+
+render_sidebar(cfg, store, registry)
+if problem is not None:
+    st.error(t("app.unavailable", message=problem))
+    st.stop()
+page.run()

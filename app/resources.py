@@ -1,0 +1,45 @@
+"""Process-wide resources: settings, the one Store per data directory, the debate registry."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app.debate_runner import DebateRegistry
+from core.config import Settings, load_settings
+from core.store import Store
+
+__all__ = ["settings", "store", "registry"]
+
+
+def settings() -> Settings:
+    """Settings, read fresh each run (cheap) so a changed TRIBUNAL_HOME picks a different store.
+
+    Raises:
+        ConfigError: a setting is malformed.
+    """
+    return load_settings()
+
+
+@st.cache_resource(show_spinner=False)
+def _store(db_path: str) -> Store:
+    # One Store per DuckDB file and process: DuckDB refuses a second writer on the same file.
+    return Store(db_path)
+
+
+@st.cache_resource(show_spinner=False)
+def _registry(home: str) -> DebateRegistry:
+    return DebateRegistry()
+
+
+def store(cfg: Settings) -> Store:
+    """The shared Store for this data directory.
+
+    Raises:
+        StoreError: the file cannot be opened (e.g. StoreLockedError when another process holds it).
+    """
+    return _store(str(cfg.db_path))
+
+
+def registry(cfg: Settings) -> DebateRegistry:
+    """The debate runs of this process, keyed by incident id (one registry per data directory)."""
+    return _registry(str(cfg.home))

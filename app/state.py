@@ -1,0 +1,80 @@
+"""Every session-state key and widget key of the dashboard, in one place, with typed accessors."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+__all__ = [
+    "Keys", "Widgets", "current_incident_id", "set_current_incident", "language", "flash", "pop_flash", "DEFAULT_PACE_S",
+]
+
+DEFAULT_PACE_S = 0.02
+
+
+class Keys:
+    """Session-state keys that are not bound to a widget (they survive page switches)."""
+
+    INCIDENT = "tribunal.incident_id"
+    LANG = "tribunal.lang"
+    FLASH = "tribunal.flash"
+    WATCHING = "tribunal.watching_debate"
+
+
+class Widgets:
+    """Widget keys; pages use these so tests can find widgets by key."""
+
+    LANG = "w.lang"
+    # intake
+    DEMO = "w.intake.demo"
+    ARCHIVE = "w.intake.archive"
+    ARCHIVE_GO = "w.intake.archive_go"
+    FORM = "w.intake.form"
+    TITLE = "w.intake.title"
+    SEVERITY = "w.intake.severity"
+    DATE = "w.intake.date"
+    TIME = "w.intake.time"
+    ZONE = "w.intake.zone"
+    SERVICE = "w.intake.service"
+    DESCRIPTION = "w.intake.description"
+    INCIDENT_LANG = "w.intake.language"
+    PASTED = "w.intake.pasted"
+    FILES = "w.intake.files"
+    SUBMIT = "w.intake.submit"
+    # assets
+    SOURCE_PICK = "w.assets.source_pick"
+    # debate
+    BRAIN = "w.debate.brain"
+    PACE = "w.debate.pace"
+    START = "w.debate.start"
+    CANCEL = "w.debate.cancel"
+    # report
+    REPORT_LANG = "w.report.lang"
+    DL_MD = "w.report.dl_md"
+    DL_JSON = "w.report.dl_json"
+    # history
+    HISTORY_PICK = "w.history.pick"
+    HISTORY_OPEN = "w.history.open"
+
+
+def current_incident_id() -> str | None:
+    """The incident the user is looking at, if any."""
+    value = st.session_state.get(Keys.INCIDENT)
+    return str(value) if value else None
+
+
+def set_current_incident(incident_id: str | None) -> None:
+    st.session_state[Keys.INCIDENT] = incident_id
+
+
+def language() -> str:
+    """The UI language: ``zh`` or ``en``."""
+    return "zh" if st.session_state.get(Keys.LANG) == "zh" else "en"
+
+
+def flash(message: str, kind: str = "success") -> None:
+    """Queue a message for the next page render (survives st.switch_page)."""
+    st.session_state[Keys.FLASH] = (kind, message)
+
+
+def pop_flash() -> tuple[str, str] | None:
+    return st.session_state.pop(Keys.FLASH, None)

@@ -1,0 +1,112 @@
+"""Turns the stored event stream plus in-flight text into an ordered list of things to draw.
+
+Pure functions, no Streamlit: the debate page draws `TranscriptItem`s; tests check the order.
+A finished turn is drawn where it *started*, so concurrent expert bubbles do not jump around
+when they finish; a turn that started but has not finished is drawn live with its streamed text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from core.schema import (
+    AgentTurn,
+    Consensus,
+    DebateFailed,
+    Intervention,
+    JudgmentReady,
+    RoundFinished,
+    ToolCall,
+    TurnFinished,
+    TurnStarted,
+)
+
+__all__ = ["TranscriptItem", "build_transcript", "confidence_by_round"]
+
+ItemKind = Literal["divider", "turn", "live", "tool", "round_end", "consensus", "intervention", "judgment", "error"]
+
+
+@dataclass
+class TranscriptItem:
+    kind: ItemKind
+    phase: str = ""
+    round: int = 0
+    agent: str = ""
+    turn: AgentTurn | None = None
+    text: str = ""
+    event: object | None = None
+    extra: dict[str, object] = field(default_factory=dict)
+
+
+def build_transcript(events: list[object], live: dict[tuple[str, int], str], running: bool) -> list[TranscriptItem]:
+    """Order the debate for display.
+
+    Args:
+        events: stored events (any order; sorted by seq here).
+        live: streamed text of turns in flight, keyed by (agent, round).
+        running: whether the debate is still producing events (unfinished turns are drawn live only then).
+
+    Returns:
+        Items in display order, with a divider wherever the phase or round changes.
+    """
+    ordered = sorted(events, key=lambda e: getattr(e, "seq", 0))
+    finished: dict[tuple[str, int, str], AgentTurn] = {}
+    for event in ordered:
+        if isinstance(event, TurnFinished):
+            t = event.turn
+            finished[(t.agent, t.round, t.phase)] = t
+    drawn: set[tuple[str, int, str]] = set()
+    items: list[TranscriptItem] = []
+    section: tuple[str, int] | None = None
+
+    def divide(phase: str, rnd: int) -> None:
+        nonlocal section
+        # Experts speak in parallel once, so their section is not split by round.
+        key = (phase, 0 if phase == "experts" else rnd)
+        if key != section:
+            section = key
+            items.append(TranscriptItem("divider", phase=phase, round=rnd))
+
+    for event in ordered:
+        if isinstance(event, TurnStarted):
+            key = (event.agent, event.round, event.phase)
+            if key in drawn:
+                continue
+            divide(event.phase, event.round)
+            if key in finished:
+                drawn.add(key)
+                items.append(TranscriptItem("turn", phase=event.phase, round=event.round, agent=event.agent,
+                                            turn=finished[key]))
+            elif running:
+                items.append(TranscriptItem("live", phase=event.phase, round=event.round, agent=event.agent,
+                                            text=live.get((event.agent, event.round), "")))
+        elif isinstance(event, TurnFinished):
+            t = event.turn
+            key = (t.agent, t.round, t.phase)
+            if key not in drawn:
+                drawn.add(key)
+                divide(t.phase, t.round)
+                items.append(TranscriptItem("turn", phase=t.phase, round=t.round, agent=t.agent, turn=t))
+        elif isinstance(event, ToolCall):
+            items.append(TranscriptItem("tool", agent=event.agent, event=event))
+        elif isinstance(event, RoundFinished):
+            items.append(TranscriptItem("round_end", round=event.round, event=event))
+        elif isinstance(event, Consensus):
+            items.append(TranscriptItem("consensus", round=event.round, event=event))
+        elif isinstance(event, Intervention):
+            items.append(TranscriptItem("intervention", event=event))
+        elif isinstance(event, JudgmentReady):
+            items.append(TranscriptItem("judgment", event=event))
+        elif isinstance(event, DebateFailed):
+            items.append(TranscriptItem("error", agent=event.agent or "", event=event))
+    return items
+
+
+def confidence_by_round(turns: list[AgentTurn]) -> list[dict[str, object]]:
+    """Rows (agent, round, phase, confidence) for a confidence-per-round chart, experts at round 0."""
+    rows = []
+    for t in turns:
+        rows.append({"agent": t.agent, "round": 0 if t.phase == "experts" else t.round, "phase": t.phase,
+                     "confidence": t.confidence, "summary": t.summary})
+    return rows

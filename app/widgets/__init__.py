@@ -1,0 +1,1 @@
+"""Shared widgets: sidebar, chat bubbles, evidence chips and source viewer, judgment card, charts."""

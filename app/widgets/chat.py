@@ -1,0 +1,150 @@
+"""The debate transcript: one coloured bubble per agent turn, dividers, tool calls and banners."""
+
+from __future__ import annotations
+
+import html
+
+import streamlit as st
+
+from app.i18n import agent_duty, agent_role, phase_label, t
+from app.theme import agent_style, avatar_html, icon_html
+from app.transcript import TranscriptItem
+from app.widgets.evidence import citation_chips
+from app.widgets.judgment import judgment_card
+from core.schema import AGENTS, AgentTurn, Evidence
+
+__all__ = ["render_transcript", "bubble_header", "brain_label", "agent_roster"]
+
+
+def brain_label(brain: str, model: str | None) -> str:
+    """Which brain spoke: the offline brain, or the model's name."""
+    return t("brain.offline_short") if brain == "offline" else (model or t("brain.llm_short"))
+
+
+def _confidence(value: float, color: str) -> str:
+    pct = round(max(0.0, min(1.0, value)) * 100)
+    return (
+        f'<span class="tb-conf" title="{html.escape(t("debate.confidence"))}">'
+        f'<span class="tb-conf-bar"><span class="tb-conf-fill" style="width:{pct}%;background:{color}"></span></span>'
+        f"{pct}%</span>"
+    )
+
+
+def bubble_header(agent: str, phase: str, rnd: int, brain: str | None = None, model: str | None = None,
+                  confidence: float | None = None, extra: str = "") -> str:
+    """HTML for a bubble's first line: avatar, name, role, phase/round, brain, confidence."""
+    style = agent_style(agent)
+    where = phase_label(phase) if phase in ("experts", "judgment") else f"{phase_label(phase)} · {t('debate.round_n', n=rnd)}"
+    parts = [
+        avatar_html(agent),
+        f'<span class="tb-name" style="color:{style.color}">{html.escape(agent)}</span>',
+        f'<span class="tb-role">{html.escape(agent_role(agent))}</span>',
+        f'<span class="tb-chip">{html.escape(where)}</span>',
+    ]
+    if brain:
+        parts.append(f'<span class="tb-chip brain-{brain}">{html.escape(brain_label(brain, model))}</span>')
+    parts.append(extra)
+    parts.append('<span class="tb-spacer"></span>')
+    if confidence is not None:
+        parts.append(_confidence(confidence, style.color))
+    return f'<div class="tb-head">{"".join(parts)}</div>'
+
+
+def _turn_bubble(turn: AgentTurn, evidence: dict[str, Evidence], incident_id: str) -> None:
+    invalid = sum(1 for c in turn.claims if not c.valid)
+    flag = (f'<span class="tb-chip bad">{icon_html("report")} {html.escape(t("debate.invalid_claims", n=invalid))}</span>'
+            if invalid else "")
+    with st.container(key=f"bubble-{turn.agent}-{turn.seq}", gap="small"):
+        st.markdown(bubble_header(turn.agent, turn.phase, turn.round, turn.brain, turn.model, turn.confidence, flag),
+                    unsafe_allow_html=True)
+        st.markdown(f'<div class="tb-summary">{html.escape(turn.summary)}</div>', unsafe_allow_html=True)
+        if turn.body:
+            st.markdown(turn.body)
+        for i, claim in enumerate(turn.claims):
+            text_col, chips_col = st.columns([0.7, 0.3], vertical_alignment="center", gap="small")
+            if claim.valid:
+                text_col.markdown(f"- {claim.text}")
+            else:
+                problems = "; ".join(claim.problems) or t("debate.claim_unverified")
+                text_col.markdown(
+                    f'<div class="tb-claim-bad">{icon_html("report")} {html.escape(claim.text)}<br>'
+                    f'<span class="tb-claim-problem">{html.escape(problems)}</span></div>',
+                    unsafe_allow_html=True,
+                )
+            with chips_col:
+                citation_chips(claim.citations, evidence, f"{turn.seq}-c{i}", incident_id)
+        if turn.hypotheses:
+            with st.expander(t("debate.hypotheses", n=len(turn.hypotheses))):
+                for h in turn.hypotheses:
+                    where = f" — `{h.location.file}:{h.location.line}`" if h.location else ""
+                    st.markdown(f"**{h.id} · {h.title}** ({t('status.' + h.status)}, {h.confidence:.0%}){where}  \n{h.statement}")
+                    if h.reason:
+                        st.caption(h.reason)
+                    citation_chips(h.citations, evidence, f"{turn.seq}-h-{h.id}", incident_id)
+        for ch in turn.challenges:
+            tag = t("debate.material") if ch.material else t("debate.minor")
+            st.markdown(f"**{ch.id}** → {ch.target} · _{tag}_  \n{ch.text}")
+            citation_chips(ch.citations, evidence, f"{turn.seq}-x-{ch.id}", incident_id)
+        for ans in turn.answers:
+            st.markdown(f"**{ans.challenge_id}** · {t('verdict.' + ans.verdict)}  \n{ans.text}")
+            citation_chips(ans.citations, evidence, f"{turn.seq}-a-{ans.challenge_id}", incident_id)
+        if turn.note:
+            st.caption(turn.note)
+
+
+def _live_bubble(item: TranscriptItem, brain: str | None, model: str | None) -> None:
+    with st.container(key=f"bubble-{item.agent}-live-{item.round}", gap="small"):
+        typing = f'<span class="tb-chip">{html.escape(t("debate.typing"))}</span>'
+        st.markdown(bubble_header(item.agent, item.phase, item.round, brain, model, None, typing),
+                    unsafe_allow_html=True)
+        body = html.escape(item.text) if item.text else ""
+        st.markdown(f'<div style="white-space:pre-wrap">{body}<span class="tb-cursor">&nbsp;</span></div>',
+                    unsafe_allow_html=True)
+
+
+def render_transcript(items: list[TranscriptItem], evidence: dict[str, Evidence], incident_id: str,
+                      brain: str | None, model: str | None) -> None:
+    """Draw the transcript items in order."""
+    for item in items:
+        ev = item.event
+        if item.kind == "divider":
+            label = phase_label(item.phase) if item.phase in ("experts", "judgment") else (
+                f"{t('debate.round_n', n=item.round)} · {phase_label(item.phase)}")
+            st.markdown(f'<div class="tb-divider">{html.escape(label)}</div>', unsafe_allow_html=True)
+        elif item.kind == "turn" and item.turn is not None:
+            _turn_bubble(item.turn, evidence, incident_id)
+        elif item.kind == "live":
+            _live_bubble(item, brain, model)
+        elif item.kind == "tool":
+            mark = "✓" if getattr(ev, "status", "ok") == "ok" else "✗"
+            args = ", ".join(f"{k}={v}" for k, v in (getattr(ev, "arguments", {}) or {}).items())
+            result = getattr(ev, "result", "")
+            st.caption(f":material/build: {item.agent} → `{getattr(ev, 'tool', '')}({args})` {mark} {result[:160]}")
+        elif item.kind == "round_end":
+            st.caption(t("debate.round_closed", n=item.round, conf=f"{getattr(ev, 'confidence', 0.0):.0%}"))
+        elif item.kind == "consensus":
+            st.success(t("debate.consensus", n=item.round, reason=getattr(ev, "reason", "")), icon=":material/handshake:")
+        elif item.kind == "intervention":
+            st.info(f"{t('debate.intervention')}: {getattr(ev, 'text', '')}", icon=":material/front_hand:")
+        elif item.kind == "judgment":
+            judgment_card(getattr(ev, "judgment"), evidence, incident_id, compact=True)
+        elif item.kind == "error":
+            who = f"{item.agent}: " if item.agent else ""
+            st.error(f"{t('debate.failed')} — {who}{getattr(ev, 'message', '')}")
+
+
+def agent_roster() -> None:
+    """Who sits on the tribunal, shown before the first debate."""
+    st.markdown(f"##### {t('debate.roster')}")
+    cols = st.columns(3)
+    for i, agent in enumerate(AGENTS):
+        style = agent_style(agent)
+        with cols[i % 3], st.container(key=f"roster-{agent}"):
+            st.markdown(
+                f'<div class="tb-head">{avatar_html(agent)}'
+                f'<span class="tb-name" style="color:{style.color}">{agent}</span>'
+                f'<span class="tb-role">{html.escape(agent_role(agent))}</span></div>'
+                f"<div style='font-size:.88rem;color:#334155'>{html.escape(agent_duty(agent))}</div>",
+                unsafe_allow_html=True,
+            )
+    st.caption(t("debate.roster_hint"))

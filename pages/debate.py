@@ -1,0 +1,84 @@
+"""Debate: start the six agents, watch them argue live, see the consensus and the ruling."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app import nav, resources, state
+from app.debate_session import snapshot, start_debate
+from app.i18n import t
+from app.state import Keys
+from app.state import Widgets as W
+from app.widgets.chat import agent_roster, brain_label, render_transcript
+from app.widgets.evidence import show_open_source
+from app.widgets.incident import incident_header, require_incident
+from core.errors import TribunalError
+
+REFRESH_S = 0.5
+
+cfg = resources.settings()
+store = resources.store(cfg)
+registry = resources.registry(cfg)
+incident = require_incident(store)
+incident_header(incident, t("debate.title"))
+snap = snapshot(store, registry, incident.id)
+if snap.running:  # also true when re-attaching after a reload or a page switch
+    st.session_state[Keys.WATCHING] = incident.id
+
+brains = ["offline", "llm"] if cfg.llm_configured else ["offline"]
+with st.container(horizontal=True, vertical_alignment="bottom", gap="medium"):
+    brain = st.segmented_control(
+        t("debate.brain"), brains, default=cfg.default_brain, required=True, key=W.BRAIN, disabled=snap.running,
+        format_func=lambda b, offline=t("brain.offline"): offline if b == "offline" else cfg.llm.model,
+    )
+    pace = st.number_input(t("debate.pace"), min_value=0.0, max_value=1.0, step=0.01, key=W.PACE,
+                           value=cfg.offline_pace_s or state.DEFAULT_PACE_S, help=t("debate.pace_help"),
+                           disabled=snap.running, width=180)
+    label = t("debate.start") if snap.info is None and not snap.running else t("debate.rerun")
+    start = st.button(label, key=W.START, type="primary", icon=":material/play_arrow:", disabled=snap.running)
+    if snap.running and snap.run is not None:
+        st.button(t("debate.cancel"), key=W.CANCEL, icon=":material/stop:", on_click=snap.run.cancel,
+                  disabled=snap.run.cancel_requested)
+
+if start:
+    try:
+        start_debate(store, cfg, registry, incident.id, brain or "offline", float(pace), language=state.language())
+    except TribunalError as exc:
+        st.error(str(exc))
+    else:
+        st.session_state[Keys.WATCHING] = incident.id
+        st.rerun()
+
+if snap.interrupted:
+    st.warning(t("debate.interrupted"))
+if snap.error:
+    st.error(t("debate.failed_hint", message=snap.error))
+
+
+@st.fragment(run_every=REFRESH_S if snap.running else None)
+def transcript() -> None:
+    now = snapshot(store, registry, incident.id)
+    if not now.running and st.session_state.get(Keys.WATCHING) == incident.id:
+        st.session_state[Keys.WATCHING] = None
+        st.rerun()  # the run ended: redraw the whole page once (controls, banners), stop polling
+    model = cfg.llm.model if now.brain == "llm" else None
+    if now.brain:
+        st.caption(t("debate.brain_spoke", brain=brain_label(now.brain, model), rounds=cfg.max_rounds))
+    if now.info is None and not now.running:
+        agent_roster()
+        return
+    if now.starting:
+        st.caption(t("debate.starting"))
+    box = st.container(height=720, autoscroll=True, border=False) if now.running else st.container()
+    with box:
+        render_transcript(now.items, now.evidence, incident.id, now.brain, model)
+    if now.running:
+        st.caption(t("debate.live", n=sum(1 for i in now.items if i.kind == "turn")))
+    show_open_source(store, cfg, incident.id, now.evidence)
+
+
+transcript()
+
+if snap.judgment is not None and not snap.running:
+    if st.button(t("debate.to_report"), type="primary", icon=":material/description:", key="w.debate.to_report"):
+        nav.switch_to("report")

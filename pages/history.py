@@ -1,0 +1,48 @@
+"""History: every incident in the store, and a way to re-open one."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from app import nav, resources, state
+from app.i18n import t
+from app.state import Widgets as W
+from app.widgets.incident import show_flash
+
+cfg = resources.settings()
+store = resources.store(cfg)
+show_flash()
+st.title(t("history.title"))
+incidents = store.list_incidents()
+if not incidents:
+    st.info(t("history.empty"), icon=":material/inbox:")
+    st.page_link(nav.page("intake"), label=t("nav.intake"), icon=":material/input:")
+    st.stop()
+
+lang = state.language()
+icons = {"critical": "●●●●", "high": "●●●○", "medium": "●●○○", "low": "●○○○"}
+table = pd.DataFrame([{
+    "id": i.id, "title": i.text("title", lang), "severity": f"{icons.get(i.severity, '')} {t('severity.' + i.severity)}",
+    "status": t("status." + i.status), "service": i.service, "started": i.started_at.strftime("%Y-%m-%d %H:%M %Z"),
+    "created": i.created_at,
+} for i in incidents])
+st.dataframe(table, hide_index=True, column_config={
+    "id": st.column_config.TextColumn("ID", width="medium"), "title": st.column_config.TextColumn(t("history.col_title"), width="large"),
+    "severity": t("history.col_severity"), "status": t("history.col_status"), "service": t("history.col_service"),
+    "started": t("history.col_started"), "created": st.column_config.DatetimeColumn(t("history.col_created"), format="YYYY-MM-DD HH:mm"),
+})
+
+by_id = {i.id: i for i in incidents}
+current = state.current_incident_id()
+ids = list(by_id)
+with st.container(border=True):
+    st.markdown(f"**{t('history.reopen')}**")
+    picked = st.selectbox(t("history.pick"), ids, index=ids.index(current) if current in by_id else 0, key=W.HISTORY_PICK,
+                          format_func=lambda i: f"{i} · {by_id[i].text('title', lang)}")
+    with st.container(horizontal=True):
+        for target, icon in (("assets", ":material/inventory_2:"), ("debate", ":material/forum:"), ("report", ":material/gavel:")):
+            if st.button(t(f"history.open_{target}"), key=f"{W.HISTORY_OPEN}.{target}", icon=icon,
+                         type="primary" if target == "report" else "secondary"):
+                state.set_current_incident(picked)
+                nav.switch_to(target)

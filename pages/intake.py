@@ -1,0 +1,81 @@
+"""Intake: open an incident from the demo bundle, an uploaded bundle archive, or the form."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app import intake_flow, nav, resources, state
+from app.i18n import labeler, t
+from app.state import Widgets as W
+from app.widgets.progress import run_with_status
+from core.errors import TribunalError
+
+cfg = resources.settings()
+store = resources.store(cfg)
+
+
+def finish(incident) -> None:  # type: ignore[no-untyped-def]
+    if incident is not None:
+        state.flash(t("intake.opened", id=incident.id, title=incident.text("title", state.language())))
+        nav.switch_to("assets")
+
+
+st.title(t("intake.title"))
+st.caption(t("intake.subtitle"))
+
+form_col, side_col = st.columns([3, 2], gap="large")
+
+with side_col:
+    with st.container(border=True):
+        st.subheader(t("intake.demo_title"))
+        st.markdown(t("intake.demo_body"))
+        if st.button(t("intake.demo_button"), key=W.DEMO, type="primary", icon=":material/play_circle:", width="stretch"):
+            finish(run_with_status(t("intake.demo_status"),
+                                   lambda p, o: intake_flow.load_demo(store, cfg, p, o)))
+    with st.container(border=True):
+        st.subheader(t("intake.bundle_title"))
+        st.markdown(t("intake.bundle_body"))
+        archive = st.file_uploader(t("intake.bundle_upload"), type=["zip", "tar", "gz", "tgz"], key=W.ARCHIVE)
+        if st.button(t("intake.bundle_button"), key=W.ARCHIVE_GO, disabled=archive is None, icon=":material/upload:"):
+            data = archive.getvalue() if archive is not None else b""
+            finish(run_with_status(t("intake.bundle_status", name=archive.name if archive else ""),
+                                   lambda p, o: intake_flow.load_archive(store, cfg, data, p, o)))
+
+with form_col, st.form(W.FORM, border=True):
+    st.subheader(t("intake.form_title"))
+    title = st.text_input(t("intake.field_title"), key=W.TITLE, placeholder=t("intake.field_title_ph"))
+    c1, c2 = st.columns(2)
+    severity = c1.selectbox(t("intake.field_severity"), ["critical", "high", "medium", "low"], index=1,
+                            format_func=labeler("severity."), key=W.SEVERITY)
+    service = c2.text_input(t("intake.field_service"), key=W.SERVICE, placeholder="order-service")
+    d1, d2, d3 = st.columns([2, 2, 3])
+    day = d1.date_input(t("intake.field_date"), value="today", key=W.DATE)
+    clock = d2.time_input(t("intake.field_time"), value="now", step=60, key=W.TIME)
+    zone = d3.selectbox(t("intake.field_zone"), range(len(intake_flow.UTC_OFFSETS)), key=W.ZONE,
+                        format_func=lambda i: intake_flow.zone_label(*intake_flow.UTC_OFFSETS[i]))
+    language = st.radio(t("intake.field_language"), ["zh", "en"], horizontal=True, key=W.INCIDENT_LANG,
+                        index=0 if state.language() == "zh" else 1, format_func=labeler("lang."))
+    description = st.text_area(t("intake.field_description"), key=W.DESCRIPTION, height=90)
+    pasted = st.text_area(t("intake.field_pasted"), key=W.PASTED, height=180, placeholder=t("intake.field_pasted_ph"))
+    uploads = st.file_uploader(t("intake.field_files"), accept_multiple_files=True, key=W.FILES,
+                               help=t("intake.field_files_help"))
+    submitted = st.form_submit_button(t("intake.submit"), type="primary", icon=":material/gavel:", key=W.SUBMIT)
+
+if submitted:
+    try:
+        draft = intake_flow.build_draft(
+            title=title, severity=severity, day=day, clock=clock,  # type: ignore[arg-type]
+            utc_offset_min=intake_flow.UTC_OFFSETS[zone][0], service=service, description=description,
+            language=language,
+        )
+    except TribunalError as exc:
+        fields = ", ".join(t("intake.field_" + f) if f in ("title", "service", "started_at", "severity") else f
+                           for f in str(exc).split(","))
+        st.error(t("intake.form_invalid", fields=fields))
+    else:
+        files = [(f.name, f.getvalue()) for f in uploads or []]
+        if pasted.strip():
+            files.insert(0, ("pasted.log", pasted.encode("utf-8")))
+        with form_col:
+            finish(run_with_status(t("intake.form_status"),
+                                   lambda p, o: intake_flow.open_from_form(store, cfg, draft, files, p, o)))

@@ -1,0 +1,91 @@
+"""Report: the ruling with its evidence chain, confidence per round, and the post-mortem downloads."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from app import nav, resources, state
+from app.i18n import LANGUAGES, phase_label, t
+from app.state import Widgets as W
+from app.widgets.chat import brain_label
+from app.widgets.charts import confidence_figure
+from app.widgets.evidence import show_open_source
+from app.widgets.incident import incident_header, require_incident
+from app.widgets.judgment import judgment_card
+from core.errors import TribunalError
+from core.report import build_report, render_json, render_markdown
+
+cfg = resources.settings()
+store = resources.store(cfg)
+incident = require_incident(store)
+incident_header(incident, t("report.title"))
+
+info = store.latest_debate(incident.id)
+if info is None or store.get_judgment(info.id) is None:
+    running = info is not None and info.status == "running"
+    st.info(t("report.running") if running else t("report.no_judgment"), icon=":material/hourglass_top:")
+    st.page_link(nav.page("debate"), label=t("nav.debate"), icon=":material/forum:")
+    st.stop()
+
+try:
+    report = build_report(store, info.id)
+except TribunalError as exc:
+    st.error(str(exc))
+    st.stop()
+
+evidence = {e.id: e for e in report.evidence}
+judgment_card(report.judgment, evidence, incident.id, compact=False)
+
+st.subheader(t("report.debate"))
+debate = report.debate
+model = next((x.model for x in report.turns if x.model), None)
+st.badge(t("debate.brain_spoke", brain=brain_label(debate.brain, model), rounds=cfg.max_rounds),
+         icon=":material/memory:" if debate.brain == "offline" else ":material/smart_toy:", color="blue")
+m = st.columns(4)
+m[0].metric(t("report.m_rounds"), debate.rounds)
+m[1].metric(t("report.m_consensus"), t("common.yes") if debate.consensus else t("common.no"))
+m[2].metric(t("report.m_turns"), len(report.turns))
+if debate.finished_at is not None:
+    m[3].metric(t("report.m_duration"), f"{(debate.finished_at - debate.started_at).total_seconds():.1f} s")
+
+chart_col, timeline_col = st.columns([1, 1], gap="large")
+with chart_col:
+    st.markdown(f"**{t('report.confidence_chart')}**")
+    st.plotly_chart(confidence_figure(report.turns), key="chart-confidence")
+with timeline_col:
+    st.markdown(f"**{t('report.timeline')}**")
+    zone = incident.started_at.tzinfo
+    st.dataframe(pd.DataFrame([{"time": at.astimezone(zone).strftime("%m-%d %H:%M:%S"), "event": what}
+                               for at, what in report.timeline], columns=["time", "event"]),
+                 hide_index=True, height=330, column_config={
+                     "time": t("report.col_time"), "event": st.column_config.TextColumn(t("report.col_event"), width="large")})
+
+st.markdown(f"**{t('report.turns')}**")
+turns = pd.DataFrame([{
+    "agent": x.agent, "phase": phase_label(x.phase), "round": x.round, "confidence": x.confidence, "summary": x.summary,
+} for x in report.turns])
+st.dataframe(turns, hide_index=True, column_config={
+    "agent": t("report.col_agent"), "phase": t("report.col_phase"), "round": t("report.col_round"),
+    "confidence": st.column_config.ProgressColumn(t("debate.confidence"), min_value=0.0, max_value=1.0, format="percent"),
+    "summary": st.column_config.TextColumn(t("report.col_summary"), width="large"),
+})
+
+st.subheader(t("report.download"))
+with st.container(horizontal=True, vertical_alignment="bottom", gap="medium"):
+    lang = st.segmented_control(t("report.lang"), list(LANGUAGES), default=state.language(), required=True,
+                                format_func=lambda c: LANGUAGES[c], key=W.REPORT_LANG)
+    try:
+        markdown = render_markdown(report, lang or state.language())
+        as_json = render_json(report)
+    except TribunalError as exc:
+        st.error(str(exc))
+        st.stop()
+    st.download_button(t("report.dl_md"), markdown, file_name=f"{incident.id}-postmortem-{lang}.md",
+                       mime="text/markdown", key=W.DL_MD, icon=":material/download:", type="primary", on_click="ignore")
+    st.download_button(t("report.dl_json"), as_json, file_name=f"{incident.id}-postmortem.json",
+                       mime="application/json", key=W.DL_JSON, icon=":material/data_object:", on_click="ignore")
+with st.expander(t("report.preview")):
+    st.markdown(markdown)
+
+show_open_source(store, cfg, incident.id, evidence)
