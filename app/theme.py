@@ -71,6 +71,7 @@ def _bubble_rules() -> str:
 _CSS = """
 <style>
 .block-container { padding-top: 2.2rem; max-width: 1400px; }
+.block-container h1 { font-size: 2.05rem; padding-bottom: .3rem; }
 div[class*="st-key-bubble-"] {
   border-radius: 12px; padding: 0.75rem 1rem 0.6rem 1rem; box-shadow: 0 1px 2px rgba(15,23,42,.06);
 }
@@ -94,8 +95,8 @@ div[class*="st-key-bubble-"] p, div[class*="st-key-bubble-"] li { line-height: 1
 .tb-conf-bar { width: 84px; height: 7px; border-radius: 4px; background: #e2e8f0; overflow: hidden; display: inline-block; }
 .tb-conf-fill { height: 100%; display: block; border-radius: 4px; }
 .tb-summary { font-weight: 600; margin: .2rem 0 .1rem 0; }
-.tb-cursor { display: inline-block; width: .55rem; background: #334155; animation: tb-blink 1s steps(1) infinite; }
-@keyframes tb-blink { 50% { opacity: 0; } }
+.tb-section { font-size: .75rem; font-weight: 700; letter-spacing: .06em; text-transform: uppercase; color: #64748b;
+  margin-top: .3rem; }
 .tb-claim-bad { border-left: 3px solid #dc2626; padding-left: .5rem; background: #fff1f1; border-radius: 4px; }
 .tb-claim-problem { color: #b91c1c; font-size: .8rem; }
 .tb-divider { display: flex; align-items: center; gap: .75rem; margin: 1.1rem 0 .4rem 0; color: #475569;

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 
 import streamlit as st
 
@@ -12,6 +13,8 @@ from app.transcript import TranscriptItem
 from app.widgets.evidence import citation_chips
 from app.widgets.judgment import judgment_card
 from core.schema import AGENTS, AgentTurn, Evidence
+
+_CITE = re.compile(r"\[(E\d+)\]")
 
 __all__ = ["render_transcript", "bubble_header", "brain_label", "agent_roster"]
 
@@ -50,6 +53,18 @@ def bubble_header(agent: str, phase: str, rnd: int, brain: str | None = None, mo
     return f'<div class="tb-head">{"".join(parts)}</div>'
 
 
+def _cited_line(markdown: str, citations: list[str], evidence: dict[str, Evidence], key: str, incident_id: str,
+                *, escaped_html: bool = False) -> None:
+    """One statement with its evidence chips to the right.
+
+    Agent text is Markdown only; raw HTML is allowed just for lines built here from escaped text.
+    """
+    text_col, chips_col = st.columns([0.74, 0.26], vertical_alignment="center", gap="small")
+    text_col.markdown(markdown, unsafe_allow_html=escaped_html)
+    with chips_col:
+        citation_chips(citations, evidence, key, incident_id)
+
+
 def _turn_bubble(turn: AgentTurn, evidence: dict[str, Evidence], incident_id: str) -> None:
     invalid = sum(1 for c in turn.claims if not c.valid)
     flag = (f'<span class="tb-chip bad">{icon_html("report")} {html.escape(t("debate.invalid_claims", n=invalid))}</span>'
@@ -58,36 +73,34 @@ def _turn_bubble(turn: AgentTurn, evidence: dict[str, Evidence], incident_id: st
         st.markdown(bubble_header(turn.agent, turn.phase, turn.round, turn.brain, turn.model, turn.confidence, flag),
                     unsafe_allow_html=True)
         st.markdown(f'<div class="tb-summary">{html.escape(turn.summary)}</div>', unsafe_allow_html=True)
-        if turn.body:
-            st.markdown(turn.body)
+        structured = turn.claims or turn.hypotheses or turn.challenges or turn.answers
+        if turn.body and not structured:
+            # The body is the streamed text (summary first); with structured parts they say it better, with chips.
+            rest = turn.body.split("\n\n", 1)
+            st.markdown(rest[1] if len(rest) == 2 and rest[0].strip() == turn.summary.strip() else turn.body)
         for i, claim in enumerate(turn.claims):
-            text_col, chips_col = st.columns([0.7, 0.3], vertical_alignment="center", gap="small")
             if claim.valid:
-                text_col.markdown(f"- {claim.text}")
+                _cited_line(f"- {claim.text}", claim.citations, evidence, f"{turn.seq}-c{i}", incident_id)
             else:
                 problems = "; ".join(claim.problems) or t("debate.claim_unverified")
-                text_col.markdown(
-                    f'<div class="tb-claim-bad">{icon_html("report")} {html.escape(claim.text)}<br>'
-                    f'<span class="tb-claim-problem">{html.escape(problems)}</span></div>',
-                    unsafe_allow_html=True,
-                )
-            with chips_col:
-                citation_chips(claim.citations, evidence, f"{turn.seq}-c{i}", incident_id)
+                line = (f'<div class="tb-claim-bad">{icon_html("report")} {html.escape(claim.text)}<br>'
+                        f'<span class="tb-claim-problem">{html.escape(problems)}</span></div>')
+                _cited_line(line, claim.citations, evidence, f"{turn.seq}-c{i}", incident_id, escaped_html=True)
         if turn.hypotheses:
-            with st.expander(t("debate.hypotheses", n=len(turn.hypotheses))):
-                for h in turn.hypotheses:
-                    where = f" — `{h.location.file}:{h.location.line}`" if h.location else ""
-                    st.markdown(f"**{h.id} · {h.title}** ({t('status.' + h.status)}, {h.confidence:.0%}){where}  \n{h.statement}")
-                    if h.reason:
-                        st.caption(h.reason)
-                    citation_chips(h.citations, evidence, f"{turn.seq}-h-{h.id}", incident_id)
+            st.markdown(f'<div class="tb-section">{html.escape(t("debate.hypotheses", n=len(turn.hypotheses)))}</div>',
+                        unsafe_allow_html=True)
+            for h in turn.hypotheses:
+                where = f" — `{h.location.file}:{h.location.line}`" if h.location else ""
+                _cited_line(f"**{h.id} · {h.title}** ({t('status.' + h.status)}, {h.confidence:.0%}){where}  \n"
+                            f"{h.statement}" + (f"  \n_{h.reason}_" if h.reason else ""),
+                            h.citations, evidence, f"{turn.seq}-h-{h.id}", incident_id)
         for ch in turn.challenges:
             tag = t("debate.material") if ch.material else t("debate.minor")
-            st.markdown(f"**{ch.id}** → {ch.target} · _{tag}_  \n{ch.text}")
-            citation_chips(ch.citations, evidence, f"{turn.seq}-x-{ch.id}", incident_id)
+            _cited_line(f"**{ch.id}** → {ch.target} · _{tag}_  \n{ch.text}", ch.citations, evidence,
+                        f"{turn.seq}-x-{ch.id}", incident_id)
         for ans in turn.answers:
-            st.markdown(f"**{ans.challenge_id}** · {t('verdict.' + ans.verdict)}  \n{ans.text}")
-            citation_chips(ans.citations, evidence, f"{turn.seq}-a-{ans.challenge_id}", incident_id)
+            _cited_line(f"**{ans.challenge_id}** · {t('verdict.' + ans.verdict)}  \n{ans.text}", ans.citations, evidence,
+                        f"{turn.seq}-a-{ans.challenge_id}", incident_id)
         if turn.note:
             st.caption(turn.note)
 
@@ -97,9 +110,9 @@ def _live_bubble(item: TranscriptItem, brain: str | None, model: str | None) -> 
         typing = f'<span class="tb-chip">{html.escape(t("debate.typing"))}</span>'
         st.markdown(bubble_header(item.agent, item.phase, item.round, brain, model, None, typing),
                     unsafe_allow_html=True)
-        body = html.escape(item.text) if item.text else ""
-        st.markdown(f'<div style="white-space:pre-wrap">{body}<span class="tb-cursor">&nbsp;</span></div>',
-                    unsafe_allow_html=True)
+        # Streamed text is Markdown that cites evidence as [E12]: badge those already, before the turn is final.
+        body = _CITE.sub(r":gray-badge[\1]", item.text) if item.text else ""
+        st.markdown(f"{body} :gray[▍]")
 
 
 def render_transcript(items: list[TranscriptItem], evidence: dict[str, Evidence], incident_id: str,

@@ -75,7 +75,9 @@ def show_open_source(store: Store, cfg: Settings, incident_id: str, evidence: di
             st.markdown(f"**{view.title}**")
             if view.location:
                 st.caption(view.location)
-            st.code(view.text, language=view.language or "text", line_numbers=True, height=420)
+            # Core numbers the lines itself (and marks the cited one), so no line_numbers here.
+            tall = view.text.count("\n") > 18
+            st.code(view.text, language=view.language or "text", height=440 if tall else "content")
         if st.button(t("common.close"), key="source-close", on_click=_close_source):
             st.rerun()
 

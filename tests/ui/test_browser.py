@@ -88,6 +88,8 @@ def test_demo_click_through(server: str) -> None:
             page = browser.new_page(viewport={"width": 1440, "height": 1000})
             page.set_default_timeout(30_000)
             page.goto(server)
+            expect(page.get_by_role("button", name="Load demo incident")).to_be_visible()
+            page.screenshot(path=ARTIFACTS / "00-intake.png")
             page.get_by_role("button", name="Load demo incident").click()
             expect(page.get_by_text("Ingested assets")).to_be_visible(timeout=240_000)
             page.wait_for_timeout(1500)  # let the charts draw
@@ -113,6 +115,14 @@ def test_demo_click_through(server: str) -> None:
             expect(page.locator(".tb-verdict").first).to_have_text(verdict)
             page.wait_for_timeout(1500)
             page.screenshot(path=ARTIFACTS / "05-report.png")
+            page.locator('div[class*="st-key-chips-chain-1"] button').first.click()
+            dialog = page.get_by_role("dialog")
+            expect(dialog).to_be_visible()
+            expect(dialog.get_by_text("Source of evidence")).to_be_visible()
+            page.wait_for_timeout(500)
+            page.screenshot(path=ARTIFACTS / "05b-source-dialog.png")
+            page.keyboard.press("Escape")
+            expect(dialog).to_be_hidden()
 
             page.get_by_test_id("stSidebarUserContent").get_by_role("radio", name="中文").click()
             expect(page.get_by_text("裁决报告").first).to_be_visible()

@@ -61,6 +61,13 @@ def test_debate_reaches_a_ruling_that_the_report_shows(demo_app: AppTest) -> Non
     assert "Evidence chain" in texts(at) and "Confidence per round" in texts(at)
     assert len(at.get("download_button")) == 2
     assert at.get("plotly_chart")
+    # AppTest shows the page st.switch_page went to for that one run only; pin it for the next runs.
+    at.switch_page(PAGES["report"]).run()
+    chip = next(b for b in at.button if b.key and b.key.startswith("chip-chain-1-"))
+    chip.click().run()
+    no_exception(at)
+    assert at.session_state["tribunal.source_open"] == (demo_app.session_state[INCIDENT], chip.label)
+    assert at.code, "a cited id opens its source"
 
 
 def test_another_session_reattaches_to_a_running_debate(demo_app: AppTest) -> None:

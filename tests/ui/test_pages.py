@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import io
+import zipfile
 from pathlib import Path
 
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import build_mini_bundle
 from tests.ui.support import PAGES, new_app, no_exception, texts
 
 LOG = """\
@@ -60,3 +65,34 @@ def test_form_with_pasted_log_opens_and_ingests(ui_home: Path) -> None:
     assert "Assets & evidence" in page and "Checkout 500s" in page
     table = at.dataframe[0].value
     assert "pasted.log" in set(table["name"]), table
+
+
+def _zip(files: dict[str, bytes]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+    return buf.getvalue()
+
+
+def _upload(at: AppTest, name: str, data: bytes) -> AppTest:
+    at.file_uploader(key="w.intake.archive").upload(name, data, "application/zip").run()
+    return at.button(key="w.intake.archive_go").click().run()
+
+
+def test_unsafe_archive_is_refused_with_a_reason(ui_home: Path) -> None:
+    at = _upload(new_app().run(), "evil.zip", _zip({"incident.yaml": b"title: x\n", "../evil.sh": b"rm -rf /"}))
+    no_exception(at)
+    assert any("outside its folder" in e.value for e in at.error), [e.value for e in at.error]
+    assert not (ui_home / "evil.sh").exists() and not (ui_home.parent / "evil.sh").exists()
+    at.switch_page(PAGES["history"]).run()
+    assert "The store holds no incidents yet." in texts(at)
+
+
+def test_uploaded_bundle_is_ingested(ui_home: Path, tmp_path: Path) -> None:
+    bundle = build_mini_bundle(tmp_path / "bundle")
+    files = {str(p.relative_to(bundle.root.parent)): p.read_bytes() for p in bundle.root.rglob("*") if p.is_file()}
+    at = _upload(new_app(timeout=120).run(), "bundle.zip", _zip(files))
+    no_exception(at)
+    assert not at.error, [e.value for e in at.error]
+    assert "Ingested assets" in texts(at) and "Checkout fails" in texts(at)
