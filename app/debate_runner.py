@@ -44,6 +44,7 @@ class DebateRun:
     _cancel: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None
     _on_cancel: Callable[[], None] | None = None
+    _on_intervene: Callable[[str, str, str | None], None] | None = None
 
     @property
     def alive(self) -> bool:
@@ -64,6 +65,20 @@ class DebateRun:
         self._cancel.set()
         if self._on_cancel is not None:
             self._on_cancel()
+
+    @property
+    def can_intervene(self) -> bool:
+        return self._on_intervene is not None and self.alive
+
+    def intervene(self, kind: str, text: str, target: str | None = None) -> None:
+        """Hand a human note, question or rejected hypothesis to the orchestrator (applied before the next turn).
+
+        Raises:
+            DebateError: this run cannot take interventions.
+        """
+        if self._on_intervene is None or not self.alive:
+            raise DebateError("This debate is not running any more; start it again to intervene.")
+        self._on_intervene(kind, text, target)
 
     @property
     def cancel_requested(self) -> bool:
@@ -146,13 +161,15 @@ class DebateRegistry:
             return self._runs.get(incident_id)
 
     def start(self, incident_id: str, brain: str, pace_s: float, source: EventSource, *,
-              debate_id: str | None = None, on_cancel: Callable[[], None] | None = None) -> DebateRun:
+              debate_id: str | None = None, on_cancel: Callable[[], None] | None = None,
+              on_intervene: Callable[[str, str, str | None], None] | None = None) -> DebateRun:
         """Start a run for the incident unless one is already live.
 
         Args:
             source: called in the thread; returns the debate's event iterator.
             debate_id: the debate's id when known before the first event.
             on_cancel: the orchestrator's own (thread-safe) cancel, if it has one.
+            on_intervene: the orchestrator's (thread-safe) intervention hook, if it has one.
 
         Raises:
             DebateError: a debate for this incident is already running.
@@ -162,7 +179,7 @@ class DebateRegistry:
             if current is not None and current.alive:
                 raise DebateError(f"A debate for {incident_id} is already running; wait for it or cancel it.")
             run = DebateRun(incident_id=incident_id, brain=brain, pace_s=pace_s, debate_id=debate_id,
-                            _on_cancel=on_cancel)
+                            _on_cancel=on_cancel, _on_intervene=on_intervene)
             self._runs[incident_id] = run
         run.start(source)
         return run

@@ -17,8 +17,10 @@ __all__ = ["DebateSnapshot", "snapshot", "start_debate"]
 
 
 def start_debate(store: Store, cfg: Settings, registry: DebateRegistry, incident_id: str, brain: str,
-                 pace_s: float, language: str | None = None) -> DebateRun:
-    """Start the core debate in a background thread (it keeps running if the page goes away).
+                 pace_s: float, language: str | None = None, resume_id: str | None = None) -> DebateRun:
+    """Start (or, with `resume_id`, resume) the core debate in a background thread.
+
+    The thread keeps running if the page goes away; any session re-attaches through the registry.
 
     The orchestrator is built here, in the script thread, so a debate that cannot start (no fused
     evidence, unusable brain) fails at once with a message instead of inside the thread.
@@ -30,9 +32,10 @@ def start_debate(store: Store, cfg: Settings, registry: DebateRegistry, incident
     current = registry.get(incident_id)
     if current is not None and current.alive:
         raise DebateError(f"A debate for {incident_id} is already running; wait for it or stop it.")
-    debate = pipeline.start_debate(store, cfg, incident_id, brain, pace_s=pace_s, language=language)
+    debate = pipeline.start_debate(store, cfg, incident_id, brain, pace_s=pace_s, language=language,
+                                   debate_id=resume_id)
     return registry.start(incident_id, brain, pace_s, lambda: iterate_sync(debate.events()),
-                          debate_id=debate.debate_id, on_cancel=debate.cancel)
+                          debate_id=debate.debate_id, on_cancel=debate.cancel, on_intervene=debate.intervene)
 
 
 @dataclass

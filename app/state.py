@@ -47,6 +47,11 @@ class Widgets:
     PACE = "w.debate.pace"
     START = "w.debate.start"
     CANCEL = "w.debate.cancel"
+    RESUME = "w.debate.resume"
+    INTERVENE = "w.debate.intervene"
+    INTERVENE_KIND = "w.debate.intervene_kind"
+    INTERVENE_TEXT = "w.debate.intervene_text"
+    INTERVENE_TARGET = "w.debate.intervene_target"
     # report
     REPORT_LANG = "w.report.lang"
     DL_MD = "w.report.dl_md"

@@ -6,7 +6,7 @@ import streamlit as st
 
 from app import nav, resources, state
 from app.debate_session import snapshot, start_debate
-from app.i18n import t
+from app.i18n import labeler, t
 from app.state import Keys
 from app.state import Widgets as W
 from app.widgets.chat import agent_roster, brain_label, render_transcript
@@ -39,6 +39,19 @@ with st.container(horizontal=True, vertical_alignment="bottom", gap="medium"):
     if snap.running and snap.run is not None:
         st.button(t("debate.cancel"), key=W.CANCEL, icon=":material/stop:", on_click=snap.run.cancel,
                   disabled=snap.run.cancel_requested)
+        if snap.run.can_intervene:
+            with st.popover(t("debate.intervene"), icon=":material/front_hand:"), st.form(W.INTERVENE, border=False):
+                kind = st.selectbox(t("debate.intervene_kind"), ["note", "question", "reject_hypothesis"],
+                                    format_func=labeler("intervention."), key=W.INTERVENE_KIND)
+                note = st.text_area(t("debate.intervene_text"), key=W.INTERVENE_TEXT, height=90)
+                target = st.text_input(t("debate.intervene_target"), key=W.INTERVENE_TARGET, placeholder="H1")
+                if st.form_submit_button(t("debate.intervene_send"), type="primary") and note.strip():
+                    try:
+                        snap.run.intervene(kind, note.strip(), target.strip() or None)
+                    except TribunalError as exc:
+                        st.error(str(exc))
+                    else:
+                        st.toast(t("debate.intervene_sent"), icon=":material/check:")
 
 if start:
     try:
@@ -49,8 +62,17 @@ if start:
         st.session_state[Keys.WATCHING] = incident.id
         st.rerun()
 
-if snap.interrupted:
+if snap.interrupted and snap.info is not None:
     st.warning(t("debate.interrupted"))
+    if st.button(t("debate.resume"), key=W.RESUME, icon=":material/resume:"):
+        try:
+            start_debate(store, cfg, registry, incident.id, snap.info.brain, float(pace), language=state.language(),
+                         resume_id=snap.info.id)
+        except TribunalError as exc:
+            st.error(str(exc))
+        else:
+            st.session_state[Keys.WATCHING] = incident.id
+            st.rerun()
 if snap.error:
     st.error(t("debate.failed_hint", message=snap.error))
 

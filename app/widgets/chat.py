@@ -138,7 +138,10 @@ def render_transcript(items: list[TranscriptItem], evidence: dict[str, Evidence]
         elif item.kind == "consensus":
             st.success(t("debate.consensus", n=item.round, reason=getattr(ev, "reason", "")), icon=":material/handshake:")
         elif item.kind == "intervention":
-            st.info(f"{t('debate.intervention')}: {getattr(ev, 'text', '')}", icon=":material/front_hand:")
+            kind = getattr(ev, "kind", "note")
+            target = f" → {ev.target}" if getattr(ev, "target", None) else ""  # type: ignore[union-attr]
+            st.info(f"**{t('debate.intervention')} · {t('intervention.' + kind)}{target}**  \n{getattr(ev, 'text', '')}",
+                    icon=":material/front_hand:")
         elif item.kind == "judgment":
             judgment_card(getattr(ev, "judgment"), evidence, incident_id, compact=True)
         elif item.kind == "error":

@@ -9,7 +9,7 @@ from typing import get_args
 
 from app.i18n import TABLE, t
 from app.nav import PAGES
-from core.schema import AGENTS, Answer, Hypothesis, Incident, Phase, Severity
+from core.schema import AGENTS, Answer, Hypothesis, Incident, Intervention, Phase, Severity
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -51,6 +51,7 @@ def test_every_value_shown_through_a_prefix_is_translated() -> None:
         + [f"asset_status.{s}" for s in ("ok", "warning", "error")]
         + [f"history.open_{p}" for p in ("assets", "debate", "report")]
         + [f"lang.{code}" for code in ("zh", "en")]
+        + [f"intervention.{k}" for k in get_args(Intervention.model_fields["kind"].annotation)]
     )
     assert not [k for k in wanted if k not in TABLE]
 
