@@ -15,6 +15,7 @@ Shape = tuple[str, ...]
 _ENUM_RE = re.compile(r"[A-Z][A-Z_]*[A-Z]")
 _DIGIT_RE = re.compile(r"\d+")
 _LETTER_RE = re.compile(r"[A-Za-z]")
+_DIGIT_COMPOUND_RE = re.compile(r"[\w.\-]*\d[\w.\-]*")
 _NON_LETTER_RE = re.compile(r"[^A-Za-z]+")
 
 
@@ -49,33 +50,53 @@ def _wildcard_regex(value: str) -> re.Pattern[str]:
     return re.compile(".+".join(re.escape(part) for part in value.split(WILDCARD)))
 
 
-def _is_constant_position(values: dict[str, int], max_variants: int) -> bool:
-    """Whether the differing values at one position name different events (not a variable)."""
+def _reduce(value: str) -> str:
+    """Treat every compound holding a digit as data, so ``bglio46`` reads like ``<*>``."""
+    return _DIGIT_COMPOUND_RE.sub(WILDCARD, value)
+
+
+def _letters(value: str) -> str:
+    return _NON_LETTER_RE.sub("", value.replace(WILDCARD, " "))
+
+
+def _is_constant_position(values: dict[str, int], max_variants: int, first: bool) -> bool:
+    """Whether the differing values at one position name different events (not a variable).
+
+    Args:
+        values: Distinct tokens seen at the position, with their line counts.
+        max_variants: A position with at least this many different plain words is a variable.
+        first: Whether this is the message's first token.
+
+    Returns:
+        True when the cluster should be split on this position.
+    """
     masked = [v for v in values if WILDCARD in v]
     plain = [v for v in values if WILDCARD not in v]
-    if not plain:
-        # all masked: one variable unless the constant text around the masks differs
-        # ("instruction......<*>" vs "exception......<*>", "uid=<*>" vs "euid=<*>")
-        return len({_NON_LETTER_RE.sub("", v.replace(WILDCARD, "")) for v in masked}) > 1
     if masked:
-        # a masked value here means the position carries data; plain values that hold digits,
-        # fit a partly masked value (chdir(pwd) vs chdir(<*>)) or are names standing in for
-        # mostly masked values (a host name among IPs) are more of the same data
-        patterns = [_wildcard_regex(v) for v in masked if v != WILDCARD]
-        masked_share = sum(values[v] for v in masked) / sum(values.values())
-        if all(
-            _DIGIT_RE.search(v)
-            or any(p.fullmatch(v) for p in patterns)
-            or (masked_share >= 0.5 and _LETTER_RE.search(v) and not _ENUM_RE.fullmatch(v))
-            for v in plain
-        ):
+        # A masked value means the position carries data. Values that differ only in data
+        # (bglio46 vs <*>, host:<*> vs <*>:<*>), fit a partly masked value (chdir(pwd) vs
+        # chdir(<*>)) or are names standing in for mostly masked values are the same variable.
+        variants = {_letters(_reduce(v)) for v in values}
+        if len(variants) == 1 or len(variants) >= max_variants * (3 if first else 1):
             return False
-    skeletons = {_DIGIT_RE.sub("0", v) for v in values}
-    if len(skeletons) == 1:
+        if plain:
+            patterns = [_wildcard_regex(v) for v in masked if v != WILDCARD]
+            masked_share = sum(values[v] for v in masked) / sum(values.values())
+            if all(
+                any(p.fullmatch(v) for p in patterns)
+                or (masked_share >= 0.5 and _LETTER_RE.search(v) and not _ENUM_RE.fullmatch(v))
+                for v in plain
+            ):
+                return False
+        else:
+            return True  # a few different texts around the masks: uid=<*> vs euid=<*>
+    if len({_DIGIT_RE.sub("0", v) for v in values}) == 1:
         return False  # values differ only in their digits: node U01 vs U11
     if all(_ENUM_RE.fullmatch(v.strip("[](){}<>,;:.'\"")) for v in plain):
         return True  # ALL_CAPS words are states and keywords (RUNNING, LOOKING), not data
-    return len(skeletons) < max_variants
+    # A message's first word usually names its event (as Drain's prefix tree assumes), so it
+    # takes many more different words to call it a variable there.
+    return len(values) < max_variants * (3 if first else 1)
 
 
 def _split(members: list[int], toks: Sequence[Shape], weights: Sequence[int], max_variants: int) -> list[list[int]]:
@@ -88,7 +109,7 @@ def _split(members: list[int], toks: Sequence[Shape], weights: Sequence[int], ma
             values[toks[i][p]] += weights[i]
         if len(values) < 2:
             continue
-        if _is_constant_position(values, max_variants) and (best_p < 0 or len(values) < best_d):
+        if _is_constant_position(values, max_variants, p == 0) and (best_p < 0 or len(values) < best_d):
             best_p, best_d = p, len(values)
     if best_p < 0:
         return [members]

@@ -20,12 +20,11 @@ _QUALIFIED = r"[^\s|\[]+(?:\[[^\]\s]*\])?\s\([^()\s]*\):"
 _FIELD_RE = re.compile(rf"{_QUALIFIED}|{_BRACKET}|\||[^\s|]+")
 _SEPARATORS = frozenset({"-", "--", "|", ":", "::", "=>", ">", "#", "*"})
 _LEVELS = frozenset(
-    "info informational warn warning error err debug trace fatal critical crit severe notice "
-    "alert emerg emergency fine finer finest config verbose panic dbg inf wrn".split()
+    ["info", "informational", "warn", "warning", "error", "err", "debug", "trace", "fatal", "critical", "crit", "severe", "notice", "alert", "emerg", "emergency", "fine", "finer", "finest", "config", "verbose", "panic", "dbg", "inf", "wrn"]
 )
 _SHORT_LEVELS = frozenset("VDIWEFA")
 _MONTHS_DAYS = frozenset(
-    "jan feb mar apr may jun jul aug sep oct nov dec mon tue wed thu fri sat sun".split()
+    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec", "mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 )
 _TIME_RE = re.compile(r"[\[(]?\d+(?:[-/:.,_T]\d+)+(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?[\])]?[,:]?")
 _NUM_RE = re.compile(r"[\[(]?[-+]?\d+[\])]?[,:]?")
@@ -35,14 +34,29 @@ _CLOCK_RE = re.compile(r"(?<![\d:])\d{1,2}:\d\d(?::\d\d)?(?![\d:])")
 # S separator, C component ending with ':', H other field with a digit, W other word.
 _TERMINATORS = frozenset("TMNLBSC")
 _FIELD_PATTERNS = {
-    "digit": rf"(?:\[[^\]]*\d[^\]]*\][^\s|]*|[^\s|\[]*\d[^\s|]*)",
+    "digit": r"(?:\[[^\]]*\d[^\]]*\][^\s|]*|[^\s|\[]*\d[^\s|]*)",
     "name": r"[A-Za-z]{3,9}\.?,?",
     "colon": rf"(?:{_QUALIFIED}|(?:{_BRACKET}|[^\s|])*:)",
     "any": rf"(?:{_BRACKET}|[^\s|\[][^\s|]*)",
 }
 
 
+_DIGITS_TO_ZERO = str.maketrans("123456789", "000000000")
+_KIND_CACHE: dict[str, str] = {}
+
+
 def _kind(tok: str) -> str:
+    """Classify one header field (cached on its digit-normalised text)."""
+    norm = tok.translate(_DIGITS_TO_ZERO)
+    kind = _KIND_CACHE.get(norm)
+    if kind is None:
+        kind = _classify(norm)
+        if len(_KIND_CACHE) < 100_000:
+            _KIND_CACHE[norm] = kind
+    return kind
+
+
+def _classify(tok: str) -> str:
     """Classify one header field."""
     if tok in _SEPARATORS:
         return "S"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["WILDCARD", "MessageMasker"]
+__all__ = ["COMPOUND_RE", "WILDCARD", "MessageMasker"]
 
 WILDCARD = "<*>"
 
@@ -14,16 +14,20 @@ _DAY = r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*"
 _MON = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*"
 _CLOCK = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?"
 _DATETIME_RE = re.compile(
-    rf"\b(?:{_DAY},?\s+)?{_MON}\.?\s+\d{{1,2}},?\s+(?:\d{{4}}\s+)?{_CLOCK}(?:\s+\d{{4}})?\b"
+    rf"\b(?:{_DAY},?\s+)?{_MON}\.?\s+\d{{1,2}},?\s+(?:\d{{4}}\s+)?{_CLOCK}(?:\s+[A-Z]{{2,5}})?(?:\s+\d{{4}})?\b"
     rf"|\b\d{{4}}-\d{{2}}-\d{{2}}[T ]{_CLOCK}(?:Z|[+-]\d{{2}}:?\d{{2}})?"
 )
 # Whole tokens that are URLs or Windows paths; ':' would otherwise cut them into pieces.
 _URL_RE = re.compile(r"[A-Za-z][\w+.-]*://\S+|\b[A-Za-z]:\\\S*")
+# MAC addresses, IPv6 and other colon-joined hex groups ("FF:F2:9F:16:EB:27:00:0D", "fe80::1").
+_HEX_GROUPS_RE = re.compile(r"(?<![\w:])[0-9A-Fa-f]{0,4}(?:::?[0-9A-Fa-f]{1,4}){2,}(?![\w:])")
 # A "compound" is what variables are made of: word characters and the joiners ids and paths use.
 # Everything else ('=', ':', ',', brackets, quotes, ...) delimits and stays in the template.
-_COMPOUND_RE = re.compile(r"(?:[\w\-/@#+%~$\\]|(?<!\.)\.(?!\.))+")  # "..." delimits
+COMPOUND_RE = re.compile(r"(?:[\w\-/@#+%~$\\]|(?<!\.)\.(?!\.))+", re.ASCII)  # "..." delimits
 _DIGIT_RUN_RE = re.compile(r"\d+")
 _SPLIT_RE = re.compile(r"\s+")
+# A size with its unit is one value: "estimated size 384.0 B" and "... 2.3 KB" are one event.
+_SIZE_RE = re.compile(r"(?<![^\s(=])\d+(?:\.\d+)?\s?(?:[KMGTP]i?B|B)(?=[\s),;]|$)")
 _HAS_DIGIT_RE = re.compile(r"\d")
 
 
@@ -56,6 +60,11 @@ def _is_variable_compound(comp: str) -> bool:
     return len(runs) >= 3
 
 
+def _hex_groups_sub(match: re.Match[str]) -> str:
+    text = match.group()
+    return WILDCARD if any(ch.isdigit() for ch in text) else text
+
+
 class MessageMasker:
     """Turns a message into a tuple of tokens with generic variables replaced by ``<*>``.
 
@@ -85,8 +94,10 @@ class MessageMasker:
         if hit is not None:
             return hit
         out = _URL_RE.sub(WILDCARD, token)
+        if ":" in out:
+            out = _HEX_GROUPS_RE.sub(_hex_groups_sub, out)
         if out != WILDCARD:
-            out = _COMPOUND_RE.sub(self._compound_sub, out)
+            out = COMPOUND_RE.sub(self._compound_sub, out)
         if len(self._cache) < 500_000:
             self._cache[token] = out
         return out
@@ -111,5 +122,14 @@ class MessageMasker:
         if len(message) > self._max_chars:
             message = message[: self._max_chars]
         if _HAS_DIGIT_RE.search(message):
-            message = _DATETIME_RE.sub(WILDCARD, message)
-        return tuple(self.mask_token(tok) for tok in _SPLIT_RE.split(message.strip()) if tok)
+            message = _SIZE_RE.sub(WILDCARD, _DATETIME_RE.sub(WILDCARD, message))
+        out: list[str] = []
+        for tok in _SPLIT_RE.split(message.strip()):
+            if not tok:
+                continue
+            masked = self.mask_token(tok)
+            # a run of variables ("delete blk_1 blk_2 blk_3") is one list-valued variable
+            if masked == WILDCARD and out and out[-1] == WILDCARD:
+                continue
+            out.append(masked)
+        return tuple(out)
