@@ -145,6 +145,7 @@ TABLE: dict[str, tuple[str, str]] = {
     "assets.col_items": ("条目", "Items"),
     "assets.col_size": ("大小", "Size"),
     "assets.col_message": ("说明", "Message"),
+    "assets.col_source": ("来源", "Source"),
     "assets.none": ("该事件还没有导入任何资产。", "Nothing has been ingested for this incident yet."),
     "assets.timeline": ("日志级别随时间变化", "Log levels over time"),
     "assets.no_timeline": ("没有带时间戳的日志。", "No timestamped log lines."),
@@ -211,6 +212,7 @@ TABLE: dict[str, tuple[str, str]] = {
     # judgment
     "judgment.label": ("法官裁决", "Ruling"),
     "judgment.abstained": ("法官弃权：证据不足（缺少 {missing}）。", "The judge abstained: evidence is missing ({missing})."),
+    "judgment.open": ("仍待确认：{items}", "Still open: {items}"),
     "judgment.confidence": ("置信度", "Confidence"),
     "judgment.risk": ("风险等级", "Risk level"),
     "judgment.rollback": ("建议回滚", "Roll back?"),

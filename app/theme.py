@@ -112,7 +112,7 @@ div[class*="st-key-judgment-card"] { border: 2px solid #b45309; border-radius: 1
 .tb-verdict-label { font-size: .75rem; font-weight: 700; letter-spacing: .08em; text-transform: uppercase; color: #b45309; }
 .tb-verdict { font-size: 1.15rem; font-weight: 650; margin: .2rem 0 .6rem 0; line-height: 1.45; }
 .tb-kv { font-size: .85rem; color: #475569; }
-.tb-kv b { color: #0f172a; }
+.tb-kv b { color: #0f172a; font-size: 1.05rem; }
 .tb-incident { border-radius: 10px; padding: .6rem .75rem; background: rgba(255,255,255,.6);
   border: 1px solid #e2e8f0; font-size: .85rem; }
 .tb-incident .tb-inc-title { font-weight: 650; margin-bottom: .2rem; }

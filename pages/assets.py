@@ -96,7 +96,7 @@ else:
 
     st.dataframe(ledger, hide_index=True, on_select=picked, selection_mode="single-row", key=W.SOURCE_PICK,
                           column_config={"id": st.column_config.TextColumn("ID", width="small"),
-                                         "kind": t("evidence.kind"), "text": st.column_config.TextColumn(t("evidence.text"), width="large"),
-                                         "source": t("evidence.source")})
+                                         "kind": t("assets.col_kind"), "text": st.column_config.TextColumn(t("evidence.text"), width="large"),
+                                         "source": st.column_config.TextColumn(t("assets.col_source"), width="medium")})
     st.caption(t("assets.ledger_hint"))
     show_open_source(store, cfg, incident.id, {e.id: e for e in evidence})

@@ -72,9 +72,10 @@ def _turn_bubble(turn: AgentTurn, evidence: dict[str, Evidence], incident_id: st
     with st.container(key=f"bubble-{turn.agent}-{turn.seq}", gap="small"):
         st.markdown(bubble_header(turn.agent, turn.phase, turn.round, turn.brain, turn.model, turn.confidence, flag),
                     unsafe_allow_html=True)
-        st.markdown(f'<div class="tb-summary">{html.escape(turn.summary)}</div>', unsafe_allow_html=True)
+        st.markdown(f'<div class="tb-summary"><strong>{html.escape(turn.summary)}</strong></div>', unsafe_allow_html=True)
         structured = turn.claims or turn.hypotheses or turn.challenges or turn.answers
-        if turn.body and not structured:
+        # The judge's body restates the ruling, which the judgment card right after shows in full.
+        if turn.body and not structured and turn.agent != "JudgeAgent":
             # The body is the streamed text (summary first); with structured parts they say it better, with chips.
             rest = turn.body.split("\n\n", 1)
             st.markdown(rest[1] if len(rest) == 2 and rest[0].strip() == turn.summary.strip() else turn.body)

@@ -25,6 +25,8 @@ def judgment_card(judgment: Judgment, evidence: dict[str, Evidence], incident_id
                     f'<div class="tb-verdict">{html.escape(judgment.root_cause)}</div>', unsafe_allow_html=True)
         if judgment.abstained:
             st.warning(t("judgment.abstained", missing=", ".join(judgment.missing) or "—"))
+        elif judgment.missing:
+            st.caption(t("judgment.open", items="; ".join(judgment.missing)))
         cols = st.columns(4)
         cols[0].markdown(_kv(t("judgment.confidence"), f"{judgment.confidence:.0%}"), unsafe_allow_html=True)
         with cols[1]:

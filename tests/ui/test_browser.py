@@ -92,7 +92,8 @@ def test_demo_click_through(server: str) -> None:
             page.screenshot(path=ARTIFACTS / "00-intake.png")
             page.get_by_role("button", name="Load demo incident").click()
             expect(page.get_by_text("Ingested assets")).to_be_visible(timeout=240_000)
-            page.wait_for_timeout(1500)  # let the charts draw
+            page.locator(".js-plotly-plot .main-svg").first.wait_for()  # Plotly draws after the page settles
+            page.wait_for_timeout(500)
             page.screenshot(path=ARTIFACTS / "01-assets.png", full_page=True)
 
             page.get_by_role("button", name="Go to the debate").click()
@@ -113,7 +114,8 @@ def test_demo_click_through(server: str) -> None:
             page.get_by_role("button", name="Open the report").click()
             expect(page.get_by_text("Post-mortem report").first).to_be_visible()
             expect(page.locator(".tb-verdict").first).to_have_text(verdict)
-            page.wait_for_timeout(1500)
+            page.locator(".js-plotly-plot .main-svg").first.wait_for()
+            page.wait_for_timeout(500)
             page.screenshot(path=ARTIFACTS / "05-report.png")
             page.locator('div[class*="st-key-chips-chain-1"] button').first.click()
             dialog = page.get_by_role("dialog")
