@@ -52,6 +52,7 @@ class Widgets:
     INTERVENE_KIND = "w.debate.intervene_kind"
     INTERVENE_TEXT = "w.debate.intervene_text"
     INTERVENE_TARGET = "w.debate.intervene_target"
+    INTERVENE_SEND = "w.debate.intervene_send"
     # report
     REPORT_LANG = "w.report.lang"
     DL_MD = "w.report.dl_md"

@@ -45,7 +45,7 @@ with st.container(horizontal=True, vertical_alignment="bottom", gap="medium"):
                                     format_func=labeler("intervention."), key=W.INTERVENE_KIND)
                 note = st.text_area(t("debate.intervene_text"), key=W.INTERVENE_TEXT, height=90)
                 target = st.text_input(t("debate.intervene_target"), key=W.INTERVENE_TARGET, placeholder="H1")
-                if st.form_submit_button(t("debate.intervene_send"), type="primary") and note.strip():
+                if st.form_submit_button(t("debate.intervene_send"), type="primary", key=W.INTERVENE_SEND) and note.strip():
                     try:
                         snap.run.intervene(kind, note.strip(), target.strip() or None)
                     except TribunalError as exc:
