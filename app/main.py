@@ -12,7 +12,7 @@ if str(ROOT) not in sys.path:  # `streamlit run app/main.py` puts app/ on the pa
 
 import streamlit as st  # noqa: E402
 
-from app import nav, resources  # noqa: E402
+from app import nav, resources, state  # noqa: E402
 from app.i18n import t  # noqa: E402
 from app.theme import inject_css  # noqa: E402
 from app.widgets.sidebar import render_sidebar, resolve_language  # noqa: E402
@@ -40,4 +40,5 @@ render_sidebar(cfg, store, registry)
 if problem is not None:
     st.error(t("app.unavailable", message=problem))
     st.stop()
+state.sync_url()
 page.run()

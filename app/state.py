@@ -5,7 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 __all__ = [
-    "Keys", "Widgets", "current_incident_id", "set_current_incident", "language", "flash", "pop_flash", "DEFAULT_PACE_S",
+    "Keys", "Widgets", "current_incident_id", "set_current_incident", "sync_url", "language", "flash", "pop_flash",
+    "DEFAULT_PACE_S",
 ]
 
 DEFAULT_PACE_S = 0.02
@@ -63,13 +64,27 @@ class Widgets:
 
 
 def current_incident_id() -> str | None:
-    """The incident the user is looking at, if any."""
+    """The incident the user is looking at: session state, else the URL (a reload starts a new session)."""
     value = st.session_state.get(Keys.INCIDENT)
+    if not value:
+        value = st.query_params.get("incident")
+        if value:
+            st.session_state[Keys.INCIDENT] = value
     return str(value) if value else None
 
 
 def set_current_incident(incident_id: str | None) -> None:
     st.session_state[Keys.INCIDENT] = incident_id
+    if not incident_id:
+        st.query_params.pop("incident", None)
+
+
+def sync_url() -> None:
+    """Mirror the current incident and language into the URL, so a reload or a shared link re-attaches."""
+    wanted = {"incident": st.session_state.get(Keys.INCIDENT), "lang": st.session_state.get(Keys.LANG)}
+    for name, value in wanted.items():
+        if value and st.query_params.get(name) != value:
+            st.query_params[name] = value
 
 
 def language() -> str:

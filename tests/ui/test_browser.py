@@ -103,6 +103,10 @@ def test_demo_click_through(server: str) -> None:
             expect(page.get_by_text("speaking…").first).to_be_visible(timeout=60_000)
             page.wait_for_timeout(1200)
             page.screenshot(path=ARTIFACTS / "03-debate-live.png")
+            # A reload is a new session: the URL carries the incident, the runner still has the debate.
+            assert "incident=INC-" in page.url
+            page.reload()
+            expect(page.locator('div[class*="st-key-bubble-LogAgent-"]').first).to_be_visible()
             expect(page.get_by_role("button", name="Open the report")).to_be_visible(timeout=240_000)
             verdict = page.locator(".tb-verdict").first.inner_text().strip()
             assert verdict, "the debate ends with a ruling"
