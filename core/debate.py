@@ -20,6 +20,7 @@ from core.schema import (
     Consensus,
     DebateEvent,
     DebateFailed,
+    Evidence,
     Intervention,
     Judgment,
     JudgmentReady,
@@ -110,10 +111,22 @@ class Debate:
             pending, self._pending = self._pending, []
         stored = []
         for item in pending:
+            if item.kind == "evidence":
+                item = item.model_copy(update={"target": self._add_human_evidence(item.text)})
             event = self._emit(item)
             self.view.interventions.append(event)  # type: ignore[arg-type]
             stored.append(event)
         return stored
+
+    def _add_human_evidence(self, text: str) -> str:
+        """A human's piece of evidence joins the ledger with the next id, so agents can cite it."""
+        existing = self.store.list_evidence(self.info.incident_id)
+        evidence_id = f"E{max((int(e.id[1:]) for e in existing), default=0) + 1}"
+        item = Evidence(id=evidence_id, incident_id=self.info.incident_id, kind="human",
+                        source=f"human:{self.debate_id}", text=text[:1000], created_at=_now())
+        self.store.add_evidence([item])
+        self.view.context.evidence.append(item)
+        return evidence_id
 
     def _validate(self, reply: AgentReply) -> AgentReply:
         """Code, not the model, has the last word on evidence: flag claims whose citations do not check out."""

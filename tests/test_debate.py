@@ -100,8 +100,12 @@ def test_humans_can_reject_a_hypothesis_add_a_note_and_stop(store: Store, fused:
     debate = Debate(store, fused, OfflineBrain())
     debate.intervene("reject_hypothesis", "not convinced", target="HC1")
     debate.intervene("note", "the DBA saw no load on the primary")
+    debate.intervene("evidence", "The inventory_item table had 3,000 lock waits at 12:35")
     events = list(iterate_sync(debate.events()))
-    assert [e.kind for e in events if e.type == "intervention"] == ["reject_hypothesis", "note"]  # type: ignore[union-attr]
+    kinds = [e.kind for e in events if e.type == "intervention"]  # type: ignore[union-attr]
+    assert kinds == ["reject_hypothesis", "note", "evidence"]
+    human = [e for e in store.list_evidence(fused) if e.kind == "human"]
+    assert len(human) == 1 and "lock waits" in human[0].text  # joined the ledger with the next id
     judgment = events[-1].judgment  # type: ignore[union-attr]
     assert "HC1" in {h.id for h in judgment.rejected_hypotheses}
     critic = next(t for t in store.list_turns(debate.debate_id) if t.agent == "CriticAgent")

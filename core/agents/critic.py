@@ -85,7 +85,8 @@ def _human(view: DebateView) -> list[Challenge]:
     out = []
     for i, item in enumerate(view.interventions):
         if item.kind in ("note", "question", "evidence") and (cutoff is None or item.at > cutoff):
-            out.append(Challenge(id=f"C{view.round}-human{i}", target=item.target or "*", citations=[],
+            cites = [item.target] if item.kind == "evidence" and item.target else []
+            out.append(Challenge(id=f"C{view.round}-human{i}", target=item.target or "*", citations=cites,
                                  text=say(view.language, "A human asks the panel to address: “{t}”.", "人类要求辩论方回应：“{t}”。",
                                           t=item.text[:200])))
     return out
