@@ -83,6 +83,16 @@ def test_header_is_detected_and_left_out_of_templates() -> None:
     assert "level" in mined.header_columns and "component" in mined.header_columns
 
 
+def test_access_log_header_stops_before_the_request() -> None:
+    lines = [
+        f'10.0.0.{i} - - [01/Mar/2024:12:00:{i:02d} +0000] "GET /api/orders/{i} HTTP/1.1" 200 {i * 10} "-" "curl/8.0"'
+        for i in range(40)
+    ]
+    table, messages = split_header(lines)
+    assert messages[3].as_py().startswith('"GET /api/orders/3 HTTP/1.1" 200')
+    assert table.num_columns >= 2
+
+
 def test_split_header_returns_columns_and_messages() -> None:
     lines = [f"Dec 10 06:55:{i:02d} LabSZ sshd[{24200 + i}]: Invalid user u{i} from 1.2.3.{i}" for i in range(20)]
     lines.append("\tat a continuation line without header")

@@ -17,6 +17,9 @@ _DIGIT_RE = re.compile(r"\d+")
 _LETTER_RE = re.compile(r"[A-Za-z]")
 _DIGIT_COMPOUND_RE = re.compile(r"[\w.\-]*\d[\w.\-]*")
 _NON_LETTER_RE = re.compile(r"[^A-Za-z]+")
+_KV_KEY_RE = re.compile(r"[A-Za-z_][\w.\-]*=(?=.)")
+# Nouns whose next word is the thing they name, in any system's wording ("for user root").
+_NAMING_WORDS = frozenset({"user", "users", "username", "account", "host", "hostname", "client", "uid", "gid", "pid"})
 
 
 def _similarity(template: list[str], tokens: Shape) -> float:
@@ -59,13 +62,16 @@ def _letters(value: str) -> str:
     return _NON_LETTER_RE.sub("", value.replace(WILDCARD, " "))
 
 
-def _is_constant_position(values: dict[str, int], max_variants: int, first: bool) -> bool:
+def _is_constant_position(
+    values: dict[str, int], max_variants: int, first: bool, previous: str | None = None
+) -> bool:
     """Whether the differing values at one position name different events (not a variable).
 
     Args:
         values: Distinct tokens seen at the position, with their line counts.
         max_variants: A position with at least this many different plain words is a variable.
         first: Whether this is the message's first token.
+        previous: The token before this position when it is the same in every shape, else None.
 
     Returns:
         True when the cluster should be split on this position.
@@ -92,6 +98,10 @@ def _is_constant_position(values: dict[str, int], max_variants: int, first: bool
             return True  # a few different texts around the masks: uid=<*> vs euid=<*>
     if len({_DIGIT_RE.sub("0", v) for v in values}) == 1:
         return False  # values differ only in their digits: node U01 vs U11
+    if len({_KV_KEY_RE.match(v).group() if _KV_KEY_RE.match(v) else v for v in values}) == 1:
+        return False  # key=value pairs with one key and differing values: the value is data
+    if previous is not None and previous.lower().strip(":=,;([") in _NAMING_WORDS:
+        return False  # "user root" / "user admin": the word after a naming word is its value
     if all(_ENUM_RE.fullmatch(v.strip("[](){}<>,;:.'\"")) for v in plain):
         return True  # ALL_CAPS words are states and keywords (RUNNING, LOOKING), not data
     # A message's first word usually names its event (as Drain's prefix tree assumes), so it
@@ -109,7 +119,9 @@ def _split(members: list[int], toks: Sequence[Shape], weights: Sequence[int], ma
             values[toks[i][p]] += weights[i]
         if len(values) < 2:
             continue
-        if _is_constant_position(values, max_variants, p == 0) and (best_p < 0 or len(values) < best_d):
+        prev = {toks[i][p - 1] for i in members} if p else set()
+        previous = next(iter(prev)) if len(prev) == 1 else None
+        if _is_constant_position(values, max_variants, p == 0, previous) and (best_p < 0 or len(values) < best_d):
             best_p, best_d = p, len(values)
     if best_p < 0:
         return [members]

@@ -31,7 +31,9 @@ _NUM_RE = re.compile(r"[\[(]?[-+]?\d+[\])]?[,:]?")
 _CLOCK_RE = re.compile(r"(?<![\d:])\d{1,2}:\d\d(?::\d\d)?(?![\d:])")
 
 # Kinds of fields: T time/date, M month/day name, N number, L level, B bracket group,
-# S separator, C component ending with ':', H other field with a digit, W other word.
+# S separator, C component ending with ':', Q quoted text (never header), H other field with a
+# digit (node-246), W other word. H and W count as one kind for consistency (a host column mixes
+# calvisitor-10-105-160-95 and authorMacBook-Pro), but only W counts as a sentence word.
 _TERMINATORS = frozenset("TMNLBSC")
 _FIELD_PATTERNS = {
     "digit": r"(?:\[[^\]]*\d[^\]]*\][^\s|]*|[^\s|\[]*\d[^\s|]*)",
@@ -60,6 +62,8 @@ def _classify(tok: str) -> str:
     """Classify one header field."""
     if tok in _SEPARATORS:
         return "S"
+    if tok[0] in "\"'{":
+        return "Q"  # quoted text or a JSON object: message, never header
     low = tok.strip("[]():,").lower()
     if low in _LEVELS or (len(tok) == 1 and tok in _SHORT_LEVELS):
         return "L"
@@ -127,9 +131,13 @@ def _fields(line: str, limit: int) -> tuple[list[str], list[bool]]:
 
 
 def _share(counter: Counter[str], total: float) -> tuple[str, float]:
+    """Dominant kind at a position and its share (H and W pooled)."""
     if not counter:
         return "", 0.0
-    kind, w = counter.most_common(1)[0]
+    pooled = Counter({k: w for k, w in counter.items() if k not in "HW"})
+    if counter["H"] or counter["W"]:
+        pooled["H" if counter["H"] > counter["W"] else "W"] = counter["H"] + counter["W"]
+    kind, w = pooled.most_common(1)[0]
     return kind, w / total
 
 
@@ -182,14 +190,18 @@ def detect_header(
                 c[ks[j]] += w
         per_pos.append(c)
         present.append(sum(c.values()) / total)
-    if _share(per_pos[0], total)[0] in ("W", "C", "H") and not time_pos:
+    if _share(per_pos[0], total)[0] in ("W", "H", "C") and not time_pos:
         return HeaderSpec()  # starts with words: already messages, or no header at all
     best = 0
     level_at = -1
+    words_in_a_row = 0
     for k in range(1, max_fields + 1):
         kind, share = _share(per_pos[k - 1], total)
-        if share < 0.75 or present[k] < 0.9:
+        if share < 0.75 or present[k] < 0.9 or kind == "Q":
             break
+        words_in_a_row = words_in_a_row + 1 if kind == "W" else 0
+        if words_in_a_row > 2:
+            break  # three plain words in a row read like a sentence, not a header
         if level_at >= 0:
             # After a level only "[thread]", "component:", "logger -", "logger [ctx]" or a
             # column-aligned field follow; anything else is the message.
@@ -217,15 +229,24 @@ def detect_header(
     return _build_spec([per_pos[j] for j in range(best)], population)
 
 
+def _separator_literal(population: list[tuple[list[str], list[str], int]], j: int) -> str:
+    """Regex for the separator tokens seen at field ``j`` (e.g. ``-``), literally."""
+    seen = Counter(f[j] for _, f, w in population if len(f) > j and f[j] in _SEPARATORS)
+    total = sum(seen.values())
+    common = sorted((t for t, c in seen.items() if c >= 0.01 * total), key=len, reverse=True)
+    return "(?:" + "|".join(re.escape(t) for t in common) + ")" if common else r"[^\s|]{1,2}"
+
+
 def _build_spec(per_pos: list[Counter[str]], population: list[tuple[list[str], list[str], int]]) -> HeaderSpec:
     parts: list[str] = []
     cols: list[str] = []
     col_kinds: list[str] = []
     names: Counter[str] = Counter()
     anchored = False
+    prev_lazy = False
     prev_pipe = True  # no separator needed before the first field
     for j, counter in enumerate(per_pos):
-        kind = counter.most_common(1)[0][0]
+        kind = _share(counter, 1.0)[0]
         kinds_here = {k for k, w in counter.items() if w >= 0.01 * sum(counter.values())}
         literal_pipe = all(f[j] == "|" for _, f, _ in population if len(f) > j and f[j] in _SEPARATORS)
         if kind == "S" and literal_pipe:
@@ -234,9 +255,13 @@ def _build_spec(per_pos: list[Counter[str]], population: list[tuple[list[str], l
             continue
         sep = r"\s*" if prev_pipe else r"\s+"
         prev_pipe = False
-        if kind == "S" and kinds_here == {"S"}:
-            parts.append(sep + r"[^\s|]{1,2}")
+        if kind == "S" and (kinds_here == {"S"} or prev_lazy):
+            # after a name that may hold a few words, the separator itself marks the end
+            parts.append(sep + _separator_literal(population, j))
+            prev_lazy = False
             continue
+        prev_lazy = False
+        next_is_sep = j + 1 < len(per_pos) and _share(per_pos[j + 1], 1.0)[0] == "S"
         if not anchored and kinds_here <= {"T", "N"}:
             rx = _FIELD_PATTERNS["digit"]  # the first time/number anchors the header
             anchored = True
@@ -244,7 +269,12 @@ def _build_spec(per_pos: list[Counter[str]], population: list[tuple[list[str], l
             rx = _FIELD_PATTERNS["name"]
             anchored = True
         elif kind == "C" and kinds_here == {"C"}:
-            rx = _FIELD_PATTERNS["colon"]
+            # a component may hold a few words: "Google Chrome Helper[36175]:"
+            rx = rf"(?:[^\s|\[]+\s+){{0,2}}?{_FIELD_PATTERNS['colon']}"
+        elif kind in "WH" and next_is_sep:
+            # a name before " - " may hold a few words: "chrome.exe *64 - msg"
+            rx = rf"{_FIELD_PATTERNS['any']}(?:\s+[^\s|]+){{0,2}}?"
+            prev_lazy = True
         else:
             rx = _FIELD_PATTERNS["any"]
         base = {"T": "time", "M": "date", "N": "num", "L": "level", "B": "bracket", "C": "component"}.get(

@@ -2,11 +2,10 @@
 
 Lines are deduplicated on a digit-normalised key in two levels. Level 1 maps every digit byte
 to ``0`` (one C-level ``bytes.translate`` over the whole buffer, so offsets stay valid) and
-hashes the lines with Arrow. Level 2 runs Arrow regex kernels over the distinct level-1 keys only and
-collapses digit runs (1-2 digits -> ``0``, 3+ digits -> ``00``, the distinction the masker makes)
-and compounds the masker always masks whole, so numbers of different lengths and unique hex ids
-share a key. Only one representative line per key reaches the
-masker: per line, the cost is a few vectorised passes.
+hashes the lines with Arrow. Level 2 runs Arrow regex kernels over the distinct level-1 keys only:
+it collapses what the masker is sure to mask whole (numbers, ids, hex, UUIDs) and the digit
+runs it keeps (``alt0``, ``r24``), so values of any length share a key. Only one representative
+line per key reaches the masker: per line, the cost is a few vectorised passes.
 """
 
 from __future__ import annotations
@@ -21,18 +20,11 @@ __all__ = ["DedupedLines", "LineBuffer", "dedupe_lines"]
 
 _NL = 10
 _DIGITS_TO_ZERO = bytes.maketrans(b"123456789", b"000000000")
-# A compound (the masker's unit: word characters, id/path joiners and single dots) that the
-# masker always masks whole: it starts with a digit, holds a 3+ digit run ("00" once
-# normalised), or has a digit right after a joiner. Collapsing it to "0" lets unique hex ids
-# (0x00544eb8, UUIDs) share a key. RE2 syntax: the left boundary is captured and kept.
-_C = r"[\w\-/@#+%~$\\]"
-_BODY = rf"(?:{_C}|\.{_C})*"
-_MASKED_COMPOUND_RE2 = (
-    rf"(^|[^\w\-/@#+%~$\\.])("
-    rf"0{_BODY}"
-    rf"|{_BODY}\.?00{_BODY}"
-    rf"|{_BODY}(?:[_\-/@#+%~$\\]|\.)0{_BODY})"
-)
+# After digits became "0": a run of word characters and dashes holding a digit that starts the run
+# or follows "_"/"-", or holding a 3+ digit run, lies in a compound the masker always masks
+# whole (numbers, ids, hex, UUIDs). Collapsing such runs to "0" lets values of any length and
+# unique hex ids share a key. Plain RE2, no captures, so Arrow runs it fast.
+_ALWAYS_MASKED_RE2 = r"\b0[\w\-]*|[\w\-]*(?:[_\-]0|000)[\w\-]*"
 
 
 @dataclass(frozen=True)
@@ -156,9 +148,8 @@ def dedupe_lines(lines: LineBuffer, max_len: int = 2000) -> DedupedLines:
     if pc.max(pc.utf8_length(keys1)).as_py() > max_len:
         keys1 = pc.utf8_slice_codeunits(keys1, 0, max_len)
     keys1 = pc.utf8_rtrim(keys1, characters="\r\n")
-    keys1 = pc.replace_substring_regex(keys1, "000+", "\x01")
-    keys1 = pc.replace_substring(pc.replace_substring(keys1, "00", "0"), "\x01", "00")
-    keys1 = pc.replace_substring_regex(keys1, _MASKED_COMPOUND_RE2, "\\1" + "0")
+    keys1 = pc.replace_substring_regex(keys1, _ALWAYS_MASKED_RE2, "0")
+    keys1 = pc.replace_substring(keys1, "00", "0")  # letter-prefixed 1-2 digit runs: alt0, r24
     encoded2 = pc.dictionary_encode(keys1)
     map12 = encoded2.indices.to_numpy(zero_copy_only=False).astype(np.int64, copy=False)
     level2 = encoded2.dictionary.to_pylist()

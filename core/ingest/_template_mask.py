@@ -26,8 +26,16 @@ _HEX_GROUPS_RE = re.compile(r"(?<![\w:])[0-9A-Fa-f]{0,4}(?:::?[0-9A-Fa-f]{1,4}){
 COMPOUND_RE = re.compile(r"(?:[\w\-/@#+%~$\\]|(?<!\.)\.(?!\.))+", re.ASCII)  # "..." delimits
 _DIGIT_RUN_RE = re.compile(r"\d+")
 _SPLIT_RE = re.compile(r"\s+")
+# A quoted value of a key (tag="View Lock") is one value, however many words it has.
+_QUOTED_VALUE_RE = re.compile(r"(?<==)(?:\"[^\"]*\"|'[^']*')")
 # A size with its unit is one value: "estimated size 384.0 B" and "... 2.3 KB" are one event.
 _SIZE_RE = re.compile(r"(?<![^\s(=])\d+(?:\.\d+)?\s?(?:[KMGTP]i?B|B)(?=[\s),;]|$)")
+# An approximate duration ("lifetime <1 sec") stands for one value, like "00:02" does.
+# (Exact ones keep their unit in the template: "took <*> ms"; "12ms" is one masked compound.)
+_DURATION_RE = re.compile(
+    r"(?<![^\s(=])[<>~]\d+(?:\.\d+)?\s?"
+    r"(?:ns|us|ms|msec|s|secs?|seconds?|mins?|minutes?|h|hrs?|hours?|days?)(?=[\s),;.]|$)"
+)
 _HAS_DIGIT_RE = re.compile(r"\d")
 
 
@@ -98,6 +106,8 @@ class MessageMasker:
             out = _HEX_GROUPS_RE.sub(_hex_groups_sub, out)
         if out != WILDCARD:
             out = COMPOUND_RE.sub(self._compound_sub, out)
+        while WILDCARD + WILDCARD in out:
+            out = out.replace(WILDCARD + WILDCARD, WILDCARD)
         if len(self._cache) < 500_000:
             self._cache[token] = out
         return out
@@ -121,8 +131,11 @@ class MessageMasker:
         """
         if len(message) > self._max_chars:
             message = message[: self._max_chars]
+        if "=" in message:
+            message = _QUOTED_VALUE_RE.sub(WILDCARD, message)
         if _HAS_DIGIT_RE.search(message):
-            message = _SIZE_RE.sub(WILDCARD, _DATETIME_RE.sub(WILDCARD, message))
+            message = _DATETIME_RE.sub(WILDCARD, message)
+            message = _DURATION_RE.sub(WILDCARD, _SIZE_RE.sub(WILDCARD, message))
         out: list[str] = []
         for tok in _SPLIT_RE.split(message.strip()):
             if not tok:

@@ -109,7 +109,7 @@ class TemplateMiner:
         similarity: float = 0.5,
         max_variants: int = 5,
         max_line_chars: int = 2000,
-        header_sample: int = 2000,
+        header_sample: int = 1000,
     ) -> None:
         """Create a miner. Every knob is generic; there are no per-system settings.
 
@@ -202,7 +202,7 @@ class TemplateMiner:
         message_of = spec.message_of
         for k, rep in enumerate(reps):
             shape = masker.mask(message_of(rep))
-            if dd.other_line[k] != dd.first_line[k]:
+            if dd.other_line[k] != dd.first_line[k] and _has_digit(shape):
                 # Lines of one key differ only in digits; where the last line's digits differ from
                 # the first's inside a word kept as constant (root14_local / root22_local), the
                 # word is data after all.
@@ -232,6 +232,10 @@ class TemplateMiner:
             header_columns=spec.columns,
         )
         return mined, line_cluster, texts
+
+
+def _has_digit(shape: tuple[str, ...]) -> bool:
+    return any(ch.isdigit() for tok in shape for ch in tok)
 
 
 def _merge_variants(shape: tuple[str, ...], other: tuple[str, ...]) -> tuple[str, ...]:
