@@ -148,6 +148,15 @@ def _frames(items: list[ExceptionRecord], repo: GitRepo | None, rev: str | None)
     return found
 
 
+def _entry_point(frames: list[FrameFinding]) -> FrameFinding | None:
+    """Where requests enter: the outermost interface-layer frame (a controller), not a servlet filter."""
+    for frame in reversed(frames):
+        if frame.layer == "interface" and not frame.class_name.endswith(("Filter", "Interceptor")):
+            return frame
+    outer = [f for f in frames if f.layer != "infrastructure"]
+    return outer[-1] if outer else (frames[-1] if frames else None)
+
+
 def _noise(store: Store, incident: Incident, onset: datetime | None, top_lines: set[int]) -> list[NoiseFinding]:
     """Loud WARN/ERROR templates that were just as loud long before the onset: noise, not signal."""
     if onset is None:
@@ -249,7 +258,7 @@ def fuse_incident(
                         f"{_fmt(blame.authored_at, incident)}, {_human(_minutes(start - blame.authored_at))} the start",
                         path=frame.path, line=frame.line, sha=blame.sha, rev=rev,
                     )
-        ctx.entry_point = top.frames[-1] if top.frames else None
+        ctx.entry_point = _entry_point(top.frames)
         app_frame = top.frames[0] if top.frames else None
         if app_frame:
             ctx.bounded_context = bounded_context_of(app_frame.class_name)
