@@ -59,7 +59,7 @@ def _cited_line(markdown: str, citations: list[str], evidence: dict[str, Evidenc
 
     Agent text is Markdown only; raw HTML is allowed just for lines built here from escaped text.
     """
-    text_col, chips_col = st.columns([0.74, 0.26], vertical_alignment="center", gap="small")
+    text_col, chips_col = st.columns([0.78, 0.22], vertical_alignment="center", gap="small")
     text_col.markdown(markdown, unsafe_allow_html=escaped_html)
     with chips_col:
         citation_chips(citations, evidence, key, incident_id)
