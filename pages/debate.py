@@ -41,7 +41,7 @@ with st.container(horizontal=True, vertical_alignment="bottom", gap="medium"):
                   disabled=snap.run.cancel_requested)
         if snap.run.can_intervene:
             with st.popover(t("debate.intervene"), icon=":material/front_hand:"), st.form(W.INTERVENE, border=False):
-                kind = st.selectbox(t("debate.intervene_kind"), ["note", "question", "reject_hypothesis"],
+                kind = st.selectbox(t("debate.intervene_kind"), ["note", "question", "evidence", "reject_hypothesis"],
                                     format_func=labeler("intervention."), key=W.INTERVENE_KIND)
                 note = st.text_area(t("debate.intervene_text"), key=W.INTERVENE_TEXT, height=90)
                 target = st.text_input(t("debate.intervene_target"), key=W.INTERVENE_TARGET, placeholder="H1")

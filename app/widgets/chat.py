@@ -143,6 +143,8 @@ def render_transcript(items: list[TranscriptItem], evidence: dict[str, Evidence]
             target = f" → {ev.target}" if getattr(ev, "target", None) else ""  # type: ignore[union-attr]
             st.info(f"**{t('debate.intervention')} · {t('intervention.' + kind)}{target}**  \n{getattr(ev, 'text', '')}",
                     icon=":material/front_hand:")
+            if getattr(ev, "target", None) in evidence:  # a human's evidence got an id the agents can cite
+                citation_chips([ev.target], evidence, f"intervention-{getattr(ev, 'seq', 0)}", incident_id)  # type: ignore[union-attr]
         elif item.kind == "judgment":
             judgment_card(getattr(ev, "judgment"), evidence, incident_id, compact=True)
         elif item.kind == "error":

@@ -48,6 +48,18 @@ def test_a_human_note_lands_in_the_running_debate(ui_home: Path, tmp_path: Path)
     assert "Human intervention · Question" in page and "Could the database itself be slow?" in page
 
 
+def test_human_evidence_gets_an_id_the_agents_can_cite(ui_home: Path, tmp_path: Path) -> None:
+    at = _open_mini_incident(tmp_path)
+    at.number_input(key="w.debate.pace").set_value(0.03)
+    at.button(key="w.debate.start").click().run()
+    at.selectbox(key="w.debate.intervene_kind").set_value("evidence")
+    at.text_area(key="w.debate.intervene_text").set_value("DBA: lock waits on stock_item spiked at 12:31")
+    at.button(key="w.debate.intervene_send").click().run()
+    assert wait_until(at, _finished, timeout_s=120)
+    chips = [b for b in at.button if b.key and b.key.startswith("chip-intervention-")]
+    assert len(chips) == 1 and chips[0].label.startswith("E"), "the new evidence is a clickable chip"
+
+
 def test_an_interrupted_debate_can_be_resumed(ui_home: Path, tmp_path: Path) -> None:
     at = _open_mini_incident(tmp_path)
     # A debate row left "running" by a process that died: nothing in this process runs it.
