@@ -26,11 +26,11 @@ def gated(gate: threading.Event, after: list[object] | None = None) -> Iterator[
 def test_live_text_is_visible_while_the_run_is_in_flight() -> None:
     gate, registry = threading.Event(), DebateRegistry()
     run = registry.start("INC-1", "offline", 0.0, lambda: gated(gate))
-    deadline = threading.Event()
+    pause = threading.Event()  # never set: a bounded sleep, 100 × 20 ms at most
     for _ in range(100):
         if run.live_text().get(("LogAgent", 0)) == "Errors start":
             break
-        deadline.wait(0.02)
+        pause.wait(0.02)
     assert run.live_text() == {("LogAgent", 0): "Errors start"}
     assert run.debate_id == "D-9" and run.alive and run.state == "running"
     assert registry.get("INC-1") is run, "another session finds the same run (re-attach)"
