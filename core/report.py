@@ -31,14 +31,14 @@ def build_report(store: Store, debate_id: str) -> ReportData:
     if payload:
         ctx = FusedContext.model_validate_json(payload)
         if ctx.burst:
-            timeline.append((ctx.burst.onset, f"Error onset ({ctx.burst.after_per_min}/min) [{ctx.burst.evidence_id}]"))
+            timeline.append((ctx.burst.onset, f"Error onset ({ctx.burst.after_per_min}/min){_cite(ctx.burst.evidence_id)}"))
         for deploy in ctx.deploys:
-            timeline.append((deploy.at, f"Release {deploy.tag} ({deploy.sha[:8]}) [{deploy.evidence_id}]"))
+            timeline.append((deploy.at, f"Release {deploy.tag} ({deploy.sha[:8]}){_cite(deploy.evidence_id)}"))
         for suspect in ctx.suspects[:3]:
             timeline.append((suspect.authored_at, f"Commit {suspect.sha[:8]} by {suspect.author}: {suspect.message[:60]}"))
         if top := ctx.top_group:
             if top.first_seen:
-                timeline.append((top.first_seen, f"First {top.exc_type.rsplit('.', 1)[-1]} [{top.evidence_id}]"))
+                timeline.append((top.first_seen, f"First {top.exc_type.rsplit('.', 1)[-1]}{_cite(top.evidence_id)}"))
             if top.last_seen:
                 timeline.append((top.last_seen, f"Last {top.exc_type.rsplit('.', 1)[-1]} in the logs"))
     if debate.finished_at:
@@ -49,6 +49,10 @@ def build_report(store: Store, debate_id: str) -> ReportData:
         evidence=store.list_evidence(incident.id), interventions=store.list_interventions(debate_id),
         timeline=timeline, generated_at=datetime.now(UTC),
     )
+
+
+def _cite(evidence_id: str | None) -> str:
+    return f" [{evidence_id}]" if evidence_id else ""
 
 
 def confidence_by_round(turns: list[AgentTurn]) -> list[tuple[int, str, float]]:
