@@ -1,0 +1,220 @@
+"""Read-only tools an agent may call mid-turn; each returns a ToolResult and never raises into the debate."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import re
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any, Literal
+
+import duckdb
+from autogen_core.tools import BaseTool, FunctionTool
+from pydantic import BaseModel
+
+from core.agents.base import DebateView
+from core.errors import TribunalError
+from core.ingest.git_repo import GitRepo
+from core.redact import Redactor
+from core.schema import AgentName
+from core.store import Store
+
+__all__ = ["INCIDENT_TABLES", "IncidentTools", "ToolEventFn", "ToolResult", "check_select"]
+
+log = logging.getLogger(__name__)
+
+# Tables an agent may query; each is seen through a view limited to the incident being debated.
+INCIDENT_TABLES = ("log_lines", "log_templates", "exceptions", "frames", "commits", "blame", "ownership",
+                   "evidence", "assets")
+_DENIED_FUNCTIONS = {"getenv", "current_setting", "pragma_version"}
+_SHA = re.compile(r"^[0-9a-fA-F]{4,40}$")
+
+
+class ToolResult(BaseModel):
+    """What a tool gives back: the data, or an error the agent can read and work around."""
+
+    status: Literal["ok", "error"]
+    data: Any = None
+    error: str | None = None
+
+
+# Told about every call as it finishes (tool name, arguments, status, a short result) — e.g. to emit a ToolCall event.
+ToolEventFn = Callable[[str, dict[str, Any], Literal["ok", "error"], str], Awaitable[None]]
+
+
+def _walk(node: Any, found: dict[str, set[str]]) -> None:
+    if isinstance(node, dict):
+        kind = node.get("type")
+        if kind == "BASE_TABLE":
+            qualified = bool(node.get("schema_name") or node.get("catalog_name"))
+            found["tables"].add(("." if qualified else "") + str(node.get("table_name", "")))
+        elif kind == "TABLE_FUNCTION":
+            found["table_functions"].add(str((node.get("function") or {}).get("function_name", "?")))
+        if node.get("class") == "FUNCTION":
+            found["functions"].add(str(node.get("function_name", "")).lower())
+        if isinstance(node.get("cte_map"), dict):
+            found["ctes"].update(str(e.get("key")) for e in node["cte_map"].get("map", []))
+        for value in node.values():
+            _walk(value, found)
+    elif isinstance(node, list):
+        for value in node:
+            _walk(value, found)
+
+
+def check_select(store: Store, sql: str) -> str:
+    """Accept exactly one SELECT over the incident tables (no table functions, files or other schemas).
+
+    Returns:
+        The statement without its trailing semicolon.
+
+    Raises:
+        ValueError: what is not allowed, in words the agent can act on.
+    """
+    try:
+        statements = duckdb.extract_statements(sql)
+    except duckdb.Error as exc:
+        raise ValueError(f"SQL does not parse: {exc}") from exc
+    if len(statements) != 1 or statements[0].type != duckdb.StatementType.SELECT:
+        raise ValueError("Only a single SELECT statement is allowed.")
+    text = sql.strip().rstrip(";").strip()
+    tree = json.loads(store.query_df("SELECT json_serialize_sql(?) AS j", [text])["j"][0])
+    if tree.get("error"):
+        raise ValueError(f"SQL does not parse: {tree.get('error_message')}")
+    found: dict[str, set[str]] = {"tables": set(), "table_functions": set(), "functions": set(), "ctes": set()}
+    _walk(tree, found)
+    if found["table_functions"]:
+        raise ValueError(f"Table functions are not allowed ({', '.join(sorted(found['table_functions']))}).")
+    if denied := found["functions"] & _DENIED_FUNCTIONS:
+        raise ValueError(f"Functions not allowed: {', '.join(sorted(denied))}.")
+    tables, ctes = {t.lower() for t in found["tables"]}, {c.lower() for c in found["ctes"]}
+    # A CTE named like a real table can read that table from its own body, so no other table's name may be used.
+    real = set(store.query_df("SELECT lower(table_name) AS t FROM duckdb_tables()")["t"])
+    if shadowing := ctes & (real - set(INCIDENT_TABLES)):
+        raise ValueError(f"A CTE may not be named like another table ({', '.join(sorted(shadowing))}).")
+    if unknown := tables - set(INCIDENT_TABLES) - ctes:
+        raise ValueError(f"Unknown or forbidden tables {sorted(unknown)}; use {', '.join(INCIDENT_TABLES)}.")
+    return text
+
+
+class IncidentTools:
+    """The read-only toolbox over one store; scoped to the incident of the view it is asked for.
+
+    Args:
+        store: the DuckDB store.
+        max_rows: rows returned by a query at most.
+        timeout_s: wall time per tool call.
+        max_chars: size of the JSON handed back to the model.
+    """
+
+    def __init__(self, store: Store, *, max_rows: int = 50, timeout_s: float = 10.0, max_chars: int = 8000) -> None:
+        self.store = store
+        self.max_rows, self.timeout_s, self.max_chars = max_rows, timeout_s, max_chars
+        self.calls: list[tuple[AgentName, str, dict[str, Any], ToolResult]] = []
+
+    # --- the tools, as plain functions of the incident ------------------------------------------
+
+    def query_incident_table(self, incident_id: str, sql: str) -> ToolResult:
+        text = check_select(self.store, sql)
+        # The agent's query runs as a subquery under CTEs that shadow every table with the incident's rows only.
+        scoped = ", ".join(f"{t} AS (SELECT * FROM main.{t} WHERE incident_id = $1)" for t in INCIDENT_TABLES)
+        frame = self.store.query_df(f"WITH {scoped} SELECT * FROM (\n{text}\n) AS q LIMIT {self.max_rows + 1}",
+                                    [incident_id])
+        rows = json.loads(frame.head(self.max_rows).to_json(orient="records", date_format="iso", default_handler=str))
+        return ToolResult(status="ok", data={"rows": rows, "truncated": len(frame) > self.max_rows})
+
+    def show_exception_group(self, incident_id: str, fingerprint: str) -> ToolResult:
+        groups = self.store.exception_groups(incident_id)
+        match = groups[groups["fingerprint"].astype(str).str.startswith(fingerprint)] if fingerprint else groups.iloc[:0]
+        if match.empty:
+            return ToolResult(status="error", error=f"No exception group with fingerprint {fingerprint!r}.")
+        row = json.loads(match.head(1).to_json(orient="records", date_format="iso", default_handler=str))[0]
+        frames = self.store.query_df(
+            "SELECT class_name, method, file, line, in_app FROM frames WHERE incident_id = ? AND exception_id = ? "
+            "ORDER BY cause_index, depth LIMIT 30", [incident_id, int(row["sample_id"])])
+        row["sample_frames"] = json.loads(frames.to_json(orient="records"))
+        return ToolResult(status="ok", data=row)
+
+    def _repo(self, incident_id: str) -> GitRepo:
+        location = self.store.asset_location(incident_id, kind="repo")
+        if location is None:
+            raise ValueError("This incident has no Git repository.")
+        return GitRepo(Path(location))
+
+    def blame(self, incident_id: str, revision: str | None, file: str, line: int) -> ToolResult:
+        found = self._repo(incident_id).blame(revision or "HEAD", file, int(line))
+        if found is None:
+            return ToolResult(status="error", error=f"{file}:{line} does not exist at {revision or 'HEAD'}.")
+        return ToolResult(status="ok", data={"sha": found.sha, "author": found.author,
+                                             "authored_at": found.authored_at.isoformat(), "content": found.content})
+
+    def show_commit(self, incident_id: str, sha: str) -> ToolResult:
+        if not _SHA.match(sha):
+            return ToolResult(status="error", error="A commit sha is 4 to 40 hexadecimal characters.")
+        return ToolResult(status="ok", data=self._repo(incident_id).diff(sha, max_chars=self.max_chars))
+
+    def evidence(self, incident_id: str, evidence_id: str) -> ToolResult:
+        item = next((e for e in self.store.list_evidence(incident_id) if e.id == evidence_id), None)
+        if item is None:
+            return ToolResult(status="error", error=f"No evidence {evidence_id} in this incident.")
+        return ToolResult(status="ok", data=item.model_dump(mode="json", exclude={"incident_id", "created_at"}))
+
+    # --- autogen wrapping -----------------------------------------------------------------------
+
+    async def _run(self, incident_id: str, agent: AgentName, name: str, args: dict[str, Any],
+                   call: Callable[[], ToolResult], redactor: Redactor, on_call: ToolEventFn | None) -> str:
+        try:
+            result = await asyncio.wait_for(asyncio.to_thread(call), timeout=self.timeout_s)
+        except TimeoutError:
+            result = ToolResult(status="error", error=f"The tool took longer than {self.timeout_s:.0f}s.")
+        except (ValueError, TribunalError, duckdb.Error) as exc:
+            result = ToolResult(status="error", error=str(exc)[:500])
+        except Exception as exc:  # a tool never breaks the debate: the model reads the error instead
+            log.warning("tool %s failed", name, exc_info=True)
+            result = ToolResult(status="error", error=f"{type(exc).__name__}: {exc}"[:500])
+        self.calls.append((agent, name, args, result))
+        log.info("incident %s: %s called %s(%s): %s", incident_id, agent, name,
+                 ", ".join(f"{k}={v!r}" for k, v in args.items())[:200], result.status)
+        text = result.model_dump_json()
+        if on_call is not None:
+            await on_call(name, args, result.status, (result.error or json.dumps(result.data, ensure_ascii=False))[:300])
+        if len(text) > self.max_chars:
+            text = text[: self.max_chars] + " …(truncated)"
+        return redactor.redact(text)  # tool output leaves the machine too
+
+    def for_agent(self, agent: AgentName, view: DebateView, redactor: Redactor,
+                  on_call: ToolEventFn | None = None) -> list[BaseTool[Any, Any]]:
+        """The tools bound to the view's incident, ready for an AssistantAgent; `on_call` hears every call."""
+        iid, rev = view.context.incident.id, view.context.revision
+
+        async def query_incident_table(sql: str) -> str:
+            return await self._run(iid, agent, "query_incident_table", {"sql": sql},
+                                   lambda: self.query_incident_table(iid, sql), redactor, on_call)
+
+        async def show_exception_group(fingerprint: str) -> str:
+            return await self._run(iid, agent, "show_exception_group", {"fingerprint": fingerprint},
+                                   lambda: self.show_exception_group(iid, fingerprint), redactor, on_call)
+
+        async def blame(file: str, line: int) -> str:
+            return await self._run(iid, agent, "blame", {"file": file, "line": line},
+                                   lambda: self.blame(iid, rev, file, line), redactor, on_call)
+
+        async def show_commit(sha: str) -> str:
+            return await self._run(iid, agent, "show_commit", {"sha": sha},
+                                   lambda: self.show_commit(iid, sha), redactor, on_call)
+
+        async def evidence(evidence_id: str) -> str:
+            return await self._run(iid, agent, "evidence", {"evidence_id": evidence_id},
+                                   lambda: self.evidence(iid, evidence_id), redactor, on_call)
+
+        return [
+            FunctionTool(query_incident_table, name="query_incident_table", description=(
+                "Run one read-only SELECT over this incident's tables (" + ", ".join(INCIDENT_TABLES) + "); "
+                f"at most {self.max_rows} rows come back.")),
+            FunctionTool(show_exception_group, name="show_exception_group",
+                         description="Show one exception group (by fingerprint or its prefix) with a sample stack."),
+            FunctionTool(blame, name="blame", description="Who last changed file:line at the incident's revision."),
+            FunctionTool(show_commit, name="show_commit", description="The message and patch of a commit."),
+            FunctionTool(evidence, name="evidence", description="One evidence item of the ledger by id, e.g. E3."),
+        ]

@@ -1,0 +1,204 @@
+"""The LLM brain: each agent is an autogen AssistantAgent over its routed OpenAI-compatible model."""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import TYPE_CHECKING, Any, Literal
+
+from core.agents.base import AgentReply, Brain, DebateView, StreamFn
+from core.agents.offline import OfflineBrain
+from core.llm._budget import (
+    BudgetLedger,
+    EndpointLimiter,
+    TurnUsage,
+    UsageTotals,
+    estimate_tokens,
+)
+from core.llm._client import (
+    CallResult,
+    ClientFactory,
+    history,
+    openai_client,
+    run_agent,
+    with_retries,
+)
+from core.llm._errors import LLMError, LLMOutputError
+from core.llm._output import (
+    OutputInvalid,
+    map_strings,
+    output_schema,
+    parse_output,
+    to_reply,
+)
+from core.llm._prompt import repair_prompt, system_prompt, user_prompt
+from core.llm._stream import PlaceholderHold, ProseStream
+from core.llm.routing import Route, Routing
+from core.redact import Redactor
+from core.schema import AgentName
+
+if TYPE_CHECKING:
+    from core.llm._tools import IncidentTools, ToolEventFn
+
+__all__ = ["LLMBrain"]
+
+log = logging.getLogger(__name__)
+
+
+class LLMBrain:
+    """Answers for every agent with a model, per the routing; one instance per debate (it holds the budgets).
+
+    A turn that cannot get a valid answer (endpoint down after retries, invalid output after one repair,
+    budget spent) is answered by `fallback` instead — by default the offline brain — and its summary
+    starts with "[offline fallback: <reason>]". Set `fallback=None` to raise instead.
+
+    Args:
+        routing: which model answers for which agent (see `load_routing`).
+        client_factory: builds a chat client for a route inside the running loop (tests inject autogen's
+            replay client here); defaults to autogen's OpenAI-compatible client.
+        fallback: the brain that answers a failed turn, or None to raise the LLMError.
+        tools: read-only incident tools offered to agents whose route supports function calling.
+        redactor: the redactor to use (one is made per brain otherwise); consistent within the debate.
+    """
+
+    name: Literal["offline", "llm"] = "llm"
+
+    def __init__(
+        self, routing: Routing, *, client_factory: ClientFactory | None = None, fallback: Brain | None = None,
+        use_fallback: bool = True, tools: IncidentTools | None = None, redactor: Redactor | None = None,
+    ) -> None:
+        self.routing = routing
+        self._factory = client_factory or openai_client
+        self._fallback: Brain | None = (fallback or OfflineBrain()) if use_fallback else None
+        self._tools = tools
+        self.redactor = redactor or Redactor()
+        self._budget = BudgetLedger(routing)
+        self._limiter = EndpointLimiter()
+
+    # --- the Brain protocol --------------------------------------------------------------------
+
+    def model_for(self, agent: AgentName) -> str | None:
+        return self.routing.route(agent).model
+
+    async def reply(
+        self, agent: AgentName, view: DebateView, stream: StreamFn, *, on_tool: ToolEventFn | None = None,
+    ) -> AgentReply:
+        """Produce `agent`'s reply from its model, streaming readable text; fall back offline on failure.
+
+        Args:
+            on_tool: told about every tool call the agent makes (for ToolCall events), if tools are enabled.
+        """
+        incident_id = view.context.incident.id
+        route = self.routing.route(agent)
+        self._budget.start()
+        started = time.monotonic()
+        usage = TurnUsage(agent=agent, model=route.model)
+        try:
+            reply, usage = await self._ask(agent, route, view, stream, usage, on_tool)
+        except LLMError as exc:
+            usage = usage.model_copy(update={"fallback": f"{exc.reason}: {exc}"})
+            if self._fallback is None:
+                self._finish(usage, started)
+                raise
+            log.warning("incident %s: %s on %s failed (%s); answering offline for this turn",
+                        incident_id, agent, route.model, usage.fallback)
+            await stream(f"\n[offline fallback: {exc.reason}]\n")
+            reply = await self._fallback.reply(agent, view, stream)
+            reply = reply.model_copy(update={"summary": f"[offline fallback: {exc.reason}] {reply.summary}"})
+        usage = self._finish(usage, started)
+        log.info("incident %s: %s answered by %s (%d+%d tokens, %d calls, %d retries, %.2fs%s)", incident_id, agent,
+                 "offline" if usage.fallback else route.model, usage.prompt_tokens, usage.completion_tokens,
+                 usage.calls, usage.retries, usage.seconds, f", fallback: {usage.fallback}" if usage.fallback else "")
+        return reply
+
+    # --- accounting ---------------------------------------------------------------------------
+
+    def usage_for_last_turn(self, agent: AgentName) -> TurnUsage | None:
+        """Tokens, calls, time, cost and any fallback of `agent`'s latest turn (for its bubble)."""
+        return self._budget.last(agent)
+
+    def totals(self) -> UsageTotals:
+        """The debate's totals so far, with redaction counts (for the report)."""
+        return self._budget.totals().model_copy(update={"redactions": self.redactor.counts()})
+
+    def _finish(self, usage: TurnUsage, started: float) -> TurnUsage:
+        return self._budget.finish(usage.model_copy(update={"seconds": round(time.monotonic() - started, 3)}))
+
+    # --- one turn -----------------------------------------------------------------------------
+
+    async def _ask(
+        self, agent: AgentName, route: Route, view: DebateView, stream: StreamFn, usage: TurnUsage,
+        on_tool: ToolEventFn | None,
+    ) -> tuple[AgentReply, TurnUsage]:
+        system = system_prompt(agent, view.language)
+        task = self.redactor.redact(user_prompt(agent, view))
+        schema = output_schema(agent)
+        tools = (self._tools.for_agent(agent, view, self.redactor, on_tool)
+                 if self._tools is not None and route.function_calling else [])
+        client = self._factory(route, schema)  # built here, inside the running loop (PITFALLS: no cross-loop clients)
+        try:
+            result, usage = await self._call(agent, route, client, system, task, stream, usage,
+                                             incident_id=view.context.incident.id, tools=tools)
+            try:
+                out = parse_output(agent, result.text)
+            except OutputInvalid as first:
+                log.info("incident %s: %s gave invalid output (%s); asking once for a repair",
+                         view.context.incident.id, agent, first)
+                await stream("\n")
+                prior = history(task, self.redactor.redact(result.text), agent)
+                result, usage = await self._call(agent, route, client, system, repair_prompt(str(first)), stream,
+                                                 usage, incident_id=view.context.incident.id, prior=prior)
+                usage = usage.model_copy(update={"repaired": True})
+                try:
+                    out = parse_output(agent, result.text)
+                except OutputInvalid as second:
+                    raise LLMOutputError(str(second)) from second
+        finally:
+            await _close(client)
+        reply = to_reply(agent, out, view.context.evidence)
+        return map_strings(reply, self.redactor.restore), usage
+
+    async def _call(
+        self, agent: AgentName, route: Route, client: Any, system: str, task: str, stream: StreamFn,
+        usage: TurnUsage, *, incident_id: str, prior: list[Any] | None = None, tools: list[Any] | None = None,
+    ) -> tuple[CallResult, TurnUsage]:
+        """One model call (with retries), streamed to the bubble, counted against the budgets."""
+        self._budget.check(agent, route, estimate_tokens(system) + estimate_tokens(task))
+        semaphore = self._limiter.get(route)
+
+        async def attempt() -> CallResult:
+            prose, hold = ProseStream(), PlaceholderHold(self.redactor.restore)
+
+            async def on_delta(chunk: str) -> None:
+                if text := hold.feed(prose.feed(chunk)):
+                    await stream(text)
+
+            async with semaphore:
+                result = await run_agent(client, agent, system, task, on_delta, prior=prior or (), tools=tools or ())
+            if tail := hold.flush():
+                await stream(tail)
+            return result
+
+        async def on_retry(n: int, reason: str, delay: float) -> None:
+            await stream(f"\n[retry {n}: {reason}]\n")
+
+        result, retries = await with_retries(
+            attempt, retries=self.routing.retries, backoff_s=self.routing.backoff_s,
+            deadline_s=self._budget.remaining_s(agent), on_retry=on_retry,
+            label=f"incident {incident_id}: {agent} on {route.model}",
+        )
+        self._budget.add_call(agent, result.prompt_tokens, result.completion_tokens)
+        return result, usage.model_copy(update={
+            "prompt_tokens": usage.prompt_tokens + result.prompt_tokens,
+            "completion_tokens": usage.completion_tokens + result.completion_tokens,
+            "calls": usage.calls + result.calls, "retries": usage.retries + retries,
+        })
+
+
+async def _close(client: Any) -> None:
+    close = getattr(client, "close", None)
+    if close is not None:
+        try:
+            await close()
+        except Exception:  # closing a broken connection must not mask the turn's outcome
+            log.debug("closing the model client failed", exc_info=True)

@@ -1,0 +1,128 @@
+"""Read-only agent tools: one SELECT over the incident's own rows, git lookups, and a tool-call round trip."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+import pytest
+
+from core.agents.base import DebateView
+from core.bundle import load_bundle
+from core.config import Settings
+from core.fusion.facts import FusedContext
+from core.llm import IncidentTools, LLMBrain, load_routing
+from core.llm._tools import check_select
+from core.pipeline import fuse, ingest_bundle, open_incident
+from core.store import Store
+from tests.conftest import MiniBundle, build_mini_bundle
+from tests.llm_server import LLMServer, Reply, llm_server_fixture  # noqa: F401 - fixture
+
+EMAIL = "oncall" + "@" + "shop.example.com"
+
+
+def _fuse(store: Store, settings: Settings, bundle: MiniBundle) -> str:
+    loaded = load_bundle(bundle.root)
+    incident = open_incident(store, loaded.draft)
+    ingest_bundle(store, settings, incident, loaded)
+    fuse(store, settings, incident.id)
+    return incident.id
+
+
+@pytest.fixture
+def fused(store: Store, settings: Settings, mini_bundle: MiniBundle) -> str:
+    log = mini_bundle.root / "runtime" / "app.log"
+    log.write_text(log.read_text(encoding="utf-8").replace("try restarting transaction", f"ask {EMAIL}"), encoding="utf-8")
+    return _fuse(store, settings, mini_bundle)
+
+
+@pytest.mark.parametrize(("sql", "message"), [
+    ("DELETE FROM commits", "single SELECT"),
+    ("SELECT 1; SELECT 2", "single SELECT"),
+    ("SELECT * FROM read_csv('/etc/passwd')", "Table functions"),
+    ("SELECT * FROM '/etc/passwd'", "forbidden tables"),
+    ("SELECT * FROM debates", "forbidden tables"),
+    ("SELECT * FROM main.commits", "forbidden tables"),
+    ("SELECT getenv('HOME')", "not allowed"),
+    ("WITH events AS (SELECT * FROM events) SELECT * FROM events", "may not be named like another table"),
+    ("SELECT * FROM EVENTS", "forbidden tables"),
+    ("SELEC nonsense", "does not parse"),
+])
+def test_only_one_select_over_incident_tables_is_accepted(store: Store, sql: str, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        check_select(store, sql)
+
+
+def test_queries_see_only_the_incident_being_debated(store: Store, settings: Settings, fused: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    other = _fuse(store, settings, build_mini_bundle(tmp_path / "other", errors=5))
+    tools = IncidentTools(store, max_rows=3)
+    result = tools.query_incident_table(fused, "WITH e AS (SELECT * FROM exceptions) SELECT count(*) AS n FROM e;")
+    assert result.status == "ok" and result.data["rows"] == [{"n": 40}]
+    assert tools.query_incident_table(other, "SELECT count(*) AS n FROM exceptions").data["rows"] == [{"n": 5}]
+    many = tools.query_incident_table(fused, "SELECT line_no FROM log_lines ORDER BY line_no")
+    assert len(many.data["rows"]) == 3 and many.data["truncated"]
+
+
+def test_git_and_ledger_tools_return_results_or_readable_errors(store: Store, fused: str, mini_bundle: MiniBundle) -> None:
+    tools = IncidentTools(store)
+    path = "src/main/java/com/acme/shop/stock/application/StockService.java"
+    blame = tools.blame(fused, None, path, mini_bundle.bug_line)
+    assert blame.status == "ok" and blame.data["sha"] == mini_bundle.bug_sha
+    assert tools.blame(fused, None, path, 9999).status == "error"
+    assert "findBySkuForUpdate" in tools.show_commit(fused, mini_bundle.bug_sha[:10]).data
+    assert tools.show_commit(fused, "HEAD; rm -rf /").status == "error"
+    assert tools.evidence(fused, "E1").data["kind"] == "exception" and tools.evidence(fused, "E999").status == "error"
+    fingerprint = store.exception_groups(fused)["fingerprint"][0]
+    group = tools.show_exception_group(fused, str(fingerprint)[:8])
+    assert group.status == "ok" and group.data["count"] == 40 and group.data["sample_frames"]
+
+
+def test_a_failing_tool_hands_the_model_an_error_instead_of_raising(store: Store, fused: str) -> None:
+    tools = IncidentTools(store)
+    view = DebateView(context=FusedContext.model_validate_json(store.load_fusion(fused) or "{}"))
+    from core.redact import Redactor
+
+    query = next(t for t in tools.for_agent("LogAgent", view, Redactor()) if t.name == "query_incident_table")
+    text = asyncio.run(query.run_json({"sql": "DROP TABLE commits"}, cancellation_token=_token()))
+    assert json.loads(text) == {"status": "error", "data": None, "error": "Only a single SELECT statement is allowed."}
+    assert tools.calls[-1][1] == "query_incident_table" and tools.calls[-1][3].status == "error"
+
+
+def _token():  # type: ignore[no-untyped-def]
+    from autogen_core import CancellationToken
+
+    return CancellationToken()
+
+
+def test_an_agent_calls_tools_mid_turn_and_their_output_is_redacted(store: Store, fused: str, llm_server: LLMServer) -> None:
+    calls = [{"name": "evidence", "arguments": json.dumps({"evidence_id": "E1"})},
+             {"name": "query_incident_table", "arguments": json.dumps({"sql": "SELECT root_message FROM exceptions LIMIT 1"})}]
+    final = json.dumps({"summary": "E1 confirms the lock timeouts.", "confidence": 0.7,
+                        "claims": [{"text": "40 lock timeouts", "citations": ["E1"]}]})
+    llm_server.script("glm-5", Reply(tool_calls=calls), final)
+    routing = load_routing({"LLM_API_KEY": "k-" + "t" * 10, "LLM_BASE_URL": llm_server.base_url}, {})
+    routing = routing.model_copy(update={"default": routing.default.model_copy(update={"function_calling": True})})
+    tools = IncidentTools(store)
+    brain = LLMBrain(routing, tools=tools)
+    view = DebateView(context=FusedContext.model_validate_json(store.load_fusion(fused) or "{}"))
+
+    async def stream(text: str) -> None:
+        return None
+
+    heard: list[tuple[str, str]] = []
+
+    async def on_tool(tool: str, arguments: dict[str, Any], status: str, result: str) -> None:
+        heard.append((tool, status))
+
+    reply = asyncio.run(brain.reply("LogAgent", view, stream, on_tool=on_tool))
+    assert reply.summary == "E1 confirms the lock timeouts."
+    first, second = llm_server.requests
+    assert {t["function"]["name"] for t in first.body["tools"]} == {
+        "query_incident_table", "show_exception_group", "blame", "show_commit", "evidence"}
+    results = [m for m in second.messages if m["role"] == "tool"]
+    assert len(results) == 2 and all(json.loads(m["content"])["status"] == "ok" for m in results)
+    assert EMAIL not in second.raw() and "<EMAIL_1>" in results[1]["content"]
+    assert [c[1] for c in tools.calls] == ["evidence", "query_incident_table"]
+    assert heard == [("evidence", "ok"), ("query_incident_table", "ok")]
+    assert brain.usage_for_last_turn("LogAgent").calls == 2  # type: ignore[union-attr]
