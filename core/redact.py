@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-__all__ = ["KINDS", "Redactor", "valid_cn_id"]
+__all__ = ["KINDS", "Redactor", "TurnRedactor", "valid_cn_id"]
 
 # An ASCII word boundary: Python's \b and \w treat CJK characters as word characters, and Chinese text
 # often runs straight into a phone number or an id ("手机13812345678"), so we spell the class out.
@@ -86,7 +86,7 @@ class Redactor:
         self._found: Counter[str] = Counter()
         self._lock = threading.Lock()
 
-    def _placeholder(self, kind: str, value: str) -> str:
+    def _placeholder(self, kind: str, value: str, tally: Counter[str] | None) -> str:
         key = (kind, value)
         if key not in self._by_value:
             self._next[kind] += 1
@@ -94,13 +94,16 @@ class Redactor:
             self._by_value[key] = name
             self._by_placeholder[name] = value
         self._found[kind] += 1
+        if tally is not None:
+            tally[kind] += 1
         return self._by_value[key]
 
-    def redact(self, text: str) -> str:
+    def redact(self, text: str, *, tally: Counter[str] | None = None) -> str:
         """Return `text` with every secret and personal datum replaced by its placeholder.
 
         Args:
             text: any text about to leave the machine (a prompt, a log excerpt, a note).
+            tally: also count this call's replacements here, per kind (e.g. per agent turn).
 
         Returns:
             The redacted text; placeholders already in `text` are left as they are.
@@ -109,16 +112,16 @@ class Redactor:
             return text
         with self._lock:
             for rule in _RULES:
-                text = rule.pattern.sub(lambda m, r=rule: self._replace(r, m), text)  # type: ignore[misc]
+                text = rule.pattern.sub(lambda m, r=rule: self._replace(r, m, tally), text)  # type: ignore[misc]
         return text
 
-    def _replace(self, rule: _Rule, match: re.Match[str]) -> str:
+    def _replace(self, rule: _Rule, match: re.Match[str], tally: Counter[str] | None) -> str:
         secret = match.group(rule.group)
         if _PLACEHOLDER.fullmatch(secret) or (rule.accept and not rule.accept(secret)):
             return match.group(0)
         start, end = match.start(rule.group) - match.start(0), match.end(rule.group) - match.start(0)
         whole = match.group(0)
-        return whole[:start] + self._placeholder(rule.kind, secret) + whole[end:]
+        return whole[:start] + self._placeholder(rule.kind, secret, tally) + whole[end:]
 
     def restore(self, text: str) -> str:
         """Put the original values back in place of the placeholders this redactor issued (for display only)."""
@@ -139,3 +142,17 @@ class Redactor:
 
     def __repr__(self) -> str:  # never show the mapping: it holds the secrets
         return f"Redactor(distinct={self.distinct()})"
+
+
+class TurnRedactor:
+    """A view of a Redactor that also tallies what one agent turn redacted (for that turn's bubble and the report)."""
+
+    def __init__(self, redactor: Redactor) -> None:
+        self.redactor = redactor
+        self.tally: Counter[str] = Counter()
+
+    def redact(self, text: str) -> str:
+        return self.redactor.redact(text, tally=self.tally)
+
+    def restore(self, text: str) -> str:
+        return self.redactor.restore(text)

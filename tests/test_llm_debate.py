@@ -179,6 +179,7 @@ def test_no_planted_secret_reaches_the_endpoint_and_people_still_see_the_values(
     assert all("<EMAIL_1>" in body and "<PHONE_1>" in body for body in sent)
     shown = next(t for t in store.list_turns(debate.debate_id) if t.agent == "LogAgent")
     assert shown.summary == f"联系 {EMAIL} 核实。"
+    assert brain.usage_for_last_turn("JudgeAgent").redactions["EMAIL"] >= 1  # type: ignore[union-attr]
     counts = brain.totals().redactions
     assert counts["EMAIL"] > 0 and counts["PHONE"] > 0 and counts["API_KEY"] > 0 and counts["SECRET"] > 0
 

@@ -71,6 +71,17 @@ def test_the_same_value_gets_the_same_placeholder_across_calls_and_restore_round
     assert OPENAI_KEY not in repr(redactor) and "example.com" not in repr(redactor)
 
 
+def test_a_turn_redactor_tallies_its_own_replacements() -> None:
+    from core.redact import TurnRedactor
+
+    shared = Redactor()
+    shared.redact("a@example.com")
+    turn = TurnRedactor(shared)
+    assert turn.redact(f"a@example.com {PHONE} {PHONE}") == "<EMAIL_1> <PHONE_1> <PHONE_1>"
+    assert dict(turn.tally) == {"EMAIL": 1, "PHONE": 2} and shared.counts() == {"EMAIL": 2, "PHONE": 2}
+    assert turn.restore("<PHONE_1>") == PHONE
+
+
 def test_redacting_twice_changes_nothing_and_counts_only_real_values() -> None:
     redactor = Redactor()
     once = redactor.redact(f"token={OPENAI_KEY} phone {PHONE}")

@@ -37,6 +37,7 @@ class TurnUsage(BaseModel):
     cost: float | None = None
     currency: str | None = None
     fallback: str | None = Field(default=None, description="Why the offline brain answered instead, if it did.")
+    redactions: dict[str, int] = Field(default_factory=dict, description="Values this turn's prompts redacted, per kind.")
 
     @property
     def tokens(self) -> int:

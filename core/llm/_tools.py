@@ -17,7 +17,7 @@ from pydantic import BaseModel
 from core.agents.base import DebateView
 from core.errors import TribunalError
 from core.ingest.git_repo import GitRepo
-from core.redact import Redactor
+from core.redact import Redactor, TurnRedactor
 from core.schema import AgentName
 from core.store import Store
 
@@ -163,7 +163,7 @@ class IncidentTools:
     # --- autogen wrapping -----------------------------------------------------------------------
 
     async def _run(self, incident_id: str, agent: AgentName, name: str, args: dict[str, Any],
-                   call: Callable[[], ToolResult], redactor: Redactor, on_call: ToolEventFn | None) -> str:
+                   call: Callable[[], ToolResult], redactor: Redactor | TurnRedactor, on_call: ToolEventFn | None) -> str:
         try:
             result = await asyncio.wait_for(asyncio.to_thread(call), timeout=self.timeout_s)
         except TimeoutError:
@@ -183,7 +183,7 @@ class IncidentTools:
             text = text[: self.max_chars] + " …(truncated)"
         return redactor.redact(text)  # tool output leaves the machine too
 
-    def for_agent(self, agent: AgentName, view: DebateView, redactor: Redactor,
+    def for_agent(self, agent: AgentName, view: DebateView, redactor: Redactor | TurnRedactor,
                   on_call: ToolEventFn | None = None) -> list[BaseTool[Any, Any]]:
         """The tools bound to the view's incident, ready for an AssistantAgent; `on_call` hears every call."""
         iid, rev = view.context.incident.id, view.context.revision

@@ -34,7 +34,7 @@ from core.llm._output import (
 from core.llm._prompt import repair_prompt, system_prompt, user_prompt
 from core.llm._stream import PlaceholderHold, ProseStream
 from core.llm.routing import Route, Routing
-from core.redact import Redactor
+from core.redact import Redactor, TurnRedactor
 from core.schema import AgentName
 
 if TYPE_CHECKING:
@@ -131,9 +131,10 @@ class LLMBrain:
         on_tool: ToolEventFn | None,
     ) -> tuple[AgentReply, TurnUsage]:
         system = system_prompt(agent, view.language)
-        task = self.redactor.redact(user_prompt(agent, view))
+        redactor = TurnRedactor(self.redactor)  # counts what this turn redacted
+        task = redactor.redact(user_prompt(agent, view))
         schema = output_schema(agent)
-        tools = (self._tools.for_agent(agent, view, self.redactor, on_tool)
+        tools = (self._tools.for_agent(agent, view, redactor, on_tool)
                  if self._tools is not None and route.function_calling else [])
         client = self._factory(route, schema)  # built here, inside the running loop (PITFALLS: no cross-loop clients)
         try:
@@ -145,9 +146,10 @@ class LLMBrain:
                 log.info("incident %s: %s gave invalid output (%s); asking once for a repair",
                          view.context.incident.id, agent, first)
                 await stream("\n")
-                prior = history(task, self.redactor.redact(result.text), agent)
-                result, usage = await self._call(agent, route, client, system, repair_prompt(str(first)), stream,
-                                                 usage, incident_id=view.context.incident.id, prior=prior)
+                prior = history(task, redactor.redact(result.text), agent)
+                repair = redactor.redact(repair_prompt(str(first)))
+                result, usage = await self._call(agent, route, client, system, repair, stream, usage,
+                                                 incident_id=view.context.incident.id, prior=prior)
                 usage = usage.model_copy(update={"repaired": True})
                 try:
                     out = parse_output(agent, result.text)
@@ -156,6 +158,7 @@ class LLMBrain:
         finally:
             await _close(client)
         reply = to_reply(agent, out, view.context.evidence)
+        usage = usage.model_copy(update={"redactions": dict(redactor.tally)})
         return map_strings(reply, self.redactor.restore), usage
 
     async def _call(
