@@ -56,6 +56,7 @@ TABLE: dict[str, tuple[str, str]] = {
     "status.rejected": ("已否决", "rejected"),
     "asset_status.ok": ("正常", "OK"),
     "asset_status.warning": ("警告", "Warning"),
+    "asset_status.stored": ("已保存，未分析", "Stored, not analysed"),
     "asset_status.error": ("失败", "Error"),
     "verdict.resolved": ("已化解", "resolved"),
     "verdict.conceded": ("已让步", "conceded"),

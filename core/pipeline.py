@@ -21,12 +21,13 @@ from core.fusion import FusedContext, fuse_incident
 from core.ingest.git_repo import GitRepo, clone_repo
 from core.ingest.logs import ingest_log_file
 from core.ingest.ownership import OwnershipRule, find_codeowners, parse_codeowners
-from core.schema import Asset, DebateEvent, Incident, IncidentDraft, Judgment, JudgmentReady
+from core.schema import Asset, DebateEvent, ExceptionRecord, Incident, IncidentDraft, Judgment, JudgmentReady
 from core.store import Store
 
 __all__ = [
     "Progress", "open_incident", "ingest_bundle", "ingest_uploads", "fuse", "make_brain", "run_debate",
-    "start_debate", "analyze_bundle", "AnalysisResult", "ensure_demo_bundle", "exception_groups", "log_timeline",
+    "start_debate", "iterate_sync", "analyze_bundle", "AnalysisResult", "ensure_demo_bundle", "exception_groups",
+    "exception_samples", "log_timeline",
 ]
 
 log = logging.getLogger(__name__)
@@ -98,7 +99,7 @@ def _record_unparsed(store: Store, incident: Incident, kind: str, path: Path, ro
     with store.transaction() as cur:
         return store.add_asset(
             cur, incident.id, kind, str(path.relative_to(root)), location=str(path), size_bytes=path.stat().st_size,
-            status="warning", message=f"stored; {_NOT_YET_PARSED.get(kind, kind)} are not analysed yet",
+            status="stored", message=f"{_NOT_YET_PARSED.get(kind, kind)} are kept but not analysed yet",
         )
 
 
@@ -176,7 +177,7 @@ def fuse(store: Store, settings: Settings, incident_id: str) -> FusedContext:
     repo_path = store.asset_location(incident_id, kind="repo")
     repo = GitRepo(Path(repo_path)) if repo_path else None
     rules = [OwnershipRule(pattern=p, team=t, source=s) for p, t, s in store.list_ownership(incident_id)]
-    unparsed = [a.name for a in store.list_assets(incident_id) if a.kind in _NOT_YET_PARSED and a.status == "warning"]
+    unparsed = [a.name for a in store.list_assets(incident_id) if a.kind in _NOT_YET_PARSED and a.status == "stored"]
     context = fuse_incident(store, incident, repo, rules, unparsed)
     store.save_fusion(incident_id, context.model_dump_json(), context.evidence)
     return context
@@ -280,6 +281,11 @@ def ensure_demo_bundle(settings: Settings, force: bool = False) -> Path:
 def exception_groups(store: Store, incident_id: str) -> pd.DataFrame:
     """Exception groups for the assets page (fingerprint, types, count, first/last seen, top frame)."""
     return store.exception_groups(incident_id)
+
+
+def exception_samples(store: Store, incident_id: str) -> dict[str, ExceptionRecord]:
+    """The first exception of each group, with its stack, keyed by fingerprint."""
+    return {e.fingerprint: e for e in store.list_exceptions(incident_id, one_per_group=True)}
 
 
 def log_timeline(store: Store, incident_id: str) -> pd.DataFrame:

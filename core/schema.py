@@ -80,7 +80,7 @@ class Asset(_Model):
     name: str
     size_bytes: int = 0
     items: int = 0
-    status: Literal["ok", "warning", "error"] = "ok"
+    status: Literal["ok", "warning", "error", "stored"] = "ok"
     message: str = ""
     created_at: datetime
 

@@ -270,17 +270,23 @@ class Store:
     def next_exception_id(self, incident_id: str) -> int:
         return int(self._rows("SELECT coalesce(max(id), 0) FROM exceptions WHERE incident_id = ?", [incident_id])[0][0]) + 1
 
-    def list_exceptions(self, incident_id: str, limit: int | None = None) -> list[ExceptionRecord]:
+    def list_exceptions(self, incident_id: str, limit: int | None = None, *, one_per_group: bool = False) -> list[ExceptionRecord]:
+        """The incident's exceptions with their frames, oldest first (or the first of each fingerprint)."""
+        where = "incident_id = ?"
+        if one_per_group:
+            where += " AND id IN (SELECT min(id) FROM exceptions WHERE incident_id = ? GROUP BY fingerprint)"
+        params = [incident_id, incident_id] if one_per_group else [incident_id]
         sql = (
             "SELECT id, asset_id, line_no, ts, logger, exc_type, message, root_type, root_message, fingerprint, causes "
-            "FROM exceptions WHERE incident_id = ? ORDER BY ts NULLS LAST, id"
+            f"FROM exceptions WHERE {where} ORDER BY ts NULLS LAST, id"
         )
-        rows = self._rows(sql + (f" LIMIT {int(limit)}" if limit else ""), [incident_id])
+        rows = self._rows(sql + (f" LIMIT {int(limit)}" if limit else ""), params)
         frames: dict[int, list[StackFrame]] = {}
         for fr in self._rows(
             "SELECT exception_id, class_name, method, file, line, in_app, cause_index, depth FROM frames "
-            "WHERE incident_id = ? ORDER BY exception_id, cause_index, depth",
-            [incident_id],
+            f"WHERE incident_id = ? AND exception_id IN (SELECT id FROM exceptions WHERE {where}) "
+            "ORDER BY exception_id, cause_index, depth",
+            [incident_id, *params],
         ):
             frames.setdefault(fr[0], []).append(
                 StackFrame(class_name=fr[1], method=fr[2], file=fr[3], line=fr[4], in_app=fr[5], cause_index=fr[6], depth=fr[7])

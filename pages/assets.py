@@ -31,7 +31,7 @@ except TribunalError as exc:
 errors = int(timeline.loc[timeline["level"].astype(str).str.upper().isin(["ERROR", "FATAL"]), "count"].sum()) if not timeline.empty else 0
 m = st.columns(5)
 m[0].metric(t("assets.m_assets"), len(assets))
-m[1].metric(t("assets.m_problems"), sum(a.status != "ok" for a in assets))
+m[1].metric(t("assets.m_problems"), sum(a.status in ("warning", "error") for a in assets))
 m[2].metric(t("assets.m_error_lines"), f"{errors:,}")
 m[3].metric(t("assets.m_groups"), len(groups))
 m[4].metric(t("assets.m_evidence"), len(evidence))
@@ -40,7 +40,7 @@ if evidence and st.button(t("assets.to_debate"), type="primary", icon=":material
 
 st.subheader(t("assets.ingested"))
 if assets:
-    icons = {"ok": "✓", "warning": "⚠", "error": "✗"}
+    icons = {"ok": "✓", "warning": "⚠", "error": "✗", "stored": "·"}
     table = pd.DataFrame([{
         "status": f"{icons.get(a.status, '')} {t('asset_status.' + a.status)}", "kind": a.kind, "name": a.name,
         "items": a.items, "size": a.size_bytes / 1024, "message": a.message,
@@ -67,9 +67,7 @@ st.subheader(t("assets.groups"))
 if groups.empty:
     st.caption(t("assets.no_groups"))
 else:
-    samples = {}
-    for rec in store.list_exceptions(incident.id, limit=5000):
-        samples.setdefault(rec.fingerprint, rec)
+    samples = pipeline.exception_samples(store, incident.id)
     for row in groups.to_dict("records"):
         root = f" ← `{row['root_type']}`" if row["root_type"] != row["exc_type"] else ""
         with st.expander(f"**{row['count']}×** `{row['exc_type']}`{root} · {row['top_frame']}"):

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import html
-import inspect
 
 import streamlit as st
 
 from app.i18n import t
 from core.config import Settings
 from core.errors import TribunalError
-from core.fusion import resolve_source
+from core.fusion import SourceView, resolve_source
 from core.schema import Evidence
 from core.store import Store
 
@@ -28,11 +27,8 @@ def _close_source() -> None:
     st.session_state.pop(_OPEN, None)
 
 
-def _resolve(store: Store, cfg: Settings, incident_id: str, evidence_id: str):  # type: ignore[no-untyped-def]
-    # The agreed contract passes settings; the current core takes (store, incident_id, evidence_id).
-    if len(inspect.signature(resolve_source).parameters) >= 4:
-        return resolve_source(store, cfg, incident_id, evidence_id)  # type: ignore[call-arg]
-    return resolve_source(store, incident_id, evidence_id)  # type: ignore[call-arg]
+def _resolve(store: Store, incident_id: str, evidence_id: str) -> SourceView:
+    return resolve_source(store, incident_id, evidence_id)
 
 
 def citation_chips(citations: list[str], evidence: dict[str, Evidence], key: str, incident_id: str) -> None:
@@ -68,7 +64,7 @@ def show_open_source(store: Store, cfg: Settings, incident_id: str, evidence: di
             st.markdown(f"**{item.text}**")
             st.caption(f"{t('evidence.kind')}: `{item.kind}` · {t('evidence.source')}: `{item.source}`")
         try:
-            view = _resolve(store, cfg, incident_id, evidence_id)
+            view = _resolve(store, incident_id, evidence_id)
         except TribunalError as exc:
             st.warning(t("source.unavailable", message=str(exc)))
         else:

@@ -48,7 +48,7 @@ def test_every_value_shown_through_a_prefix_is_translated() -> None:
         + [f"phase.{p}" for p in get_args(Phase)]
         + [f"agent.{a}" for a in AGENTS] + [f"duty.{a}" for a in AGENTS]
         + [f"nav.{n}" for n in PAGES]
-        + [f"asset_status.{s}" for s in ("ok", "warning", "error")]
+        + [f"asset_status.{s}" for s in ("ok", "warning", "error", "stored")]
         + [f"history.open_{p}" for p in ("assets", "debate", "report")]
         + [f"lang.{code}" for code in ("zh", "en")]
         + [f"intervention.{k}" for k in get_args(Intervention.model_fields["kind"].annotation)]
