@@ -1,0 +1,142 @@
+"""Slow SQL: MySQL slow logs, PostgreSQL duration lines or CSV into statements grouped by fingerprint."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from core.ingest._runtime_common import read_text, status_of, zone_of
+from core.ingest._runtime_sql_fingerprint import (
+    Fingerprint,
+    Fingerprinter,
+    fingerprint_sql,
+    regex_fingerprint,
+)
+from core.ingest._runtime_sql_logs import parse_slow_log
+from core.schema import Asset, Incident
+from core.store import Store
+
+__all__ = [
+    "Fingerprint",
+    "fingerprint_sql",
+    "fingerprint_stats",
+    "ingest_slow_sql_file",
+    "parse_slow_sql_file",
+    "regex_fingerprint",
+]
+
+log = logging.getLogger(__name__)
+
+_QUERY_COLUMNS = ["line_no", "ts", "fingerprint_id", "query_ms", "lock_ms", "rows_sent", "rows_examined", "db",
+                  "user_host", "statement"]
+
+
+def parse_slow_sql_file(path: Path, incident: Incident, name: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame, str, list[str]]:
+    """A slow-query file as (sql_queries rows, sql_fingerprints rows, format description, warnings).
+
+    Raises:
+        IngestError: empty, binary, unknown format, wrong columns, or no statement in it.
+    """
+    name = name or path.name
+    text, encoding = read_text(path)
+    parsed = parse_slow_log(text, name, zone_of(incident))
+    fingerprint = Fingerprinter(parsed.dialect)
+    shapes: dict[str, Fingerprint] = {}
+    rows = []
+    for s in parsed.statements:
+        fp = fingerprint(s.statement)
+        shapes.setdefault(fp.id, fp)
+        rows.append((s.line_no, s.ts, fp.id, s.query_ms, s.lock_ms, s.rows_sent, s.rows_examined, s.db, s.user_host,
+                     s.statement))
+    queries = pd.DataFrame(rows, columns=_QUERY_COLUMNS)
+    queries["ts"] = pd.to_datetime(queries["ts"], utc=True)
+    for col in ("rows_sent", "rows_examined"):
+        queries[col] = queries[col].astype("Int64")
+    queries["lock_ms"] = queries["lock_ms"].astype(float)
+    fingerprints = _aggregate(queries, shapes)
+    warnings = list(parsed.warnings)
+    untimed = int(queries["ts"].isna().sum())
+    if untimed:
+        warnings.append(f"{untimed} statement(s) without a timestamp cannot be placed before or after the onset")
+    return queries, fingerprints, f"{parsed.format}, {encoding}", warnings
+
+
+def _aggregate(queries: pd.DataFrame, shapes: dict[str, Fingerprint]) -> pd.DataFrame:
+    rows = []
+    for fid, group in queries.groupby("fingerprint_id", sort=False):
+        fp = shapes[str(fid)]
+        times = group["query_ms"].to_numpy(dtype=float)
+        locks = group["lock_ms"].dropna()
+        examined = group["rows_examined"].dropna()
+        rows.append({
+            "fingerprint_id": fp.id, "fingerprint": fp.text[:8000], "statement_kind": fp.kind,
+            "for_update": fp.for_update, "tables": ",".join(fp.tables), "parser": fp.parser, "parse_note": fp.note,
+            "count": len(group), "total_ms": float(times.sum()), "p95_ms": float(np.percentile(times, 95)),
+            "max_ms": float(times.max()), "lock_total_ms": float(locks.sum()) if len(locks) else None,
+            "rows_examined": int(examined.sum()) if len(examined) else None,
+            "first_ts": group["ts"].min(), "last_ts": group["ts"].max(),
+            "sample": str(group.loc[group["query_ms"].idxmax(), "statement"])[:4000],
+        })
+    frame = pd.DataFrame(rows)
+    for col in ("first_ts", "last_ts"):
+        frame[col] = pd.to_datetime(frame[col], utc=True)
+    return frame.sort_values("total_ms", ascending=False).reset_index(drop=True)
+
+
+def ingest_slow_sql_file(store: Store, incident: Incident, path: Path, *, display_name: str | None = None) -> Asset:
+    """Store a slow-query file's statements and one fingerprint row per statement shape.
+
+    Args:
+        store: the product's store.
+        incident: the incident the file belongs to (its zone reads naive timestamps).
+        path: a MySQL slow query log, PostgreSQL log with duration lines, or a CSV export (optionally .gz/.zip).
+        display_name: the name shown to users (defaults to the file name).
+
+    Returns:
+        The asset, with status "warning" and counts when some entries were skipped.
+
+    Raises:
+        IngestError: the file cannot be used at all (nothing is written then).
+    """
+    name = display_name or path.name
+    queries, fingerprints, described, warnings = parse_slow_sql_file(path, incident, name)
+    fallback = int((fingerprints["parser"] == "regex").sum())
+    status, message = status_of(
+        warnings, f"{described}; {len(queries)} statement(s), {len(fingerprints)} fingerprint(s)"
+        + (f" ({fallback} by the regex normaliser: sqlglot could not parse them)" if fallback else ""))
+    with store.transaction() as cur:
+        asset = store.add_asset(cur, incident.id, "slow_sql", name, location=str(path), size_bytes=path.stat().st_size,
+                                items=len(queries), status=status, message=message)
+        store.insert_frame(cur, "sql_queries", queries.assign(incident_id=incident.id, asset_id=asset.id))
+        store.insert_frame(cur, "sql_fingerprints", fingerprints.assign(incident_id=incident.id, asset_id=asset.id))
+    log.info("incident %s: slow SQL %s — %d statements, %d fingerprints", incident.id, name, len(queries),
+             len(fingerprints))
+    return asset
+
+
+def fingerprint_stats(store: Store, incident_id: str, onset: datetime) -> pd.DataFrame:
+    """Per fingerprint over all of the incident's slow-SQL assets, before vs after `onset`.
+
+    Columns: fingerprint_id, fingerprint, statement_kind, for_update, tables, parser, count, total_ms, p95_ms,
+    n_before/n_after, p95_before/p95_after, lock_p95_before/lock_p95_after, lock_total_after, sample, first_after, first_ts.
+    """
+    return store.query_df(
+        "WITH f AS (SELECT fingerprint_id, any_value(fingerprint) AS fingerprint, any_value(statement_kind) AS "
+        "statement_kind, bool_or(for_update) AS for_update, any_value(tables) AS tables, any_value(parser) AS parser, "
+        "arg_max(sample, max_ms) AS sample FROM sql_fingerprints WHERE incident_id = ? GROUP BY fingerprint_id) "
+        "SELECT f.*, count(*) AS count, sum(q.query_ms) AS total_ms, quantile_cont(q.query_ms, 0.95) AS p95_ms, "
+        "count(*) FILTER (WHERE q.ts < ?) AS n_before, count(*) FILTER (WHERE q.ts >= ?) AS n_after, "
+        "quantile_cont(q.query_ms, 0.95) FILTER (WHERE q.ts < ?) AS p95_before, "
+        "quantile_cont(q.query_ms, 0.95) FILTER (WHERE q.ts >= ?) AS p95_after, "
+        "quantile_cont(q.lock_ms, 0.95) FILTER (WHERE q.ts < ?) AS lock_p95_before, "
+        "quantile_cont(q.lock_ms, 0.95) FILTER (WHERE q.ts >= ?) AS lock_p95_after, "
+        "sum(q.query_ms) FILTER (WHERE q.ts >= ?) AS total_after, sum(q.lock_ms) FILTER (WHERE q.ts >= ?) AS lock_total_after, "
+        "min(q.ts) FILTER (WHERE q.ts >= ?) AS first_after, min(q.ts) AS first_ts "
+        "FROM sql_queries q JOIN f USING (fingerprint_id) WHERE q.incident_id = ? "
+        "GROUP BY ALL ORDER BY total_after DESC NULLS LAST, total_ms DESC",
+        [incident_id, onset, onset, onset, onset, onset, onset, onset, onset, onset, incident_id],
+    )
