@@ -97,3 +97,11 @@ def open_from_form(store: Store, cfg: Settings, draft: IncidentDraft, files: lis
         pipeline.fuse(store, cfg, incident.id)
     progress("done", 1.0)
     return incident
+
+
+def add_files(store: Store, cfg: Settings, incident: Incident, files: list[tuple[str, bytes]], progress: Progress) -> None:
+    """Add more assets to an existing incident and fuse again (the ledger is rebuilt from everything)."""
+    pipeline.ingest_uploads(store, cfg, incident, files, progress=progress)
+    progress("fuse", 0.96)
+    pipeline.fuse(store, cfg, incident.id)
+    progress("done", 1.0)

@@ -27,6 +27,9 @@ class Widgets:
     LANG = "w.lang"
     # intake
     DEMO = "w.intake.demo"
+    ADD_ASSETS = "w.assets.add"
+    ADD_PASTE = "w.assets.add_paste"
+    ADD_GO = "w.assets.add_go"
     ARCHIVE = "w.intake.archive"
     ARCHIVE_GO = "w.intake.archive_go"
     FORM = "w.intake.form"

@@ -7,6 +7,7 @@ import streamlit as st
 
 from app import nav, resources, state
 from app.i18n import t
+from app.intake_flow import add_files
 from app.state import Widgets as W
 from app.widgets.charts import error_rate_figure
 from app.widgets.evidence import open_source, show_open_source
@@ -37,6 +38,20 @@ m[3].metric(t("assets.m_groups"), len(groups))
 m[4].metric(t("assets.m_evidence"), len(evidence))
 if evidence and st.button(t("assets.to_debate"), type="primary", icon=":material/forum:", key="w.assets.to_debate"):
     nav.switch_to("debate")
+
+with st.expander(t("assets.add"), icon=":material/upload_file:"):
+    with st.form(W.ADD_ASSETS, border=False, clear_on_submit=True):
+        more = st.file_uploader(t("intake.field_files"), accept_multiple_files=True, help=t("intake.field_files_help"))
+        pasted = st.text_area(t("assets.add_paste"), height=120, key=W.ADD_PASTE)
+        if st.form_submit_button(t("assets.add_button"), type="primary", key=W.ADD_GO):
+            files = [(f.name, f.getvalue()) for f in more or []] + ([("pasted.log", pasted.encode())] if pasted.strip() else [])
+            try:
+                with st.status(t("assets.adding"), expanded=False) as status:
+                    add_files(store, cfg, incident, files, lambda msg, frac: status.update(label=f"{t('assets.adding')} {frac:.0%}"))
+            except TribunalError as exc:
+                st.error(str(exc))
+            else:
+                st.rerun()
 
 st.subheader(t("assets.ingested"))
 if assets:

@@ -67,6 +67,21 @@ def test_form_with_pasted_log_opens_and_ingests(ui_home: Path) -> None:
     assert "pasted.log" in set(table["name"]), table
 
 
+def test_assets_can_be_added_later(ui_home: Path) -> None:
+    at = new_app(timeout=120).run()
+    at.text_input(key="w.intake.title").set_value("Checkout 500s")
+    at.text_input(key="w.intake.service").set_value("order-service")
+    at.button(key="w.intake.submit").click().run()
+    no_exception(at)
+    assert "Nothing has been ingested for this incident yet." in texts(at)
+    at.text_area(key="w.assets.add_paste").set_value(LOG)
+    at.button(key="w.assets.add_go").click().run()
+    no_exception(at)
+    assert not at.error, [e.value for e in at.error]
+    assert "pasted.log" in set(at.dataframe[0].value["name"])
+    assert "Exception groups" in texts(at) and "No stack traces found." not in texts(at)
+
+
 def _zip(files: dict[str, bytes]) -> bytes:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as archive:
