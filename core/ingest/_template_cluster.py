@@ -22,31 +22,42 @@ _KV_KEY_RE = re.compile(r"[A-Za-z_][\w.\-]*=(?=.)")
 _NAMING_WORDS = frozenset({"user", "users", "username", "account", "host", "hostname", "client", "uid", "gid", "pid"})
 
 
-def _similarity(template: list[str], tokens: Shape) -> float:
-    """Share of positions holding the same constant (wildcards never count, as in Drain)."""
-    same = sum(1 for a, b in zip(template, tokens) if a == b and a != WILDCARD)
-    return same / len(tokens)
-
-
 def _merge_similar(shapes: list[int], toks: Sequence[Shape], weights: Sequence[int], sim: float) -> list[list[int]]:
-    """Greedy Drain-like grouping of same-length shapes, heaviest first."""
-    clusters: list[tuple[list[str], list[int]]] = []
+    """Greedy Drain-like grouping of same-length shapes, heaviest first.
+
+    An index of (position, constant token) -> clusters gives each cluster's number of equal
+    constant positions directly, so no cluster is compared token by token.
+    """
+    templates: list[list[str]] = []
+    members: list[list[int]] = []
+    index: dict[tuple[int, str], set[int]] = defaultdict(set)
     for i in sorted(shapes, key=lambda s: -weights[s]):
         tokens = toks[i]
-        best, best_sim = None, -1.0
-        for cl in clusters:
-            s = _similarity(cl[0], tokens)
-            if s > best_sim:
-                best, best_sim = cl, s
-        if best is not None and best_sim >= sim:
-            tpl = best[0]
+        n = len(tokens)
+        same: dict[int, int] = defaultdict(int)
+        for p, tok in enumerate(tokens):
+            if tok != WILDCARD:
+                for c in index.get((p, tok), ()):
+                    same[c] += 1
+        best, best_same = -1, 0
+        for c, k in same.items():
+            if k > best_same or (k == best_same and c < best):
+                best, best_same = c, k
+        if best >= 0 and best_same / n >= sim:
+            tpl = templates[best]
             for p, tok in enumerate(tokens):
-                if tpl[p] != tok:
+                if tpl[p] != tok and tpl[p] != WILDCARD:
+                    index[(p, tpl[p])].discard(best)
                     tpl[p] = WILDCARD
-            best[1].append(i)
+            members[best].append(i)
         else:
-            clusters.append((list(tokens), [i]))
-    return [members for _, members in clusters]
+            c = len(templates)
+            templates.append(list(tokens))
+            members.append([i])
+            for p, tok in enumerate(tokens):
+                if tok != WILDCARD:
+                    index[(p, tok)].add(c)
+    return members
 
 
 def _wildcard_regex(value: str) -> re.Pattern[str]:

@@ -37,6 +37,7 @@ _DURATION_RE = re.compile(
     r"(?:ns|us|ms|msec|s|secs?|seconds?|mins?|minutes?|h|hrs?|hours?|days?)(?=[\s),;.]|$)"
 )
 _HAS_DIGIT_RE = re.compile(r"\d")
+_MAYBE_VARIABLE_RE = re.compile(r"[\d/\\]")
 
 
 def _is_variable_compound(comp: str) -> bool:
@@ -53,7 +54,7 @@ def _is_variable_compound(comp: str) -> bool:
         return True  # absolute path
     if comp.count("/") >= 2 or "\\" in comp or comp.startswith(("~/", "./", "../")):
         return True  # relative or Windows path
-    if not any(ch.isdigit() for ch in comp):
+    if not _HAS_DIGIT_RE.search(comp):
         return False
     if first.isdigit() or (first in "+-#" and len(comp) > 1 and comp[1].isdigit()):
         return True  # numbers, IPs, versions, sizes and durations with units, 0x.. hex
@@ -101,7 +102,9 @@ class MessageMasker:
         hit = self._cache.get(token)
         if hit is not None:
             return hit
-        out = _URL_RE.sub(WILDCARD, token)
+        if not _MAYBE_VARIABLE_RE.search(token):
+            return token  # no digit, no path, no URL: nothing to mask (and not worth caching)
+        out = _URL_RE.sub(WILDCARD, token) if ":" in token else token
         if ":" in out:
             out = _HEX_GROUPS_RE.sub(_hex_groups_sub, out)
         if out != WILDCARD:
