@@ -73,6 +73,11 @@ def _letters(value: str) -> str:
     return _NON_LETTER_RE.sub("", value.replace(WILDCARD, " "))
 
 
+def _kv_key(value: str) -> str:
+    m = _KV_KEY_RE.match(value)
+    return m.group() if m else value
+
+
 def _is_constant_position(
     values: dict[str, int], max_variants: int, first: bool, previous: str | None = None
 ) -> bool:
@@ -109,7 +114,7 @@ def _is_constant_position(
             return True  # a few different texts around the masks: uid=<*> vs euid=<*>
     if len({_DIGIT_RE.sub("0", v) for v in values}) == 1:
         return False  # values differ only in their digits: node U01 vs U11
-    if len({_KV_KEY_RE.match(v).group() if _KV_KEY_RE.match(v) else v for v in values}) == 1:
+    if len({_kv_key(v) for v in values}) == 1:
         return False  # key=value pairs with one key and differing values: the value is data
     if previous is not None and previous.lower().strip(":=,;([") in _NAMING_WORDS:
         return False  # "user root" / "user admin": the word after a naming word is its value

@@ -170,8 +170,8 @@ def detect_header(
     # (stack frames, wrapped text) do not and must not dilute the statistics.
     time_pos: Counter[int] = Counter()
     for ks, _, w in kinds:
-        for j, k in enumerate(ks[:4]):
-            if k in "TM":
+        for j, kd in enumerate(ks[:4]):
+            if kd in "TM":
                 time_pos[j] += w
                 break
     total_all = sum(w for _, _, w in kinds)
@@ -195,7 +195,7 @@ def detect_header(
     best = 0
     level_at = -1
     words_in_a_row = 0
-    for k in range(1, max_fields + 1):
+    for k in range(1, max_fields + 1):  # k: number of header fields tried
         kind, share = _share(per_pos[k - 1], total)
         if share < 0.75 or present[k] < 0.9 or kind == "Q":
             break

@@ -20,6 +20,7 @@ from __future__ import annotations
 import logging
 import pathlib
 from collections.abc import Sequence
+from typing import TypeAlias
 
 import numpy as np
 import pyarrow as pa
@@ -44,7 +45,7 @@ __all__ = [
 
 _log = logging.getLogger(__name__)
 
-Lines = Sequence[str] | Sequence[bytes] | pa.Array | pa.ChunkedArray
+Lines: TypeAlias = "Sequence[str] | Sequence[bytes] | pa.Array | pa.ChunkedArray"
 
 
 class MinedTemplates(BaseModel):
@@ -88,16 +89,19 @@ def _to_arrow(lines: Lines) -> pa.Array:
     if isinstance(lines, pa.Array):
         return _as_text(lines)
     items = list(lines)
-    if items and isinstance(items[0], (bytes, bytearray, memoryview)):
-        return _as_text(pa.array([None if b is None else bytes(b) for b in items], pa.large_binary()))
     try:
         return pa.array(items, pa.large_string())
-    except (pa.ArrowInvalid, UnicodeEncodeError):
-        # lone surrogates (e.g. from errors="surrogateescape") are not valid UTF-8
-        return pa.array(
-            [None if s is None else s.encode("utf-8", "replace").decode("utf-8") for s in items],
-            pa.large_string(),
-        )
+    except (pa.ArrowException, TypeError, UnicodeEncodeError):
+        # bytes (maybe not UTF-8), lone surrogates (errors="surrogateescape"), other objects
+        return pa.array([_clean_text(x) for x in items], pa.large_string())
+
+
+def _clean_text(item: object) -> str | None:
+    if item is None:
+        return None
+    if isinstance(item, (bytes, bytearray, memoryview)):
+        return bytes(item).decode("utf-8", errors="replace")
+    return str(item).encode("utf-8", errors="replace").decode("utf-8")
 
 
 class TemplateMiner:
