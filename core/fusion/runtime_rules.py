@@ -11,26 +11,15 @@ import pandas as pd
 from pydantic import BaseModel, Field
 
 from core.fusion.ledger import EvidenceLedger
+from core.ingest import traces as tracing
 from core.ingest.metrics import CANONICAL, load_points, metric_changes
 from core.ingest.slow_sql import fingerprint_stats
-from core.ingest.traces import (
-    PathStep,
-    critical_path,
-    endpoint_stats,
-    logged_trace_ids,
-    trace_spans,
-    trace_summaries,
-)
+from core.ingest.traces import PathStep
 from core.schema import Incident
 from core.store import Store
 
 __all__ = [
-    "EndpointFinding",
-    "MetricFinding",
-    "RuntimeFindings",
-    "SlowQueryFinding",
-    "TraceFinding",
-    "add_runtime_evidence",
+    "EndpointFinding", "MetricFinding", "RuntimeFindings", "SlowQueryFinding", "TraceFinding", "add_runtime_evidence",
 ]
 
 log = logging.getLogger(__name__)
@@ -278,7 +267,7 @@ def _slow_queries(store: Store, incident: Incident, reference: datetime, ledger:
 
 def _endpoints(store: Store, incident: Incident, reference: datetime, ledger: EvidenceLedger,
                ref_kind: str) -> list[EndpointFinding]:
-    stats = endpoint_stats(store, incident.id, reference)
+    stats = tracing.endpoint_stats(store, incident.id, reference)
     found: list[EndpointFinding] = []
     used: set[str] = set()
     for row in stats.itertuples():
@@ -316,19 +305,19 @@ def _short(trace_id: str) -> str:
 
 def _traces(store: Store, incident: Incident, reference: datetime, ledger: EvidenceLedger, logged: set[str],
             ref_kind: str) -> tuple[list[TraceFinding], int]:
-    summaries = trace_summaries(store, incident.id)
+    summaries = tracing.trace_summaries(store, incident.id)
     if summaries.empty:
         return [], 0
     errors = summaries[summaries["error_spans"] > 0]
     joined = int(errors["trace_id"].isin(logged).sum())
     after = errors[errors["start_ts"] >= pd.Timestamp(reference)]
     pool = after if len(after) else errors
-    found = []
+    found: list[TraceFinding] = []
     seen_endpoints: set[tuple[str, str]] = set()
     for row in pool.sort_values("duration_ms", ascending=False).itertuples():
         if (row.service, row.endpoint) in seen_endpoints:
             continue
-        path = critical_path(trace_spans(store, incident.id, row.trace_id))
+        path = tracing.critical_path(tracing.trace_spans(store, incident.id, row.trace_id))
         if not path:
             continue
         hot = max(path, key=lambda s: s.self_ms)
@@ -387,7 +376,7 @@ def add_runtime_evidence(
     """
     reference = onset or incident.started_at
     ref_kind = "error onset" if onset else "reported start"
-    logged = {tid.lower().zfill(32) for tid in error_trace_ids if tid} | logged_trace_ids(store, incident.id)
+    logged = {tid.lower().zfill(32) for tid in error_trace_ids if tid} | tracing.logged_trace_ids(store, incident.id)
     findings = RuntimeFindings(reference=reference, reference_kind=ref_kind)  # type: ignore[arg-type]
     changed, unchanged = _metric_findings(store, incident, reference)
     for f in (*changed, *unchanged):

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-import logging
 import math
 import re
 from collections.abc import Iterable
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 
 from core.errors import IngestError
@@ -15,8 +14,6 @@ from core.ingest.textfile import open_text
 from core.schema import Incident
 
 __all__ = ["epoch_to_datetime", "load_json", "parse_time", "read_text", "status_of", "to_float", "zone_of"]
-
-log = logging.getLogger(__name__)
 
 # Largest file a runtime parser reads whole; past this the user should cut the time window.
 MAX_BYTES = 512 * 1024 * 1024
@@ -127,8 +124,3 @@ def status_of(warnings: Iterable[str], base: str) -> tuple[str, str]:
     """The asset's status and message: 'warning' when anything was skipped, with the counts."""
     notes = [w for w in warnings if w]
     return ("warning" if notes else "ok"), "; ".join([base, *notes]) if base else "; ".join(notes)
-
-
-def fmt_duration(delta: timedelta) -> str:
-    minutes = delta.total_seconds() / 60
-    return f"{minutes:.0f} min" if abs(minutes) < 120 else f"{minutes / 60:.1f} h"

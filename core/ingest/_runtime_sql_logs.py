@@ -105,7 +105,7 @@ def _mysql(text: str, zone: tzinfo) -> ParsedSlowLog:
             elif not statement.startswith("# administrator command"):
                 lock = entry.get("Lock_time")
                 out.statements.append(SlowStatement(
-                    line_no=int(entry.get("line", 0)), ts=entry.get("ts") or entry.get("time"),  # type: ignore[arg-type]
+                    line_no=_int(entry.get("line")) or 0, ts=entry.get("ts") or entry.get("time"),  # type: ignore[arg-type]
                     query_ms=float(query_time) * 1000.0,  # type: ignore[arg-type]
                     lock_ms=float(lock) * 1000.0 if lock is not None else None,  # type: ignore[arg-type]
                     rows_sent=_int(entry.get("Rows_sent")), rows_examined=_int(entry.get("Rows_examined")),

@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from core.errors import IngestError
 from core.ingest._runtime_common import epoch_to_datetime, to_float
@@ -150,7 +151,7 @@ def _nanos(value: object) -> float | None:
     return number if number and number > 0 else None
 
 
-def _otlp(docs: list[dict[str, object]], out: ParsedTraces) -> None:
+def _otlp(docs: list[dict[str, Any]], out: ParsedTraces) -> None:
     for doc in docs:
         for resource_spans in doc.get("resourceSpans") or []:
             resource = _otlp_attrs((resource_spans.get("resource") or {}).get("attributes"))
