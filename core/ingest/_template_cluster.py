@@ -150,6 +150,17 @@ def _split(members: list[int], toks: Sequence[Shape], weights: Sequence[int], ma
     return out
 
 
+def _render(p: int, tok: str, toks: Sequence[Shape], members: list[int]) -> str:
+    """Template text at one position: the constant, or the variable with its fixed key kept."""
+    values = {toks[i][p] for i in members}
+    if len(values) == 1:
+        return tok
+    keys = {_kv_key(v) for v in values}
+    if len(keys) == 1 and (key := keys.pop()).endswith("="):
+        return key + WILDCARD  # user=root / user=admin -> user=<*>
+    return WILDCARD
+
+
 def cluster_shapes(
     toks: Sequence[Shape], weights: Sequence[int], *, similarity: float = 0.5, max_variants: int = 5
 ) -> tuple[list[int], list[str]]:
@@ -182,8 +193,5 @@ def cluster_shapes(
         for i in members:
             cluster_of[i] = c
         first = toks[members[0]]
-        tpl = [
-            tok if all(toks[i][p] == tok for i in members) else WILDCARD for p, tok in enumerate(first)
-        ]
-        templates.append(" ".join(tpl))
+        templates.append(" ".join(_render(p, first[p], toks, members) for p in range(len(first))))
     return cluster_of, templates

@@ -38,6 +38,7 @@ _DURATION_RE = re.compile(
 )
 _HAS_DIGIT_RE = re.compile(r"\d")
 _MAYBE_VARIABLE_RE = re.compile(r"[\d/\\]")
+_COLON_JOINED_RE = re.compile(r"<\*>(?::<\*>)+")
 
 
 def _is_variable_compound(comp: str) -> bool:
@@ -111,6 +112,8 @@ class MessageMasker:
             out = COMPOUND_RE.sub(self._compound_sub, out)
         while WILDCARD + WILDCARD in out:
             out = out.replace(WILDCARD + WILDCARD, WILDCARD)
+        if WILDCARD + ":" + WILDCARD in out:
+            out = _COLON_JOINED_RE.sub(WILDCARD, out)  # ip:port, host:port, hh:mm:ss are one value
         if len(self._cache) < 500_000:
             self._cache[token] = out
         return out
