@@ -113,7 +113,8 @@ def test_still_invalid_after_the_repair_falls_back_offline_for_that_turn() -> No
     assert any("offline fallback" in d for d in deltas)
     usage = brain.usage_for_last_turn("JudgeAgent")
     assert usage is not None and usage.fallback and usage.fallback.startswith("invalid model output")
-    assert brain.totals().fallbacks == 1
+    assert usage.calls == 2 and usage.repaired and usage.completion_tokens > 0  # what the failed turn still cost
+    assert brain.totals().fallbacks == 1 and brain.totals().calls == 2
 
 
 def test_without_fallback_the_error_is_a_debate_error() -> None:

@@ -50,13 +50,14 @@ class LLMBrain:
 
     A turn that cannot get a valid answer (endpoint down after retries, invalid output after one repair,
     budget spent) is answered by `fallback` instead — by default the offline brain — and its summary
-    starts with "[offline fallback: <reason>]". Set `fallback=None` to raise instead.
+    starts with "[offline fallback: <reason>]". Pass `use_fallback=False` to raise the LLMError instead.
 
     Args:
         routing: which model answers for which agent (see `load_routing`).
         client_factory: builds a chat client for a route inside the running loop (tests inject autogen's
             replay client here); defaults to autogen's OpenAI-compatible client.
-        fallback: the brain that answers a failed turn, or None to raise the LLMError.
+        fallback: the brain that answers a failed turn (default: the offline brain).
+        use_fallback: False to raise the turn's LLMError (a DebateError) instead of falling back.
         tools: read-only incident tools offered to agents whose route supports function calling.
         redactor: the redactor to use (one is made per brain otherwise); consistent within the debate.
     """
@@ -74,6 +75,9 @@ class LLMBrain:
         self.redactor = redactor or Redactor()
         self._budget = BudgetLedger(routing)
         self._limiter = EndpointLimiter()
+        # What the turn in flight has spent so far, per agent (one turn per agent at a time), so a turn
+        # that fails after some successful calls still reports the tokens it used.
+        self._running: dict[AgentName, TurnUsage] = {}
 
     # --- the Brain protocol --------------------------------------------------------------------
 
@@ -93,10 +97,11 @@ class LLMBrain:
         self._budget.start()
         started = time.monotonic()
         usage = TurnUsage(agent=agent, model=route.model)
+        self._running[agent] = usage
         try:
             reply, usage = await self._ask(agent, route, view, stream, usage, on_tool)
         except LLMError as exc:
-            usage = usage.model_copy(update={"fallback": f"{exc.reason}: {exc}"})
+            usage = self._running.get(agent, usage).model_copy(update={"fallback": f"{exc.reason}: {exc}"})
             if self._fallback is None:
                 self._finish(usage, started)
                 raise
@@ -105,6 +110,8 @@ class LLMBrain:
             await stream(f"\n[offline fallback: {exc.reason}]\n")
             reply = await self._fallback.reply(agent, view, stream)
             reply = reply.model_copy(update={"summary": f"[offline fallback: {exc.reason}] {reply.summary}"})
+        finally:
+            self._running.pop(agent, None)
         usage = self._finish(usage, started)
         log.info("incident %s: %s answered by %s (%d+%d tokens, %d calls, %d retries, %.2fs%s)", incident_id, agent,
                  "offline" if usage.fallback else route.model, usage.prompt_tokens, usage.completion_tokens,
@@ -148,9 +155,9 @@ class LLMBrain:
                 await stream("\n")
                 prior = history(task, redactor.redact(result.text), agent)
                 repair = redactor.redact(repair_prompt(str(first)))
+                usage = usage.model_copy(update={"repaired": True})
                 result, usage = await self._call(agent, route, client, system, repair, stream, usage,
                                                  incident_id=view.context.incident.id, prior=prior)
-                usage = usage.model_copy(update={"repaired": True})
                 try:
                     out = parse_output(agent, result.text)
                 except OutputInvalid as second:
@@ -191,11 +198,12 @@ class LLMBrain:
             label=f"incident {incident_id}: {agent} on {route.model}",
         )
         self._budget.add_call(agent, result.prompt_tokens, result.completion_tokens)
-        return result, usage.model_copy(update={
+        self._running[agent] = usage = usage.model_copy(update={
             "prompt_tokens": usage.prompt_tokens + result.prompt_tokens,
             "completion_tokens": usage.completion_tokens + result.completion_tokens,
             "calls": usage.calls + result.calls, "retries": usage.retries + retries,
         })
+        return result, usage
 
 
 async def _close(client: Any) -> None:
