@@ -20,6 +20,9 @@ from core.errors import ConfigError, IngestError, TribunalError
 from core.fusion import FusedContext, fuse_incident
 from core.ingest.git_repo import GitRepo, clone_repo
 from core.ingest.logs import ingest_log_file
+from core.ingest.metrics import ingest_metrics_file
+from core.ingest.slow_sql import ingest_slow_sql_file
+from core.ingest.traces import ingest_trace_file
 from core.ingest.ownership import OwnershipRule, find_codeowners, parse_codeowners
 from core.schema import Asset, DebateEvent, ExceptionRecord, Incident, IncidentDraft, Judgment, JudgmentReady
 from core.store import Store
@@ -34,8 +37,9 @@ log = logging.getLogger(__name__)
 
 Progress = Callable[[str, float], None]
 _LOG_NAME = re.compile(r"\.(log|jsonl|txt|out)(\.gz|\.zip)?$", re.I)
-# Kinds we store but whose parsers arrive with the runtime/design work; they are listed, not analysed.
-_NOT_YET_PARSED = {"metrics": "metrics", "trace": "traces", "slow_sql": "slow SQL"}
+# Kinds we keep but do not analyse yet (design documents arrive with the graph work).
+_NOT_YET_PARSED = {"design_doc": "design documents"}
+_RUNTIME_INGEST = {"metrics": ingest_metrics_file, "trace": ingest_trace_file, "slow_sql": ingest_slow_sql_file}
 
 
 def _noop(message: str, fraction: float) -> None:
@@ -95,6 +99,25 @@ def _ingest_log(store: Store, incident: Incident, path: Path, name: str, progres
     return result.asset
 
 
+def _ingest_runtime(store: Store, incident: Incident, kind: str, path: Path, name: str) -> Asset:
+    try:
+        return _RUNTIME_INGEST[kind](store, incident, path, display_name=name)
+    except IngestError as exc:
+        return store.record_failed_asset(incident.id, kind, name, str(exc), size_bytes=path.stat().st_size)
+
+
+def _upload_kind(name: str) -> str | None:
+    """Guess an uploaded file's kind from its name (a bundle says it by folder instead)."""
+    lower = name.lower()
+    if re.search(r"slow|\.sql\.log$|postgres.*\.(log|csv)$", lower):
+        return "slow_sql"
+    if re.search(r"trace|span|jaeger|zipkin|otlp", lower) and lower.endswith((".json", ".json.gz", ".jsonl")):
+        return "trace"
+    if re.search(r"metric|prom|actuator|micrometer|jvm", lower) or lower.endswith((".prom", ".csv")):
+        return "metrics"
+    return "log" if _LOG_NAME.search(lower) else None
+
+
 def _record_unparsed(store: Store, incident: Incident, kind: str, path: Path, root: Path) -> Asset:
     with store.transaction() as cur:
         return store.add_asset(
@@ -118,10 +141,12 @@ def ingest_bundle(
     for i, path in enumerate(bundle.logs):
         progress(f"Parsing {path.name}", 0.15 + 0.6 * i / max(len(bundle.logs), 1))
         _ingest_log(store, incident, path, str(path.relative_to(bundle.root)), progress)
-    progress("Recording metrics, traces, slow SQL and design documents", 0.8)
-    for kind, paths in (("metrics", bundle.metrics), ("trace", bundle.traces), ("slow_sql", bundle.sql)):
-        for path in paths:
-            _record_unparsed(store, incident, kind, path, bundle.root)
+    runtime = [("metrics", p) for p in bundle.metrics] + [("trace", p) for p in bundle.traces] + [
+        ("slow_sql", p) for p in bundle.sql]
+    for i, (kind, path) in enumerate(runtime):
+        progress(f"Parsing {path.name}", 0.75 + 0.1 * i / max(len(runtime), 1))
+        _ingest_runtime(store, incident, kind, path, str(path.relative_to(bundle.root)))
+    progress("Recording design documents", 0.88)
     for path in bundle.design:
         if path.name != "CODEOWNERS":
             _record_unparsed(store, incident, "design_doc", path, bundle.root)
@@ -158,15 +183,19 @@ def ingest_uploads(
         if target.name == "CODEOWNERS":
             _ingest_ownership(store, incident, [(target, f"upload:{target.name}")])
             continue
-        if not _LOG_NAME.search(target.name):
+        kind = _upload_kind(target.name)
+        if kind is None:
             added.append(store.record_failed_asset(
-                incident.id, "other", name, "Not a log file (.log, .log.gz, .jsonl, .txt); metrics, traces and "
-                "slow SQL uploads are not analysed yet.", size_bytes=len(data)))
+                incident.id, "other", name, "Unknown kind of file: name logs *.log/*.jsonl, metrics *metrics*.csv or "
+                "*.prom, traces *trace*.json, slow SQL *slow*.log — or upload a whole bundle.", size_bytes=len(data)))
             continue
         if not data.strip():
-            added.append(store.record_failed_asset(incident.id, "log", name, f"{name} is empty; nothing to ingest."))
+            added.append(store.record_failed_asset(incident.id, kind, name, f"{name} is empty; nothing to ingest."))
             continue
-        added.append(_ingest_log(store, incident, target, name, progress))
+        if kind == "log":
+            added.append(_ingest_log(store, incident, target, name, progress))
+        else:
+            added.append(_ingest_runtime(store, incident, kind, target, name))
     store.set_incident_status(incident.id, "ingested")
     return added
 

@@ -58,7 +58,9 @@ def offline_reply(view: DebateView) -> AgentReply:
         missing.append(say(lang, "the service's Git repository", "服务的 Git 仓库"))
     if ctx.owner is None:
         missing.append(say(lang, "an ownership file (CODEOWNERS) covering the failing code", "覆盖出错代码的归属文件（CODEOWNERS）"))
-    missing += [say(lang, "analysis of {a}", "对 {a} 的分析", a=a) for a in ctx.unparsed_assets]
+    if ctx.unparsed_assets:
+        missing.append(say(lang, "{n} stored design document(s) are not analysed yet", "{n} 份已保存的设计文档尚未分析",
+                           n=len(ctx.unparsed_assets)))
 
     if lead is None or lead.location is None:
         chain = [by_id[i] for i in sorted(verified, key=lambda i: int(i[1:])) if i in by_id][:6]

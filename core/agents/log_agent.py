@@ -49,6 +49,7 @@ def offline_reply(view: DebateView) -> AgentReply:
                      lvl=noise.level, tpl=noise.template[:80], n=noise.count, a=noise.rate_before, b=noise.rate_after),
             citations=[noise.evidence_id or ""],
         ))
+    claims += _runtime_claims(view)
     hypotheses = []
     frame = top.frames[0] if top.frames else None
     if frame:
@@ -78,3 +79,45 @@ def offline_reply(view: DebateView) -> AgentReply:
             n=top.count, root=_short(top.root_type), sym=frame.symbol if frame else "?"),
         claims=claims, hypotheses=hypotheses, confidence=round(min(confidence, 0.8), 2),
     )
+
+
+def _ms(value: float | None) -> str:
+    return "?" if value is None else f"{value / 1000:.1f} s" if value >= 1000 else f"{value:.0f} ms"
+
+
+def _runtime_claims(view: DebateView) -> list[Claim]:
+    """What metrics, slow SQL and traces say, including what did not move (negative evidence)."""
+    runtime, lang = view.context.runtime, view.language
+    if runtime is None:
+        return []
+    claims = []
+    for a in runtime.anomalies[:3]:
+        claims.append(Claim(
+            text=say(lang, "{m} moved with the errors: {d} from {b:g} to {p:g}{u}.", "{m} 随错误同步变化：从 {b:g} {d}到 {p:g}{u}。",
+                     m=a.metric, d=say(lang, "up" if a.direction == "up" else "down", "上升" if a.direction == "up" else "下降"),
+                     b=round(a.baseline, 2), p=round(a.peak, 2), u=f" {a.unit}" if a.unit else ""),
+            citations=[a.evidence_id or ""],
+        ))
+    for u in runtime.unchanged[:2]:
+        claims.append(Claim(
+            text=say(lang, "{m} did not change around the onset, which argues against a resource problem of that kind.",
+                     "{m} 在突增前后没有变化，不支持该类资源问题的假设。", m=u.metric),
+            citations=[u.evidence_id or ""],
+        ))
+    if runtime.slow_queries:
+        q = runtime.slow_queries[0]
+        claims.append(Claim(
+            text=say(lang, "The costliest slow statement after the onset is a {k}{fu} on {t}: {n} runs, lock wait p95 {l}.",
+                     "突增后代价最高的慢 SQL 是作用于 {t} 的 {k}{fu}：{n} 次，锁等待 p95 {l}。",
+                     k=q.statement_kind.upper(), fu=" … FOR UPDATE" if q.for_update else "", t=", ".join(q.tables) or "?",
+                     n=q.n_after, l=_ms(q.lock_p95_after_ms)),
+            citations=[q.evidence_id or ""],
+        ))
+    if runtime.traces:
+        tr = runtime.traces[0]
+        claims.append(Claim(
+            text=say(lang, "The slowest failing request ({e}) spends {s} in {h}.", "最慢的失败请求（{e}）在 {h} 中耗时 {s}。",
+                     e=tr.endpoint, s=_ms(tr.hot_self_ms), h=tr.hot_span),
+            citations=[tr.evidence_id or ""],
+        ))
+    return [c for c in claims if c.citations != [""]]

@@ -8,8 +8,6 @@ from core.schema import Answer, Challenge, Hypothesis
 
 __all__ = ["offline_reply"]
 
-_RUNTIME_KINDS = ("metric_anomaly", "slow_sql", "trace")
-
 
 def _answer(view: DebateView, challenge: Challenge, lead: Hypothesis | None) -> tuple[Answer, list[Hypothesis]]:
     ctx, lang = view.context, view.language
@@ -54,12 +52,26 @@ def _answer(view: DebateView, challenge: Challenge, lead: Hypothesis | None) -> 
             "该 {lvl} 在突增前就以 {a}/分钟 持续出现，之后为 {b}/分钟；真正的原因会随症状一起变化。",
             lvl=n.level, a=n.rate_before, b=n.rate_after), [n.evidence_id, burst.evidence_id if burst else None]), updated
     if kind == "external":
-        runtime = [e.id for e in ctx.evidence if e.kind in _RUNTIME_KINDS]
-        if runtime and suspect:
+        rt = ctx.runtime
+        lock_query = next((q for q in (rt.slow_queries if rt else []) if q.for_update), None)
+        trace = rt.traces[0] if rt and rt.traces else None
+        if suspect and (lock_query or trace):
+            parts = []
+            if lock_query:
+                parts.append(say(lang, "the slow statement is the application's own {k} … FOR UPDATE on {t}, first seen after the release",
+                                 "慢 SQL 是应用自身对 {t} 的 {k} … FOR UPDATE，发布后才出现",
+                                 k=lock_query.statement_kind.upper(), t=", ".join(lock_query.tables)))
+            if trace:
+                parts.append(say(lang, "the failing requests spend their time in {h}, under {sym}",
+                                 "失败请求的时间耗在 {sym} 之下的 {h}", h=trace.hot_span,
+                                 sym=lead.location.symbol if lead and lead.location else "?"))
+            flat = [u.evidence_id for u in (rt.unchanged if rt else [])]
             return answer("resolved", say(
-                lang, "The runtime data agrees with a code cause: {ids} line up with {sha}'s change.",
-                "运行时数据与代码原因一致：{ids} 与 {sha} 的改动相吻合。", ids=", ".join(runtime[:4]), sha=suspect.sha[:8]),
-                [*runtime[:4], suspect.evidence_id]), updated
+                lang, "A victim would show outside pressure; here {p}: the database waits on locks the changed code takes ({sha}).",
+                "如果代码只是受害者，应看到外部压力；而这里{p}：数据库在等待被修改代码（{sha}）所持有的锁。",
+                p="; ".join(parts), sha=suspect.sha[:8]),
+                [lock_query.evidence_id if lock_query else None, trace.evidence_id if trace else None, *flat[:1],
+                 suspect.evidence_id]), updated
         return answer("open", say(
             lang, "The onset follows the change and the failing line is the changed one, which points at the code; "
                   "but no database or downstream metrics were analysed to rule out an external cause.",

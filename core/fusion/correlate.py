@@ -20,6 +20,7 @@ from core.fusion.facts import (
     OwnerFinding,
 )
 from core.fusion.ledger import EvidenceLedger
+from core.fusion.runtime_rules import add_runtime_evidence
 from core.fusion.suspects import LOOKBACK_DAYS, rank_suspects
 from core.ingest.git_repo import GitRepo
 from core.ingest.ownership import OwnershipRule, owner_of
@@ -300,8 +301,7 @@ def fuse_incident(
             f"{noise.rate_before}/min before the onset, {noise.rate_after}/min after — a steady background, not a change",
             level=noise.level, count=noise.count,
         )
-    for name in unparsed:
-        ledger.add("timeline", f"asset:{name}", f"{name} was stored but not analysed: no parser for it yet", asset=name)
+    ctx.runtime = add_runtime_evidence(store, incident, ledger, onset, set())
     ctx.evidence = ledger.items()
     ctx.key_findings = _key_findings(ctx)
     log.info("incident %s: fused %d evidence, %d groups, %d suspects", incident.id, len(ledger), len(ctx.groups),
@@ -361,4 +361,6 @@ def _key_findings(ctx: FusedContext) -> list[str]:
     if ctx.owner:
         out.append(f"Owner: {ctx.owner.team} [{ctx.owner.evidence_id}]")
     out.extend(f"Background noise: {n.level} '{n.template[:60]}' [{n.evidence_id}]" for n in ctx.noise)
+    if ctx.runtime:
+        out.extend(ctx.runtime.key_findings)
     return out

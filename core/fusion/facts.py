@@ -6,6 +6,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
+from core.fusion.runtime_rules import RuntimeFindings
 from core.schema import Evidence, Incident
 
 __all__ = [
@@ -114,6 +115,7 @@ class FusedContext(BaseModel):
     frame_owners: dict[str, str] = Field(default_factory=dict)
     bounded_context: str | None = None
     entry_point: FrameFinding | None = None
+    runtime: RuntimeFindings | None = None
     unparsed_assets: list[str] = Field(default_factory=list)
     evidence: list[Evidence] = Field(default_factory=list)
     key_findings: list[str] = Field(default_factory=list)
