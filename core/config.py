@@ -11,6 +11,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 
 from core.errors import ConfigError
+from core.llm.routing import Routing, load_routing
 
 __all__ = ["Settings", "LLMEndpoint", "load_settings", "project_root"]
 
@@ -46,6 +47,8 @@ class Settings(BaseModel):
         default=0.0, ge=0.0, le=1.0, description="Pause between streamed chunks of offline turns (UI pacing)."
     )
     llm: LLMEndpoint = LLMEndpoint()
+    llm_routing: Routing | None = Field(default=None, description="Per-agent model routing; None = no LLM configured.")
+    llm_problem: str | None = Field(default=None, description="Why the routing could not be built (shown on use).")
     neo4j_uri: str | None = None
     neo4j_user: str = "neo4j"
     neo4j_password: SecretStr | None = None
@@ -65,7 +68,7 @@ class Settings(BaseModel):
 
     @property
     def llm_configured(self) -> bool:
-        return self.llm.api_key is not None and bool(self.llm.api_key.get_secret_value())
+        return self.llm_routing is not None
 
     @property
     def default_brain(self) -> Brain:
@@ -113,6 +116,13 @@ def load_settings(env: Mapping[str, str] | None = None, secrets_path: Path | Non
     key_env = get("LLM_API_KEY_ENV") or "LLM_API_KEY"
     api_key = get(key_env)
     home = Path(get("TRIBUNAL_HOME") or project_root() / ".tribunal").expanduser()
+    routing: Routing | None = None
+    problem: str | None = None
+    if api_key or get("TRIBUNAL_MODELS"):
+        try:
+            routing = load_routing(env, secrets)
+        except ConfigError as exc:  # the offline brain still works; the LLM brain reports this when picked
+            problem = str(exc)
     try:
         return Settings(
             home=home,
@@ -124,6 +134,8 @@ def load_settings(env: Mapping[str, str] | None = None, secrets_path: Path | Non
                 api_key_env=key_env,
                 api_key=SecretStr(api_key) if api_key else None,
             ),
+            llm_routing=routing,
+            llm_problem=problem,
             neo4j_uri=get("NEO4J_URI"),
             neo4j_user=get("NEO4J_USER") or "neo4j",
             neo4j_password=SecretStr(pw) if (pw := get("NEO4J_PASSWORD")) else None,

@@ -7,6 +7,7 @@ import logging
 import threading
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
+from typing import Any
 
 from core.agents.base import PHASE_OF, AgentReply, Brain, DebateView
 from core.agents.judge import evidence_cap, verified_citations
@@ -26,6 +27,8 @@ from core.schema import (
     JudgmentReady,
     RoundFinished,
     TokenDelta,
+    ToolCall,
+    TurnCost,
     TurnFinished,
     TurnStarted,
 )
@@ -161,13 +164,25 @@ class Debate:
             await queue.put(TokenDelta(incident_id=self.info.incident_id, debate_id=self.debate_id, at=_now(),
                                        agent=agent, round=round_no, text=text))
 
+        async def on_tool(tool: str, arguments: dict[str, Any], status: str, result: str) -> None:
+            args = {k: v if v is None or isinstance(v, str | int | float) else str(v) for k, v in arguments.items()}
+            await queue.put(ToolCall(incident_id=self.info.incident_id, debate_id=self.debate_id, at=_now(), agent=agent,
+                                     tool=tool, arguments=args, status=status, result=result))  # type: ignore[arg-type]
+
         view = self.view.model_copy(update={"round": round_no})
-        reply = self._validate(await self.brain.reply(agent, view, stream))
+        # Only the LLM brain has tools; other brains (and test fakes) keep the plain contract.
+        extra: dict[str, Any] = {"on_tool": on_tool} if self.brain.name == "llm" else {}
+        reply = self._validate(await self.brain.reply(agent, view, stream, **extra))
         if reply.judgment is not None:
             reply = reply.model_copy(update={"judgment": self._enforce(reply.judgment)})
+        brain, model, usage = self.brain.name, self.brain.model_for(agent), None
+        if (last := getattr(self.brain, "usage_for_last_turn", None)) is not None and (spent := last(agent)) is not None:
+            usage = TurnCost.model_validate(spent.model_dump(include=set(TurnCost.model_fields)))
+            if usage.fallback:  # the offline brain answered this turn: say so
+                brain, model = "offline", None
         turn = AgentTurn(
             incident_id=self.info.incident_id, debate_id=self.debate_id, seq=0, agent=agent, round=round_no,
-            phase=PHASE_OF[agent], brain=self.brain.name, model=self.brain.model_for(agent), summary=reply.summary,
+            phase=PHASE_OF[agent], brain=brain, model=model, usage=usage, summary=reply.summary,
             body=render_reply(reply, self.view.language), claims=reply.claims, hypotheses=reply.hypotheses,
             challenges=reply.challenges, answers=reply.answers, confidence=reply.confidence, started_at=started,
             finished_at=_now(),

@@ -212,21 +212,28 @@ def fuse(store: Store, settings: Settings, incident_id: str) -> FusedContext:
     return context
 
 
-def make_brain(settings: Settings, brain: str, pace_s: float = 0.0) -> Brain:
-    """The brain to debate with.
+def make_brain(settings: Settings, brain: str, pace_s: float = 0.0, store: Store | None = None) -> Brain:
+    """The brain to debate with (a new one per debate: the LLM brain holds the debate's budgets).
+
+    Args:
+        store: lets LLM agents whose route supports function calling use the read-only incident tools.
 
     Raises:
-        ConfigError: an unknown brain, or the LLM brain without a configured key.
+        ConfigError: an unknown brain, or the LLM brain without a usable configuration.
     """
     if brain == "offline":
         return OfflineBrain(pace_s=pace_s)
     if brain == "llm":
-        if not settings.llm_configured:
+        if settings.llm_problem:
+            raise ConfigError(settings.llm_problem)
+        if settings.llm_routing is None:
             raise ConfigError(
-                f"No LLM key configured: set {settings.llm.api_key_env} (and LLM_BASE_URL, LLM_MODEL) in the "
-                "environment or .streamlit/secrets.toml, or use the offline brain."
+                f"No LLM key configured: set {settings.llm.api_key_env} (and LLM_BASE_URL, LLM_MODEL, or a routing "
+                "file in TRIBUNAL_MODELS) in the environment or .streamlit/secrets.toml, or use the offline brain."
             )
-        raise ConfigError("The LLM brain is not part of this build yet; use the offline brain.")
+        from core.llm import IncidentTools, LLMBrain  # here, not at the top: autogen takes seconds to import
+
+        return LLMBrain(settings.llm_routing, tools=IncidentTools(store) if store is not None else None)
     raise ConfigError(f"Unknown brain {brain!r}; use 'offline' or 'llm'.")
 
 
@@ -235,7 +242,7 @@ def start_debate(
     language: str | None = None, debate_id: str | None = None,
 ) -> Debate:
     """A debate ready to run (or to resume, with `debate_id`); the caller iterates its events."""
-    return Debate(store, incident_id, make_brain(settings, brain, pace_s), max_rounds=settings.max_rounds,
+    return Debate(store, incident_id, make_brain(settings, brain, pace_s, store), max_rounds=settings.max_rounds,
                   language=language, debate_id=debate_id)
 
 

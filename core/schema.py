@@ -11,7 +11,7 @@ __all__ = [
     "Severity", "Language", "AgentName", "AGENTS", "Phase", "AssetKind", "EvidenceKind",
     "Incident", "IncidentDraft", "Asset", "StackFrame", "ExceptionCause", "ExceptionRecord",
     "Commit", "Evidence", "CodeLocation", "CommitRef", "Claim", "Hypothesis", "Challenge",
-    "Answer", "AgentTurn", "EvidenceRef", "RejectedHypothesis", "Judgment", "DebateInfo",
+    "Answer", "AgentTurn", "TurnCost", "EvidenceRef", "RejectedHypothesis", "Judgment", "DebateInfo",
     "DebateEvent", "TurnStarted", "TokenDelta", "TurnFinished", "ToolCall", "RoundFinished",
     "Consensus", "Intervention", "JudgmentReady", "DebateFailed", "ReportData",
 ]
@@ -192,6 +192,21 @@ class Answer(_Model):
     citations: list[str] = Field(default_factory=list)
 
 
+class TurnCost(_Model):
+    """What an LLM turn cost (absent on offline turns): shown in the bubble, summed in the report."""
+
+    model: str | None = None
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    calls: int = 0
+    retries: int = 0
+    seconds: float = 0.0
+    cost: float | None = None
+    currency: str | None = None
+    fallback: str | None = None
+    redactions: dict[str, int] = Field(default_factory=dict)
+
+
 class AgentTurn(_Model):
     """One finished turn of one agent: what it said, what it cited, how sure it is."""
 
@@ -211,6 +226,7 @@ class AgentTurn(_Model):
     answers: list[Answer] = Field(default_factory=list)
     confidence: float = Field(ge=0.0, le=1.0)
     note: str = ""
+    usage: TurnCost | None = None
     started_at: datetime
     finished_at: datetime
 
