@@ -100,6 +100,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, stream=sys.stderr,
                         format="%(levelname)s %(name)s: %(message)s")
+    # autogen logs every (already redacted) prompt in full at INFO; that is noise even with -v.
+    logging.getLogger("autogen_core.events").setLevel(logging.WARNING)
     try:
         if args.command == "analyze":
             return _analyze(args.bundle, args.brain, args.json)
