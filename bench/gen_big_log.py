@@ -58,10 +58,16 @@ def _length_variants(lines: list[bytes], copies: int, rng: np.random.Generator) 
     return out
 
 
-def generate(sample: pathlib.Path, out: pathlib.Path, n_lines: int, rng: np.random.Generator) -> int:
-    """Write ``n_lines`` resampled, value-varied lines of ``sample`` to ``out``; returns bytes written."""
+def generate(
+    sample: pathlib.Path, out: pathlib.Path, n_lines: int, rng: np.random.Generator, *, vary: bool = True
+) -> int:
+    """Write ``n_lines`` resampled lines of ``sample`` to ``out``; returns bytes written.
+
+    With ``vary`` (the default) values are re-drawn as described above; without it the sample's
+    lines are repeated verbatim, which is the easiest case for a tree-based parser like drain3.
+    """
     raw = [ln + b"\n" for ln in sample.read_bytes().splitlines() if ln.strip()]
-    lines = _length_variants(raw, 3, rng)
+    lines = _length_variants(raw, 3, rng) if vary else raw
     lengths = np.array([len(ln) for ln in lines], dtype=np.int64)
     starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
     pool = np.frombuffer(b"".join(lines), dtype=np.uint8)
@@ -72,7 +78,9 @@ def generate(sample: pathlib.Path, out: pathlib.Path, n_lines: int, rng: np.rand
             sizes = lengths[pick]
             # byte index of every output byte: start of its source line + position inside it
             within = np.arange(int(sizes.sum())) - np.repeat(np.cumsum(sizes) - sizes, sizes)
-            chunk = _vary(pool[np.repeat(starts[pick], sizes) + within], rng)
+            chunk = pool[np.repeat(starts[pick], sizes) + within]
+            if vary:
+                chunk = _vary(chunk, rng)
             fh.write(chunk.tobytes())
             written += len(chunk)
     return written

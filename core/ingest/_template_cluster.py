@@ -13,7 +13,7 @@ __all__ = ["cluster_shapes"]
 Shape = tuple[str, ...]
 
 _ENUM_RE = re.compile(r"[A-Z][A-Z_]*[A-Z]")
-_DIGIT_RE = re.compile(r"\d+")
+_CODE_RE = re.compile(r"(?<![A-Za-z])[A-Za-z]?\d+")  # a number, or one letter + number (A8, U01)
 _LETTER_RE = re.compile(r"[A-Za-z]")
 _DIGIT_COMPOUND_RE = re.compile(r"[\w.\-]*\d[\w.\-]*")
 _NON_LETTER_RE = re.compile(r"[^A-Za-z]+")
@@ -112,8 +112,8 @@ def _is_constant_position(
                 return False
         else:
             return True  # a few different texts around the masks: uid=<*> vs euid=<*>
-    if len({_DIGIT_RE.sub("0", v) for v in values}) == 1:
-        return False  # values differ only in their digits: node U01 vs U11
+    if len({_CODE_RE.sub("0", v) for v in values}) == 1:
+        return False  # values differ only in numbered codes: node U01 vs U11, [Thunderbird_A8] vs _B3
     if len({_kv_key(v) for v in values}) == 1:
         return False  # key=value pairs with one key and differing values: the value is data
     if previous is not None and previous.lower().strip(":=,;([") in _NAMING_WORDS:

@@ -36,6 +36,7 @@ from core.ingest._template_mask import WILDCARD, MessageMasker
 
 __all__ = [
     "WILDCARD",
+    "HeaderSpec",
     "MinedTemplates",
     "TemplateMiner",
     "mine_lines",
@@ -262,17 +263,19 @@ def _read_lines(log_path: pathlib.Path) -> LineBuffer:
     return LineBuffer.from_bytes(raw)
 
 
-def split_header(lines: Lines) -> tuple[pa.Table, pa.StringArray]:
+def split_header(lines: Lines) -> tuple[pa.Table, pa.Array]:
     """Split raw log lines into header columns and messages, detecting the header generically.
 
     Args:
         lines: Raw log lines.
 
     Returns:
-        ``(header_table, messages)``: one row per line. The table has one string column per
+        ``(header_table, messages)``: one row per line; ``messages`` is an Arrow string (or
+        large_string) array. The table has one string column per
         detected header field (e.g. ``time_1``, ``level``, ``component``), null where a line does
         not start with the header (continuation lines); the messages are what follows the
-        header, or the whole line. With no detectable header the table has no columns.
+        header, or the whole line. With no detectable header the table is empty (no columns,
+        so no rows) and the messages are the lines.
     """
     arr = _to_arrow(lines)
     if arr.null_count:
