@@ -1,0 +1,36 @@
+"""The incident graph: built in DuckDB from every state, traversed with recursive SQL, mirrored to Neo4j."""
+
+from __future__ import annotations
+
+import logging
+
+from core.graph._build import collect_graph
+from core.graph._duckdb import DuckGraph
+from core.graph._model import (
+    DEPENDENCY_EDGES, EDGE_KINDS, NODE_KINDS, BlastRadius, Edge, GraphBackend, GraphPath, Node, Subgraph,
+)
+from core.graph._neo4j import Neo4jGraph, MirrorResult, cypher_edges, cypher_nodes, mirror_to_neo4j, open_graph
+from core.store import Store
+
+__all__ = [
+    "Node", "Edge", "Subgraph", "GraphPath", "BlastRadius", "GraphBackend", "DuckGraph", "Neo4jGraph",
+    "MirrorResult", "build_graph", "open_graph", "mirror_to_neo4j", "cypher_nodes", "cypher_edges",
+    "NODE_KINDS", "EDGE_KINDS", "DEPENDENCY_EDGES",
+]
+
+log = logging.getLogger(__name__)
+
+
+def build_graph(store: Store, incident_id: str) -> DuckGraph:
+    """(Re)build the incident's graph in one pass from what the store holds and return it.
+
+    Uses the code index tied to the incident (see `core.ingest.symbols.index_repo`), its design
+    documents, exceptions and frames, slow SQL, spans, commits and ownership rules. Safe to call
+    again after more assets arrive: the incident's graph is replaced.
+    """
+    from core.ingest.symbols import incident_index
+
+    nodes, edges = collect_graph(store, incident_id, incident_index(store, incident_id))
+    graph = DuckGraph(store, incident_id)
+    graph.replace(nodes, edges)
+    return graph
