@@ -1,0 +1,194 @@
+"""The case library: past incidents in LanceDB, found again by similar symptoms, exceptions and root causes.
+
+Fully offline: vectors come from `core._cases_embed` (hashed character n-grams and words, zh and en,
+plus a small bilingual glossary), and LanceDB's built-in full-text search (n-gram tokenizer, so Chinese
+works without a segmenter) adds exact-term matches; the two are blended. A past root cause enters a
+debate as a hypothesis to re-check, never as evidence.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import lancedb
+import numpy as np
+import pyarrow as pa
+import yaml
+from pydantic import BaseModel
+
+from core._cases_embed import DIM, embed
+from core.config import Settings
+from core.errors import IngestError
+from core.schema import Incident, Judgment
+
+__all__ = ["CaseHit", "PastCase", "parse_case", "add_cases", "add_case_files", "add_finished_analysis",
+           "similar_cases", "library_size", "TABLE"]
+
+log = logging.getLogger(__name__)
+
+TABLE = "cases"
+_VECTOR_WEIGHT = 0.75
+_SCHEMA = pa.schema([
+    pa.field("id", pa.string()), pa.field("title", pa.string()), pa.field("date", pa.string()),
+    pa.field("severity", pa.string()), pa.field("tags", pa.string()), pa.field("root_cause", pa.string()),
+    pa.field("symptoms", pa.string()), pa.field("source", pa.string()), pa.field("kind", pa.string()),
+    pa.field("text", pa.string()), pa.field("vector", pa.list_(pa.float32(), DIM)),
+])
+
+
+class PastCase(BaseModel):
+    """One past incident: a hand-written case file or a finished analysis."""
+
+    id: str
+    title: str
+    date: str = ""
+    severity: str = ""
+    tags: list[str] = []
+    root_cause: str
+    symptoms: str = ""
+    source: str
+    kind: str = "case"
+
+    def search_text(self) -> str:
+        return "\n".join([self.title, " ".join(self.tags), self.symptoms, self.root_cause])
+
+
+class CaseHit(BaseModel):
+    """A similar past case; its root cause is a hypothesis to re-check, not evidence."""
+
+    id: str
+    title: str
+    score: float
+    root_cause: str
+    source: str
+
+
+_SECTION = re.compile(r"^#{1,6}\s+(.+)$", re.M)
+
+
+def _section(body: str, names: tuple[str, ...]) -> str:
+    parts = _SECTION.split(body)
+    for i in range(1, len(parts) - 1, 2):
+        if any(n in parts[i].lower() for n in names):
+            return parts[i + 1].strip()
+    return ""
+
+
+def parse_case(text: str, source: str) -> PastCase:
+    """Parse a case file: YAML front matter (id, title, root_cause, tags …) and a Markdown body.
+
+    Raises:
+        IngestError: no or broken front matter, or neither a root cause nor a title.
+    """
+    if not text.lstrip("\ufeff").startswith("---"):
+        raise IngestError(f"{source}: a case file starts with YAML front matter between '---' lines "
+                          "(id, title, root_cause, tags).")
+    _, _, rest = text.lstrip("\ufeff").partition("---")
+    head, sep, body = rest.partition("\n---")
+    if not sep:
+        raise IngestError(f"{source}: the front matter is never closed with '---'.")
+    try:
+        meta = yaml.safe_load(head) or {}
+    except yaml.YAMLError as exc:
+        raise IngestError(f"{source}: the front matter is not valid YAML ({str(exc).splitlines()[0]}).") from exc
+    if not isinstance(meta, dict):
+        raise IngestError(f"{source}: the front matter must be a mapping (key: value lines).")
+    root = str(meta.get("root_cause") or _section(body, ("root cause", "根因", "原因"))).strip()
+    title = str(meta.get("title") or "").strip()
+    if not root or not title:
+        raise IngestError(f"{source}: a case needs a title and a root_cause (front matter or a 'Root cause' section).")
+    symptoms = _section(body, ("symptom", "现象", "impact", "影响")) or body.strip()[:2000]
+    tags = meta.get("tags") or []
+    return PastCase(id=str(meta.get("id") or Path(source).stem), title=title, date=str(meta.get("date") or ""),
+                    severity=str(meta.get("severity") or ""), tags=[str(t) for t in tags] if isinstance(tags, list) else [str(tags)],
+                    root_cause=root, symptoms=symptoms[:4000], source=source)
+
+
+def _table(settings: Settings, create: bool) -> Any | None:
+    settings.lance_dir.mkdir(parents=True, exist_ok=True)
+    db = lancedb.connect(str(settings.lance_dir))
+    if TABLE in db.list_tables().tables:
+        return db.open_table(TABLE)
+    return db.create_table(TABLE, schema=_SCHEMA) if create else None
+
+
+def add_cases(settings: Settings, cases: Sequence[PastCase]) -> int:
+    """Insert or replace cases (by id) and refresh the full-text index; returns how many were written."""
+    if not cases:
+        return 0
+    rows = [{**c.model_dump(exclude={"tags"}), "tags": " ".join(c.tags), "text": c.search_text(),
+             "vector": embed(c.search_text()).tolist()} for c in cases]
+    table = _table(settings, create=True)
+    assert table is not None
+    (table.merge_insert("id").when_matched_update_all().when_not_matched_insert_all()
+     .execute(pa.Table.from_pylist(rows, schema=_SCHEMA)))
+    # n-gram tokens: Chinese has no spaces, and a 2–3 character window matches words in both languages.
+    table.create_fts_index("text", replace=True, base_tokenizer="ngram", ngram_min_length=2, ngram_max_length=3,
+                           stem=False, remove_stop_words=False)
+    log.info("case library %s: %d case(s) written", settings.lance_dir, len(rows))
+    return len(rows)
+
+
+def add_case_files(settings: Settings, paths: Sequence[Path], root: Path | None = None) -> tuple[int, dict[str, str]]:
+    """Add case files (e.g. a bundle's design/cases/*.md); a bad file is reported, the others still land."""
+    cases, failed = [], {}
+    for path in paths:
+        source = path.relative_to(root).as_posix() if root and path.is_relative_to(root) else path.name
+        try:
+            cases.append(parse_case(path.read_text(encoding="utf-8-sig"), source))
+        except (IngestError, UnicodeDecodeError) as exc:
+            failed[source] = str(exc) if isinstance(exc, IngestError) else f"{source} is not UTF-8 text."
+    return add_cases(settings, cases), failed
+
+
+def add_finished_analysis(settings: Settings, incident: Incident, judgment: Judgment) -> PastCase:
+    """Feed a finished analysis back into the library (an abstained judgment is kept, marked as such)."""
+    symptoms = "\n".join([incident.description] + [f"- {e.text}" for e in judgment.evidence_chain])
+    root = judgment.root_cause if not judgment.abstained else f"(abstained) {judgment.root_cause}"
+    case = PastCase(id=incident.id, title=incident.title, date=incident.started_at.date().isoformat(),
+                    severity=incident.severity, tags=[incident.service] + ([judgment.responsible_team]
+                                                                          if judgment.responsible_team else []),
+                    root_cause=root, symptoms=symptoms[:4000], source=f"analysis:{incident.id}", kind="analysis")
+    add_cases(settings, [case])
+    log.info("incident %s: added to the case library", incident.id)
+    return case
+
+
+def similar_cases(settings: Settings, query_text: str, k: int = 5, *, exclude: str | None = None) -> list[CaseHit]:
+    """The `k` past cases most like `query_text` (symptoms, exception names, suspected causes; zh or en).
+
+    Score = 0.75 × cosine similarity of the offline embeddings + 0.25 × BM25 relative to the best
+    full-text hit; 0 means unrelated. Returns [] when the library is empty.
+    """
+    table = _table(settings, create=False)
+    if table is None or not query_text.strip() or table.count_rows() == 0:
+        return []
+    query_vec = embed(query_text)
+    pool = max(k * 4, 20)
+    by_vector = table.search(query_vec, vector_column_name="vector").distance_type("cosine").limit(pool).to_list()
+    try:
+        by_text = table.search(query_text[:2000], query_type="fts", fts_columns="text").limit(pool).to_list()
+    except (ValueError, RuntimeError, OSError) as exc:  # no index yet, or a query the tokenizer rejects
+        log.debug("case library full-text search skipped: %s", exc)
+        by_text = []
+    best_bm25 = max((r.get("_score", 0.0) for r in by_text), default=0.0) or 1.0
+    rows: dict[str, dict[str, Any]] = {r["id"]: r for r in by_vector + by_text}
+    scores: dict[str, float] = {}
+    for case_id, row in rows.items():
+        cosine = float(np.dot(query_vec, np.asarray(row["vector"], dtype=np.float32)))
+        bm25 = next((r.get("_score", 0.0) for r in by_text if r["id"] == case_id), 0.0) / best_bm25
+        scores[case_id] = _VECTOR_WEIGHT * max(cosine, 0.0) + (1 - _VECTOR_WEIGHT) * bm25
+    ranked = sorted((i for i in scores if i != exclude), key=lambda i: scores[i], reverse=True)[:k]
+    return [CaseHit(id=i, title=rows[i]["title"], score=round(scores[i], 4), root_cause=rows[i]["root_cause"],
+                    source=rows[i]["source"]) for i in ranked]
+
+
+def library_size(settings: Settings) -> int:
+    """How many cases the library holds (0 when it does not exist yet)."""
+    table = _table(settings, create=False)
+    return int(table.count_rows()) if table is not None else 0
+
