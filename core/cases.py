@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import lancedb
+from lancedb.index import FTS
 import numpy as np
 import pyarrow as pa
 import yaml
@@ -127,8 +128,9 @@ def add_cases(settings: Settings, cases: Sequence[PastCase]) -> int:
     (table.merge_insert("id").when_matched_update_all().when_not_matched_insert_all()
      .execute(pa.Table.from_pylist(rows, schema=_SCHEMA)))
     # n-gram tokens: Chinese has no spaces, and a 2–3 character window matches words in both languages.
-    table.create_fts_index("text", replace=True, base_tokenizer="ngram", ngram_min_length=2, ngram_max_length=3,
-                           stem=False, remove_stop_words=False)
+    table.create_index("text", replace=True,  # with a config, the first argument names the column
+                       config=FTS(base_tokenizer="ngram", ngram_min_length=2, ngram_max_length=3, stem=False,
+                                  remove_stop_words=False))
     log.info("case library %s: %d case(s) written", settings.lance_dir, len(rows))
     return len(rows)
 

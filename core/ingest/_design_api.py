@@ -68,7 +68,7 @@ def _load(text: str, source: str) -> Any:
 
 def looks_like_openapi(text: str) -> bool:
     """A cheap sniff for an API spec among YAML/JSON design files."""
-    return bool(re.search(r"""^\s*["']?(openapi|swagger)["']?\s*:""", text[:4000], re.M))
+    return bool(re.search(r"""(^|[{,])\s*["']?(openapi|swagger)["']?\s*:""", text[:4000], re.M))
 
 
 def parse_openapi(text: str, source: str) -> tuple[str, list[Operation]]:
