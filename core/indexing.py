@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,7 @@ from core.ingest.design import DesignDoc, DesignRef, design_kind, design_links, 
 from core.ingest.git_repo import GitRepo, clone_repo
 from core.ingest.ownership import OwnershipRule, find_codeowners, owner_of, parse_codeowners
 from core.ingest.symbols import CodeIndex, Symbol, find_class, incident_index, index_repo, link_incident, symbol_at
-from core.schema import Incident
+from core.schema import Incident, IncidentDraft
 from core.store import Store
 
 __all__ = ["index_bundle", "index_incident", "IncidentIndexing", "symbol_at", "design_links", "tables_of",
@@ -48,9 +49,6 @@ def _bundle(bundle_dir: Path) -> Bundle:
         design = sorted(p for p in (bundle_dir / "design").rglob("*") if p.is_file()) if (bundle_dir / "design").is_dir() else []
         if repo is None and not design:
             raise BundleError(f"{bundle_dir} has neither repo/ (a Git repository) nor design/; nothing to index.") from None
-        from core.schema import IncidentDraft  # only to satisfy the Bundle model
-        from datetime import UTC, datetime
-
         draft = IncidentDraft(title="index", severity="low", started_at=datetime.now(UTC), service="index")
         return Bundle(root=bundle_dir, draft=draft, repo=repo, design=design)
 
