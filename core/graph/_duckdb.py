@@ -29,7 +29,7 @@ walk(node, depth, trail) USING KEY (node) AS (
     SELECT u.b, w.depth + 1, list_append(w.trail, u.b)
     FROM walk w JOIN und u ON u.a = w.node
     {kind_join}
-    WHERE w.depth < $depth AND u.b NOT IN (SELECT node FROM recurring.walk) {kind_filter}
+    WHERE w.depth < $depth AND u.b NOT IN (SELECT node FROM recurring.walk) {kind_filter} {stop}
 )
 """
 _UPSTREAM = """
@@ -134,7 +134,7 @@ class DuckGraph:
         """The nodes within `depth` hops of `node_id` (either direction), passing only through `kinds` if given."""
         kind_join = "JOIN graph_nodes n ON n.incident_id = $scope AND n.node_id = u.b" if kinds else ""
         kind_filter = "AND n.kind IN (SELECT unnest($kinds))" if kinds else ""
-        sql = _UNDIRECTED.format(kind_join=kind_join, kind_filter=kind_filter) + "SELECT node, depth FROM walk"
+        sql = _UNDIRECTED.format(kind_join=kind_join, kind_filter=kind_filter, stop="") + "SELECT node, depth FROM walk"
         params: dict[str, Any] = {"scope": self.incident_id, "start": node_id, "depth": int(depth)}
         if kinds:
             params["kinds"] = list(kinds)
@@ -151,7 +151,9 @@ class DuckGraph:
 
     def path(self, src: str, dst: str, max_depth: int = 12) -> GraphPath:
         """The shortest path from `src` to `dst`, edges taken in either direction."""
-        sql = _UNDIRECTED.format(kind_join="", kind_filter="") + "SELECT trail FROM walk WHERE node = $dst"
+        # Stop expanding as soon as the target is reached: the first arrival is a shortest path.
+        stop = "AND $dst NOT IN (SELECT node FROM recurring.walk)"
+        sql = _UNDIRECTED.format(kind_join="", kind_filter="", stop=stop) + "SELECT trail FROM walk WHERE node = $dst"
         df = self._q(sql, {"scope": self.incident_id, "start": src, "depth": int(max_depth), "dst": dst})
         if df.empty:
             return GraphPath()
