@@ -37,6 +37,11 @@ def build_parser() -> argparse.ArgumentParser:
                           description="Build the shipped demo incident (a Git repo and its runtime assets) and analyse it.")
     _analysis_options(demo)
 
+    index = sub.add_parser("index", help="index a bundle's repository and design documents (no debate)",
+                           description="Build the symbol index, design links and the asset graph of a bundle.")
+    index.add_argument("bundle", type=Path, metavar="BUNDLE_DIR")
+    index.add_argument("--json", action="store_true", help="print node/edge counts and the class symbols as JSON")
+
     logs = sub.add_parser("logs", help="log tools", description="Tools over log files.")
     logs_sub = logs.add_subparsers(dest="logs_command", required=True, metavar="TOOL")
     templates = logs_sub.add_parser(
@@ -85,6 +90,29 @@ def _analyze(bundle: Path | None, brain: str, as_json: bool) -> int:
     return EXIT_OK
 
 
+def _index(bundle: Path, as_json: bool) -> int:
+    from core.indexing import index_bundle
+    from core.store import Store
+
+    if not bundle.is_dir():
+        raise BundleError(f"{bundle} is not a folder; give the path of a bundle folder (see the README).")
+    settings = load_settings()
+    store = Store(settings.db_path)
+    try:
+        _progress(f"Indexing {bundle}", 0.0)
+        result = index_bundle(store, settings, bundle)
+    finally:
+        store.close()
+    if as_json:
+        print(json.dumps(result, ensure_ascii=False, indent=2))
+    else:
+        print(f"{sum(result['nodes'].values())} nodes, {sum(result['edges'].values())} edges, "
+              f"{len(result['symbols'])} classes")
+        for kind, count in sorted(result["nodes"].items()):
+            print(f"  {kind:<18} {count}")
+    return EXIT_OK
+
+
 def _templates(log_file: Path, out: Path) -> int:
     from core.ingest.templates import write_loghub_csv
 
@@ -107,6 +135,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _analyze(args.bundle, args.brain, args.json)
         if args.command == "demo":
             return _analyze(None, args.brain, args.json)
+        if args.command == "index":
+            return _index(args.bundle, args.json)
         if args.command == "logs" and args.logs_command == "templates":
             return _templates(args.log_file, args.out)
     except _BAD_INPUT as exc:

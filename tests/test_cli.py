@@ -50,6 +50,18 @@ def test_every_command_is_documented_in_the_readme() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     out = subprocess.run([sys.executable, "-m", "core", "--help"], capture_output=True, text=True, cwd=ROOT, timeout=60)
     commands = re.findall(r"^    (\w+)\s{2,}", out.stdout, re.M)
-    assert commands == ["analyze", "demo", "logs"]
-    for command in ("python -m core analyze", "python -m core demo", "python -m core logs templates"):
+    assert commands == ["analyze", "demo", "index", "logs"]
+    for command in ("python -m core analyze", "python -m core demo", "python -m core index",
+                    "python -m core logs templates"):
         assert command in readme
+
+
+def test_index_prints_the_symbol_index(mini_bundle: MiniBundle, tmp_path: Path) -> None:
+    out = _run(["index", str(mini_bundle.root), "--json"], tmp_path / "home")
+    assert out.returncode == 0, out.stderr
+    payload = json.loads(out.stdout)
+    assert set(payload) == {"nodes", "edges", "symbols"}
+    service = next(s for s in payload["symbols"] if s["name"].endswith(".StockService"))
+    assert service["file"] == "src/main/java/com/acme/shop/stock/application/StockService.java"
+    assert service["role"] == "application_service" and service["bounded_context"] == "stock"
+    assert service["team"] == "@acme/stock-team"
