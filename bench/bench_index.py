@@ -19,11 +19,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.gen_big_repo import generate  # noqa: E402
-from core.graph import DEPENDENCY_EDGES, DuckGraph, build_graph  # noqa: E402
-from core.ingest.git_repo import GitRepo  # noqa: E402
-from core.ingest.symbols import index_repo  # noqa: E402
-from core.store import Store  # noqa: E402
+from bench.gen_big_repo import generate
+from core.graph import DEPENDENCY_EDGES, DuckGraph, build_graph
+from core.ingest.git_repo import GitRepo
+from core.ingest.symbols import index_repo
+from core.store import Store
 
 SCOPE = "BENCH"
 

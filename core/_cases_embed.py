@@ -15,7 +15,7 @@ from collections import Counter
 
 import numpy as np
 
-__all__ = ["embed", "embed_many", "DIM", "concepts"]
+__all__ = ["DIM", "concepts", "embed", "embed_many"]
 
 DIM = 1024
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")

@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import Any
 
 import lancedb
-from lancedb.index import FTS
 import numpy as np
 import pyarrow as pa
 import yaml
+from lancedb.index import FTS
 from pydantic import BaseModel
 
 from core._cases_embed import DIM, embed
@@ -26,8 +26,17 @@ from core.config import Settings
 from core.errors import IngestError
 from core.schema import Incident, Judgment
 
-__all__ = ["CaseHit", "PastCase", "parse_case", "add_cases", "add_case_files", "add_finished_analysis",
-           "similar_cases", "library_size", "TABLE"]
+__all__ = [
+    "TABLE",
+    "CaseHit",
+    "PastCase",
+    "add_case_files",
+    "add_cases",
+    "add_finished_analysis",
+    "library_size",
+    "parse_case",
+    "similar_cases",
+]
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +77,7 @@ class CaseHit(BaseModel):
     source: str
 
 
-_SECTION = re.compile(r"^#{1,6}\s+(.+)$", re.M)
+_SECTION = re.compile(r"^#{1,6}\s+(.+)$", re.MULTILINE)
 
 
 def _section(body: str, names: tuple[str, ...]) -> str:

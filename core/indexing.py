@@ -16,15 +16,43 @@ from core.cases import add_case_files
 from core.config import Settings
 from core.errors import BundleError, IngestError
 from core.graph import DuckGraph, build_graph, mirror_to_neo4j
-from core.ingest.design import DesignDoc, DesignRef, design_kind, design_links, ingest_design
+from core.ingest.design import (
+    DesignDoc,
+    DesignRef,
+    design_kind,
+    design_links,
+    ingest_design,
+)
 from core.ingest.git_repo import GitRepo, clone_repo
-from core.ingest.ownership import OwnershipRule, find_codeowners, owner_of, parse_codeowners
-from core.ingest.symbols import CodeIndex, Symbol, find_class, incident_index, index_repo, link_incident, symbol_at
+from core.ingest.ownership import (
+    OwnershipRule,
+    find_codeowners,
+    owner_of,
+    parse_codeowners,
+)
+from core.ingest.symbols import (
+    CodeIndex,
+    Symbol,
+    find_class,
+    incident_index,
+    index_repo,
+    link_incident,
+    symbol_at,
+)
 from core.schema import Incident, IncidentDraft
 from core.store import Store
 
-__all__ = ["index_bundle", "index_incident", "IncidentIndexing", "symbol_at", "design_links", "tables_of",
-           "operations_of", "Symbol", "DesignRef"]
+__all__ = [
+    "DesignRef",
+    "IncidentIndexing",
+    "Symbol",
+    "design_links",
+    "index_bundle",
+    "index_incident",
+    "operations_of",
+    "symbol_at",
+    "tables_of",
+]
 
 log = logging.getLogger(__name__)
 

@@ -9,7 +9,13 @@ import numpy as np
 import pytest
 
 from core._cases_embed import DIM, concepts, embed
-from core.cases import add_case_files, add_finished_analysis, library_size, parse_case, similar_cases
+from core.cases import (
+    add_case_files,
+    add_finished_analysis,
+    library_size,
+    parse_case,
+    similar_cases,
+)
 from core.config import Settings
 from core.errors import IngestError
 from core.schema import EvidenceRef, Incident, Judgment
@@ -35,8 +41,8 @@ def test_embedding_is_offline_deterministic_and_bilingual() -> None:
 
 
 @pytest.mark.parametrize("query", [
-    "Flash sale: POST /api/orders returns 503. Lock wait timeout exceeded; try restarting transaction. "
-    "HikariPool-1 - Connection is not available, request timed out after 30000ms",
+    ("Flash sale: POST /api/orders returns 503. Lock wait timeout exceeded; try restarting transaction. "
+     "HikariPool-1 - Connection is not available, request timed out after 30000ms"),
     "秒杀开始后下单接口大量 503，日志出现锁等待超时（Lock wait timeout exceeded）和 Hikari 连接池耗尽",
     "下单接口超时，连接池被占满",
 ])

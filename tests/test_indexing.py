@@ -9,7 +9,13 @@ import pytest
 
 from core.config import Settings
 from core.errors import BundleError
-from core.indexing import design_links, index_bundle, operations_of, symbol_at, tables_of
+from core.indexing import (
+    design_links,
+    index_bundle,
+    operations_of,
+    symbol_at,
+    tables_of,
+)
 from core.store import Store
 from data.build_demo import build_demo_bundle
 

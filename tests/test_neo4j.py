@@ -11,7 +11,16 @@ import pytest
 from pydantic import SecretStr
 
 from core.config import Settings
-from core.graph import DuckGraph, Edge, Neo4jGraph, Node, cypher_edges, cypher_nodes, mirror_to_neo4j, open_graph
+from core.graph import (
+    DuckGraph,
+    Edge,
+    Neo4jGraph,
+    Node,
+    cypher_edges,
+    cypher_nodes,
+    mirror_to_neo4j,
+    open_graph,
+)
 from core.graph._neo4j import BATCH, CONSTRAINTS
 from core.store import Store
 

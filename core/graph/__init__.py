@@ -7,15 +7,44 @@ import logging
 from core.graph._build import collect_graph
 from core.graph._duckdb import DuckGraph
 from core.graph._model import (
-    DEPENDENCY_EDGES, EDGE_KINDS, NODE_KINDS, BlastRadius, Edge, GraphBackend, GraphPath, Node, Subgraph,
+    DEPENDENCY_EDGES,
+    EDGE_KINDS,
+    NODE_KINDS,
+    BlastRadius,
+    Edge,
+    GraphBackend,
+    GraphPath,
+    Node,
+    Subgraph,
 )
-from core.graph._neo4j import Neo4jGraph, MirrorResult, cypher_edges, cypher_nodes, mirror_to_neo4j, open_graph
+from core.graph._neo4j import (
+    MirrorResult,
+    Neo4jGraph,
+    cypher_edges,
+    cypher_nodes,
+    mirror_to_neo4j,
+    open_graph,
+)
 from core.store import Store
 
 __all__ = [
-    "Node", "Edge", "Subgraph", "GraphPath", "BlastRadius", "GraphBackend", "DuckGraph", "Neo4jGraph",
-    "MirrorResult", "build_graph", "open_graph", "mirror_to_neo4j", "cypher_nodes", "cypher_edges",
-    "NODE_KINDS", "EDGE_KINDS", "DEPENDENCY_EDGES",
+    "DEPENDENCY_EDGES",
+    "EDGE_KINDS",
+    "NODE_KINDS",
+    "BlastRadius",
+    "DuckGraph",
+    "Edge",
+    "GraphBackend",
+    "GraphPath",
+    "MirrorResult",
+    "Neo4jGraph",
+    "Node",
+    "Subgraph",
+    "build_graph",
+    "cypher_edges",
+    "cypher_nodes",
+    "mirror_to_neo4j",
+    "open_graph",
 ]
 
 log = logging.getLogger(__name__)

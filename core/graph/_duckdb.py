@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import re
@@ -9,7 +10,14 @@ from typing import Any
 
 import pandas as pd
 
-from core.graph._model import DEPENDENCY_EDGES, BlastRadius, Edge, GraphPath, Node, Subgraph
+from core.graph._model import (
+    DEPENDENCY_EDGES,
+    BlastRadius,
+    Edge,
+    GraphPath,
+    Node,
+    Subgraph,
+)
 from core.store import Store
 
 __all__ = ["DuckGraph"]
@@ -161,7 +169,7 @@ class DuckGraph:
         nodes = self.nodes(trail)
         edges = self._edges_among(trail)
         steps = []
-        for a, b in zip(trail, trail[1:], strict=False):
+        for a, b in itertools.pairwise(trail):
             step = next((e for e in edges if (e.src, e.dst) in ((a, b), (b, a))), None)
             if step:
                 steps.append(step)

@@ -6,8 +6,17 @@ from typing import Any, Protocol, runtime_checkable
 
 from pydantic import BaseModel, Field
 
-__all__ = ["Node", "Edge", "Subgraph", "GraphPath", "BlastRadius", "GraphBackend", "NODE_KINDS", "EDGE_KINDS",
-           "DEPENDENCY_EDGES"]
+__all__ = [
+    "DEPENDENCY_EDGES",
+    "EDGE_KINDS",
+    "NODE_KINDS",
+    "BlastRadius",
+    "Edge",
+    "GraphBackend",
+    "GraphPath",
+    "Node",
+    "Subgraph",
+]
 
 NODE_KINDS = (
     "exception", "frame", "method", "class", "file", "commit", "author", "team", "aggregate", "bounded_context",

@@ -13,11 +13,27 @@ from pydantic import BaseModel
 
 from core.config import Settings
 from core.graph._duckdb import DuckGraph
-from core.graph._model import DEPENDENCY_EDGES, BlastRadius, Edge, GraphBackend, GraphPath, Node, Subgraph
+from core.graph._model import (
+    DEPENDENCY_EDGES,
+    BlastRadius,
+    Edge,
+    GraphBackend,
+    GraphPath,
+    Node,
+    Subgraph,
+)
 from core.store import Store
 
-__all__ = ["Neo4jGraph", "MirrorResult", "cypher_nodes", "cypher_edges", "mirror_to_neo4j", "open_graph",
-           "CONSTRAINTS", "BATCH"]
+__all__ = [
+    "BATCH",
+    "CONSTRAINTS",
+    "MirrorResult",
+    "Neo4jGraph",
+    "cypher_edges",
+    "cypher_nodes",
+    "mirror_to_neo4j",
+    "open_graph",
+]
 
 log = logging.getLogger(__name__)
 

@@ -15,7 +15,7 @@ from sqlglot.errors import ParseError, TokenError
 from core.errors import IngestError
 from core.ingest._symbols_roles import normalize_route
 
-__all__ = ["Operation", "DdlTable", "parse_openapi", "parse_ddl", "looks_like_openapi"]
+__all__ = ["DdlTable", "Operation", "looks_like_openapi", "parse_ddl", "parse_openapi"]
 
 _HTTP = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
@@ -68,7 +68,7 @@ def _load(text: str, source: str) -> Any:
 
 def looks_like_openapi(text: str) -> bool:
     """A cheap sniff for an API spec among YAML/JSON design files."""
-    return bool(re.search(r"""(^|[{,])\s*["']?(openapi|swagger)["']?\s*:""", text[:4000], re.M))
+    return bool(re.search(r"""(^|[{,])\s*["']?(openapi|swagger)["']?\s*:""", text[:4000], re.MULTILINE))
 
 
 def parse_openapi(text: str, source: str) -> tuple[str, list[Operation]]:
@@ -105,7 +105,7 @@ def parse_openapi(text: str, source: str) -> tuple[str, list[Operation]]:
                 tags=[str(t) for t in tags] if isinstance(tags, list) else [str(tags)],
                 handler=op.get("x-handler") or op.get("x-controller"),
             ))
-    info = doc.get("info") if isinstance(doc.get("info"), dict) else {}
+    info: dict[str, Any] = doc["info"] if isinstance(doc.get("info"), dict) else {}
     return str(info.get("title") or ""), operations
 
 
@@ -149,7 +149,7 @@ def _table(create: exp.Create, text: str) -> DdlTable:
                 fks.append({"columns": [c.name for c in fk.expressions], "ref_table": ref_table,
                             "ref_columns": ref_cols})
     pk = pk or [c["name"] for c in columns if c["primary_key"]]
-    match = re.search(rf"create\s+table\s+(if\s+not\s+exists\s+)?[`\"\[]?{re.escape(name)}\b", text, re.I)
+    match = re.search(rf"create\s+table\s+(if\s+not\s+exists\s+)?[`\"\[]?{re.escape(name)}\b", text, re.IGNORECASE)
     line = text[: match.start()].count("\n") + 1 if match else None
     comment = " ".join(c.strip() for c in (create.comments or []))
     return DdlTable(name=name, columns=columns, primary_key=pk, unique_keys=uniques, foreign_keys=fks,

@@ -9,7 +9,7 @@ import yaml
 
 from core.errors import IngestError
 
-__all__ = ["Section", "Element", "Mention", "MarkdownDoc", "parse_markdown"]
+__all__ = ["Element", "MarkdownDoc", "Mention", "Section", "parse_markdown"]
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 _FENCE = re.compile(r"^\s*(```|~~~)")

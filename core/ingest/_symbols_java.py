@@ -9,7 +9,7 @@ from functools import lru_cache
 import tree_sitter_java
 from tree_sitter import Language, Node, Parser
 
-__all__ = ["Annotation", "JavaMember", "JavaCall", "JavaType", "JavaFile", "parse_java", "decode_source"]
+__all__ = ["Annotation", "JavaCall", "JavaFile", "JavaMember", "JavaType", "decode_source", "parse_java"]
 
 _TYPE_NODES = {
     "class_declaration": "class", "interface_declaration": "interface", "enum_declaration": "enum",
@@ -242,7 +242,7 @@ class _TypeReader:
                                         start, end, mods))
         body = node.child_by_field_name("body")
         if body is not None:
-            self._calls(body, jtype, name, dict((n, t) for t, n in params))
+            self._calls(body, jtype, name, {n: t for t, n in params})
 
     def _calls(self, body: Node, jtype: JavaType, member: str, scope: dict[str, str]) -> None:
         fields = {m.name: m.type for m in jtype.members if m.kind == "field"}

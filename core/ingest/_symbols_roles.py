@@ -6,9 +6,15 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from core.ingest._symbols_java import Annotation, JavaMember, JavaType, base_type, type_names
+from core.ingest._symbols_java import (
+    Annotation,
+    JavaMember,
+    JavaType,
+    base_type,
+    type_names,
+)
 
-__all__ = ["ClassInfo", "Resolved", "resolve_index", "layer_of", "bounded_context_of", "normalize_route", "ROLES"]
+__all__ = ["ROLES", "ClassInfo", "Resolved", "bounded_context_of", "layer_of", "normalize_route", "resolve_index"]
 
 ROLES = ("aggregate_root", "entity", "value_object", "repository", "domain_service", "application_service",
          "controller", "other")

@@ -22,8 +22,15 @@ from core.ingest._design_api import looks_like_openapi, parse_ddl, parse_openapi
 from core.ingest._design_markdown import parse_markdown
 from core.store import Store
 
-__all__ = ["DesignDoc", "DesignRef", "design_kind", "ingest_design_file", "ingest_design", "design_links",
-           "DESIGN_TABLES"]
+__all__ = [
+    "DESIGN_TABLES",
+    "DesignDoc",
+    "DesignRef",
+    "design_kind",
+    "design_links",
+    "ingest_design",
+    "ingest_design_file",
+]
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +76,7 @@ def design_kind(path: Path, text: str | None = None) -> DesignKind:
         return "codeowners"
     if name.endswith((".md", ".markdown")):
         return "case" if "cases" in path.parts[:-1] else "markdown"
-    if name.endswith(".sql") or name.endswith(".ddl"):
+    if name.endswith((".sql", ".ddl")):
         return "ddl"
     if name.endswith((".yaml", ".yml", ".json")):
         head = text if text is not None else path.read_text(encoding="utf-8", errors="replace")[:4000]
@@ -127,7 +134,7 @@ def _teams(text: str, source: str, base: dict[str, str]) -> list[dict[str, objec
     teams = data.get("teams") if isinstance(data, dict) else None
     if not isinstance(teams, dict):
         raise IngestError(f"{source}: expected a 'teams:' mapping of team handles to name/oncall/paths.")
-    rows = []
+    rows: list[dict[str, object]] = []
     for handle, info in teams.items():
         info = info if isinstance(info, dict) else {}
         attrs = {k: v for k, v in info.items() if isinstance(v, str | int | list)}

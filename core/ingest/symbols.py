@@ -23,13 +23,28 @@ from pydantic import BaseModel
 
 from core.errors import IngestError
 from core.ingest._symbols_java import (
-    Annotation, JavaCall, JavaFile, JavaMember, JavaType, decode_source, parse_java,
+    Annotation,
+    JavaCall,
+    JavaFile,
+    JavaMember,
+    JavaType,
+    decode_source,
+    parse_java,
 )
 from core.ingest._symbols_roles import Resolved, normalize_route, resolve_index
 from core.store import Store
 
-__all__ = ["CodeIndex", "Symbol", "Role", "index_repo", "incident_index", "symbol_at", "find_class", "link_incident",
-           "MAX_SOURCE_BYTES"]
+__all__ = [
+    "MAX_SOURCE_BYTES",
+    "CodeIndex",
+    "Role",
+    "Symbol",
+    "find_class",
+    "incident_index",
+    "index_repo",
+    "link_incident",
+    "symbol_at",
+]
 
 log = logging.getLogger(__name__)
 
@@ -287,10 +302,11 @@ def _symbol(row: pd.Series, member: pd.Series | None = None, endpoint: str | Non
     def val(v: Any) -> Any:
         return None if v is None or (isinstance(v, float) and pd.isna(v)) else v
 
-    base = dict(fqn=row["fqn"], name=row["name"], kind=row["kind"], path=row["path"], start_line=int(row["start_line"]),
-                end_line=int(row["end_line"]), role=row["role"], layer=val(row["layer"]),
-                bounded_context=val(row["bounded_context"]), aggregate=val(aggregate or row["aggregate"]),
-                table=val(row["table_name"]), class_fqn=row["fqn"])
+    base: dict[str, Any] = {
+        "fqn": row["fqn"], "name": row["name"], "kind": row["kind"], "path": row["path"],
+        "start_line": int(row["start_line"]), "end_line": int(row["end_line"]), "role": row["role"],
+        "layer": val(row["layer"]), "bounded_context": val(row["bounded_context"]),
+        "aggregate": val(aggregate or row["aggregate"]), "table": val(row["table_name"]), "class_fqn": row["fqn"]}
     if member is not None:
         base.update(fqn=f"{row['fqn']}.{member['name']}", name=member["name"], kind=member["kind"],
                     start_line=int(member["start_line"]), end_line=int(member["end_line"]), member=member["name"],
