@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -63,6 +63,7 @@ class Debate:
         max_rounds: int = 3,
         language: str | None = None,
         debate_id: str | None = None,
+        on_judged: Callable[[Judgment], None] | None = None,
     ) -> None:
         payload = store.load_fusion(incident_id)
         if payload is None:
@@ -82,6 +83,7 @@ class Debate:
             context=context, turns=turns, interventions=interventions,
             language=(language or context.incident.language),  # type: ignore[arg-type]
         )
+        self._on_judged = on_judged
         self._pending: list[Intervention] = []
         self._lock = threading.Lock()
         self._cancelled = False
@@ -280,6 +282,8 @@ class Debate:
             yield self._emit(JudgmentReady(incident_id=incident_id, debate_id=self.debate_id, at=_now(), judgment=judgment))
             self.store.finish_debate(self.debate_id, "finished", rounds, consensus)
             self.store.set_incident_status(incident_id, "judged")
+            if self._on_judged is not None:
+                self._on_judged(judgment)
             log.info("incident %s: debate %s judged (%d rounds, consensus=%s)", incident_id, self.debate_id, rounds, consensus)
         except (TribunalError, ValueError, KeyError, RuntimeError) as exc:
             log.exception("incident %s: debate %s failed", incident_id, self.debate_id)

@@ -19,10 +19,14 @@ from core.debate import Debate, iterate_sync
 from core.errors import ConfigError, IngestError, TribunalError
 from core.fusion import FusedContext, fuse_incident
 from core.ingest.git_repo import GitRepo, clone_repo
+from core.ingest.design import ingest_design_file
 from core.ingest.logs import ingest_log_file
 from core.ingest.metrics import ingest_metrics_file
 from core.ingest.slow_sql import ingest_slow_sql_file
 from core.ingest.traces import ingest_trace_file
+from core.cases import CaseHit, add_finished_analysis, similar_cases
+from core.graph import build_graph, mirror_to_neo4j
+from core.indexing import index_incident
 from core.ingest.ownership import OwnershipRule, find_codeowners, parse_codeowners
 from core.schema import Asset, DebateEvent, ExceptionRecord, Incident, IncidentDraft, Judgment, JudgmentReady
 from core.store import Store
@@ -37,8 +41,6 @@ log = logging.getLogger(__name__)
 
 Progress = Callable[[str, float], None]
 _LOG_NAME = re.compile(r"\.(log|jsonl|txt|out)(\.gz|\.zip)?$", re.I)
-# Kinds we keep but do not analyse yet (design documents arrive with the graph work).
-_NOT_YET_PARSED = {"design_doc": "design documents"}
 _RUNTIME_INGEST = {"metrics": ingest_metrics_file, "trace": ingest_trace_file, "slow_sql": ingest_slow_sql_file}
 
 
@@ -106,9 +108,23 @@ def _ingest_runtime(store: Store, incident: Incident, kind: str, path: Path, nam
         return store.record_failed_asset(incident.id, kind, name, str(exc), size_bytes=path.stat().st_size)
 
 
+def _ingest_design_upload(store: Store, incident: Incident, path: Path, name: str) -> Asset:
+    try:
+        doc = ingest_design_file(store, incident.id, path, source=name)
+    except IngestError as exc:
+        return store.record_failed_asset(incident.id, "design_doc", name, str(exc), size_bytes=path.stat().st_size)
+    kind = {"openapi": "openapi", "ddl": "ddl"}.get(doc.kind, "design_doc")
+    with store.transaction() as cur:
+        return store.add_asset(cur, incident.id, kind, name, location=str(path), items=doc.items,  # type: ignore[arg-type]
+                               size_bytes=path.stat().st_size, message=f"{doc.kind}: {doc.items} items")
+
+
 def _upload_kind(name: str) -> str | None:
     """Guess an uploaded file's kind from its name (a bundle says it by folder instead)."""
     lower = name.lower()
+    if lower.endswith((".md", ".markdown")) or re.search(r"openapi|swagger", lower) or re.search(
+            r"schema|ddl", lower) and lower.endswith(".sql"):
+        return "design"
     if re.search(r"slow|\.sql\.log$|postgres.*\.(log|csv)$", lower):
         return "slow_sql"
     if re.search(r"trace|span|jaeger|zipkin|otlp", lower) and lower.endswith((".json", ".json.gz", ".jsonl")):
@@ -118,12 +134,16 @@ def _upload_kind(name: str) -> str | None:
     return "log" if _LOG_NAME.search(lower) else None
 
 
-def _record_unparsed(store: Store, incident: Incident, kind: str, path: Path, root: Path) -> Asset:
-    with store.transaction() as cur:
-        return store.add_asset(
-            cur, incident.id, kind, str(path.relative_to(root)), location=str(path), size_bytes=path.stat().st_size,
-            status="stored", message=f"{_NOT_YET_PARSED.get(kind, kind)} are kept but not analysed yet",
-        )
+def _build_graph(store: Store, settings: Settings, incident: Incident, progress: Progress) -> str:
+    """Build the incident's asset graph in DuckDB, and mirror it to Neo4j when one is configured."""
+    progress("Building the asset graph", 0.9)
+    graph = build_graph(store, incident.id)
+    nodes, edges = graph.counts()
+    message = f"graph: {sum(nodes.values())} nodes, {sum(edges.values())} edges in DuckDB"
+    if settings.neo4j_uri:
+        message += "; " + mirror_to_neo4j(settings, store, incident.id).message
+    log.info("incident %s: %s", incident.id, message)
+    return message
 
 
 def ingest_bundle(
@@ -138,6 +158,8 @@ def ingest_bundle(
         store.record_failed_asset(incident.id, "repo", str(bundle.repo or bundle.repo_url), str(exc))
         repo = None
     _ingest_ownership(store, incident, find_codeowners(repo.path if repo else None, bundle.design))
+    progress("Indexing the code and the design documents", 0.1)
+    index_incident(store, settings, incident, bundle, repo)
     for i, path in enumerate(bundle.logs):
         progress(f"Parsing {path.name}", 0.15 + 0.6 * i / max(len(bundle.logs), 1))
         _ingest_log(store, incident, path, str(path.relative_to(bundle.root)), progress)
@@ -146,10 +168,7 @@ def ingest_bundle(
     for i, (kind, path) in enumerate(runtime):
         progress(f"Parsing {path.name}", 0.75 + 0.1 * i / max(len(runtime), 1))
         _ingest_runtime(store, incident, kind, path, str(path.relative_to(bundle.root)))
-    progress("Recording design documents", 0.88)
-    for path in bundle.design:
-        if path.name != "CODEOWNERS":
-            _record_unparsed(store, incident, "design_doc", path, bundle.root)
+    _build_graph(store, settings, incident, progress)
     store.set_incident_status(incident.id, "ingested")
     progress("Ingested", 1.0)
     return store.list_assets(incident.id)
@@ -194,8 +213,11 @@ def ingest_uploads(
             continue
         if kind == "log":
             added.append(_ingest_log(store, incident, target, name, progress))
+        elif kind == "design":
+            added.append(_ingest_design_upload(store, incident, target, name))
         else:
             added.append(_ingest_runtime(store, incident, kind, target, name))
+    _build_graph(store, settings, incident, progress)
     store.set_incident_status(incident.id, "ingested")
     return added
 
@@ -206,10 +228,28 @@ def fuse(store: Store, settings: Settings, incident_id: str) -> FusedContext:
     repo_path = store.asset_location(incident_id, kind="repo")
     repo = GitRepo(Path(repo_path)) if repo_path else None
     rules = [OwnershipRule(pattern=p, team=t, source=s) for p, t, s in store.list_ownership(incident_id)]
-    unparsed = [a.name for a in store.list_assets(incident_id) if a.kind in _NOT_YET_PARSED and a.status == "stored"]
-    context = fuse_incident(store, incident, repo, rules, unparsed)
+    context = fuse_incident(store, incident, repo, rules)
+    context.similar_cases = _similar_cases(settings, context)
     store.save_fusion(incident_id, context.model_dump_json(), context.evidence)
     return context
+
+
+def _similar_cases(settings: Settings, context: FusedContext) -> list[CaseHit]:
+    """Past incidents with similar symptoms: hypotheses for the debate to re-check, never evidence."""
+    top = context.top_group
+    if top is None:
+        return []
+    frame = top.frames[0] if top.frames else None
+    symptoms = " ".join(filter(None, [
+        context.incident.title, context.incident.description, top.exc_type, top.root_type, top.root_message,
+        frame.symbol if frame else None, context.bounded_context,
+        *(f"{a.metric} {a.direction}" for a in (context.runtime.anomalies if context.runtime else [])),
+    ]))
+    try:
+        return similar_cases(settings, symptoms, 3, exclude=context.incident.id)
+    except TribunalError as exc:
+        log.warning("incident %s: case library unavailable: %s", context.incident.id, exc)
+        return []
 
 
 def make_brain(settings: Settings, brain: str, pace_s: float = 0.0, store: Store | None = None) -> Brain:
@@ -242,8 +282,19 @@ def start_debate(
     language: str | None = None, debate_id: str | None = None,
 ) -> Debate:
     """A debate ready to run (or to resume, with `debate_id`); the caller iterates its events."""
+    incident = store.get_incident(incident_id)
+
+    def remember(judgment: Judgment) -> None:
+        # Finished analyses feed the case library; failing to write it must not fail the ruling.
+        if judgment.abstained:
+            return
+        try:
+            add_finished_analysis(settings, incident, judgment)
+        except (TribunalError, OSError, ValueError) as exc:
+            log.warning("incident %s: not added to the case library: %s", incident_id, exc)
+
     return Debate(store, incident_id, make_brain(settings, brain, pace_s, store), max_rounds=settings.max_rounds,
-                  language=language, debate_id=debate_id)
+                  language=language, debate_id=debate_id, on_judged=remember)
 
 
 def run_debate(

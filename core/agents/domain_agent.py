@@ -43,6 +43,22 @@ def offline_reply(view: DebateView) -> AgentReply:
                          a=entry_context, b=ctx.bounded_context),
                 citations=[c for c in (entry.evidence_id, frame.evidence_id) if c],
             ))
+    by_id = {e.id: e for e in ctx.evidence}
+    for evidence_id in ctx.design_evidence[:4]:
+        ref = by_id.get(evidence_id)
+        if ref is None:
+            continue
+        claims.append(Claim(
+            text=say(lang, "The design says ({src}): {t}", "设计文档（{src}）：{t}", src=ref.source, t=ref.text[:200]),
+            citations=[evidence_id],
+        ))
+    if ctx.blast and ctx.blast_evidence_id:
+        claims.append(Claim(
+            text=say(lang, "Blast radius: {apis} API operation(s) reach this aggregate ({a}); it persists to {t}.",
+                     "影响范围：{apis} 个 API 操作会到达该聚合（{a}）；它持久化到 {t}。",
+                     apis=len(ctx.blast.apis), a=", ".join(ctx.blast.apis[:3]), t=", ".join(ctx.blast.tables[:3]) or "?"),
+            citations=[ctx.blast_evidence_id],
+        ))
     if ctx.owner and ctx.owner.evidence_id:
         claims.append(Claim(
             text=say(lang, "{path} is owned by {team}.", "{path} 的负责团队是 {team}。", path=ctx.owner.path, team=ctx.owner.team),
@@ -59,11 +75,21 @@ def offline_reply(view: DebateView) -> AgentReply:
         location=CodeLocation(file=frame.path or frame.file_name, line=frame.line, symbol=frame.symbol),
         citations=cites, confidence=0.5 if ctx.owner else 0.4,
     )
+    past = [
+        Hypothesis(
+            id=f"HP{i}", title=say(lang, "Like past incident {id}", "与历史事件 {id} 相似", id=case.id),
+            statement=say(lang, "{id} (“{t}”) had this root cause: {rc} — re-check it against this incident's evidence.",
+                          "{id}（“{t}”）的根因是：{rc}——需要用本次证据重新核验。", id=case.id, t=case.title[:80],
+                          rc=case.root_cause[:200]),
+            citations=[top.evidence_id] if top.evidence_id else [], confidence=round(min(0.3, case.score * 0.3), 2),
+        )
+        for i, case in enumerate(ctx.similar_cases[:2], start=1)
+    ]
     return AgentReply(
         summary=say(lang, "The failure sits in the '{bc}' context ({layer}), reached from {entry}; owner: {team}.",
                     "故障位于“{bc}”上下文（{layer} 层），入口是 {entry}；负责团队：{team}。",
                     bc=ctx.bounded_context or "?", layer=frame.layer or "?", entry=entry.symbol if entry else "?",
                     team=ctx.owner.team if ctx.owner else say(lang, "unknown", "未知")),
-        claims=claims, hypotheses=[hypothesis], confidence=hypothesis.confidence,
+        claims=claims, hypotheses=[hypothesis, *past], confidence=hypothesis.confidence,
     )
 

@@ -120,6 +120,14 @@ def offline_reply(view: DebateView) -> AgentReply:
         n=top.count if top else 0, entry=entry.symbol if entry else "?", bc=ctx.bounded_context or "?",
         a=_clock(top.first_seen if top else None, zone), b=_clock(top.last_seen if top else None, zone),
         sym=lead.location.symbol)
+    if ctx.blast and (ctx.blast.apis or ctx.blast.tables):
+        impact += " " + say(lang, "Blast radius: API {a}; tables {t}; teams {tm}.", "影响范围：API {a}；数据表 {t}；团队 {tm}。",
+                            a=", ".join(ctx.blast.apis[:5]) or "—", t=", ".join(ctx.blast.tables[:5]) or "—",
+                            tm=", ".join(ctx.blast.teams[:4]) or "—")
+    if ctx.runtime and ctx.runtime.endpoints:
+        e = ctx.runtime.endpoints[0]
+        impact += " " + say(lang, "{ep}: error rate {a:.0%} → {b:.0%}.", "{ep}：错误率 {a:.0%} → {b:.0%}。", ep=e.endpoint,
+                            a=e.error_rate_before or 0.0, b=e.error_rate_after or 0.0)
     risk = ctx.incident.severity
     if ctx.burst and ctx.burst.peak_per_min >= 20 and risk != "critical":
         risk = _SEVERITY[_SEVERITY.index(risk) + 1]  # type: ignore[assignment]

@@ -21,6 +21,8 @@ from core.fusion.facts import (
 )
 from core.fusion.ledger import EvidenceLedger
 from core.fusion.runtime_rules import add_runtime_evidence
+from core.graph import DuckGraph
+from core.indexing import design_links, symbol_at
 from core.fusion.suspects import LOOKBACK_DAYS, rank_suspects
 from core.ingest.git_repo import GitRepo
 from core.ingest.ownership import OwnershipRule, owner_of
@@ -149,6 +151,52 @@ def _frames(items: list[ExceptionRecord], repo: GitRepo | None, rev: str | None)
     return found
 
 
+def _symbols(store: Store, incident: Incident, frames: list[FrameFinding]) -> None:
+    """Give each resolved frame its place in the design from the symbol index (role, context, aggregate, API)."""
+    for frame in frames:
+        if not frame.path:
+            continue
+        symbol = symbol_at(store, incident.id, frame.path, frame.line)
+        if symbol is None:
+            continue
+        frame.role, frame.aggregate, frame.endpoint = symbol.role, symbol.aggregate, symbol.endpoint
+        frame.bounded_context = symbol.bounded_context
+        frame.layer = frame.layer or symbol.layer
+
+
+def _design(ctx: FusedContext, store: Store, incident: Incident, ledger: EvidenceLedger) -> None:
+    """Design docs about the failing code, the API it sits behind, and what its aggregate reaches."""
+    top = ctx.top_group
+    frame = top.frames[0] if top and top.frames and top.frames[0].path else None
+    if frame is None:
+        return
+    symbol = symbol_at(store, incident.id, frame.path or "", frame.line)
+    if symbol is not None:
+        for ref in design_links(store, incident.id, symbol)[:6]:
+            evidence_id = ledger.add("design", ref.source, ref.text[:300], element=ref.kind, symbol=symbol.fqn)
+            if evidence_id not in ctx.design_evidence:
+                ctx.design_evidence.append(evidence_id)
+    entry = ctx.entry_point
+    if entry and entry.endpoint and entry.evidence_id:
+        ctx.design_evidence.insert(0, ledger.add(
+            "design", f"api:{entry.endpoint}", f"{entry.symbol} serves {entry.endpoint}",
+            endpoint=entry.endpoint, symbol=entry.symbol))
+    if frame.aggregate:
+        raw = DuckGraph(store, incident.id).blast_radius(f"aggregate:{frame.aggregate}")
+        # Node ids read `kind:key`; people want the key.
+        blast = raw.model_copy(update={
+            field: [v.split(":", 1)[-1] for v in getattr(raw, field)]
+            for field in ("apis", "tables", "classes", "methods", "contexts", "teams")})
+        if blast.apis or blast.tables:
+            ctx.blast = blast
+            ctx.blast_evidence_id = ledger.add(
+                "design", f"graph:blast-radius:{frame.aggregate}",
+                f"The {frame.aggregate.rsplit('.', 1)[-1]} aggregate is reached by {len(blast.apis)} API operation(s) "
+                f"({', '.join(blast.apis[:4])}) and persists to {', '.join(blast.tables[:4]) or 'no table'}; "
+                f"contexts: {', '.join(blast.contexts[:4]) or '?'}; teams: {', '.join(blast.teams[:4]) or '?'}",
+                aggregate=frame.aggregate)
+
+
 def _entry_point(frames: list[FrameFinding]) -> FrameFinding | None:
     """Where requests enter: the outermost interface-layer frame (a controller), not a servlet filter."""
     for frame in reversed(frames):
@@ -259,10 +307,11 @@ def fuse_incident(
                         f"{_fmt(blame.authored_at, incident)}, {_human(_minutes(start - blame.authored_at))} the start",
                         path=frame.path, line=frame.line, sha=blame.sha, rev=rev,
                     )
+        _symbols(store, incident, top.frames)
         ctx.entry_point = _entry_point(top.frames)
         app_frame = top.frames[0] if top.frames else None
         if app_frame:
-            ctx.bounded_context = bounded_context_of(app_frame.class_name)
+            ctx.bounded_context = app_frame.bounded_context or bounded_context_of(app_frame.class_name)
             if ctx.bounded_context:
                 package = app_frame.class_name.rsplit(".", 1)[0]
                 ledger.add(
@@ -291,6 +340,7 @@ def fuse_incident(
             )
         _deploys(ctx, repo, ledger)
 
+    _design(ctx, store, incident, ledger)
     _ownership(ctx, rules, ledger)
     top_lines = {top.sample_line} if top else set()
     ctx.noise = _noise(store, incident, onset, top_lines)

@@ -6,7 +6,9 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
+from core.cases import CaseHit
 from core.fusion.runtime_rules import RuntimeFindings
+from core.graph import BlastRadius
 from core.schema import Evidence, Incident
 
 __all__ = [
@@ -28,6 +30,10 @@ class FrameFinding(BaseModel):
     share: float = Field(description="Share of the group's traces that pass through this frame.")
     position: int = Field(description="0 = innermost in-app frame.")
     layer: str | None = None
+    role: str | None = None
+    bounded_context: str | None = None
+    aggregate: str | None = None
+    endpoint: str | None = None
     code: str | None = None
     evidence_id: str | None = None
     blame_evidence_id: str | None = None
@@ -116,6 +122,10 @@ class FusedContext(BaseModel):
     bounded_context: str | None = None
     entry_point: FrameFinding | None = None
     runtime: RuntimeFindings | None = None
+    blast: BlastRadius | None = None
+    blast_evidence_id: str | None = None
+    design_evidence: list[str] = Field(default_factory=list, description="Ids of design-doc evidence about the failing code.")
+    similar_cases: list[CaseHit] = Field(default_factory=list, description="Hypotheses to re-check, never evidence.")
     unparsed_assets: list[str] = Field(default_factory=list)
     evidence: list[Evidence] = Field(default_factory=list)
     key_findings: list[str] = Field(default_factory=list)
