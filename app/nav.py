@@ -14,7 +14,9 @@ PAGES: dict[str, tuple[str, str]] = {
     "assets": ("../pages/assets.py", ":material/inventory_2:"),
     "debate": ("../pages/debate.py", ":material/forum:"),
     "report": ("../pages/report.py", ":material/gavel:"),
+    "compare": ("../pages/compare.py", ":material/compare_arrows:"),
     "history": ("../pages/history.py", ":material/history:"),
+    "settings": ("../pages/settings.py", ":material/tune:"),
 }
 
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import streamlit as st
 
+from app.compare_runner import CompareJobs
 from app.debate_runner import DebateRegistry
 from core.config import Settings, load_settings
 from core.store import Store
 
-__all__ = ["settings", "store", "registry"]
+__all__ = ["settings", "store", "registry", "compare_jobs"]
 
 
 def settings() -> Settings:
@@ -31,6 +32,11 @@ def _registry(home: str) -> DebateRegistry:
     return DebateRegistry()
 
 
+@st.cache_resource(show_spinner=False)
+def _compare_jobs(home: str) -> CompareJobs:
+    return CompareJobs()
+
+
 def store(cfg: Settings) -> Store:
     """The shared Store for this data directory.
 
@@ -43,3 +49,8 @@ def store(cfg: Settings) -> Store:
 def registry(cfg: Settings) -> DebateRegistry:
     """The debate runs of this process, keyed by incident id (one registry per data directory)."""
     return _registry(str(cfg.home))
+
+
+def compare_jobs(cfg: Settings) -> CompareJobs:
+    """The comparisons of this process, keyed by incident id (one registry per data directory)."""
+    return _compare_jobs(str(cfg.home))

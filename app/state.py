@@ -19,6 +19,10 @@ class Keys:
     LANG = "tribunal.lang"
     FLASH = "tribunal.flash"
     WATCHING = "tribunal.watching_debate"
+    ASSETS_TAB = "tribunal.assets_tab"  # the open tab's id (its label changes with the language)
+    OVERRIDES = "tribunal.session_overrides"  # SessionOverrides: what the settings page changed for this session
+    PROBES = "tribunal.probes"  # endpoint·model -> ProbeResult of the last connection test
+    COMPARE_BRAIN = "tribunal.compare_brain"
 
 
 class Widgets:
@@ -57,6 +61,20 @@ class Widgets:
     INTERVENE_TEXT = "w.debate.intervene_text"
     INTERVENE_TARGET = "w.debate.intervene_target"
     INTERVENE_SEND = "w.debate.intervene_send"
+    ASSETS_TAB = "w.assets.tab"
+    METRICS_WHOLE = "w.assets.metrics_whole"
+    TRACE_PICK = "w.assets.trace_pick"
+    SQL_PICK = "w.assets.sql_pick"
+    # settings
+    SET_ROUNDS = "w.settings.max_rounds"
+    SET_PACE = "w.settings.pace"
+    SET_AGENTS = "w.settings.agents"
+    SET_APPLY = "w.settings.apply"
+    SET_RESET = "w.settings.reset"
+    PROBE = "w.settings.probe"  # + "." + endpoint index
+    # compare
+    CMP_BRAIN = "w.compare.brain"
+    CMP_RUN = "w.compare.run"
     # report
     REPORT_LANG = "w.report.lang"
     DL_MD = "w.report.dl_md"

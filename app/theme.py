@@ -90,6 +90,11 @@ div[class*="st-key-bubble-"] p, div[class*="st-key-bubble-"] li { line-height: 1
 .tb-chip.brain-llm { background: #ede9fe; color: #5b21b6; }
 .tb-chip.bad { background: #fee2e2; color: #991b1b; }
 .tb-chip.good { background: #dcfce7; color: #166534; }
+.tb-chip.warn { background: #fef3c7; color: #92400e; }
+.tb-tool { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: .74rem; color: #475569;
+  padding: .1rem .4rem; border-left: 2px solid #cbd5e1; margin: .1rem 0; word-break: break-word; }
+.tb-tool .good { color: #15803d; } .tb-tool .bad { color: #b91c1c; }
+.tb-probe-ok { color: #15803d; } .tb-probe-bad { color: #b91c1c; }
 .tb-spacer { flex: 1; }
 .tb-conf { display: inline-flex; align-items: center; gap: .35rem; font-size: .78rem; color: #475569; }
 .tb-conf-bar { width: 84px; height: 7px; border-radius: 4px; background: #e2e8f0; overflow: hidden; display: inline-block; }

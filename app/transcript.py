@@ -3,6 +3,7 @@
 Pure functions, no Streamlit: the debate page draws `TranscriptItem`s; tests check the order.
 A finished turn is drawn where it *started*, so concurrent expert bubbles do not jump around
 when they finish; a turn that started but has not finished is drawn live with its streamed text.
+Tool calls an agent makes while its turn is open are drawn under that turn (`extra["tools"]`).
 """
 
 from __future__ import annotations
@@ -52,10 +53,21 @@ def build_transcript(events: list[object], live: dict[tuple[str, int], str], run
     """
     ordered = sorted(events, key=lambda e: getattr(e, "seq", 0))
     finished: dict[tuple[str, int, str], AgentTurn] = {}
+    tools: dict[tuple[str, int, str], list[ToolCall]] = {}
+    loose: set[int] = set()  # ids of tool calls made outside any open turn of their agent
+    open_turn: dict[str, tuple[str, int, str]] = {}
     for event in ordered:
-        if isinstance(event, TurnFinished):
+        if isinstance(event, TurnStarted):
+            open_turn[event.agent] = (event.agent, event.round, event.phase)
+        elif isinstance(event, TurnFinished):
             t = event.turn
             finished[(t.agent, t.round, t.phase)] = t
+            open_turn.pop(t.agent, None)
+        elif isinstance(event, ToolCall):
+            if event.agent in open_turn:
+                tools.setdefault(open_turn[event.agent], []).append(event)
+            else:
+                loose.add(id(event))
     drawn: set[tuple[str, int, str]] = set()
     items: list[TranscriptItem] = []
     section: tuple[str, int] | None = None
@@ -74,22 +86,25 @@ def build_transcript(events: list[object], live: dict[tuple[str, int], str], run
             if key in drawn:
                 continue
             divide(event.phase, event.round)
+            calls: dict[str, object] = {"tools": tools.get(key, [])}
             if key in finished:
                 drawn.add(key)
                 items.append(TranscriptItem("turn", phase=event.phase, round=event.round, agent=event.agent,
-                                            turn=finished[key]))
+                                            turn=finished[key], extra=calls))
             elif running:
                 items.append(TranscriptItem("live", phase=event.phase, round=event.round, agent=event.agent,
-                                            text=live.get((event.agent, event.round), "")))
+                                            text=live.get((event.agent, event.round), ""), extra=calls))
         elif isinstance(event, TurnFinished):
             t = event.turn
             key = (t.agent, t.round, t.phase)
             if key not in drawn:
                 drawn.add(key)
                 divide(t.phase, t.round)
-                items.append(TranscriptItem("turn", phase=t.phase, round=t.round, agent=t.agent, turn=t))
+                items.append(TranscriptItem("turn", phase=t.phase, round=t.round, agent=t.agent, turn=t,
+                                            extra={"tools": tools.get(key, [])}))
         elif isinstance(event, ToolCall):
-            items.append(TranscriptItem("tool", agent=event.agent, event=event))
+            if id(event) in loose:
+                items.append(TranscriptItem("tool", agent=event.agent, event=event))
         elif isinstance(event, RoundFinished):
             items.append(TranscriptItem("round_end", round=event.round, event=event))
         elif isinstance(event, Consensus):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app import nav, resources, state
+from app import llm_settings, nav, resources, state
 from app.debate_session import snapshot, start_debate
 from app.i18n import labeler, t
 from app.state import Keys
@@ -19,6 +19,7 @@ REFRESH_S = 0.5
 cfg = resources.settings()
 store = resources.store(cfg)
 registry = resources.registry(cfg)
+run_cfg = llm_settings.effective_settings(cfg)  # with this session's rounds and per-agent model changes
 incident = require_incident(store)
 incident_header(incident, t("debate.title"))
 snap = snapshot(store, registry, incident.id)
@@ -32,7 +33,7 @@ with st.container(horizontal=True, vertical_alignment="bottom", gap="medium"):
         format_func=lambda b, offline=t("brain.offline"): offline if b == "offline" else cfg.llm.model,
     )
     pace = st.number_input(t("debate.pace"), min_value=0.0, max_value=1.0, step=0.01, key=W.PACE,
-                           value=cfg.offline_pace_s or state.DEFAULT_PACE_S, help=t("debate.pace_help"),
+                           value=llm_settings.pace_default(cfg), help=t("debate.pace_help"),
                            disabled=snap.running, width=180)
     label = t("debate.start") if snap.info is None and not snap.running else t("debate.rerun")
     start = st.button(label, key=W.START, type="primary", icon=":material/play_arrow:", disabled=snap.running)
@@ -55,7 +56,7 @@ with st.container(horizontal=True, vertical_alignment="bottom", gap="medium"):
 
 if start:
     try:
-        start_debate(store, cfg, registry, incident.id, brain or "offline", float(pace), language=state.language())
+        start_debate(store, run_cfg, registry, incident.id, brain or "offline", float(pace), language=state.language())
     except TribunalError as exc:
         st.error(str(exc))
     else:
@@ -66,7 +67,7 @@ if snap.interrupted and snap.info is not None:
     st.warning(t("debate.interrupted"))
     if st.button(t("debate.resume"), key=W.RESUME, icon=":material/resume:"):
         try:
-            start_debate(store, cfg, registry, incident.id, snap.info.brain, float(pace), language=state.language(),
+            start_debate(store, run_cfg, registry, incident.id, snap.info.brain, float(pace), language=state.language(),
                          resume_id=snap.info.id)
         except TribunalError as exc:
             st.error(str(exc))
@@ -85,7 +86,7 @@ def transcript() -> None:
         st.rerun()  # the run ended: redraw the whole page once (controls, banners), stop polling
     model = cfg.llm.model if now.brain == "llm" else None
     if now.brain:
-        st.caption(t("debate.brain_spoke", brain=brain_label(now.brain, model), rounds=cfg.max_rounds))
+        st.caption(t("debate.brain_spoke", brain=brain_label(now.brain, model), rounds=run_cfg.max_rounds))
     if now.info is None and not now.running:
         agent_roster()
         return

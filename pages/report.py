@@ -8,13 +8,15 @@ import streamlit as st
 from app import nav, resources, state
 from app.i18n import LANGUAGES, phase_label, t
 from app.state import Widgets as W
-from app.widgets.chat import brain_label
 from app.widgets.charts import confidence_figure
+from app.widgets.chat import brain_label
 from app.widgets.evidence import show_open_source
 from app.widgets.incident import incident_header, require_incident
 from app.widgets.judgment import judgment_card
+from app.widgets.usage import usage_panel
 from core.errors import TribunalError
 from core.report import build_report, render_json, render_markdown
+from core.views import usage_summary
 
 cfg = resources.settings()
 store = resources.store(cfg)
@@ -48,6 +50,7 @@ m[1].metric(t("report.m_consensus"), t("common.yes") if debate.consensus else t(
 m[2].metric(t("report.m_turns"), len(report.turns))
 if debate.finished_at is not None:
     m[3].metric(t("report.m_duration"), f"{(debate.finished_at - debate.started_at).total_seconds():.1f} s")
+usage_panel(usage_summary(report.turns))
 
 chart_col, timeline_col = st.columns([1, 1], gap="large")
 with chart_col:

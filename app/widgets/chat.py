@@ -12,11 +12,11 @@ from app.theme import agent_style, avatar_html, icon_html
 from app.transcript import TranscriptItem
 from app.widgets.evidence import citation_chips
 from app.widgets.judgment import judgment_card
-from core.schema import AGENTS, AgentTurn, Evidence
+from core.schema import AGENTS, AgentTurn, Evidence, ToolCall, TurnCost
 
 _CITE = re.compile(r"\[(E\d+)\]")
 
-__all__ = ["render_transcript", "bubble_header", "brain_label", "agent_roster"]
+__all__ = ["render_transcript", "bubble_header", "brain_label", "agent_roster", "usage_line"]
 
 
 def brain_label(brain: str, model: str | None) -> str:
@@ -65,10 +65,52 @@ def _cited_line(markdown: str, citations: list[str], evidence: dict[str, Evidenc
         citation_chips(citations, evidence, key, incident_id)
 
 
-def _turn_bubble(turn: AgentTurn, evidence: dict[str, Evidence], incident_id: str) -> None:
+def usage_line(usage: TurnCost) -> str:
+    """Tokens, cost, latency, calls and redactions of one LLM turn, as one short line."""
+    parts = [t("usage.tokens", prompt=f"{usage.prompt_tokens:,}", completion=f"{usage.completion_tokens:,}")]
+    if usage.cost is not None:
+        parts.append(f"{usage.cost:.4f} {usage.currency or ''}".strip())
+    parts.append(f"{usage.seconds:.1f} s")
+    if usage.calls > 1:
+        parts.append(t("usage.calls", n=usage.calls))
+    if usage.retries:
+        parts.append(t("usage.retries", n=usage.retries))
+    if usage.redactions:
+        parts.append(t("usage.redacted", items=", ".join(f"{n} {kind}" for kind, n in usage.redactions.items())))
+    return " · ".join(parts)
+
+
+def _tool_lines(calls: list[ToolCall]) -> str:
+    """Tool calls as compact monospace lines (escaped: arguments and results come from the model and the data)."""
+    lines = []
+    for call in calls:
+        args = ", ".join(f"{k}={v}" for k, v in call.arguments.items())
+        mark = "✓" if call.status == "ok" else "✗"
+        result = call.result.replace("\n", " ")
+        result = result[:140] + ("…" if len(result) > 140 else "")
+        lines.append(f'<div class="tb-tool">{icon_html("build")} <b>{html.escape(call.tool)}</b>({html.escape(args)}) '
+                     f'<span class="{"good" if call.status == "ok" else "bad"}">{mark}</span> {html.escape(result)}</div>')
+    return "".join(lines)
+
+
+def _fell_back(turn: AgentTurn, debate_brain: str | None) -> str | None:
+    """Why an LLM debate's turn was answered by the offline brain, or None when it was not."""
+    if turn.usage is not None and turn.usage.fallback:
+        return turn.usage.fallback
+    if debate_brain == "llm" and turn.brain == "offline":
+        return t("usage.fallback_unknown")
+    return None
+
+
+def _turn_bubble(turn: AgentTurn, evidence: dict[str, Evidence], incident_id: str, debate_brain: str | None = None,
+                 tools: list[ToolCall] | None = None) -> None:
     invalid = sum(1 for c in turn.claims if not c.valid)
     flag = (f'<span class="tb-chip bad">{icon_html("report")} {html.escape(t("debate.invalid_claims", n=invalid))}</span>'
             if invalid else "")
+    fallback = _fell_back(turn, debate_brain)
+    if fallback:
+        flag += (f'<span class="tb-chip warn" title="{html.escape(fallback)}">{icon_html("sync_problem")} '
+                 f'{html.escape(t("usage.fallback_chip"))}</span>')
     with st.container(key=f"bubble-{turn.agent}-{turn.seq}", gap="small"):
         st.markdown(bubble_header(turn.agent, turn.phase, turn.round, turn.brain, turn.model, turn.confidence, flag),
                     unsafe_allow_html=True)
@@ -104,6 +146,12 @@ def _turn_bubble(turn: AgentTurn, evidence: dict[str, Evidence], incident_id: st
                         f"{turn.seq}-a-{ans.challenge_id}", incident_id)
         if turn.note:
             st.caption(turn.note)
+        if tools:
+            st.markdown(_tool_lines(tools), unsafe_allow_html=True)
+        if fallback:
+            st.caption(f":material/sync_problem: {t('usage.fallback_note', reason=fallback)}")
+        if turn.usage is not None:
+            st.caption(f":material/toll: {usage_line(turn.usage)}")
 
 
 def _live_bubble(item: TranscriptItem, brain: str | None, model: str | None) -> None:
@@ -114,6 +162,9 @@ def _live_bubble(item: TranscriptItem, brain: str | None, model: str | None) -> 
         # Streamed text is Markdown that cites evidence as [E12]: badge those already, before the turn is final.
         body = _CITE.sub(r":gray-badge[\1]", item.text) if item.text else ""
         st.markdown(f"{body} :gray[▍]")
+        calls = item.extra.get("tools") or []
+        if calls:
+            st.markdown(_tool_lines(calls), unsafe_allow_html=True)  # type: ignore[arg-type]
 
 
 def render_transcript(items: list[TranscriptItem], evidence: dict[str, Evidence], incident_id: str,
@@ -126,7 +177,7 @@ def render_transcript(items: list[TranscriptItem], evidence: dict[str, Evidence]
                 f"{t('debate.round_n', n=item.round)} · {phase_label(item.phase)}")
             st.markdown(f'<div class="tb-divider">{html.escape(label)}</div>', unsafe_allow_html=True)
         elif item.kind == "turn" and item.turn is not None:
-            _turn_bubble(item.turn, evidence, incident_id)
+            _turn_bubble(item.turn, evidence, incident_id, brain, item.extra.get("tools") or [])  # type: ignore[arg-type]
         elif item.kind == "live":
             _live_bubble(item, brain, model)
         elif item.kind == "tool":

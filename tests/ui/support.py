@@ -16,7 +16,9 @@ PAGES = {
     "assets": "../pages/assets.py",
     "debate": "../pages/debate.py",
     "report": "../pages/report.py",
+    "compare": "../pages/compare.py",
     "history": "../pages/history.py",
+    "settings": "../pages/settings.py",
 }
 
 

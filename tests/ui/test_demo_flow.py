@@ -25,10 +25,16 @@ def _has_button(at: AppTest, key: str) -> bool:
 
 def test_demo_lands_on_the_assets_page(demo_app: AppTest) -> None:
     page = texts(demo_app)
-    assert "Assets & evidence" in page and "Ingested assets" in page and "Evidence ledger" in page
+    assert "Assets & evidence" in page and "Ingested assets" in page and "Key findings" in page
+    assert [tab.label.split(": ", 1)[-1] for tab in demo_app.tabs] == [
+        "Overview", "Logs & exceptions", "Metrics", "Traces", "Slow SQL", "Evidence"]
     assert demo_app.session_state[INCIDENT].startswith("INC-")
-    assert len(demo_app.dataframe) >= 2, "asset table and evidence ledger"
+    assert "runtime/order-service.log" in set(demo_app.dataframe[0].value["name"]), "the overview lists the assets"
     assert demo_app.get("plotly_chart"), "the error-rate chart is drawn"
+    demo_app.session_state["tribunal.assets_tab"] = "evidence"
+    demo_app.run()
+    assert set(demo_app.dataframe[0].value["id"]) >= {"E1", "E2"}, "the evidence tab holds the ledger"
+    demo_app.session_state["tribunal.assets_tab"] = "overview"
 
 
 def test_every_page_renders_with_the_demo_incident(demo_app: AppTest) -> None:

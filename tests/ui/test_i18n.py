@@ -9,7 +9,18 @@ from typing import get_args
 
 from app.i18n import TABLE, t
 from app.nav import PAGES
-from core.schema import AGENTS, Answer, Hypothesis, Incident, Intervention, Phase, Severity
+from app.widgets.assets_tabs import TABS
+from core.compare import MODES
+from core.schema import (
+    AGENTS,
+    Answer,
+    Hypothesis,
+    Incident,
+    Intervention,
+    Phase,
+    Severity,
+)
+from core.views import METRIC_PANELS
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -52,6 +63,9 @@ def test_every_value_shown_through_a_prefix_is_translated() -> None:
         + [f"history.open_{p}" for p in ("assets", "debate", "report")]
         + [f"lang.{code}" for code in ("zh", "en")]
         + [f"intervention.{k}" for k in get_args(Intervention.model_fields["kind"].annotation)]
+        + [f"assets.tab_{tab}" for tab in TABS] + [f"metrics.panel_{p.name}" for p in METRIC_PANELS]
+        + [f"compare.{what}_{mode}" for mode in MODES for what in ("mode", "how")]
+        + [f"settings.key_{state}" for state in ("set", "missing", "none")]
     )
     assert not [k for k in wanted if k not in TABLE]
 

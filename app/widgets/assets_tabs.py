@@ -1,0 +1,325 @@
+"""The assets page's tabs: overview, logs & exceptions, metrics, traces, slow SQL and the evidence ledger.
+
+Each tab reads what it shows through core (pipeline and core.views) only when it is open.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pandas as pd
+import streamlit as st
+
+from app.i18n import t
+from app.intake_flow import add_files
+from app.state import Keys
+from app.state import Widgets as W
+from app.widgets.charts import error_rate_figure
+from app.widgets.evidence import citation_chips, open_source
+from app.widgets.runtime_charts import (
+    metric_panels_figure,
+    template_bursts_figure,
+    waterfall_figure,
+)
+from core import pipeline, views
+from core.config import Settings
+from core.errors import TribunalError
+from core.fusion.facts import FusedContext
+from core.fusion.runtime_rules import MetricFinding
+from core.schema import Asset, Evidence, Incident
+from core.store import Store
+
+__all__ = ["TABS", "tab_labels", "remember_tab", "overview_tab", "logs_tab", "metrics_tab", "traces_tab", "slow_sql_tab",
+           "evidence_tab"]
+
+TABS = ("overview", "logs", "metrics", "traces", "sql", "evidence")
+_ICONS = {"overview": "dashboard", "logs": "receipt_long", "metrics": "monitoring", "traces": "account_tree",
+          "sql": "database", "evidence": "fact_check"}
+_CITE = re.compile(r"\[(E\d+)\]")
+
+
+def tab_labels() -> dict[str, str]:
+    return {tab: f":material/{_ICONS[tab]}: {t('assets.tab_' + tab)}" for tab in TABS}
+
+
+def remember_tab() -> None:
+    """Widget callback: keep the open tab by id, so it survives a language switch (its label changes)."""
+    label = st.session_state.get(W.ASSETS_TAB)
+    st.session_state[Keys.ASSETS_TAB] = next((k for k, v in tab_labels().items() if v == label), "overview")
+
+
+def _clock(ts: object, zone: object) -> str:
+    if ts is None or (isinstance(ts, float) and pd.isna(ts)) or ts is pd.NaT:
+        return "—"
+    return pd.Timestamp(ts).tz_convert(zone).strftime("%H:%M:%S")  # type: ignore[arg-type]
+
+
+def _finding_line(text: str) -> str:
+    return "- " + _CITE.sub(r":orange-badge[\1]", text)
+
+
+# --- overview --------------------------------------------------------------------------------------
+
+
+def overview_tab(store: Store, cfg: Settings, incident: Incident, ctx: FusedContext | None, assets: list[Asset],
+                 timeline: pd.DataFrame) -> None:
+    left, right = st.columns([0.42, 0.58], gap="large")
+    with left:
+        st.markdown(f"**{t('assets.key_findings')}**")
+        if ctx is not None and ctx.key_findings:
+            st.markdown("\n".join(_finding_line(k) for k in ctx.key_findings))
+        else:
+            st.caption(t("assets.no_findings"))
+    with right:
+        st.markdown(f"**{t('assets.timeline')}**")
+        if timeline.empty:
+            st.caption(t("assets.no_timeline"))
+        else:
+            st.plotly_chart(error_rate_figure(timeline, incident.started_at, views.onset_of(ctx)), key="chart-timeline")
+    st.subheader(t("assets.ingested"))
+    if assets:
+        icons = {"ok": "✓", "warning": "⚠", "error": "✗", "stored": "·"}
+        table = pd.DataFrame([{
+            "status": f"{icons.get(a.status, '')} {t('asset_status.' + a.status)}", "kind": a.kind, "name": a.name,
+            "items": a.items, "size": a.size_bytes / 1024, "message": a.message,
+        } for a in assets])
+        st.dataframe(table, hide_index=True, column_config={
+            "status": t("assets.col_status"), "kind": t("assets.col_kind"), "name": t("assets.col_name"),
+            "items": st.column_config.NumberColumn(t("assets.col_items"), format="%d"),
+            "size": st.column_config.NumberColumn(t("assets.col_size"), format="%.1f KiB"),
+            "message": st.column_config.TextColumn(t("assets.col_message"), width="large"),
+        })
+        for a in assets:
+            if a.status == "error":
+                st.error(f"**{a.name}** — {a.message}")
+    else:
+        st.info(t("assets.none"))
+    with st.expander(t("assets.add"), icon=":material/upload_file:"), st.form(W.ADD_ASSETS, border=False, clear_on_submit=True):
+        more = st.file_uploader(t("intake.field_files"), accept_multiple_files=True, help=t("intake.field_files_help"))
+        pasted = st.text_area(t("assets.add_paste"), height=120, key=W.ADD_PASTE)
+        if st.form_submit_button(t("assets.add_button"), type="primary", key=W.ADD_GO):
+            files = [(f.name, f.getvalue()) for f in more or []]
+            files += [("pasted.log", pasted.encode())] if pasted.strip() else []
+            try:
+                with st.status(t("assets.adding"), expanded=False) as status:
+                    add_files(store, cfg, incident, files,
+                              lambda msg, frac: status.update(label=f"{t('assets.adding')} {frac:.0%}"))
+            except TribunalError as exc:
+                st.error(str(exc))
+            else:
+                st.rerun()
+
+
+# --- logs and exceptions ---------------------------------------------------------------------------
+
+
+def logs_tab(store: Store, incident: Incident, ctx: FusedContext | None, groups: pd.DataFrame) -> None:
+    onset = views.onset_of(ctx)
+    st.subheader(t("logs.bursts"))
+    reference = onset or incident.started_at
+    bursts = views.template_bursts(store, incident.id, reference)
+    if bursts.table.empty:
+        st.caption(t("logs.no_bursts"))
+    else:
+        st.caption(t("logs.bursts_help", before=f"{bursts.before_minutes:.0f}", after=f"{bursts.after_minutes:.0f}",
+                     ref=t("assets.error_onset") if onset else t("assets.incident_start")))
+        st.plotly_chart(template_bursts_figure(bursts.series, bursts.table, incident.started_at, onset), key="chart-bursts")
+        zone = incident.started_at.tzinfo
+        table = pd.DataFrame({
+            "template": bursts.table["template"], "level": bursts.table["level"],
+            "before": bursts.table["rate_before"], "after": bursts.table["rate_after"], "jump": bursts.table["jump"],
+            "first": [_clock(x, zone) for x in bursts.table["first_after"]],
+        })
+        st.dataframe(table, hide_index=True, column_config={
+            "template": st.column_config.TextColumn(t("logs.col_template"), width="large"),
+            "level": t("logs.col_level"),
+            "before": st.column_config.NumberColumn(t("logs.col_before"), format="%.2f"),
+            "after": st.column_config.NumberColumn(t("logs.col_after"), format="%.2f"),
+            "jump": st.column_config.NumberColumn(t("logs.col_jump"), format="×%.1f"),
+            "first": t("logs.col_first"),
+        })
+    st.subheader(t("assets.groups"))
+    if groups.empty:
+        st.caption(t("assets.no_groups"))
+        return
+    samples = pipeline.exception_samples(store, incident.id)
+    for row in groups.to_dict("records"):
+        root = f" ← `{row['root_type']}`" if row["root_type"] != row["exc_type"] else ""
+        with st.expander(f"**{row['count']}×** `{row['exc_type']}`{root} · {row['top_frame']}"):
+            st.caption(t("assets.seen", first=row["first_seen"], last=row["last_seen"]))
+            sample = samples.get(row["fingerprint"])
+            if sample is not None:
+                lines = [f"{sample.exc_type}: {sample.message}"]
+                for frame in sample.frames:
+                    mark = "▶" if frame.in_app else " "
+                    lines.append(f"{mark}   at {frame.symbol}({frame.file or '?'}:{frame.line or '?'})")
+                lines += [f"Caused by: {c.exc_type}: {c.message}" for c in sample.causes]
+                st.code("\n".join(lines), language="text", wrap_lines=True)
+
+
+# --- metrics ---------------------------------------------------------------------------------------
+
+
+def _value(value: float, unit: str) -> str:
+    if unit == "bytes":
+        return f"{value / 1024 ** 2:,.0f} MiB"
+    text = f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
+    return f"{text} {unit}".strip()
+
+
+def _metric_text(f: MetricFinding) -> str:
+    if not f.changed:
+        level = f.after_median if f.after_median is not None else f.baseline
+        return t("metrics.finding_flat", metric=f.metric, value=_value(level, f.unit))
+    return t("metrics.finding_moved", metric=f.metric, base=_value(f.baseline, f.unit), peak=_value(f.peak, f.unit))
+
+
+def metrics_tab(store: Store, incident: Incident, ctx: FusedContext | None, evidence: dict[str, Evidence]) -> None:
+    onset = views.onset_of(ctx)
+    reference = onset or incident.started_at
+    whole = st.toggle(t("metrics.whole"), key=W.METRICS_WHOLE, help=t("metrics.whole_help"))
+    since = None if whole else reference - timedelta(minutes=60)
+    panels = views.metric_panels(store, incident.id, since=since)
+    if not panels:
+        st.info(t("metrics.none"), icon=":material/monitoring:")
+        return
+    runtime = ctx.runtime if ctx is not None else None
+    anomalies = runtime.anomalies if runtime else []
+    flat = runtime.unchanged if runtime else []
+    fig = metric_panels_figure(panels, anomalies, views.anomaly_windows(store, incident.id), incident.started_at, onset,
+                               since, flat=flat)
+    st.caption(t("metrics.legend"))
+    st.plotly_chart(fig, key="chart-metrics")
+    cited = [f for f in (*anomalies, *flat) if f.evidence_id]
+    if cited:
+        st.markdown(f"**{t('metrics.cited')}**")
+        cols = st.columns(2)
+        for i, f in enumerate(cited):
+            with cols[i % 2]:
+                chip, text = st.columns([0.16, 0.84], vertical_alignment="center")
+                with chip:
+                    citation_chips([f.evidence_id or ""], evidence, f"metric-{i}", incident.id)
+                text.markdown(_metric_text(f))
+
+
+# --- traces ----------------------------------------------------------------------------------------
+
+
+def _pct(value: object) -> str:
+    return "—" if value is None or pd.isna(value) else f"{float(value):.0%}"  # type: ignore[arg-type]
+
+
+def traces_tab(store: Store, incident: Incident, ctx: FusedContext | None) -> None:
+    onset = views.onset_of(ctx) or incident.started_at
+    endpoints = views.endpoint_table(store, incident.id, onset, ctx)
+    traces = views.error_traces(store, incident.id)
+    if endpoints.empty and traces.empty:
+        st.info(t("traces.none"), icon=":material/account_tree:")
+        return
+    st.subheader(t("traces.endpoints"))
+    st.dataframe(pd.DataFrame({
+        "evidence": endpoints["evidence_id"].fillna(""), "endpoint": endpoints["endpoint"], "service": endpoints["service"],
+        "n": [f"{b} → {a}" for b, a in zip(endpoints["n_before"], endpoints["n_after"], strict=True)],
+        "errors": [f"{_pct(b)} → {_pct(a)}" for b, a in zip(endpoints["err_before"], endpoints["err_after"], strict=True)],
+        "p99_before": pd.to_numeric(endpoints["p99_before"]), "p99_after": pd.to_numeric(endpoints["p99_after"]),
+    }), hide_index=True, column_config={
+        "evidence": st.column_config.TextColumn("ID", width="small"), "endpoint": t("traces.col_endpoint"),
+        "service": t("traces.col_service"), "n": t("traces.col_requests"), "errors": t("traces.col_errors"),
+        "p99_before": st.column_config.NumberColumn(t("traces.col_p99_before"), format="%,.0f ms"),
+        "p99_after": st.column_config.NumberColumn(t("traces.col_p99_after"), format="%,.0f ms"),
+    })
+    if traces.empty:
+        st.caption(t("traces.no_errors"))
+        return
+    st.subheader(t("traces.waterfall"))
+    cited = {tr.trace_id: tr.evidence_id for tr in (ctx.runtime.traces if ctx and ctx.runtime else [])}
+    zone = incident.started_at.tzinfo
+    by_id = {r.trace_id: r for r in traces.itertuples(index=False)}
+    ids = list(by_id)
+    default = next((i for i, tid in enumerate(ids) if tid in cited), 0)
+
+    # Labels are built here: a format_func runs outside the script run, where the language cannot be read.
+    labels = {}
+    for tid, r in by_id.items():
+        ev = f" · {cited[tid]}" if cited.get(tid) else ""
+        labels[tid] = (f"{r.endpoint} · {r.duration_ms / 1000:,.1f} s · {t('traces.spans', n=r.spans, e=r.error_spans)} · "
+                       f"{_clock(r.start_ts, zone)} · {tid[:8]}{ev}")
+
+    picked = st.selectbox(t("traces.pick"), ids, index=default, format_func=labels.__getitem__, key=W.TRACE_PICK)
+    spans = views.trace_waterfall(store, incident.id, picked or ids[default])
+    if spans.empty:
+        st.caption(t("traces.no_spans"))
+        return
+    st.plotly_chart(waterfall_figure(spans), key="chart-waterfall")
+    path = spans[spans["critical"]]
+    st.markdown(f"**{t('traces.critical_path')}**")
+    st.dataframe(pd.DataFrame({
+        "span": ["\u2003" * int(d) + str(n) for d, n in zip(path["depth"], path["name"], strict=True)],
+        "service": path["service"], "self": path["self_ms"], "duration": path["duration_ms"],
+        "error": path["error"], "detail": path["exception_type"].fillna(path["db_statement"]).fillna(""),
+    }), hide_index=True, column_config={
+        "span": st.column_config.TextColumn(t("traces.col_span"), width="large"), "service": t("traces.col_service"),
+        "self": st.column_config.ProgressColumn(t("traces.col_self"), format="%,.0f ms", min_value=0.0,
+                                                max_value=float(max(path["duration_ms"].max(), 1.0))),
+        "duration": st.column_config.NumberColumn(t("traces.col_duration"), format="%,.0f ms"),
+        "error": st.column_config.CheckboxColumn(t("traces.col_error")),
+        "detail": st.column_config.TextColumn(t("traces.col_detail"), width="medium"),
+    })
+
+
+# --- slow SQL --------------------------------------------------------------------------------------
+
+
+def slow_sql_tab(store: Store, incident: Incident, ctx: FusedContext | None) -> None:
+    onset = views.onset_of(ctx) or incident.started_at
+    stats = views.slow_sql_table(store, incident.id, onset, ctx)
+    if stats.empty:
+        st.info(t("sql.none"), icon=":material/database:")
+        return
+    st.caption(t("sql.help", at=_clock(onset, incident.started_at.tzinfo)))
+    table = pd.DataFrame({
+        "evidence": stats["evidence_id"].fillna(""), "fingerprint": stats["fingerprint"].str.slice(0, 160),
+        "kind": stats["statement_kind"], "for_update": stats["for_update"], "tables": stats["tables"],
+        "n": [f"{b} → {a}" for b, a in zip(stats["n_before"], stats["n_after"], strict=True)],
+        "p95_before": pd.to_numeric(stats["p95_before"]), "p95_after": pd.to_numeric(stats["p95_after"]),
+        "lock_before": pd.to_numeric(stats["lock_p95_before"]), "lock_after": pd.to_numeric(stats["lock_p95_after"]),
+    })
+    st.dataframe(table, hide_index=True, on_select="rerun", selection_mode="single-row", key=W.SQL_PICK, column_config={
+        "evidence": st.column_config.TextColumn("ID", width="small"),
+        "fingerprint": st.column_config.TextColumn(t("sql.col_fingerprint"), width="medium"),
+        "kind": st.column_config.TextColumn(t("sql.col_kind"), width="small"),
+        "for_update": st.column_config.CheckboxColumn("FOR UPDATE", width="small"),
+        "tables": t("sql.col_tables"), "n": t("sql.col_count"),
+        "p95_before": st.column_config.NumberColumn(t("sql.col_p95_before"), format="%,.0f ms"),
+        "p95_after": st.column_config.NumberColumn(t("sql.col_p95_after"), format="%,.0f ms"),
+        "lock_before": st.column_config.NumberColumn(t("sql.col_lock_before"), format="%,.0f ms"),
+        "lock_after": st.column_config.NumberColumn(t("sql.col_lock_after"), format="%,.0f ms"),
+    })
+    state = st.session_state.get(W.SQL_PICK)
+    rows = state.selection.rows if state is not None else []
+    row = stats.iloc[rows[0] if rows else 0]
+    st.markdown(f"**{t('sql.sample')}** · `{row['fingerprint_id']}`" + (f" · {row['evidence_id']}" if row["evidence_id"] else ""))
+    st.code(str(row["sample"]), language="sql", wrap_lines=True)
+
+
+# --- evidence --------------------------------------------------------------------------------------
+
+
+def evidence_tab(incident: Incident, evidence: list[Evidence]) -> None:
+    if not evidence:
+        st.caption(t("assets.no_evidence"))
+        return
+    ledger = pd.DataFrame([{"id": e.id, "kind": e.kind, "text": e.text, "source": e.source} for e in evidence])
+
+    def picked() -> None:  # on change only, so a dismissed source dialog stays closed
+        rows = st.session_state[W.SOURCE_PICK].selection.rows
+        if rows:
+            open_source(incident.id, evidence[rows[0]].id)
+
+    st.dataframe(ledger, hide_index=True, on_select=picked, selection_mode="single-row", key=W.SOURCE_PICK,
+                 column_config={"id": st.column_config.TextColumn("ID", width="small"), "kind": t("assets.col_kind"),
+                                "text": st.column_config.TextColumn(t("evidence.text"), width="large"),
+                                "source": st.column_config.TextColumn(t("assets.col_source"), width="medium")})
+    st.caption(t("assets.ledger_hint"))
+

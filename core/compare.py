@@ -1,0 +1,306 @@
+"""Compare mode: the same incident judged by one agent, by a vote of the three experts, and by the full debate.
+
+Nothing here touches the incident's own debates: the single agent and the vote call the brain directly,
+and the full debate runs against a throw-away in-memory store holding a copy of the fused evidence (the
+brain's read-only tools still read the real store). The comparison itself is kept as a JSON file under the
+data directory, apart from the DuckDB store, so it is never mistaken for the incident's debate.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections import Counter
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field, ValidationError
+
+from core.agents.base import AgentReply, Brain, DebateView
+from core.agents.judge import evidence_cap
+from core.config import Settings
+from core.debate import EXPERTS, Debate
+from core.errors import ConfigError, DebateError, TribunalError
+from core.fusion.facts import FusedContext
+from core.pipeline import make_brain
+from core.schema import AgentName, CodeLocation, DebateFailed, Judgment, JudgmentReady
+from core.store import Store
+
+__all__ = ["MODES", "Comparison", "Mode", "ModeResult", "Vote", "compare_modes", "load_comparison", "save_comparison"]
+
+log = logging.getLogger(__name__)
+
+Mode = Literal["single", "vote", "debate"]
+MODES: tuple[Mode, ...] = ("single", "vote", "debate")
+Progress = Callable[[str, float], None]
+
+
+class Vote(BaseModel):
+    """One expert's vote: the location of its strongest hypothesis that names one."""
+
+    agent: AgentName
+    hypothesis_id: str | None = None
+    location: CodeLocation | None = None
+    commit_sha: str | None = None
+    confidence: float = 0.0
+
+
+class ModeResult(BaseModel):
+    """One way of reaching a verdict, and what it cost."""
+
+    mode: Mode
+    brain: Literal["offline", "llm"]
+    location: CodeLocation | None = None
+    commit: str | None = None
+    team: str | None = None
+    confidence: float = 0.0
+    abstained: bool = False
+    summary: str = ""
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    calls: int = 0
+    fallbacks: int = 0
+    cost: float | None = None
+    currency: str | None = None
+    wall_s: float = 0.0
+    turns: int = Field(default=0, description="Agent turns it took.")
+    votes: list[Vote] = Field(default_factory=list)
+    error: str | None = None
+
+    @property
+    def tokens(self) -> int:
+        return self.prompt_tokens + self.completion_tokens
+
+    @property
+    def where(self) -> str | None:
+        """`file:line` of the verdict, if it names one."""
+        return f"{self.location.file}:{self.location.line}" if self.location else None
+
+
+class Comparison(BaseModel):
+    """The three modes over one incident with one brain."""
+
+    incident_id: str
+    brain: Literal["offline", "llm"]
+    language: Literal["zh", "en"] = "en"
+    models: dict[str, str] = Field(default_factory=dict, description="Agent → model (empty offline).")
+    started_at: datetime
+    finished_at: datetime | None = None
+    results: list[ModeResult] = Field(default_factory=list)
+
+    def result(self, mode: Mode) -> ModeResult | None:
+        return next((r for r in self.results if r.mode == mode), None)
+
+    @property
+    def agree(self) -> bool:
+        """True when every mode that named a location named the same one."""
+        where = {r.where for r in self.results if r.where}
+        return len(where) == 1
+
+
+async def _quiet(text: str) -> None:
+    """Compare mode streams nowhere: only the verdicts are shown."""
+
+
+async def _no_tool(tool: str, arguments: dict[str, Any], status: str, result: str) -> None:
+    return None
+
+
+async def _ask(brain: Brain, agent: AgentName, view: DebateView) -> AgentReply:
+    # Only the LLM brain takes the tool hook (same rule as the orchestrator's).
+    if brain.name == "llm":
+        return await brain.reply(agent, view, _quiet, on_tool=_no_tool)  # type: ignore[call-arg]
+    return await brain.reply(agent, view, _quiet)
+
+
+def _spent(result: ModeResult, brain: Brain) -> ModeResult:
+    """Copy the LLM brain's totals into the result (the offline brain spends nothing)."""
+    totals = getattr(brain, "totals", None)
+    if totals is None:
+        return result
+    spent = totals()
+    return result.model_copy(update={
+        "prompt_tokens": spent.prompt_tokens, "completion_tokens": spent.completion_tokens, "calls": spent.calls,
+        "fallbacks": spent.fallbacks, "cost": spent.cost, "currency": spent.currency,
+    })
+
+
+def _from_judgment(result: ModeResult, judgment: Judgment) -> ModeResult:
+    return result.model_copy(update={
+        "location": judgment.root_cause_location,
+        "commit": judgment.suspect_commit.sha if judgment.suspect_commit else None,
+        "team": judgment.responsible_team, "confidence": judgment.confidence, "abstained": judgment.abstained,
+        "summary": judgment.root_cause,
+    })
+
+
+def _checked(judgment: Judgment, ctx: FusedContext) -> Judgment:
+    """The lone judge's chain keeps only ids in the ledger, and its confidence is capped like the debate's."""
+    known = ctx.evidence_ids()
+    chain = [e for e in judgment.evidence_chain if e.id in known]
+    confidence = round(min(judgment.confidence, evidence_cap({e.kind for e in chain})), 2)
+    return judgment.model_copy(update={"evidence_chain": chain, "confidence": confidence,
+                                       "abstained": judgment.abstained or not chain or confidence < 0.35})
+
+
+async def _single(brain: Brain, ctx: FusedContext, language: str) -> ModeResult:
+    result = ModeResult(mode="single", brain=brain.name, turns=1)
+    reply = await _ask(brain, "JudgeAgent", DebateView(context=ctx, language=language))  # type: ignore[arg-type]
+    if reply.judgment is None:
+        raise DebateError("The judge gave no ruling.")
+    return _from_judgment(result, _checked(reply.judgment, ctx))
+
+
+def _vote_of(agent: AgentName, reply: AgentReply) -> Vote:
+    located = [h for h in reply.hypotheses if h.location is not None and h.status != "rejected"]
+    if not located:
+        return Vote(agent=agent, confidence=reply.confidence)
+    best = max(located, key=lambda h: h.confidence)
+    return Vote(agent=agent, hypothesis_id=best.id, location=best.location, commit_sha=best.commit_sha,
+                confidence=best.confidence)
+
+
+def _tally(votes: list[Vote], ctx: FusedContext, brain: Literal["offline", "llm"]) -> ModeResult:
+    """Most common location wins (ties: higher mean confidence); confidence = share of votes × mean confidence."""
+    result = ModeResult(mode="vote", brain=brain, votes=votes, turns=len(votes))
+    counted = Counter((v.location.file, v.location.line) for v in votes if v.location is not None)
+    if not counted:
+        return result.model_copy(update={"abstained": True, "summary": "No expert named a code location."})
+
+    def mean_conf(key: tuple[str, int]) -> float:
+        own = [v.confidence for v in votes if v.location is not None and (v.location.file, v.location.line) == key]
+        return sum(own) / len(own)
+
+    winner = max(counted, key=lambda k: (counted[k], mean_conf(k)))
+    backers = [v for v in votes if v.location is not None and (v.location.file, v.location.line) == winner]
+    share = len(backers) / len(votes)
+    commits = Counter(v.commit_sha for v in backers if v.commit_sha)
+    file = winner[0]
+    team = ctx.frame_owners.get(file) or (ctx.owner.team if ctx.owner and ctx.owner.path == file else None)
+    confidence = round(share * mean_conf(winner), 2)
+    summary = f"{len(backers)}/{len(votes)} experts point at {file}:{winner[1]}"
+    return result.model_copy(update={
+        "location": backers[0].location, "commit": commits.most_common(1)[0][0] if commits else None, "team": team,
+        "confidence": confidence, "abstained": confidence < 0.35, "summary": summary,
+    })
+
+
+async def _vote(brain: Brain, ctx: FusedContext, language: str) -> ModeResult:
+    view = DebateView(context=ctx, language=language)  # type: ignore[arg-type]
+    replies = await asyncio.gather(*(_ask(brain, agent, view) for agent in EXPERTS))
+    return _tally([_vote_of(a, r) for a, r in zip(EXPERTS, replies, strict=True)], ctx, brain.name)
+
+
+async def _debate(store: Store, brain: Brain, settings: Settings, incident_id: str, language: str) -> ModeResult:
+    scratch = Store(":memory:")  # the real store never sees this debate
+    try:
+        payload = store.load_fusion(incident_id)
+        if payload is None:
+            raise DebateError(f"Incident {incident_id} has no fused evidence yet; ingest its assets first.")
+        scratch.save_fusion(incident_id, payload, store.list_evidence(incident_id))
+        debate = Debate(scratch, incident_id, brain, max_rounds=settings.max_rounds, language=language)
+        judgment: Judgment | None = None
+        async for event in debate.events():
+            if isinstance(event, JudgmentReady):
+                judgment = event.judgment
+            elif isinstance(event, DebateFailed):
+                raise DebateError(event.message)
+        if judgment is None:
+            raise DebateError("The debate ended without a ruling.")
+        turns = len(scratch.list_turns(debate.debate_id))
+        return _from_judgment(ModeResult(mode="debate", brain=brain.name, turns=turns), judgment)
+    finally:
+        scratch.close()
+
+
+async def _run(store: Store, settings: Settings, ctx: FusedContext, brain_name: str, modes: tuple[Mode, ...],
+               language: str, progress: Progress) -> list[ModeResult]:
+    results: list[ModeResult] = []
+    for i, mode in enumerate(modes):
+        progress(mode, i / len(modes))
+        brain = make_brain(settings, brain_name, 0.0, store)  # a fresh brain per mode: budgets and totals apart
+        started = time.monotonic()
+        try:
+            if mode == "single":
+                result = await _single(brain, ctx, language)
+            elif mode == "vote":
+                result = await _vote(brain, ctx, language)
+            else:
+                result = await _debate(store, brain, settings, ctx.incident.id, language)
+        except TribunalError as exc:
+            log.warning("incident %s: compare mode %s failed: %s", ctx.incident.id, mode, exc)
+            result = ModeResult(mode=mode, brain=brain.name, error=str(exc))
+        result = _spent(result, brain).model_copy(update={"wall_s": round(time.monotonic() - started, 3)})
+        log.info("incident %s: compare %s/%s → %s at %.0f%% in %.2fs (%d tokens)", ctx.incident.id, brain.name, mode,
+                 result.where or "no location", result.confidence * 100, result.wall_s, result.tokens)
+        results.append(result)
+    progress("done", 1.0)
+    return results
+
+
+def compare_modes(
+    store: Store, settings: Settings, incident_id: str, brain: str = "offline", *, language: str | None = None,
+    modes: tuple[Mode, ...] = MODES, progress: Progress | None = None,
+) -> Comparison:
+    """Judge the incident three ways with one brain and say what each way concluded and cost.
+
+    Runs its own event loop, so call it from a thread that has none running (the dashboard uses a worker).
+
+    Args:
+        brain: "offline" (no key needed) or "llm" (the settings' routing; pass settings with any overrides).
+        language: the language agents answer in (defaults to the incident's).
+        modes: which of "single", "vote", "debate" to run, in order.
+        progress: told (mode, fraction) as each mode starts.
+
+    Returns:
+        The comparison; a mode that failed carries its error instead of a verdict.
+
+    Raises:
+        StoreError: the incident does not exist.
+        DebateError: the incident has no fused evidence yet.
+        ConfigError: the brain cannot be used.
+    """
+    incident = store.get_incident(incident_id)
+    payload = store.load_fusion(incident_id)
+    if payload is None:
+        raise DebateError(f"Incident {incident_id} has no fused evidence yet; ingest its assets first.")
+    ctx = FusedContext.model_validate_json(payload)
+    ctx.evidence = store.list_evidence(incident_id)
+    probe = make_brain(settings, brain)  # fail before anything runs if the brain is unusable
+    lang = language or incident.language
+    models = {a: m for a in (*EXPERTS, "CriticAgent", "RebuttalAgent", "JudgeAgent") if (m := probe.model_for(a))}  # type: ignore[arg-type]
+    comparison = Comparison(incident_id=incident_id, brain=probe.name, language=lang, models=models,  # type: ignore[arg-type]
+                            started_at=datetime.now(UTC))
+    results = asyncio.run(_run(store, settings, ctx, brain, modes, lang, progress or (lambda m, f: None)))
+    return comparison.model_copy(update={"results": results, "finished_at": datetime.now(UTC)})
+
+
+def _path(settings: Settings, incident_id: str) -> Path:
+    return settings.work_dir / "compare" / f"{incident_id}.json"
+
+
+def save_comparison(settings: Settings, comparison: Comparison) -> Path:
+    """Keep the latest comparison of an incident next to the store (not in it).
+
+    Raises:
+        ConfigError: the data directory cannot be written.
+    """
+    path = _path(settings, comparison.incident_id)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(comparison.model_dump_json(indent=2), encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"Cannot write {path}: {exc}; check that the data directory is writable.") from exc
+    return path
+
+
+def load_comparison(settings: Settings, incident_id: str) -> Comparison | None:
+    """The incident's latest saved comparison, or None (also when the file is unreadable or from an older format)."""
+    path = _path(settings, incident_id)
+    try:
+        return Comparison.model_validate_json(path.read_text(encoding="utf-8"))
+    except (OSError, ValidationError, ValueError):
+        return None

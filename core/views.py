@@ -1,0 +1,281 @@
+"""Read-only views for the dashboard: runtime series, template bursts, trace waterfalls, slow SQL, LLM usage."""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import pandas as pd
+from pydantic import BaseModel, Field
+
+from core.fusion.facts import FusedContext
+from core.ingest import traces as tracing
+from core.ingest.metrics import load_points
+from core.ingest.slow_sql import fingerprint_stats
+from core.schema import AgentTurn
+from core.store import Store
+
+__all__ = [
+    "METRIC_PANELS", "MetricPanel", "TemplateBursts", "UsageSummary", "anomaly_windows", "endpoint_table", "error_traces",
+    "fused_context", "metric_panels", "onset_of", "slow_sql_table", "template_bursts", "trace_waterfall",
+    "usage_summary",
+]
+
+
+def fused_context(store: Store, incident_id: str) -> FusedContext | None:
+    """The incident's fused context, or None before the first fusion."""
+    payload = store.load_fusion(incident_id)
+    return FusedContext.model_validate_json(payload) if payload else None
+
+
+def onset_of(ctx: FusedContext | None) -> datetime | None:
+    """When errors started: the burst onset, else the runtime reference (which may be the reported start)."""
+    if ctx is None:
+        return None
+    if ctx.burst is not None:
+        return ctx.burst.onset
+    if ctx.runtime is not None and ctx.runtime.reference_kind == "error onset":
+        return ctx.runtime.reference
+    return None
+
+
+# --- logs: templates whose rate jumps at the onset -------------------------------------------------
+
+
+@dataclass
+class TemplateBursts:
+    """Templates ranked by how much their rate rose after the onset, and their per-minute counts."""
+
+    table: pd.DataFrame = field(default_factory=pd.DataFrame)
+    series: pd.DataFrame = field(default_factory=pd.DataFrame)
+    before_minutes: float = 0.0
+    after_minutes: float = 0.0
+
+
+def template_bursts(store: Store, incident_id: str, onset: datetime, *, top: int = 6,
+                    before: timedelta = timedelta(minutes=60), after: timedelta = timedelta(minutes=30)) -> TemplateBursts:
+    """Log templates whose rate jumps after `onset` (per asset: template ids are per log file).
+
+    Rates are lines per minute in the window before the onset (at most `before`, clipped to the first log
+    line) and after it (at most `after`, clipped to the last). The jump is the ratio of the two rates with
+    one line per window added to each, so a template that never appeared before does not divide by zero
+    and a single stray line does not rank first.
+
+    Returns:
+        `table`: asset_id, template_id, template, level, n_before, n_after, rate_before, rate_after, jump,
+        first_after — the `top` templates with at least three lines after the onset and a higher rate, biggest
+        jump first. `series`: minute, key ("asset_id/template_id"), count for those templates over both windows.
+    """
+    span = store.query_df(
+        "SELECT min(ts) AS first, max(ts) AS last FROM log_lines WHERE incident_id = ? AND ts IS NOT NULL",
+        [incident_id],
+    )
+    if span.empty or pd.isna(span["first"].iloc[0]):
+        return TemplateBursts()
+    first, last = pd.Timestamp(span["first"].iloc[0]), pd.Timestamp(span["last"].iloc[0])
+    start = max(pd.Timestamp(onset) - pd.Timedelta(before), first)
+    end = min(pd.Timestamp(onset) + pd.Timedelta(after), last + pd.Timedelta(seconds=1))
+    before_min = max((pd.Timestamp(onset) - start).total_seconds() / 60.0, 1.0)
+    after_min = max((end - pd.Timestamp(onset)).total_seconds() / 60.0, 1.0)
+    table = store.query_df(
+        "WITH l AS (SELECT asset_id, template_id, ts, coalesce(level, '?') AS level FROM log_lines "
+        "  WHERE incident_id = ? AND template_id IS NOT NULL AND ts >= ? AND ts < ?), "
+        "a AS (SELECT asset_id, template_id, count(*) FILTER (WHERE ts < ?) AS n_before, "
+        "  count(*) FILTER (WHERE ts >= ?) AS n_after, mode(level) AS level, min(ts) FILTER (WHERE ts >= ?) AS first_after "
+        "  FROM l GROUP BY ALL) "
+        "SELECT a.*, coalesce(t.template, a.template_id) AS template FROM a LEFT JOIN log_templates t "
+        "ON t.incident_id = ? AND t.asset_id = a.asset_id AND t.template_id = a.template_id",
+        [incident_id, start, end, onset, onset, onset, incident_id],
+    )
+    if table.empty:
+        return TemplateBursts(before_minutes=before_min, after_minutes=after_min)
+    table["rate_before"] = table["n_before"] / before_min
+    table["rate_after"] = table["n_after"] / after_min
+    table["jump"] = ((table["n_after"] + 1) / after_min) / ((table["n_before"] + 1) / before_min)
+    table = table[(table["n_after"] >= 3) & (table["rate_after"] > table["rate_before"]) & (table["jump"] > 1.5)]
+    table = table.sort_values(["jump", "n_after"], ascending=False).head(top).reset_index(drop=True)
+    if table.empty:
+        return TemplateBursts(table=table, before_minutes=before_min, after_minutes=after_min)
+    keys = list(zip(table["asset_id"], table["template_id"], strict=True))
+    series = store.query_df(
+        "SELECT date_trunc('minute', l.ts) AS minute, l.asset_id || '/' || l.template_id AS key, count(*) AS count "
+        "FROM log_lines l SEMI JOIN (SELECT * FROM (VALUES " + ", ".join("(?, ?)" for _ in keys) + ") AS w(asset_id, template_id)) w "
+        "ON w.asset_id = l.asset_id AND w.template_id = l.template_id "
+        "WHERE l.incident_id = ? AND l.ts >= ? AND l.ts < ? GROUP BY ALL ORDER BY 1",
+        [*(value for key in keys for value in key), incident_id, start, end],
+    )
+    return TemplateBursts(table=table, series=series, before_minutes=before_min, after_minutes=after_min)
+
+
+# --- metrics ---------------------------------------------------------------------------------------
+
+
+class MetricPanel(BaseModel):
+    """One small multiple: a name (an i18n suffix) and the canonical metrics drawn in it."""
+
+    name: str
+    metrics: tuple[str, ...]
+
+
+METRIC_PANELS: tuple[MetricPanel, ...] = (
+    MetricPanel(name="pool", metrics=("hikari.active", "hikari.pending")),
+    MetricPanel(name="threads", metrics=("threads.blocked",)),
+    MetricPanel(name="latency", metrics=("latency.p99",)),
+    MetricPanel(name="heap", metrics=("heap.used", "heap.max")),
+    MetricPanel(name="gc", metrics=("gc.pause",)),
+    MetricPanel(name="load", metrics=("http.rate",)),
+)
+
+
+def metric_panels(store: Store, incident_id: str, *, since: datetime | None = None) -> dict[str, pd.DataFrame]:
+    """The canonical series behind each of METRIC_PANELS (ts, metric, unit, value), panels without data left out."""
+    points = load_points(store, incident_id, since=since)
+    out: dict[str, pd.DataFrame] = {}
+    if points.empty:
+        return out
+    canonical = points[points["labels"].fillna("") == ""]
+    for panel in METRIC_PANELS:
+        part = canonical[canonical["metric"].isin(panel.metrics)]
+        if not part.empty:
+            # Two assets may export the same canonical series; the chart draws one line per metric.
+            part = part.groupby(["metric", "unit", "ts"], as_index=False)["value"].max()
+            out[panel.name] = part.sort_values(["metric", "ts"]).reset_index(drop=True)
+    return out
+
+
+def anomaly_windows(store: Store, incident_id: str) -> pd.DataFrame:
+    """Every stored anomaly window of an unlabelled (canonical) series: metric, window_start, window_end, direction."""
+    return store.query_df(
+        "SELECT metric, window_start, window_end, direction, peak, baseline FROM metric_anomalies "
+        "WHERE incident_id = ? AND labels = '' ORDER BY metric, window_start",
+        [incident_id],
+    )
+
+
+# --- traces ----------------------------------------------------------------------------------------
+
+
+def error_traces(store: Store, incident_id: str, limit: int = 12) -> pd.DataFrame:
+    """The slowest traces that recorded an error: trace_id, endpoint, service, start_ts, duration_ms, spans, error_spans."""
+    summaries = tracing.trace_summaries(store, incident_id)
+    if summaries.empty:
+        return summaries
+    failed = summaries[summaries["error_spans"] > 0]
+    return failed.sort_values("duration_ms", ascending=False).head(limit).reset_index(drop=True)
+
+
+def endpoint_table(store: Store, incident_id: str, onset: datetime, ctx: FusedContext | None) -> pd.DataFrame:
+    """Per endpoint before vs after `onset` (see `endpoint_stats`), with the evidence id of those the ledger cites."""
+    stats = tracing.endpoint_stats(store, incident_id, onset)
+    if stats.empty:
+        return stats
+    cited = {(e.service, e.endpoint): e.evidence_id for e in (ctx.runtime.endpoints if ctx and ctx.runtime else [])}
+    stats["evidence_id"] = [cited.get((s, e)) for s, e in zip(stats["service"], stats["endpoint"], strict=True)]
+    return stats
+
+
+def trace_waterfall(store: Store, incident_id: str, trace_id: str) -> pd.DataFrame:
+    """One trace's spans in tree order, each with its depth, start offset and whether it is on the critical path.
+
+    Columns: span_id, parent_id, depth, service, name, offset_ms, duration_ms, self_ms, error, critical,
+    status_message, http_method, http_route, http_status, db_statement, exception_type, exception_message.
+    Spans whose parent is not in the trace are roots; children follow their parent, earliest first.
+    """
+    spans = tracing.trace_spans(store, incident_id, trace_id)
+    if spans.empty:
+        return spans
+    path = tracing.critical_path(spans)
+    on_path = {step.span_id for step in path}
+    self_ms = {step.span_id: step.self_ms for step in path}
+    ids = set(spans["span_id"])
+    children: dict[str | None, list[int]] = defaultdict(list)
+    for i, row in enumerate(spans.itertuples(index=False)):
+        parent = row.parent_id if isinstance(row.parent_id, str) and row.parent_id in ids and row.parent_id != row.span_id else None
+        children[parent].append(i)
+    order: list[tuple[int, int]] = []
+    seen: set[int] = set()
+    stack = [(i, 0) for i in reversed(children[None])]
+    while stack:
+        i, depth = stack.pop()
+        if i in seen:
+            continue
+        seen.add(i)
+        order.append((i, depth))
+        stack.extend((c, depth + 1) for c in reversed(children[spans["span_id"].iloc[i]]))
+    order += [(i, 0) for i in range(len(spans)) if i not in seen]  # cycles: still shown, flat
+    frame = spans.iloc[[i for i, _ in order]].reset_index(drop=True)
+    frame["depth"] = [d for _, d in order]
+    t0 = pd.to_datetime(spans["start_ts"], utc=True).min()
+    frame["offset_ms"] = (pd.to_datetime(frame["start_ts"], utc=True) - t0).dt.total_seconds() * 1000.0
+    frame["critical"] = frame["span_id"].isin(on_path)
+    frame["self_ms"] = frame["span_id"].map(self_ms)
+    keep = ["span_id", "parent_id", "depth", "service", "name", "offset_ms", "duration_ms", "self_ms", "error", "critical",
+            "status_message", "http_method", "http_route", "http_status", "db_statement", "exception_type",
+            "exception_message"]
+    return frame[[c for c in keep if c in frame.columns]]
+
+
+# --- slow SQL --------------------------------------------------------------------------------------
+
+
+def slow_sql_table(store: Store, incident_id: str, onset: datetime, ctx: FusedContext | None, limit: int = 15) -> pd.DataFrame:
+    """Slow-SQL fingerprints before vs after `onset`, with the evidence id fusion gave the ones it cites.
+
+    Columns: those of `fingerprint_stats` plus `evidence_id` (None when the ledger does not cite it).
+    """
+    stats = fingerprint_stats(store, incident_id, onset)
+    if stats.empty:
+        return stats
+    cited = {q.fingerprint_id: q.evidence_id for q in (ctx.runtime.slow_queries if ctx and ctx.runtime else [])}
+    stats["evidence_id"] = stats["fingerprint_id"].map(cited)
+    return stats.head(limit).reset_index(drop=True)
+
+
+# --- LLM usage -------------------------------------------------------------------------------------
+
+
+class UsageSummary(BaseModel):
+    """What a debate's model turns cost, summed from each turn's usage (offline turns add nothing)."""
+
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    calls: int = 0
+    retries: int = 0
+    llm_turns: int = 0
+    fallbacks: int = 0
+    model_seconds: float = 0.0
+    cost: float | None = None
+    currency: str | None = None
+    redactions: dict[str, int] = Field(default_factory=dict)
+
+    @property
+    def tokens(self) -> int:
+        return self.prompt_tokens + self.completion_tokens
+
+
+def usage_summary(turns: list[AgentTurn]) -> UsageSummary:
+    """Sum the usage of every turn that has one (LLM turns and LLM turns that fell back offline)."""
+    out = UsageSummary()
+    redactions: dict[str, int] = defaultdict(int)
+    for turn in turns:
+        usage = turn.usage
+        if usage is None:
+            continue
+        out.prompt_tokens += usage.prompt_tokens
+        out.completion_tokens += usage.completion_tokens
+        out.calls += usage.calls
+        out.retries += usage.retries
+        out.llm_turns += 1
+        out.fallbacks += 1 if usage.fallback else 0
+        out.model_seconds += usage.seconds
+        if usage.cost is not None and not math.isnan(usage.cost):
+            out.cost = (out.cost or 0.0) + usage.cost
+            out.currency = out.currency or usage.currency
+        for kind, n in usage.redactions.items():
+            redactions[kind] += n
+    out.redactions = dict(sorted(redactions.items(), key=lambda kv: -kv[1]))
+    out.model_seconds = round(out.model_seconds, 3)
+    return out
+
