@@ -1,0 +1,114 @@
+"""What the graph page draws: a bounded neighbourhood of the incident graph, filtered server-side."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+from core.fusion.facts import FusedContext
+from core.graph import DuckGraph, Edge, Node
+from core.store import Store
+
+__all__ = ["GraphView", "NodeDetails", "incident_view", "node_details", "MAX_NODES"]
+
+MAX_NODES = 300
+
+
+class GraphView(BaseModel):
+    """Nodes and edges to draw, with the exception → design path marked."""
+
+    center: str | None
+    nodes: list[Node] = Field(default_factory=list)
+    edges: list[Edge] = Field(default_factory=list)
+    path_nodes: list[str] = Field(default_factory=list)
+    path_edges: list[tuple[str, str]] = Field(default_factory=list)
+    truncated: int = Field(default=0, description="Nodes left out to stay within the drawing budget.")
+    contexts: list[str] = Field(default_factory=list)
+    kinds: list[str] = Field(default_factory=list)
+
+
+class NodeDetails(BaseModel):
+    node: Node
+    neighbours: list[tuple[str, str, str]] = Field(default_factory=list, description="(edge kind, direction, label)")
+
+
+def _focus(graph: DuckGraph, ctx: FusedContext | None) -> str | None:
+    """The dominant exception when there is one, else the failing class."""
+    if ctx and ctx.top_group:
+        node = f"exception:{ctx.top_group.fingerprint}"
+        if graph.nodes([node]):
+            return node
+        frame = ctx.top_group.frames[0] if ctx.top_group.frames else None
+        if frame and graph.nodes([f"class:{frame.class_name}"]):
+            return f"class:{frame.class_name}"
+    return None
+
+
+def incident_view(
+    store: Store,
+    incident_id: str,
+    *,
+    focus: str | None = None,
+    depth: int = 3,
+    kinds: list[str] | None = None,
+    context: str | None = None,
+    max_nodes: int = MAX_NODES,
+) -> GraphView:
+    """The neighbourhood of `focus` (default: the dominant exception), at most `max_nodes` nodes.
+
+    Args:
+        kinds: node kinds to keep (the focus is always kept).
+        context: keep only nodes of this bounded context, plus nodes that belong to none.
+    """
+    graph = DuckGraph(store, incident_id)
+    payload = store.load_fusion(incident_id)
+    ctx = FusedContext.model_validate_json(payload) if payload else None
+    center = focus or _focus(graph, ctx)
+    if center is None:
+        return GraphView(center=None)
+    sub = graph.ego(center, depth=depth, kinds=kinds)
+    nodes = sub.nodes
+    if context:
+        nodes = [n for n in nodes if n.id == center or n.props.get("bounded_context") in (None, context)
+                 and not (n.kind == "bounded_context" and n.label != context)]
+    nodes.sort(key=lambda n: (n.props.get("depth", 0), n.kind, n.label))
+    truncated = max(0, len(nodes) - max_nodes)
+    nodes = nodes[:max_nodes]
+    keep = {n.id for n in nodes}
+    edges = [e for e in sub.edges if e.src in keep and e.dst in keep]
+    path_nodes: list[str] = []
+    path_edges: list[tuple[str, str]] = []
+    path_edge_objs: list[Edge] = []
+    targets = [f"bounded_context:{ctx.bounded_context}"] if ctx and ctx.bounded_context else []
+    if ctx and ctx.blast:
+        targets += [f"api_operation:{a}" for a in ctx.blast.apis[:1]] + [f"table:{t}" for t in ctx.blast.tables[:1]]
+    for target in targets:
+        path = graph.path(center, target)
+        path_nodes += [n.id for n in path.nodes if n.id not in path_nodes]
+        path_edges += [(e.src, e.dst) for e in path.edges]
+        path_edge_objs += path.edges
+    # A highlighted path must be drawable even when filters dropped some of its nodes.
+    missing = [n for n in path_nodes if n not in keep]
+    if missing:
+        extra = graph.nodes(missing)
+        nodes += list(extra.values())
+        keep |= set(extra)
+    drawn = {(e.src, e.dst, e.kind) for e in edges}
+    edges += [e for e in path_edge_objs if (e.src, e.dst, e.kind) not in drawn and e.src in keep and e.dst in keep]
+    return GraphView(
+        center=center, nodes=nodes, edges=edges, path_nodes=path_nodes, path_edges=path_edges, truncated=truncated,
+        contexts=sorted({str(n.props["bounded_context"]) for n in sub.nodes if n.props.get("bounded_context")}),
+        kinds=sorted({n.kind for n in sub.nodes}),
+    )
+
+
+def node_details(store: Store, incident_id: str, node_id: str) -> NodeDetails | None:
+    """One node's properties and its direct neighbours, for the details panel."""
+    graph = DuckGraph(store, incident_id)
+    found = graph.nodes([node_id])
+    if node_id not in found:
+        return None
+    sub = graph.ego(node_id, depth=1)
+    labels = {n.id: f"{n.kind}: {n.label}" for n in sub.nodes}
+    neighbours = [(e.kind, "→" if e.src == node_id else "←", labels.get(e.dst if e.src == node_id else e.src, "?"))
+                  for e in sub.edges if node_id in (e.src, e.dst)]
+    return NodeDetails(node=found[node_id], neighbours=neighbours[:60])
