@@ -6,17 +6,19 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from core.compare import Comparison
 from core.errors import DebateError, TribunalError
+
+if TYPE_CHECKING:  # core.compare pulls in the whole pipeline; the registry is built on every page
+    from core.compare import Comparison
 
 __all__ = ["CompareJob", "CompareJobs"]
 
 log = logging.getLogger(__name__)
 
 #: (progress) -> the comparison; runs in the job's thread (which has no event loop of its own yet).
-Work = Callable[[Callable[[str, float], None]], Comparison]
+Work = Callable[[Callable[[str, float], None]], "Comparison"]
 
 
 @dataclass

@@ -150,7 +150,7 @@ def _turn_bubble(turn: AgentTurn, evidence: dict[str, Evidence], incident_id: st
             st.markdown(_tool_lines(tools), unsafe_allow_html=True)
         if fallback:
             st.caption(f":material/sync_problem: {t('usage.fallback_note', reason=fallback)}")
-        if turn.usage is not None:
+        if turn.usage is not None and (turn.usage.calls or turn.usage.prompt_tokens or not fallback):
             st.caption(f":material/toll: {usage_line(turn.usage)}")
 
 

@@ -1,4 +1,5 @@
-"""Headless Chromium clicks through the demo on a real `streamlit run`: load demo → debate → report.
+"""Headless Chromium clicks through the demo on a real `streamlit run`: load demo → assets tabs → debate → report
+→ compare, and (with a model on the OpenAI-compatible test server) the settings page and an LLM debate.
 
 Screenshots land in tests/artifacts/ (git-ignored) for a human to look at.
 """
@@ -10,12 +11,15 @@ import socket
 import subprocess
 import sys
 import time
+import textwrap
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
+from tests.llm_server import LLMServer, Reply, llm_server_fixture  # noqa: F401 - fixture
 from tests.ui.support import ROOT
 
 CHROMIUM = "/usr/bin/chromium"
@@ -47,15 +51,16 @@ def _wait_healthy(url: str, proc: subprocess.Popen[bytes], timeout_s: float) -> 
     raise TimeoutError(f"streamlit did not answer on {url} within {timeout_s:.0f}s")
 
 
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[str]:
+@contextmanager
+def _streamlit(tmp_path: Path, extra_env: dict[str, str] | None = None) -> Iterator[str]:
+    """`streamlit run app/main.py` on a free port with its own data directory; yields its URL."""
     if not Path(CHROMIUM).exists():
         reason = f"{CHROMIUM} is absent; install Debian's chromium package to run the browser test"
         print(reason)
         pytest.skip(reason)
     port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("LLM_", "NEO4J_"))}
-    env.update(TRIBUNAL_HOME=str(tmp_path / "home"), LLM_API_KEY_ENV="TRIBUNAL_UI_TEST_NO_KEY")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("LLM_", "NEO4J_", "TRIBUNAL_"))}
+    env.update({"TRIBUNAL_HOME": str(tmp_path / "home"), "LLM_API_KEY_ENV": "TRIBUNAL_UI_TEST_NO_KEY", **(extra_env or {})})
     log = (tmp_path / "streamlit.log").open("wb")
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app/main.py", "--server.address", "127.0.0.1",
@@ -78,6 +83,24 @@ def server(tmp_path: Path) -> Iterator[str]:
         print((tmp_path / "streamlit.log").read_text(errors="replace")[-3000:])
 
 
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[str]:
+    with _streamlit(tmp_path) as url:
+        yield url
+
+
+def _open_tab(page, name: str, shot: str, height: int) -> None:  # type: ignore[no-untyped-def]
+    """Click an assets tab, wait for its charts to draw, and take a screenshot of the whole page."""
+    from playwright.sync_api import expect
+
+    page.set_viewport_size({"width": 1440, "height": height})
+    tab = page.get_by_role("tab", name=name)
+    tab.click()
+    expect(tab).to_have_attribute("aria-selected", "true")
+    page.wait_for_timeout(1500)  # the rerun for a lazy tab, then Plotly's first draw
+    page.screenshot(path=ARTIFACTS / shot)
+
+
 def test_demo_click_through(server: str) -> None:
     from playwright.sync_api import expect, sync_playwright
 
@@ -88,13 +111,27 @@ def test_demo_click_through(server: str) -> None:
             page = browser.new_page(viewport={"width": 1440, "height": 1000})
             page.set_default_timeout(30_000)
             page.goto(server)
-            expect(page.get_by_role("button", name="Load demo incident")).to_be_visible()
+            # The first run imports the whole pipeline (LanceDB, sqlglot, autogen's deps): allow it a minute.
+            expect(page.get_by_role("button", name="Load demo incident")).to_be_visible(timeout=60_000)
             page.screenshot(path=ARTIFACTS / "00-intake.png")
             page.get_by_role("button", name="Load demo incident").click()
             expect(page.get_by_text("Ingested assets")).to_be_visible(timeout=240_000)
             page.locator(".js-plotly-plot .main-svg").first.wait_for()  # Plotly draws after the page settles
             page.wait_for_timeout(500)
             page.screenshot(path=ARTIFACTS / "01-assets.png", full_page=True)
+
+            _open_tab(page, "Logs & exceptions", "01a-assets-logs.png", 1500)
+            expect(page.get_by_text("Template bursts")).to_be_visible()
+            _open_tab(page, "Metrics", "01b-assets-metrics.png", 1700)
+            expect(page.get_by_text("Metric evidence")).to_be_visible()
+            assert page.locator(".js-plotly-plot").count() == 1
+            assert "hikari.pending" in page.locator(".js-plotly-plot").first.inner_text()
+            _open_tab(page, "Traces", "01c-assets-traces.png", 1500)
+            expect(page.get_by_text("Critical path: where the time went")).to_be_visible()
+            assert "SELECT shop.inventory_item" in page.locator(".js-plotly-plot").first.inner_text()
+            _open_tab(page, "Slow SQL", "01d-assets-sql.png", 1100)
+            expect(page.get_by_text("Sample statement")).to_be_visible()
+            page.set_viewport_size({"width": 1440, "height": 1000})
 
             page.get_by_role("button", name="Go to the debate").click()
             expect(page.get_by_text("The tribunal")).to_be_visible()
@@ -143,5 +180,66 @@ def test_demo_click_through(server: str) -> None:
             page.get_by_role("link", name="历史事件").click()
             expect(page.get_by_text("重新打开事件")).to_be_visible()
             page.screenshot(path=ARTIFACTS / "08-history-zh.png")
+
+            page.get_by_test_id("stSidebarUserContent").get_by_role("radio", name="English").click()
+            page.get_by_role("link", name="Compare").click()
+            page.get_by_role("button", name="Run the comparison").click()
+            expect(page.get_by_text("modes named a root-cause location")).to_be_visible(timeout=60_000)
+            page.set_viewport_size({"width": 1440, "height": 1350})
+            page.wait_for_timeout(1200)
+            page.screenshot(path=ARTIFACTS / "09-compare.png")
+        finally:
+            browser.close()
+
+
+def test_settings_and_an_llm_debate(tmp_path: Path, llm_server: LLMServer) -> None:
+    """With two models on the test server: the routing table, both connection tests, and LLM bubbles."""
+    from playwright.sync_api import expect, sync_playwright
+
+    routing = tmp_path / "models.yaml"
+    routing.write_text(textwrap.dedent(f"""\
+        default: {{base_url: "{llm_server.base_url}", model: glm-5, api_key_env: TRIBUNAL_UI_TEST_KEY}}
+        agents:
+          critic: {{model: qwen-max, temperature: 0.6}}
+        prices:
+          glm-5: {{prompt_per_1m: 4.0, completion_per_1m: 16.0, currency: CNY}}
+          qwen-max: {{prompt_per_1m: 2.4, completion_per_1m: 9.6, currency: CNY}}
+        retries: 0
+    """), encoding="utf-8")
+    llm_server.script("glm-5", "pong")
+    llm_server.script("qwen-max", "pong", Reply(status=503))  # the probe, then the critic's first turn fails
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    env = {"TRIBUNAL_MODELS": str(routing), "TRIBUNAL_UI_TEST_KEY": "k-" + "b" * 24, "LLM_API_KEY_ENV": "TRIBUNAL_UI_TEST_KEY"}
+    with _streamlit(tmp_path, env) as url, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            page = browser.new_page(viewport={"width": 1440, "height": 1250})
+            page.set_default_timeout(30_000)
+            page.goto(f"{url}/settings")
+            expect(page.get_by_text("Model routing")).to_be_visible(timeout=60_000)
+            buttons = page.get_by_role("button", name="Test connection")
+            expect(buttons).to_have_count(2)
+            for i in range(2):  # one at a time: a click during a running probe would restart the script
+                buttons.nth(i).click()
+                expect(page.get_by_text("Connected")).to_have_count(i + 1, timeout=30_000)
+            assert "b" * 24 not in page.content(), "the key never reaches the browser"
+            page.wait_for_timeout(500)
+            page.screenshot(path=ARTIFACTS / "10-settings.png")
+
+            page.get_by_role("link", name="Intake").click()
+            page.get_by_role("button", name="Load demo incident").click()
+            expect(page.get_by_text("Ingested assets")).to_be_visible(timeout=240_000)
+            page.get_by_role("button", name="Go to the debate").click()
+            page.get_by_role("button", name="Start the debate").click()
+            expect(page.get_by_role("button", name="Open the report")).to_be_visible(timeout=240_000)
+            expect(page.get_by_text("answered offline").first).to_be_visible()
+            page.set_viewport_size({"width": 1440, "height": 2400})
+            page.wait_for_timeout(800)
+            page.screenshot(path=ARTIFACTS / "11-debate-llm.png")
+            page.get_by_role("button", name="Open the report").click()
+            expect(page.get_by_text("Model usage")).to_be_visible()
+            page.set_viewport_size({"width": 1440, "height": 1900})
+            page.wait_for_timeout(800)
+            page.screenshot(path=ARTIFACTS / "12-report-llm.png")
         finally:
             browser.close()

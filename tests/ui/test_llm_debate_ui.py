@@ -13,7 +13,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from app import resources
 from app.transcript import build_transcript
+from core.compare import load_comparison
 from core.schema import AgentTurn, ToolCall, TurnFinished, TurnStarted
 from tests.conftest import build_mini_bundle
 from tests.llm_server import LLMServer, Reply, llm_server_fixture  # noqa: F401 - fixture
@@ -75,6 +77,27 @@ def test_llm_bubbles_show_cost_fallback_and_tools(ui_home: Path, tmp_path: Path,
     tokens = next(m.value for m in at.metric if m.label == "Tokens")
     assert int(str(tokens).replace(",", "")) > 0
     assert "Redacted before anything left the machine" in report or "Nothing sent to the models needed redaction" in report
+
+
+def test_compare_with_the_llm_brain_counts_tokens_per_mode(ui_home: Path, tmp_path: Path, llm_server: LLMServer,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    at = _llm_incident(tmp_path, llm_server, monkeypatch).switch_page(PAGES["compare"]).run()
+    at.segmented_control(key="w.compare.brain").set_value("llm").run()
+    at.button(key="w.compare.run").click().run()
+    no_exception(at)
+    assert wait_until(at, lambda a: "modes named a root-cause location" in texts(a) or bool(a.error), timeout_s=120)
+    assert not at.error, [e.value for e in at.error]
+    saved = load_comparison(resources.settings(), at.session_state["tribunal.incident_id"])
+    assert saved is not None and saved.brain == "llm" and saved.models["CriticAgent"] == "qwen-max"
+    assert all(r.tokens > 0 and r.calls >= 1 and not r.error for r in saved.results), saved.results
+    single, vote, debate = (saved.result(m) for m in ("single", "vote", "debate"))
+    assert single and vote and debate and single.calls < vote.calls < debate.calls, "a debate costs more calls"
+    assert store_debates(at) == 0, "the compare debate is not the incident's debate"
+
+
+def store_debates(at: AppTest) -> int:
+    store = resources.store(resources.settings())
+    return 0 if store.latest_debate(at.session_state["tribunal.incident_id"]) is None else 1
 
 
 NOW = datetime(2026, 11, 20, 6, 0, tzinfo=UTC)
