@@ -8,8 +8,8 @@ from app.debate_runner import DebateRegistry, DebateRun
 from app.transcript import TranscriptItem, build_transcript
 from core import pipeline
 from core.config import Settings
-from core.pipeline import iterate_sync
 from core.errors import DebateError
+from core.pipeline import iterate_sync
 from core.schema import DebateInfo, Evidence, Judgment, JudgmentReady
 from core.store import Store
 

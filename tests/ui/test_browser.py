@@ -10,8 +10,8 @@ import os
 import socket
 import subprocess
 import sys
-import time
 import textwrap
+import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager

@@ -5,7 +5,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from app.transcript import build_transcript
-from core.schema import AgentTurn, Claim, Consensus, RoundFinished, TurnFinished, TurnStarted
+from core.schema import (
+    AgentTurn,
+    Claim,
+    Consensus,
+    RoundFinished,
+    TurnFinished,
+    TurnStarted,
+)
 
 NOW = datetime(2026, 11, 20, 6, 0, tzinfo=UTC)
 IDS = {"incident_id": "INC-1", "debate_id": "D-1", "at": NOW}
