@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
+from app.i18n_graph import GRAPH_STRINGS
 from app.i18n_models import MODEL_STRINGS
 from app.i18n_runtime import RUNTIME_STRINGS
 from app.state import Keys
@@ -287,6 +288,7 @@ TABLE: dict[str, tuple[str, str]] = {
 
 TABLE.update(RUNTIME_STRINGS)
 TABLE.update(MODEL_STRINGS)
+TABLE.update(GRAPH_STRINGS)
 
 
 def _lang() -> str:

@@ -14,6 +14,7 @@ PAGES: dict[str, tuple[str, str]] = {
     "assets": ("../pages/assets.py", ":material/inventory_2:"),
     "debate": ("../pages/debate.py", ":material/forum:"),
     "report": ("../pages/report.py", ":material/gavel:"),
+    "graph": ("../pages/graph.py", ":material/hub:"),
     "compare": ("../pages/compare.py", ":material/compare_arrows:"),
     "history": ("../pages/history.py", ":material/history:"),
     "settings": ("../pages/settings.py", ":material/tune:"),

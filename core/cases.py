@@ -14,11 +14,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import lancedb
 import numpy as np
 import pyarrow as pa
 import yaml
-from lancedb.index import FTS
 from pydantic import BaseModel
 
 from core._cases_embed import DIM, embed
@@ -120,6 +118,8 @@ def parse_case(text: str, source: str) -> PastCase:
 
 def _table(settings: Settings, create: bool) -> Any | None:
     settings.lance_dir.mkdir(parents=True, exist_ok=True)
+    import lancedb  # here, not at the top: it takes seconds to import and most pages never need it
+
     db = lancedb.connect(str(settings.lance_dir))
     if TABLE in db.list_tables().tables:
         return db.open_table(TABLE)
@@ -136,6 +136,8 @@ def add_cases(settings: Settings, cases: Sequence[PastCase]) -> int:
     assert table is not None
     (table.merge_insert("id").when_matched_update_all().when_not_matched_insert_all()
      .execute(pa.Table.from_pylist(rows, schema=_SCHEMA)))
+    from lancedb.index import FTS
+
     # n-gram tokens: Chinese has no spaces, and a 2–3 character window matches words in both languages.
     table.create_index("text", replace=True,  # with a config, the first argument names the column
                        config=FTS(base_tokenizer="ngram", ngram_min_length=2, ngram_max_length=3, stem=False,

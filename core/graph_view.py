@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from pydantic import BaseModel, Field
+
+from core.errors import TribunalError
+from core.ingest.git_repo import GitRepo
 
 from core.fusion.facts import FusedContext
 from core.graph import DuckGraph, Edge, Node
@@ -29,6 +34,7 @@ class GraphView(BaseModel):
 class NodeDetails(BaseModel):
     node: Node
     neighbours: list[tuple[str, str, str]] = Field(default_factory=list, description="(edge kind, direction, label)")
+    snippet: str | None = Field(default=None, description="Source lines around the node's file:line, when it has one.")
 
 
 def _focus(graph: DuckGraph, ctx: FusedContext | None) -> str | None:
@@ -111,4 +117,24 @@ def node_details(store: Store, incident_id: str, node_id: str) -> NodeDetails | 
     labels = {n.id: f"{n.kind}: {n.label}" for n in sub.nodes}
     neighbours = [(e.kind, "→" if e.src == node_id else "←", labels.get(e.dst if e.src == node_id else e.src, "?"))
                   for e in sub.edges if node_id in (e.src, e.dst)]
-    return NodeDetails(node=found[node_id], neighbours=neighbours[:60])
+    return NodeDetails(node=found[node_id], neighbours=neighbours[:60], snippet=_snippet(store, incident_id, found[node_id]))
+
+
+def _snippet(store: Store, incident_id: str, node: Node) -> str | None:
+    path = node.props.get("path")
+    line = node.props.get("line") or node.props.get("start_line")
+    if node.kind == "frame" and not path:
+        frame_ev = next((e for e in store.list_evidence(incident_id) if e.kind == "stack_frame"
+                         and e.ref.get("symbol") and node.id.startswith(f"frame:{e.ref['symbol']}:")), None)
+        path, line = (frame_ev.ref.get("path"), frame_ev.ref.get("line")) if frame_ev else (None, None)
+    repo_path = store.asset_location(incident_id, kind="repo")
+    if not (path and line and repo_path):
+        return None
+    try:
+        repo = GitRepo(Path(repo_path))
+        payload = store.load_fusion(incident_id)
+        rev = (FusedContext.model_validate_json(payload).revision if payload else None) or "HEAD"
+        rows = repo.show_lines(rev, str(path), int(line) - 6, int(line) + 6)
+    except (TribunalError, ValueError):
+        return None
+    return "\n".join(f"{'>>' if n == int(line) else '  '} {n:>5}  {text}" for n, text in rows) or None

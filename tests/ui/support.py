@@ -17,6 +17,7 @@ PAGES = {
     "debate": "../pages/debate.py",
     "report": "../pages/report.py",
     "compare": "../pages/compare.py",
+    "graph": "../pages/graph.py",
     "history": "../pages/history.py",
     "settings": "../pages/settings.py",
 }

@@ -188,6 +188,11 @@ def test_demo_click_through(server: str) -> None:
             page.set_viewport_size({"width": 1440, "height": 1350})
             page.wait_for_timeout(1200)
             page.screenshot(path=ARTIFACTS / "09-compare.png")
+
+            page.get_by_role("link", name="Asset graph").click()
+            expect(page.get_by_text("path of")).to_be_visible(timeout=60_000)
+            page.wait_for_timeout(4000)  # let the force layout settle
+            page.screenshot(path=ARTIFACTS / "13-graph.png")
         finally:
             browser.close()
 

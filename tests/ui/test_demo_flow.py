@@ -46,6 +46,18 @@ def test_every_page_renders_with_the_demo_incident(demo_app: AppTest) -> None:
     assert "No ruling yet" in texts(demo_app)
 
 
+def test_graph_page_draws_the_exception_neighbourhood(demo_app: AppTest) -> None:
+    demo_app.switch_page(PAGES["graph"]).run()
+    no_exception(demo_app)
+    page = texts(demo_app)
+    assert "nodes" in page and "path of" in page, page[-500:]
+    assert any("reserveStock" in c.value or "InventoryService" in c.value for c in demo_app.code) or "exception" in page
+    demo_app.selectbox(key="w.graph.context").set_value("inventory").run()
+    no_exception(demo_app)
+    demo_app.slider(key="w.graph.depth").set_value(1).run()
+    no_exception(demo_app)
+
+
 def test_debate_reaches_a_ruling_that_the_report_shows(demo_app: AppTest) -> None:
     at = demo_app.switch_page(PAGES["debate"]).run()
     assert "The tribunal" in texts(at), "the roster is shown before the first debate"

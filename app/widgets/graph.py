@@ -1,0 +1,37 @@
+"""The asset graph drawn with streamlit-agraph (kept behind this one module so it can be swapped)."""
+
+from __future__ import annotations
+
+from streamlit_agraph import Config, Edge, Node, agraph
+
+from core.graph_view import GraphView
+
+__all__ = ["KIND_COLOURS", "draw_graph"]
+
+KIND_COLOURS: dict[str, str] = {
+    "exception": "#dc2626", "frame": "#f97316", "method": "#f59e0b", "class": "#2563eb", "file": "#64748b",
+    "commit": "#7c3aed", "author": "#a855f7", "team": "#0d9488", "aggregate": "#059669",
+    "bounded_context": "#16a34a", "api_operation": "#0891b2", "endpoint": "#06b6d4", "table": "#92400e",
+    "slow_sql": "#b45309", "invariant": "#4d7c0f", "rule": "#65a30d",
+}
+_PATH = "#e11d48"
+
+
+def draw_graph(view: GraphView, key: str, height: int = 620) -> str | None:
+    """Draw the view; returns the id of the node the user clicked (None when none)."""
+    on_path = set(view.path_nodes)
+    path_edges = set(view.path_edges)
+    nodes = [
+        Node(id=n.id, label=n.label[:40], title=f"{n.kind}: {n.label}", color=KIND_COLOURS.get(n.kind, "#94a3b8"),
+             size=26 if n.id == view.center else 18 if n.id in on_path else 12,
+             borderWidth=3 if n.id in on_path else 1)
+        for n in view.nodes
+    ]
+    edges = [
+        Edge(source=e.src, target=e.dst, label=e.kind,
+             color=_PATH if (e.src, e.dst) in path_edges or (e.dst, e.src) in path_edges else "#cbd5e1",
+             width=3 if (e.src, e.dst) in path_edges or (e.dst, e.src) in path_edges else 1)
+        for e in view.edges
+    ]
+    config = Config(width="100%", height=height, directed=True, physics=True, hierarchical=False, key=key)
+    return agraph(nodes=nodes, edges=edges, config=config)  # type: ignore[no-any-return]
