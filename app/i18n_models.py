@@ -70,9 +70,9 @@ MODEL_STRINGS: dict[str, tuple[str, str]] = {
     "compare.none": ("还没有对比结果。选择推理引擎后运行对比（离线引擎无需密钥）。",
                      "No comparison yet. Pick a brain and run it (the offline brain needs no key)."),
     "compare.ran": ("引擎：{brain} · 运行于 {at}", "Brain: {brain} · ran at {at}"),
-    "compare.offline_note": ("离线法官只对其他智能体提出的假设作出裁决；单独运行时它会因证据不足而弃权——这正是对比要说明的。大模型法官会自己阅读证据。",
-                             "The offline judge rules only on hypotheses other agents raised, so alone it abstains — which is "
-                             "the point of the comparison. An LLM judge reads the evidence itself."),
+    "compare.offline_note": ("单独运行时，离线法官会像三位专家那样自己阅读证据，但没有质询与反驳：它的置信度没有经过挑战。",
+                             "Alone, the offline judge reads the evidence the way the three experts would, but nobody challenges "
+                             "it: its confidence has not been tested by a critic."),
     "compare.mode_single": ("单个智能体", "Single agent"),
     "compare.mode_vote": ("多数投票", "Majority vote"),
     "compare.mode_debate": ("完整辩论", "Full debate"),

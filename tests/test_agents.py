@@ -67,6 +67,13 @@ def test_rebuttal_concedes_unsupported_claims(context: FusedContext) -> None:
     assert answers["C1-citation3.0"] == "conceded"
 
 
+def test_a_lone_judge_reads_the_evidence_itself(context: FusedContext, mini_bundle: MiniBundle) -> None:
+    reply = judge.offline_reply(DebateView(context=context))
+    assert reply.judgment is not None and not reply.judgment.abstained
+    assert reply.judgment.root_cause_location is not None
+    assert reply.judgment.root_cause_location.line == mini_bundle.bug_line
+
+
 def test_judge_abstains_without_evidence(context: FusedContext) -> None:
     empty = context.model_copy(update={"groups": [], "suspects": [], "owner": None, "burst": None, "evidence": []})
     reply = judge.offline_reply(DebateView(context=empty))

@@ -6,7 +6,7 @@ from datetime import datetime, tzinfo
 
 from core.agents.base import AgentReply, DebateView, say
 from core.agents.playbook import match_pattern
-from core.schema import CommitRef, EvidenceRef, Judgment, RejectedHypothesis
+from core.schema import AgentTurn, CommitRef, EvidenceRef, Judgment, RejectedHypothesis
 
 __all__ = ["offline_reply", "evidence_cap", "CHAIN_ORDER"]
 
@@ -39,8 +39,28 @@ def verified_citations(view: DebateView) -> set[str]:
     return cited
 
 
+def _own_reading(view: DebateView) -> DebateView:
+    """With no debate behind it (a lone judge), the judge reads the evidence the way the experts would."""
+    from datetime import UTC, datetime
+
+    from core.agents import code_agent, domain_agent, log_agent
+
+    now = datetime.now(UTC)
+    turns = []
+    for seq, (agent, module) in enumerate((("LogAgent", log_agent), ("DomainAgent", domain_agent),
+                                            ("CodeAgent", code_agent)), start=1):
+        reply = module.offline_reply(view)
+        turns.append(AgentTurn(
+            incident_id=view.context.incident.id, debate_id="-", seq=seq, agent=agent, round=0,  # type: ignore[arg-type]
+            phase="experts", brain="offline", summary=reply.summary, claims=reply.claims, hypotheses=reply.hypotheses,
+            confidence=reply.confidence, started_at=now, finished_at=now))
+    return view.model_copy(update={"turns": turns})
+
+
 def offline_reply(view: DebateView) -> AgentReply:
     """Rule for the strongest surviving hypothesis, with a chain built only from verified citations."""
+    if not view.turns:
+        view = _own_reading(view)
     ctx, lang = view.context, view.language
     lead = view.leading()
     critic = view.last("CriticAgent")

@@ -40,9 +40,9 @@ def test_offline_compare_on_the_demo(demo_app: AppTest) -> None:
     page = texts(at)
     for mode in ("Single agent", "Majority vote", "Full debate"):
         assert mode in page, mode
-    assert "2 of 3 modes named a root-cause location, and they agree." in page, "the lone offline judge abstains"
-    assert page.count("InventoryService.java:53") >= 2 and "@acme/inventory-team" in page
-    assert "abstained" in page and at.get("plotly_chart"), "a small bar chart compares the modes"
+    assert "3 of 3 modes named a root-cause location, and they agree." in page, page[-800:]
+    assert page.count("InventoryService.java:53") >= 3 and "@acme/inventory-team" in page
+    assert at.get("plotly_chart"), "a small bar chart compares the modes"
     saved = load_comparison(resources.settings(), incident_id)
     assert saved is not None and [r.mode for r in saved.results] == ["single", "vote", "debate"]
     vote, debate = saved.result("vote"), saved.result("debate")
