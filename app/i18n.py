@@ -29,6 +29,7 @@ TABLE: dict[str, tuple[str, str]] = {
     "sidebar.language": ("界面语言", "Language"),
     "sidebar.brain": ("推理引擎", "Active brain"),
     "sidebar.store": ("数据存储", "Store"),
+    "sidebar.graph": ("图谱后端：{backend}", "Graph backend: {backend}"),
     "sidebar.incident": ("当前事件", "Current incident"),
     "sidebar.no_incident": ("尚未选择事件。", "No incident selected."),
     "sidebar.debating": ("实时", "Live"),

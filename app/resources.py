@@ -54,3 +54,15 @@ def registry(cfg: Settings) -> DebateRegistry:
 def compare_jobs(cfg: Settings) -> CompareJobs:
     """The comparisons of this process, keyed by incident id (one registry per data directory)."""
     return _compare_jobs(str(cfg.home))
+
+
+@st.cache_data(ttl=60, show_spinner=False)
+def graph_backend(neo4j_uri: str | None, home: str) -> tuple[str, str | None]:
+    """Which graph backend is live ("Neo4j" or "DuckDB") and why not Neo4j; checked at most once a minute."""
+    if not neo4j_uri:
+        return "DuckDB", None
+    from core.graph import Neo4jGraph, open_graph
+
+    cfg = settings()
+    backend, message = open_graph(cfg, store(cfg), "-")
+    return ("Neo4j" if isinstance(backend, Neo4jGraph) else "DuckDB"), message

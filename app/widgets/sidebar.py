@@ -6,7 +6,7 @@ import html
 
 import streamlit as st
 
-from app import state
+from app import resources, state
 from app.debate_runner import DebateRegistry
 from app.i18n import LANGUAGES, t
 from app.theme import SEVERITY_COLORS
@@ -44,6 +44,10 @@ def render_sidebar(cfg: Settings | None, store: Store | None, registry: DebateRe
             st.badge(cfg.llm.model, icon=":material/smart_toy:", color="violet", help=t("brain.llm_help"))
         st.markdown(f"**{t('sidebar.store')}**")
         st.markdown(f'<div class="tb-mono">{html.escape(str(cfg.db_path))}</div>', unsafe_allow_html=True)
+        backend, problem = resources.graph_backend(cfg.neo4j_uri, str(cfg.home))
+        st.caption(t("sidebar.graph", backend=backend if backend == "DuckDB" else f"{backend} + DuckDB"))
+        if problem:
+            st.warning(problem, icon=":material/cloud_off:")
         st.markdown(f"**{t('sidebar.incident')}**")
         incident_id = state.current_incident_id()
         if not incident_id or store is None:

@@ -116,3 +116,18 @@ def test_uploaded_bundle_is_ingested(ui_home: Path, tmp_path: Path) -> None:
     no_exception(at)
     assert not at.error, [e.value for e in at.error]
     assert "Ingested assets" in texts(at) and "Checkout fails" in texts(at)
+
+
+def test_sidebar_names_the_live_graph_backend(ui_home: Path, monkeypatch) -> None:  # noqa: ANN001
+    at = new_app().run()
+    assert "Graph backend: DuckDB" in texts(at)
+    import socket
+
+    with socket.socket() as sock:  # a port nobody listens on: Neo4j is configured but down
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    monkeypatch.setenv("NEO4J_URI", f"bolt://127.0.0.1:{port}")
+    at = new_app(timeout=60).run()
+    no_exception(at)
+    assert "Graph backend: DuckDB" in texts(at)
+    assert any("NEO4J_URI" in w.value for w in at.warning), [w.value for w in at.warning]
