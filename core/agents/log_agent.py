@@ -41,6 +41,13 @@ def offline_reply(view: DebateView) -> AgentReply:
             citations=[b.evidence_id, top.evidence_id or ""],
         ))
         confidence += 0.15
+    by_id = {e.id: e for e in ctx.evidence}
+    for evidence_id in ctx.template_bursts[:2]:
+        if ref := by_id.get(evidence_id):
+            claims.append(Claim(
+                text=say(lang, "A log template changed with the onset — {t}", "有日志模板随突增一起变化——{t}", t=ref.text[:200]),
+                citations=[evidence_id],
+            ))
     for noise in ctx.noise:
         claims.append(Claim(
             text=say(lang, "The loud {lvl} “{tpl}” ({n} lines) runs at the same rate before and after the onset "

@@ -151,6 +151,24 @@ def _frames(items: list[ExceptionRecord], repo: GitRepo | None, rev: str | None)
     return found
 
 
+def _template_bursts(store: Store, incident: Incident, onset: datetime, ledger: EvidenceLedger) -> list[str]:
+    """Log templates that are new, or much louder, right after the error onset: evidence of what changed."""
+    from core.views import template_bursts  # the same ranking the assets page draws
+
+    found = template_bursts(store, incident.id, onset, top=3).table
+    ids = []
+    for row in found.itertuples():
+        if row.n_before > 0 and row.jump < 5:
+            continue
+        change = ("new after the onset" if row.n_before == 0
+                  else f"{row.rate_before:.2f}/min before → {row.rate_after:.2f}/min after (×{row.jump:.0f})")
+        ids.append(ledger.add(
+            "log_burst", f"template:{row.asset_id}/{row.template_id}",
+            f"{row.level} template '{str(row.template)[:140]}': {row.n_after} lines, {change}",
+            template=str(row.template)[:200], n_after=int(row.n_after), n_before=int(row.n_before)))
+    return ids
+
+
 def _symbols(store: Store, incident: Incident, frames: list[FrameFinding]) -> None:
     """Give each resolved frame its place in the design from the symbol index (role, context, aggregate, API)."""
     for frame in frames:
@@ -282,6 +300,9 @@ def fuse_incident(
             f"at {_fmt(b.onset, incident)}, {_human(b.minutes_before_start)} the reported start",
             onset=b.onset.isoformat(),
         )
+
+    if ctx.burst:
+        ctx.template_bursts = _template_bursts(store, incident, ctx.burst.onset, ledger)
 
     top = ctx.top_group
     if top:

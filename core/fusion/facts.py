@@ -113,6 +113,7 @@ class FusedContext(BaseModel):
     repo_available: bool = False
     groups: list[ErrorGroup] = Field(default_factory=list)
     burst: Burst | None = None
+    template_bursts: list[str] = Field(default_factory=list, description="Evidence ids of templates that jumped at the onset.")
     noise: list[NoiseFinding] = Field(default_factory=list)
     suspects: list[Suspect] = Field(default_factory=list)
     later_commits: int = Field(default=0, description="Commits after the incident start, ignored as suspects.")
