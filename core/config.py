@@ -49,6 +49,7 @@ class Settings(BaseModel):
     llm: LLMEndpoint = LLMEndpoint()
     llm_routing: Routing | None = Field(default=None, description="Per-agent model routing; None = no LLM configured.")
     llm_problem: str | None = Field(default=None, description="Why the routing could not be built (shown on use).")
+    clone_hosts: tuple[str, ...] = Field(default=(), description="Hosts repositories may be cloned from.")
     neo4j_uri: str | None = None
     neo4j_user: str = "neo4j"
     neo4j_password: SecretStr | None = None
@@ -136,6 +137,7 @@ def load_settings(env: Mapping[str, str] | None = None, secrets_path: Path | Non
             ),
             llm_routing=routing,
             llm_problem=problem,
+            clone_hosts=tuple(h.strip() for h in (get("TRIBUNAL_CLONE_HOSTS") or "").split(",") if h.strip()),
             neo4j_uri=get("NEO4J_URI"),
             neo4j_user=get("NEO4J_USER") or "neo4j",
             neo4j_password=SecretStr(pw) if (pw := get("NEO4J_PASSWORD")) else None,

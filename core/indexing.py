@@ -85,7 +85,7 @@ def _repo_path(settings: Settings, bundle: Bundle) -> Path | None:
     if bundle.repo is not None:
         return bundle.repo
     if bundle.repo_url:
-        return clone_repo(bundle.repo_url, settings.work_dir / "repos")
+        return clone_repo(bundle.repo_url, settings.work_dir / "repos", allowed_hosts=settings.clone_hosts)
     return None
 
 

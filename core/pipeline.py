@@ -56,7 +56,7 @@ def open_incident(store: Store, draft: IncidentDraft) -> Incident:
 def _ingest_repo(store: Store, settings: Settings, incident: Incident, bundle: Bundle) -> GitRepo | None:
     path = bundle.repo
     if path is None and bundle.repo_url:
-        path = clone_repo(bundle.repo_url, settings.work_dir / "repos")
+        path = clone_repo(bundle.repo_url, settings.work_dir / "repos", allowed_hosts=settings.clone_hosts)
     if path is None:
         return None
     repo = GitRepo(path)

@@ -51,6 +51,10 @@ def test_not_a_repo_and_empty_repo(tmp_path: Path) -> None:
 def test_clone_only_from_allowed_schemes(mini_bundle: MiniBundle, tmp_path: Path) -> None:
     with pytest.raises(IngestError, match="not allowed"):
         clone_repo("ftp://example.invalid/repo.git", tmp_path / "clones")
+    with pytest.raises(IngestError, match="TRIBUNAL_CLONE_HOSTS"):
+        clone_repo("https://git.example.invalid/shop.git", tmp_path / "clones")
+    with pytest.raises(IngestError, match="TRIBUNAL_CLONE_HOSTS"):
+        clone_repo("git@git.example.invalid:acme/shop.git", tmp_path / "clones", allowed_hosts=("other.invalid",))
     cloned = clone_repo(f"file://{mini_bundle.root / 'repo'}", tmp_path / "clones")
     assert GitRepo(cloned).commits()[0].sha == mini_bundle.later_sha
     assert clone_repo(f"file://{mini_bundle.root / 'repo'}", tmp_path / "clones") == cloned  # reused

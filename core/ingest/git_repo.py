@@ -170,15 +170,27 @@ class GitRepo:
         return changed
 
 
-def clone_repo(url: str, dest_root: Path, *, allowed_schemes: tuple[str, ...] = ALLOWED_CLONE_SCHEMES) -> Path:
+def clone_repo(
+    url: str, dest_root: Path, *, allowed_schemes: tuple[str, ...] = ALLOWED_CLONE_SCHEMES,
+    allowed_hosts: tuple[str, ...] = (),
+) -> Path:
     """Shallow-clone `url` into a folder under `dest_root` (reused when already cloned).
 
+    Args:
+        allowed_hosts: hosts remote clones may come from (`file://` needs none); empty refuses every remote.
+
     Raises:
-        IngestError: the scheme is not allowed or the clone failed.
+        IngestError: the scheme or host is not allowed, or the clone failed.
     """
     scheme = "ssh" if url.startswith("git@") else urlparse(url).scheme
     if scheme not in allowed_schemes:
         raise IngestError(f"Cloning from {scheme or 'this'} URLs is not allowed; allowed: {', '.join(allowed_schemes)}.")
+    host = url.split("@", 1)[1].split(":", 1)[0] if url.startswith("git@") else (urlparse(url).hostname or "")
+    if scheme != "file" and host.lower() not in {h.lower() for h in allowed_hosts}:
+        raise IngestError(
+            f"Cloning from {host or 'this host'} is not allowed; add it to TRIBUNAL_CLONE_HOSTS "
+            "(comma-separated) or put the repository in the bundle's repo/ folder."
+        )
     dest = dest_root / hashlib.sha1(url.encode()).hexdigest()[:16]
     if (dest / ".git").exists():
         return dest
