@@ -83,21 +83,12 @@ def _ingest_ownership(store: Store, incident: Incident, sources: list[tuple[Path
         store.replace_ownership(incident.id, [(r.pattern, r.team, r.source) for r in rules])
 
 
-def _mine_templates(store: Store, incident: Incident, asset: Asset) -> None:
-    from core.ingest.templates import TemplateMiner
-
-    line_nos, messages = store.log_messages(asset.id)
-    mined = TemplateMiner().mine(messages)
-    store.set_templates(incident.id, asset.id, line_nos, [str(t) for t in mined.template_ids], mined.templates,
-                        mined.counts)
-
-
 def _ingest_log(store: Store, incident: Incident, path: Path, name: str, progress: Progress) -> Asset:
+    """Parse a log into its entries, exceptions and templates (mined during the same streaming pass)."""
     try:
         result = ingest_log_file(store, incident, path, display_name=name, progress=progress)
     except IngestError as exc:
         return store.record_failed_asset(incident.id, "log", name, str(exc), size_bytes=path.stat().st_size)
-    _mine_templates(store, incident, result.asset)
     return result.asset
 
 

@@ -504,31 +504,24 @@ class Store:
             [incident_id],
         )
 
-    def log_messages(self, asset_id: str) -> tuple[list[int], list[str]]:
-        """An asset's entry line numbers and messages, in file order."""
-        rows = self._rows("SELECT line_no, coalesce(message, '') FROM log_lines WHERE asset_id = ? ORDER BY line_no", [asset_id])
-        return [r[0] for r in rows], [r[1] for r in rows]
+    def log_messages(self, asset_id: str) -> pd.DataFrame:
+        """An asset's entries in file order: line_no, message ('' when missing), template_id."""
+        return self.query_df(
+            "SELECT line_no, coalesce(message, '') AS message, template_id FROM log_lines WHERE asset_id = ? "
+            "ORDER BY line_no",
+            [asset_id],
+        )
 
     def set_templates(
-        self, incident_id: str, asset_id: str, line_nos: Sequence[int], template_ids: Sequence[str],
-        templates: dict[str, str], counts: dict[str, int],
+        self, cur: duckdb.DuckDBPyConnection, incident_id: str, asset_id: str, templates: dict[str, str],
+        counts: dict[str, int],
     ) -> None:
-        """Attach mined template ids to an asset's log lines and store the templates."""
-        assignment = pd.DataFrame({"line_no": list(line_nos), "template_id": list(template_ids)})
+        """Store an asset's mined templates inside the caller's transaction (its log lines carry the ids)."""
         table = pd.DataFrame({
             "incident_id": incident_id, "asset_id": asset_id, "template_id": list(templates),
             "template": list(templates.values()), "count": [counts.get(k, 0) for k in templates],
         })
-        with self.transaction() as cur:
-            cur.register("_assign", assignment)
-            try:
-                cur.execute(
-                    "UPDATE log_lines SET template_id = a.template_id FROM _assign a "
-                    "WHERE log_lines.asset_id = ? AND log_lines.line_no = a.line_no",
-                    [asset_id],
-                )
-            finally:
-                cur.unregister("_assign")
-            cur.execute("DELETE FROM log_templates WHERE asset_id = ?", [asset_id])
-            if len(table):
-                self.insert_frame(cur, "log_templates", table)
+        cur.execute("DELETE FROM log_templates WHERE asset_id = ?", [asset_id])
+        if len(table):
+            self.insert_frame(cur, "log_templates", table)
+        log.info("asset %s: %d log templates stored", asset_id, len(table))

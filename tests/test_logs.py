@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import gzip
+import json
+import re
 from pathlib import Path
 
 import pytest
 
 from core.errors import IngestError
-from core.ingest.logs import detect_layout, ingest_log_file
+from core.ingest.logs import LAYOUTS, detect_layout, ingest_log_file
+from core.pipeline import _ingest_log
 from core.schema import Incident, IncidentDraft
 from core.store import Store
 from tests.conftest import START
@@ -57,7 +60,7 @@ def test_json_lines_with_varying_field_names(tmp_path: Path, incident: tuple[Sto
     log = tmp_path / "app.jsonl"
     log.write_text(
         '{"@timestamp":"2026-11-20T06:05:03Z","level":"ERROR","msg":"boom","logger":"a.B","trace_id":"abcdefabcdefabcd",'
-        '"stack_trace":' + __import__("json").dumps(TRACE) + '}\n'
+        '"stack_trace":' + json.dumps(TRACE) + '}\n'
         '{"timestamp":"2026-11-20T06:05:04Z","severity":"info","message":"fine"}\n'
         '{"truncated": \n', encoding="utf-8")
     result = ingest_log_file(store, inc, log)
@@ -106,3 +109,124 @@ def test_bad_files_are_clear_errors_and_store_nothing(
         ingest_log_file(store, inc, bad)
     assert [a.name for a in store.list_assets(inc.id)] == ["good.log"]
     assert store.query_df("SELECT count(*) AS n FROM log_lines")["n"][0] == 1
+
+
+FAST_SAMPLES = [
+    "2026-11-20 14:05:03.117 INFO [exec-1] [4bf92f3577b34da6a3ce929d0e0e4736] c.a.s.Api - ok",
+    "2026-11-20 14:05:03,117 WARNING [exec-1] c.a.s.Api -  two spaces",
+    "2026-11-20T14:05:03.117+08:00 ERROR c.a.s.Api - no brackets",
+    "2026-11-20 14:05:03 DEBUG [a] [b] - the logger is [b]",
+    "2026-11-20 14:05:03 DEBUG [a] [b] [c] x.Y - three brackets",
+    "2026-11-20 14:05:03 INFO [pool 1 thread] [] x.Y -",
+    "2026-11-20 14:05:03.117  INFO 4242 --- [           main] c.a.s.Api                : started",
+    "2026-11-20 14:05:03.117  WARN 4242 --- [   ] c.a.s.Api : blank thread",
+    "2026-11-20 14:05:03.117 [main] WARN  c.a.s.Api - hello",
+    "2026-11-20 14:05:03.117 [main] ERROR [abcdefabcdefabcd] c.a.s.Api - with trace",
+    "2026-11-20 14:05:03.117 [main] ERROR [abc] - odd",
+]
+
+
+@pytest.mark.parametrize("line", FAST_SAMPLES)
+def test_fast_header_forms_read_lines_as_the_exact_header_does(line: str) -> None:
+    """The one-pass forms DuckDB tries first must never disagree with the layout's own regex."""
+    for layout in LAYOUTS:
+        exact = layout.pattern.match(line)
+        for fast in layout.fast:
+            quick = re.match(fast, line)
+            if quick:
+                assert exact is not None, (layout.name, fast)
+                expected = {k: v or None for k, v in exact.groupdict().items() if k != "msg"}
+                got = {k: quick.groupdict().get(k) or None for k in expected}
+                assert got == expected, (layout.name, fast)
+
+
+def _rows(store: Store, columns: str = "line_no, level, thread, trace_id, logger, message") -> list[tuple[object, ...]]:
+    frame = store.query_df(f"SELECT {columns} FROM log_lines ORDER BY line_no").astype(object)
+    return [tuple(r) for r in frame.where(frame.notna(), None).itertuples(index=False)]
+
+
+def test_line_endings_bom_bad_bytes_and_lines_before_the_first_header(
+    tmp_path: Path, incident: tuple[Store, Incident]
+) -> None:
+    store, inc = incident
+    log = tmp_path / "mixed.log"
+    log.write_bytes(
+        b"\xef\xbb\xbfstarting up\r\n"
+        b"2026-11-20 14:05:03.117 INFO [t] [] a.B - crlf\r\n"
+        b"2026-11-20 14:05:04.000 WARN [t] [] a.B - bad \xff byte\r"
+        b"\tcontinued after a lone CR\n"
+        b"\n"
+        b"2026-11-20 14:05:05.000 ERROR [t] [] a.B - last line has no newline"
+    )
+    result = ingest_log_file(store, inc, log)
+    assert (result.lines, result.entries) == (6, 4)
+    assert _rows(store) == [
+        (1, None, None, None, None, "starting up"),
+        (2, "INFO", "t", None, "a.B", "crlf"),
+        (3, "WARN", "t", None, "a.B", "bad \ufffd byte"),
+        (6, "ERROR", "t", None, "a.B", "last line has no newline"),
+    ]
+    assert result.first_ts is not None and result.first_ts.utcoffset() == START.utcoffset()
+
+
+def test_explicit_offsets_win_over_the_incident_zone(tmp_path: Path, incident: tuple[Store, Incident]) -> None:
+    store, inc = incident
+    log = tmp_path / "zones.log"
+    log.write_text(
+        "2026-11-20 14:05:03.117 INFO [t] [] a.B - local\n"
+        "2026-11-20T14:05:03,5Z INFO [t] [] a.B - utc\n"
+        "2026-11-20 14:05:03-0500 INFO [t] [] a.B - new york\n", encoding="utf-8")
+    ingest_log_file(store, inc, log)
+    hours = [ts.hour for ts in store.query_df("SELECT ts FROM log_lines ORDER BY line_no")["ts"]]
+    assert hours == [6, 14, 19]
+
+
+def test_a_message_that_is_an_exception_and_a_python_traceback(tmp_path: Path, incident: tuple[Store, Incident]) -> None:
+    store, inc = incident
+    log = tmp_path / "traces.log"
+    log.write_text(
+        "2026-11-20 14:05:03.117 ERROR [t] [] a.B - java.lang.IllegalStateException: no stock\n"
+        "\tat com.acme.shop.stock.StockService.reserve(StockService.java:14)\n"
+        "2026-11-20 14:05:04.000 ERROR [t] [] a.B - java.util.concurrent.TimeoutException\n"
+        "2026-11-20 14:05:05.000 ERROR [t] [] a.B - Traceback (most recent call last):\n"
+        '  File "/app/worker.py", line 3, in run\n'
+        "ValueError: bad input\n"
+        "2026-11-20 14:05:06.000 INFO [t] [] a.B - java.lang is not an exception\n", encoding="utf-8")
+    result = ingest_log_file(store, inc, log)
+    assert result.exceptions == 3
+    found = [(e.line_no, e.exc_type, len(e.frames)) for e in store.list_exceptions(inc.id)]
+    assert found == [(1, "java.lang.IllegalStateException", 1), (3, "java.util.concurrent.TimeoutException", 0),
+                     (4, "ValueError", 1)]
+
+
+def test_json_lines_levels_trace_ids_and_blank_lines(tmp_path: Path, incident: tuple[Store, Incident]) -> None:
+    store, inc = incident
+    log = tmp_path / "app.jsonl"
+    log.write_text(
+        '{"time":"2026-11-20T14:05:03.117","severity":"warning","log":"slow","logger_name":"a.B",'
+        '"traceId":"TRACE=4BF92F3577B34DA6A3CE929D0E0E4736","thread_name":"main"}\n'
+        "\n"
+        '["not", "an", "object"]\n'
+        '{"ts":"2026-11-20T06:05:04Z","message":{"nested":1}}\n' + '{"msg":"x","lvl":"fatal"}\n' * 3,
+        encoding="utf-8")
+    result = ingest_log_file(store, inc, log)
+    assert (result.lines, result.entries) == (7, 5)
+    assert result.asset.message.endswith("1 line(s) were not valid JSON and were skipped")
+    rows = _rows(store, "line_no, level, thread, trace_id, logger, message, hour(ts) AS h")
+    assert rows[0] == (1, "WARN", "main", "4bf92f3577b34da6a3ce929d0e0e4736", "a.B", "slow", 6)
+    assert rows[1][:5] == (4, "INFO", None, None, None) and json.loads(str(rows[1][5])) == {"nested": 1}
+    assert rows[2] == (5, "FATAL", None, None, None, "x", None)
+
+
+def test_every_entry_gets_a_template(tmp_path: Path, incident: tuple[Store, Incident]) -> None:
+    store, inc = incident
+    log = tmp_path / "app.log"
+    log.write_text("".join(
+        f"2026-11-20 14:05:{i % 60:02d}.000 INFO [t] [] a.B - order {1000 + i} paid in {i % 7} ms\n"
+        f"2026-11-20 14:05:{i % 60:02d}.500 WARN [t] [] a.B - 库存不足 sku=SKU-{i}\n" for i in range(50)), encoding="utf-8")
+    asset = _ingest_log(store, inc, log, "app.log", lambda message, fraction: None)
+    lines = store.log_messages(asset.id)
+    assert len(lines) == 100 and lines["template_id"].notna().all()
+    templates = store.query_df("SELECT template_id, template, count FROM log_templates ORDER BY template_id")
+    assert templates["count"].sum() == 100 and len(templates) == 2
+    assert set(templates["template"]) == {"order <*> paid in <*> ms", "库存不足 sku=<*>"}

@@ -1,57 +1,100 @@
-"""Application logs: detect the layout, group multiline entries, parse stack traces, store in bulk."""
+"""Application logs: detect the layout, then parse, group and store the file chunk by chunk in DuckDB.
+
+A file of any size streams through in chunks of whole lines (Arrow tables). DuckDB parses each
+chunk in one vectorised query (header regex, timestamps, levels, trace ids, or JSON fields); only
+the entries that carry a stack trace reach Python, for `stacktrace.parse_trace`. Templates are
+mined in bulk per batch of entries and written with the entries, so no row is updated afterwards.
+"""
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, tzinfo
+from datetime import datetime, timedelta, timezone, tzinfo
+from itertools import chain
 from pathlib import Path
 
-import pandas as pd
+import duckdb
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from core.errors import IngestError
-from core.ingest.stacktrace import fingerprint, looks_like_trace_start, parse_trace
-from core.ingest.textfile import open_text
-from core.schema import Asset, ExceptionRecord, Incident
+from core.ingest._log_exceptions import TraceCollector, write_exceptions
+from core.ingest._log_lanes import Lane
+from core.ingest._log_lines import line_tables
+from core.ingest._log_sql import ZoneSQL, json_query, text_query
+from core.ingest._log_templates import ENTRY_COLUMNS, TemplatedWriter
+from core.ingest.textfile import open_utf8_chunks
+from core.schema import Asset, Incident
 from core.store import Store
 
-__all__ = ["LogLayout", "LAYOUTS", "detect_layout", "ingest_log_file", "LogIngestResult"]
+__all__ = ["LAYOUTS", "LogIngestResult", "LogLayout", "detect_layout", "ingest_log_file"]
 
 log = logging.getLogger(__name__)
 
 _TS = r"(?P<ts>\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(?:[.,]\d{1,9})?(?:Z|[+-]\d{2}:?\d{2})?)"
 _LEVEL = r"(?P<level>TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|SEVERE|FATAL|CRITICAL)"
 _LOGGER = r"(?P<logger>[\w.$\[\]-]+)"
-_LEVELS = {"WARNING": "WARN", "SEVERE": "ERROR", "CRITICAL": "FATAL", "NOTICE": "INFO"}
-_HEX_ID = re.compile(r"\b([0-9a-f]{16,32})\b")
-_BATCH = 50_000
 _MAX_CONTINUATION = 2_000
+_CHUNK_BYTES = 16 << 20  # lines parsed per DuckDB query
+_BATCH_BYTES = 48 << 20  # entries mined for templates at once
 
 
 @dataclass(frozen=True)
 class LogLayout:
-    """One line layout: a name and the regex of an entry's first line."""
+    """One line layout: a name and the regex of an entry's first line up to its message (``head``).
+
+    ``pattern`` is the whole first line: ``head`` followed by the message. ``fast`` are narrower
+    forms of ``head`` without its ambiguities (so RE2 parses them in one pass, several times
+    faster): where one matches, ``head`` gives the same groups; lines none of them matches fall
+    back to ``head`` itself.
+    """
 
     name: str
-    pattern: re.Pattern[str]
+    head: str
+    fast: tuple[str, ...] = ()
+    pattern: re.Pattern[str] = field(init=False, repr=False, compare=False)
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "pattern", re.compile(self.head + r"(?P<msg>.*)$"))
+
+
+# A logger in the fast forms cannot start with '[' (which would also open an optional bracket).
+_LOGGER_FAST = r"(?P<logger>[\w.$-][\w.$\[\]-]*)"
+_BRACKET = r"\[(?P<{}>[^\]]*)\]\s+"
 
 LAYOUTS: tuple[LogLayout, ...] = (
     # Most specific first: a Spring Boot line would also pass for Logback with a numeric logger.
     # Spring Boot default: ts  LEVEL pid --- [thread] logger : msg
-    LogLayout("spring-boot", re.compile(
-        rf"^{_TS}\s+{_LEVEL}\s+\d+\s+---\s+\[\s*(?P<thread>[^\]]*)\]\s+{_LOGGER}\s+:\s?(?P<msg>.*)$")),
+    LogLayout(
+        "spring-boot", rf"^{_TS}\s+{_LEVEL}\s+\d+\s+---\s+\[\s*(?P<thread>[^\]]*)\]\s+{_LOGGER}\s+:\s?",
+        fast=(rf"^{_TS}\s+{_LEVEL}\s+\d+\s+---\s+\[\s*(?:(?P<thread>[^\]\s][^\]]*))?\]\s+{_LOGGER}\s+:\s?",),
+    ),
     # Logback/Log4j: ts LEVEL [thread] [traceId] logger - msg   (thread and trace optional)
-    LogLayout("logback", re.compile(
-        rf"^{_TS}\s+{_LEVEL}\s+(?:\[(?P<thread>[^\]]*)\]\s+)?(?:\[(?P<trace>[^\]]*)\]\s+)?{_LOGGER}\s+-\s?(?P<msg>.*)$")),
+    LogLayout(
+        "logback",
+        rf"^{_TS}\s+{_LEVEL}\s+(?:\[(?P<thread>[^\]]*)\]\s+)?(?:\[(?P<trace>[^\]]*)\]\s+)?{_LOGGER}\s+-\s?",
+        fast=(
+            rf"^{_TS}\s+{_LEVEL}\s+{_BRACKET.format('thread')}{_BRACKET.format('trace')}{_LOGGER_FAST}\s+-\s?",
+            rf"^{_TS}\s+{_LEVEL}\s+{_BRACKET.format('thread')}{_LOGGER_FAST}\s+-\s?",
+            rf"^{_TS}\s+{_LEVEL}\s+{_LOGGER_FAST}\s+-\s?",
+        ),
+    ),
     # Logback default: ts [thread] LEVEL logger - msg
-    LogLayout("logback-thread-first", re.compile(
-        rf"^{_TS}\s+\[(?P<thread>[^\]]*)\]\s+{_LEVEL}\s+(?:\[(?P<trace>[^\]]*)\]\s+)?{_LOGGER}\s+-\s?(?P<msg>.*)$")),
+    LogLayout(
+        "logback-thread-first",
+        rf"^{_TS}\s+\[(?P<thread>[^\]]*)\]\s+{_LEVEL}\s+(?:\[(?P<trace>[^\]]*)\]\s+)?{_LOGGER}\s+-\s?",
+        fast=(
+            rf"^{_TS}\s+{_BRACKET.format('thread')}{_LEVEL}\s+{_BRACKET.format('trace')}{_LOGGER_FAST}\s+-\s?",
+            rf"^{_TS}\s+{_BRACKET.format('thread')}{_LEVEL}\s+{_LOGGER_FAST}\s+-\s?",
+        ),
+    ),
     # Anything that starts with a timestamp and has a level soon after.
-    LogLayout("generic", re.compile(rf"^\[?{_TS}\]?\s+(?:.{{0,40}}?\b)?{_LEVEL}\b[:\]]?\s*(?P<msg>.*)$")),
+    LogLayout("generic", rf"^\[?{_TS}\]?\s+(?:.{{0,40}}?\b)?{_LEVEL}\b[:\]]?\s*"),
 )
 
 
@@ -72,16 +115,15 @@ def detect_layout(sample: Iterable[str]) -> LogLayout | None:
     return best
 
 
-@dataclass
-class _Entry:
-    line_no: int
-    ts: datetime | None
-    level: str | None
-    thread: str | None
-    trace_id: str | None
-    logger: str | None
-    message: str
-    continuation: list[str] = field(default_factory=list)
+_JSON_FIELDS = {
+    "ts": ("@timestamp", "timestamp", "time", "ts", "datetime", "date"),
+    "level": ("level", "severity", "log.level", "levelname", "lvl"),
+    "message": ("message", "msg", "log", "text"),
+    "logger": ("logger", "logger_name", "log.logger", "name", "category"),
+    "thread": ("thread", "thread_name", "threadName"),
+    "trace": ("trace_id", "traceId", "trace.id", "traceid", "dd.trace_id"),
+    "stack": ("stack_trace", "stacktrace", "exception", "exc_info", "error.stack_trace", "stack"),
+}
 
 
 @dataclass
@@ -96,185 +138,120 @@ class LogIngestResult:
     last_ts: datetime | None
 
 
-def _parse_ts(text: str | None, zone: tzinfo) -> datetime | None:
-    if not text:
-        return None
-    try:
-        value = datetime.fromisoformat(text.replace(",", ".").replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return value if value.tzinfo else value.replace(tzinfo=zone)
-
-
-def _trace_id(raw: str | None) -> str | None:
-    if not raw:
-        return None
-    match = _HEX_ID.search(raw.lower())
-    return match.group(1) if match else None
-
-
-def _text_entries(lines: Iterator[str], layout: LogLayout, zone: tzinfo, counter: list[int]) -> Iterator[_Entry]:
-    current: _Entry | None = None
-    for line_no, raw in enumerate(lines, 1):
-        counter[0] = line_no
-        line = raw.rstrip("\r\n")
-        match = layout.pattern.match(line)
-        if match:
-            if current:
-                yield current
-            groups = match.groupdict()
-            level = groups["level"].upper()
-            current = _Entry(
-                line_no=line_no, ts=_parse_ts(groups["ts"], zone), level=_LEVELS.get(level, level),
-                thread=groups.get("thread"), trace_id=_trace_id(groups.get("trace")), logger=groups.get("logger"),
-                message=groups["msg"],
-            )
-        elif current is None:
-            current = _Entry(line_no, None, None, None, None, None, line)
-        elif len(current.continuation) < _MAX_CONTINUATION:
-            current.continuation.append(line)
-    if current:
-        yield current
-
-
-_JSON_FIELDS = {
-    "ts": ("@timestamp", "timestamp", "time", "ts", "datetime", "date"),
-    "level": ("level", "severity", "log.level", "levelname", "lvl"),
-    "message": ("message", "msg", "log", "text"),
-    "logger": ("logger", "logger_name", "log.logger", "name", "category"),
-    "thread": ("thread", "thread_name", "threadName"),
-    "trace": ("trace_id", "traceId", "trace.id", "traceid", "dd.trace_id"),
-    "stack": ("stack_trace", "stacktrace", "exception", "exc_info", "error.stack_trace", "stack"),
-}
-
-
-def _pick(obj: dict[str, object], names: tuple[str, ...]) -> str | None:
-    for name in names:
-        value = obj.get(name)
-        if value is not None and value != "":
-            return value if isinstance(value, str) else json.dumps(value) if isinstance(value, dict | list) else str(value)
-    return None
-
-
-def _json_entries(lines: Iterator[str], zone: tzinfo, counter: list[int], warnings: list[str]) -> Iterator[_Entry]:
-    bad = 0
-    for line_no, raw in enumerate(lines, 1):
-        counter[0] = line_no
-        if not raw.strip():
-            continue
-        try:
-            obj = json.loads(raw)
-            if not isinstance(obj, dict):
-                raise ValueError("not an object")
-        except ValueError:
-            bad += 1
-            continue
-        level = (_pick(obj, _JSON_FIELDS["level"]) or "INFO").upper()
-        stack = _pick(obj, _JSON_FIELDS["stack"])
-        yield _Entry(
-            line_no=line_no, ts=_parse_ts(_pick(obj, _JSON_FIELDS["ts"]), zone), level=_LEVELS.get(level, level),
-            thread=_pick(obj, _JSON_FIELDS["thread"]), trace_id=_trace_id(_pick(obj, _JSON_FIELDS["trace"])),
-            logger=_pick(obj, _JSON_FIELDS["logger"]), message=_pick(obj, _JSON_FIELDS["message"]) or "",
-            continuation=stack.splitlines() if stack else [],
-        )
-    if bad:
-        warnings.append(f"{bad} line(s) were not valid JSON and were skipped")
-
-
-def _exception(entry: _Entry, incident_id: str, asset_id: str, exc_id: int) -> ExceptionRecord | None:
-    lines = entry.continuation
-    if looks_like_trace_start(entry.message):
-        lines = [entry.message, *lines]
-    if not lines:
-        return None
-    trace = parse_trace(lines)
-    if trace is None:
-        return None
-    return ExceptionRecord(
-        id=exc_id, incident_id=incident_id, asset_id=asset_id, line_no=entry.line_no, ts=entry.ts, logger=entry.logger,
-        exc_type=trace.exc_type, message=trace.causes[0].message[:2000], root_type=trace.root.exc_type,
-        root_message=trace.root.message[:2000], fingerprint=fingerprint(trace), causes=trace.causes, frames=trace.frames,
-    )
-
-
 Progress = Callable[[str, float], None]
+
+
+@dataclass
+class _Totals:
+    lines: int = 0
+    bad_json: int = 0
+    first_ts: datetime | None = None
+    last_ts: datetime | None = None
+
+    def see(self, entries: pa.Table) -> None:
+        stamps = pc.drop_null(entries.column("ts"))
+        if len(stamps):
+            self.first_ts = self.first_ts or stamps[0].as_py()
+            self.last_ts = stamps[-1].as_py()
 
 
 def ingest_log_file(
     store: Store, incident: Incident, path: Path, *, display_name: str | None = None, progress: Progress | None = None
 ) -> LogIngestResult:
-    """Parse one log file into log_lines and exceptions; all of it lands, or none of it.
+    """Parse one log file into log_lines (with templates), exceptions and frames; all of it lands, or none of it.
+
+    Memory stays bounded whatever the file's size: the file streams through in chunks.
 
     Raises:
         IngestError: empty, binary, undecodable or not a log (nothing is written then).
     """
     name = display_name or path.name
-    zone = incident.started_at.tzinfo or timedelta(0)  # type: ignore[assignment]
-    warnings: list[str] = []
-    size = path.stat().st_size
-    counter = [0]
-    first_id = store.next_exception_id(incident.id)
-    with open_text(path) as (text, encoding):
-        head = [text.readline() for _ in range(200)]
-        layout = detect_layout(head)
-        lines: Iterator[str] = _chain(head, text)
-        entries = _json_entries(lines, zone, counter, warnings) if layout is None else _text_entries(lines, layout, zone, counter)  # type: ignore[arg-type]
-        with store.transaction() as cur:
-            asset = store.add_asset(cur, incident.id, "log", name, location=str(path), size_bytes=size)
-            rows: list[tuple[object, ...]] = []
-            exceptions: list[ExceptionRecord] = []
-            n_entries = n_exc = 0
-            first_ts = last_ts = None
-            for entry in entries:
-                n_entries += 1
-                if entry.ts:
-                    first_ts = first_ts or entry.ts
-                    last_ts = entry.ts
-                rows.append((incident.id, asset.id, entry.line_no, entry.ts, entry.level, entry.thread, entry.trace_id,
-                             entry.logger, entry.message[:4000]))
-                if entry.continuation or looks_like_trace_start(entry.message):
-                    record = _exception(entry, incident.id, asset.id, first_id + n_exc)
-                    if record:
-                        exceptions.append(record)
-                        n_exc += 1
-                if len(rows) >= _BATCH:
-                    _flush(store, cur, rows, exceptions)
-                    if progress:
-                        progress(f"{name}: {counter[0]:,} lines", min(0.95, text.buffer.tell() / max(size, 1)))  # type: ignore[attr-defined]
-            _flush(store, cur, rows, exceptions)
-            if n_entries == 0:
+    zone: tzinfo = incident.started_at.tzinfo or timezone(timedelta(0))
+    zone_sql = ZoneSQL(zone, incident.started_at)
+    with open_utf8_chunks(path, _CHUNK_BYTES) as stream:
+        lines = line_tables(stream.blocks, _CHUNK_BYTES)
+        first = next(lines, None)
+        if first is None:
+            raise IngestError(f"{name} is empty; nothing to ingest.")
+        layout = detect_layout(first.column("line").slice(0, 200).to_pylist())
+        chunks = chain([first], lines)
+        del first  # let each chunk go once parsed
+        layout_name = layout.name if layout else "json-lines"
+        sql = (json_query(_JSON_FIELDS, zone_sql, "_log_chunk") if layout is None
+               else text_query([*layout.fast, layout.head], zone_sql, "_log_chunk"))
+        totals = _Totals()
+        first_id = store.next_exception_id(incident.id)
+        with (
+            store.transaction() as cur,
+            _chunk_reader(cur) as reader,
+            Lane("log-traces") as trace_lane,
+            Lane("log-writes") as write_lane,
+        ):
+            asset = store.add_asset(cur, incident.id, "log", name, location=str(path), size_bytes=path.stat().st_size)
+            traces = TraceCollector(incident.id, asset.id, first_id, max_continuation=_MAX_CONTINUATION)
+            writer = TemplatedWriter(store, cur, incident.id, asset.id, batch_bytes=_BATCH_BYTES)
+            add_traces = traces.add_json_chunk if layout is None else traces.add_text_chunk
+            # Three lanes at once: this thread reads chunks and parses them in DuckDB, one lane
+            # parses stack traces in Python, one mines templates and writes rows (the only user
+            # of `cur` until it is drained).
+            for chunk in chunks:
+                parsed = _parse_chunk(reader, sql, chunk)
+                entries = parsed.filter(parsed.column("is_start"))
+                totals.lines = chunk.column("line_no")[-1].as_py()
+                totals.bad_json += parsed.num_rows - entries.num_rows if layout is None else 0
+                totals.see(entries)
+                trace_lane.submit(add_traces, parsed)
+                write_lane.submit(writer.add, entries.select(ENTRY_COLUMNS))
+                write_lane.submit(write_exceptions, cur, traces.take_batches())
+                if progress:
+                    progress(f"{name}: {totals.lines:,} lines", min(0.95, stream.fraction()))
+            trace_lane.drain()
+            traces.finish()
+            write_lane.submit(write_exceptions, cur, traces.take_batches())
+            write_lane.submit(writer.finish)
+            write_lane.drain()
+            if writer.entries == 0:
                 raise IngestError(f"{name} holds no log entries.")
-            message = f"{encoding}, layout {layout.name if layout else 'json-lines'}"
-            if warnings:
-                message += "; " + "; ".join(warnings)
+            message = f"{stream.encoding}, layout {layout_name}"
+            if totals.bad_json:
+                message += f"; {totals.bad_json} line(s) were not valid JSON and were skipped"
             cur.execute(
                 "UPDATE assets SET items = ?, message = ?, status = ? WHERE id = ?",
-                [n_entries, message, "warning" if warnings else "ok", asset.id],
+                [writer.entries, message, "warning" if totals.bad_json else "ok", asset.id],
             )
-    log.info("incident %s: log %s — %d lines, %d entries, %d exceptions", incident.id, name, counter[0], n_entries, n_exc)
+    log.info("incident %s: log %s — %d lines, %d entries, %d exceptions, %d templates", incident.id, name,
+             totals.lines, writer.entries, traces.count, len(writer.counts))
     return LogIngestResult(
-        asset=asset.model_copy(update={"items": n_entries, "message": message}), lines=counter[0], entries=n_entries,
-        exceptions=n_exc, encoding=encoding, layout=layout.name if layout else "json-lines", first_ts=first_ts,
-        last_ts=last_ts,
+        asset=asset.model_copy(update={"items": writer.entries, "message": message}), lines=totals.lines,
+        entries=writer.entries, exceptions=traces.count, encoding=stream.encoding, layout=layout_name,
+        first_ts=totals.first_ts.astimezone(zone) if totals.first_ts else None,
+        last_ts=totals.last_ts.astimezone(zone) if totals.last_ts else None,
     )
 
 
-def _chain(head: list[str], rest: Iterable[str]) -> Iterator[str]:
-    for line in head:
-        if line:
-            yield line
-    yield from rest
+@contextmanager
+def _chunk_reader(cur: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A second connection for parsing chunks, outside the write transaction.
+
+    Parsing reads only the chunk; doing it in autocommit lets each registered chunk go as soon as
+    it is parsed (inside a transaction a registered table lives until commit).
+    """
+    reader = cur.cursor()
+    try:
+        reader.execute("SET TimeZone = 'UTC'")
+        yield reader
+    finally:
+        reader.close()
 
 
-_COLUMNS = ["incident_id", "asset_id", "line_no", "ts", "level", "thread", "trace_id", "logger", "message"]
-
-
-def _flush(store: Store, cur: object, rows: list[tuple[object, ...]], exceptions: list[ExceptionRecord]) -> None:
-    if rows:
-        frame = pd.DataFrame(rows, columns=_COLUMNS)
-        frame["ts"] = pd.to_datetime(frame["ts"], utc=True)
-        store.insert_frame(cur, "log_lines", frame)  # type: ignore[arg-type]
-        rows.clear()
-    if exceptions:
-        store.insert_exceptions(cur, exceptions)  # type: ignore[arg-type]
-        exceptions.clear()
+def _parse_chunk(reader: duckdb.DuckDBPyConnection, sql: str, chunk: pa.Table) -> pa.Table:
+    """One vectorised DuckDB pass over a chunk of lines; rows come back in line order."""
+    reader.register("_log_chunk", chunk)
+    try:
+        parsed = reader.sql(sql).to_arrow_table()
+    finally:
+        reader.unregister("_log_chunk")
+    numbers = parsed.column("line_no").to_numpy()
+    if len(numbers) > 1 and not bool(np.all(numbers[1:] > numbers[:-1])):
+        parsed = parsed.sort_by("line_no")
+    return parsed

@@ -6,8 +6,10 @@ import codecs
 import gzip
 import io
 import zipfile
-from collections.abc import Iterator
-from contextlib import contextmanager
+import zlib
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
@@ -15,7 +17,7 @@ from charset_normalizer import from_bytes
 
 from core.errors import IngestError
 
-__all__ = ["open_text", "detect_encoding", "SAMPLE_BYTES"]
+__all__ = ["SAMPLE_BYTES", "Utf8Chunks", "detect_encoding", "open_text", "open_utf8_chunks"]
 
 SAMPLE_BYTES = 64 * 1024
 
@@ -57,10 +59,18 @@ def detect_encoding(sample: bytes, name: str) -> str:
 
 @contextmanager
 def _raw_stream(path: Path) -> Iterator[BinaryIO]:
+    with _measured_stream(path) as (stream, _):
+        yield stream
+
+
+@contextmanager
+def _measured_stream(path: Path) -> Iterator[tuple[BinaryIO, Callable[[], float]]]:
+    """The decompressed byte stream, and how far through the file it has read (0..1)."""
     name = path.name.lower()
+    size = max(path.stat().st_size, 1)
     if name.endswith(".gz"):
-        with gzip.open(path, "rb") as stream:
-            yield stream  # type: ignore[misc]
+        with path.open("rb") as packed, gzip.GzipFile(fileobj=packed, mode="rb") as stream:
+            yield stream, lambda: packed.tell() / size  # type: ignore[misc]
     elif name.endswith(".zip"):
         try:
             archive = zipfile.ZipFile(path)
@@ -70,11 +80,12 @@ def _raw_stream(path: Path) -> Iterator[BinaryIO]:
             members = [m for m in archive.infolist() if not m.is_dir()]
             if len(members) != 1:
                 raise IngestError(f"{path.name} must hold exactly one log file (it holds {len(members)}).")
+            unpacked = max(members[0].file_size, 1)
             with archive.open(members[0]) as stream:
-                yield stream  # type: ignore[misc]
+                yield stream, lambda: stream.tell() / unpacked  # type: ignore[misc]
     else:
         with path.open("rb") as stream:
-            yield stream
+            yield stream, lambda: stream.tell() / size
 
 
 @contextmanager
@@ -90,7 +101,7 @@ def open_text(path: Path) -> Iterator[tuple[io.TextIOWrapper, str]]:
         raise IngestError(f"{path} does not exist or is not a file.")
     try:
         with _raw_stream(path) as raw:
-            buffered = io.BufferedReader(raw, buffer_size=1 << 20)  # type: ignore[arg-type]
+            buffered = io.BufferedReader(raw, buffer_size=1 << 20)  # type: ignore[type-var]
             sample = buffered.peek(SAMPLE_BYTES)[:SAMPLE_BYTES]
             if not sample.strip():
                 raise IngestError(f"{path.name} is empty; nothing to ingest.")
@@ -99,3 +110,60 @@ def open_text(path: Path) -> Iterator[tuple[io.TextIOWrapper, str]]:
             yield text, encoding
     except (OSError, EOFError, gzip.BadGzipFile) as exc:
         raise IngestError(f"{path.name} could not be read ({exc}); check the file is complete.") from exc
+
+
+@dataclass
+class Utf8Chunks:
+    """A text file as a stream of UTF-8 byte blocks (cut anywhere, even inside a character).
+
+    Attributes:
+        encoding: The file's detected encoding (what it was transcoded from).
+        blocks: UTF-8 bytes, BOM removed. Blocks of a UTF-8 file are passed through as read, so
+            they may hold invalid sequences; blocks of other encodings were decoded with
+            replacement characters.
+        fraction: How far through the file the stream is (0..1), for progress reports.
+    """
+
+    encoding: str
+    blocks: Iterator[bytes]
+    fraction: Callable[[], float]
+
+
+@contextmanager
+def open_utf8_chunks(path: Path, block_bytes: int = 16 << 20) -> Iterator[Utf8Chunks]:
+    """Open `path` as UTF-8 byte blocks of about `block_bytes`, transcoding other encodings on the fly.
+
+    Memory stays bounded whatever the file's size: one block is held at a time.
+
+    Raises:
+        IngestError: the file is empty, binary, damaged or of unknown encoding (reading errors
+            surface while iterating the blocks, as IngestError too).
+    """
+    if not path.is_file():
+        raise IngestError(f"{path} does not exist or is not a file.")
+    with ExitStack() as stack:
+        try:
+            raw, fraction = stack.enter_context(_measured_stream(path))
+            first = raw.read(max(block_bytes, SAMPLE_BYTES))
+        except (OSError, EOFError, zlib.error) as exc:
+            raise IngestError(f"{path.name} could not be read ({exc}); check the file is complete.") from exc
+        if not first[:SAMPLE_BYTES].strip():
+            raise IngestError(f"{path.name} is empty; nothing to ingest.")
+        encoding = detect_encoding(first[:SAMPLE_BYTES], path.name)
+        # Errors while reading later blocks are raised by the iterator, not around the caller's code.
+        yield Utf8Chunks(encoding, _utf8_blocks(path.name, raw, first, encoding, block_bytes), fraction)
+
+
+def _utf8_blocks(name: str, raw: BinaryIO, first: bytes, encoding: str, block_bytes: int) -> Iterator[bytes]:
+    decoder = None if encoding in ("utf-8", "utf-8-sig") else codecs.getincrementaldecoder(encoding)(errors="replace")
+    block = first.removeprefix(codecs.BOM_UTF8) if encoding == "utf-8-sig" else first
+    while block:
+        yield block if decoder is None else decoder.decode(block).encode("utf-8", errors="replace")
+        try:
+            block = raw.read(block_bytes)
+        except (OSError, EOFError, zlib.error) as exc:
+            raise IngestError(f"{name} could not be read ({exc}); check the file is complete.") from exc
+    if decoder is not None:
+        tail = decoder.decode(b"", final=True)
+        if tail:
+            yield tail.encode("utf-8", errors="replace")

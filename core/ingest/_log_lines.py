@@ -1,0 +1,77 @@
+"""Cut a stream of UTF-8 byte blocks into numbered lines as Arrow tables, without a per-line loop."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+__all__ = ["LINE_SCHEMA", "line_tables"]
+
+LINE_SCHEMA = pa.schema([("line_no", pa.int64()), ("line", pa.string())])
+_LF, _CR = 10, 13
+
+
+def line_tables(blocks: Iterable[bytes], min_bytes: int = 16 << 20, batch_rows: int = 16_384) -> Iterator[pa.Table]:
+    """Whole lines of the stream, numbered from 1, as tables of about `min_bytes` of text each.
+
+    Lines end at ``\\n``, ``\\r\\n`` or a lone ``\\r`` (Python's universal newlines) and are given
+    without their ending; a last line without an ending counts, an empty tail does not. Invalid
+    UTF-8 becomes U+FFFD, as Python's ``errors="replace"`` would. Each table is cut in record
+    batches of `batch_rows` so DuckDB can scan it on several threads.
+    """
+    carry = b""
+    next_no = 1
+    for block in blocks:
+        data = carry + block if carry else block
+        if len(data) < min_bytes:
+            carry = data
+            continue
+        whole, carry = _split_at_last_end(data)
+        if whole:
+            table = _numbered(whole, next_no, batch_rows)
+            next_no += table.num_rows
+            yield table
+    if carry:
+        yield _numbered(carry, next_no, batch_rows, final=True)
+
+
+def _split_at_last_end(data: bytes) -> tuple[bytes, bytes]:
+    """(complete lines, the rest); a trailing ``\\r`` waits, it may be half of ``\\r\\n``."""
+    limit = len(data) - 1 if data.endswith(b"\r") else len(data)
+    cut = max(data.rfind(b"\n", 0, limit), data.rfind(b"\r", 0, limit))
+    if cut < 0:
+        return b"", data
+    return data[: cut + 1], data[cut + 1 :]
+
+
+def _numbered(data: bytes, first_no: int, batch_rows: int, *, final: bool = False) -> pa.Table:
+    raw = np.frombuffer(data, dtype=np.uint8)
+    if b"\r" in data:
+        is_lf = raw == _LF
+        # A line ends at every \n, and at a \r not followed by \n (that \r then belongs to \r\n).
+        lone_cr = raw == _CR
+        lone_cr[:-1] &= ~is_lf[1:]
+        ends = np.flatnonzero(is_lf | lone_cr)
+    else:
+        ends = np.flatnonzero(raw == _LF)
+    n = len(ends)
+    offsets = np.empty(n + 2, dtype=np.int64)
+    offsets[0] = 0
+    offsets[1 : n + 1] = ends + 1
+    if final and (n == 0 or ends[-1] != len(data) - 1):
+        offsets[n + 1] = len(data)
+        n += 1
+    lines = pa.LargeStringArray.from_buffers(n, pa.py_buffer(offsets[: n + 1]), pa.py_buffer(data))
+    if not data.isascii():
+        try:
+            lines.validate(full=True)  # checks UTF-8, much faster than decoding
+        except pa.ArrowInvalid:
+            return _numbered(data.decode("utf-8", errors="replace").encode("utf-8"), first_no, batch_rows, final=final)
+    # Both endings are ASCII, which never occurs inside a UTF-8 sequence: trimming bytes is safe.
+    lines = pc.ascii_rtrim(lines, characters="\r\n").cast(pa.string())
+    numbers = pa.array(np.arange(first_no, first_no + n, dtype=np.int64))
+    table = pa.Table.from_arrays([numbers, lines], schema=LINE_SCHEMA)
+    return pa.Table.from_batches(table.to_batches(max_chunksize=batch_rows), schema=LINE_SCHEMA)

@@ -1,0 +1,257 @@
+"""DuckDB SQL that parses a table of numbered log lines: header fields, timestamps, levels, JSON fields.
+
+Every expression runs vectorised over a whole chunk of lines. Patterns run in RE2: Python's named
+groups are kept; ``\\w`` also takes every non-ASCII character (Python's Unicode ``\\w`` takes the
+non-ASCII letters and digits; RE2's Unicode classes would cost ~5 ms to compile per pattern and
+query), while ``\\d``, ``\\s`` and ``\\b`` stay ASCII (a timestamp in full-width digits would not
+parse as a time anyway).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, tzinfo
+
+__all__ = ["TRACE_START_HINT", "ZoneSQL", "json_query", "re2", "sql_literal", "text_query"]
+
+# A superset of `stacktrace.looks_like_trace_start` (Python confirms each hit): a dotted first
+# token naming an exception type, or a Python traceback.
+TRACE_START_HINT = r"^\s*[^\s:]*\.[^\s:]*(?:Exception|Error|Throwable|Fault|Failure)"
+_PY_TRACEBACK = "Traceback (most recent call last):"
+_HEX_ID = r"(?:^|[^\p{L}\p{N}_])([0-9a-f]{16,32})(?:$|[^\p{L}\p{N}_])"
+_HAS_ZONE = r"(?:Z|[+-]\d\d(?::?\d\d)?)$"
+_WORD = r"\w\x{80}-\x{10FFFF}"
+_LEVEL_ALIASES = {"WARNING": "WARN", "SEVERE": "ERROR", "CRITICAL": "FATAL", "NOTICE": "INFO"}
+MAX_MESSAGE = 4000
+
+
+def sql_literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def re2(pattern: str) -> str:
+    """Python regex syntax → RE2 with the meaning described above for the patterns used here."""
+    out: list[str] = []
+    in_class = False
+    i = 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\" and i + 1 < len(pattern):
+            pair = pattern[i : i + 2]
+            out.append((_WORD if in_class else f"[{_WORD}]") if pair == r"\w" else pair)
+            i += 2
+            continue
+        if ch == "[" and not in_class:
+            in_class = True
+            out.append(ch)
+            # A ']' or '^]' right after '[' is a literal, not the end of the class.
+            if pattern[i + 1 : i + 2] == "^":
+                out.append("^")
+                i += 1
+            if pattern[i + 1 : i + 2] == "]":
+                out.append("]")
+                i += 1
+        elif ch == "]" and in_class:
+            in_class = False
+            out.append(ch)
+        else:
+            out.append(ch)
+        i += 1
+    return "".join(out)
+
+
+class ZoneSQL:
+    """Turns a naive TIMESTAMP expression into TIMESTAMPTZ read in the incident's zone."""
+
+    def __init__(self, zone: tzinfo, at: datetime) -> None:
+        key = getattr(zone, "key", None)
+        if isinstance(key, str):
+            self._template = f"timezone({sql_literal(key)}, {{}})"
+        else:
+            offset = zone.utcoffset(at)
+            seconds = int(offset.total_seconds()) if offset is not None else 0
+            self._template = f"(timezone('UTC', {{}}) - INTERVAL {seconds} SECOND)"
+
+    def naive(self, expr: str) -> str:
+        return self._template.format(expr)
+
+    def parse(self, text: str) -> str:
+        """SQL for Python's ``datetime.fromisoformat`` of `text` (',' as decimal mark, 'Z' as UTC), NULL if invalid."""
+        norm = f"replace({text}, ',', '.')"
+        return (
+            f"CASE WHEN {text} IS NULL THEN NULL "
+            f"WHEN strlen({text}) > 10 AND regexp_matches({text}, {sql_literal(_HAS_ZONE)}) "
+            f"THEN try_cast({norm} AS TIMESTAMPTZ) "
+            f"ELSE {self.naive(f'try_cast({norm} AS TIMESTAMP)')} END"
+        )
+
+
+def _level(expr: str) -> str:
+    cases = " ".join(f"WHEN {sql_literal(k)} THEN {sql_literal(v)}" for k, v in _LEVEL_ALIASES.items())
+    return f"CASE upper({expr}) {cases} ELSE upper({expr}) END"
+
+
+def _trace_id(expr: str) -> str:
+    # Most trace fields are exactly the id: a cheap full match spares the search with a capture.
+    low = f"lower({expr})"
+    return (f"CASE WHEN regexp_full_match({low}, '[0-9a-f]{{16,32}}') THEN {low} "
+            f"ELSE nullif(regexp_extract({low}, {sql_literal(_HEX_ID)}, 1), '') END")
+
+
+def _truncated(expr: str) -> str:
+    return f"CASE WHEN strlen({expr}) > {MAX_MESSAGE} THEN left({expr}, {MAX_MESSAGE}) ELSE {expr} END"
+
+
+def _trace_hint(expr: str) -> str:
+    return f"(regexp_matches({expr}, {sql_literal(TRACE_START_HINT)}) OR contains({expr}, {sql_literal(_PY_TRACEBACK)}))"
+
+
+_GROUP = re.compile(r"\(\?P<(\w+)>")
+_CAPTURES_PER_CALL = 4  # RE2 parses a one-pass regex fast only up to 4 capture groups
+# The message, captured instead of cut off with substr (which costs more than the regex): where
+# a header ends in \s? or \s*, these tails mean the same and keep the regex one-pass.
+_TAILS = {
+    r"\s?": r"(?:\s(?P<m1>.*)|(?P<m2>[^\s].*)|)$",
+    r"\s*": r"\s*(?:(?P<m2>[^\s].*)|)$",
+}
+
+
+def _capturing(pattern: str, keep: list[str]) -> str:
+    """`pattern` with only the named groups in `keep` capturing."""
+    return _GROUP.sub(lambda m: m.group(0) if m.group(1) in keep else "(?:", pattern)
+
+
+def _with_message(head: str) -> str:
+    for end, tail in _TAILS.items():
+        if head.endswith(end):
+            return head.removesuffix(end) + tail
+    raise ValueError(f"a layout's header must end with \\s? or \\s*: {head}")
+
+
+def text_query(heads: list[str], zone: ZoneSQL, source: str) -> str:
+    """Parse every line of `source` (line_no, line) with a layout's header regexes.
+
+    `heads` are tried in order and the first that matches gives the fields; the last is the
+    layout's exact header, the others its fast forms. Each needs a ``level`` group among its
+    first four. An entry starts at each line a header matches, and at line 1 whatever it holds
+    (lines before the first header form an entry of their own, as they always did).
+
+    Returns:
+        SQL selecting, per line: line_no, is_start, and for entry starts ts, level, thread,
+        trace_id, logger, message (truncated to 4000 characters), hint (may open a stack trace),
+        head (the untruncated message where hint is set); for other lines cont (the line).
+    """
+    ctes: list[str] = []
+    columns: dict[str, list[tuple[int, str]]] = {}  # field → (head, struct column holding it)
+    previous = source
+    for k, head in enumerate(heads):
+        groups = groups_of(_with_message(head))
+        body = re2(_with_message(head))
+        calls = [groups[i : i + _CAPTURES_PER_CALL] for i in range(0, len(groups), _CAPTURES_PER_CALL)]
+        if "level" not in calls[0]:
+            raise ValueError(f"a layout's header needs a level group among its first four: {head}")
+        # Only lines no earlier head matched are tried (CASE runs its branch on those rows only).
+        unmatched = " AND ".join(f"coalesce(h{j}_0.level, '') = ''" for j in range(k)) or "true"
+        first = f"regexp_extract(line, {sql_literal(_capturing(body, calls[0]))}, {_names(calls[0])})"
+        ctes.append(f"a{k} AS (SELECT *, CASE WHEN {unmatched} THEN {first} END AS h{k}_0 FROM {previous})")
+        previous = f"a{k}"
+        more = [
+            f"CASE WHEN h{k}_0.level <> '' THEN regexp_extract(line, {sql_literal(_capturing(body, call))}, "
+            f"{_names(call)}) END AS h{k}_{i}"
+            for i, call in enumerate(calls[1:], 1)
+        ]
+        if more:
+            ctes.append(f"b{k} AS (SELECT *, {', '.join(more)} FROM {previous})")
+            previous = f"b{k}"
+        for i, call in enumerate(calls):
+            for name in call:
+                columns.setdefault(name, []).append((k, f"h{k}_{i}"))
+
+    def field(name: str, found: str = "nullif({}, '')") -> str:
+        branches = [f"WHEN h{k}_0.level <> '' THEN {found.format(f'{col}.{name}')}" for k, col in columns.get(name, [])]
+        return f"CASE {' '.join(branches)} END" if branches else "NULL"
+
+    message = f"coalesce({field('m1')}, {field('m2', '{}')}, '')"
+    return f"""
+        WITH {', '.join(ctes)}, e AS (
+            SELECT line_no, line, {field("ts")} AS ts_text, {field("level")} AS level_text,
+                   {field("thread")} AS thread, {field("trace")} AS trace, {field("logger")} AS logger,
+                   {message} AS header_msg
+            FROM {previous}
+        ), s AS (
+            SELECT *, level_text IS NOT NULL AS is_header, (level_text IS NOT NULL OR line_no = 1) AS is_start,
+                   CASE WHEN level_text IS NOT NULL THEN header_msg WHEN line_no = 1 THEN line END AS msg
+            FROM e
+        ), t AS (
+            SELECT *, {_trace_hint("msg")} AS hinted FROM s
+        )
+        SELECT line_no, is_start,
+               CASE WHEN is_header THEN {zone.parse("ts_text")} END AS ts,
+               CASE WHEN is_header THEN {_level("level_text")} END AS level,
+               thread, {_trace_id("trace")} AS trace_id, logger,
+               {_truncated("msg")} AS message,
+               coalesce(hinted, false) AS hint,
+               CASE WHEN hinted THEN msg END AS head,
+               CASE WHEN NOT is_start THEN line END AS cont
+        FROM t
+    """
+
+
+def _names(names: list[str]) -> str:
+    return "[" + ", ".join(sql_literal(n) for n in names) + "]"
+
+
+def _json_path(name: str) -> str:
+    return '$."' + name + '"'
+
+
+def json_query(fields: dict[str, tuple[str, ...]], zone: ZoneSQL, source: str) -> str:
+    """Parse every line of `source` (line_no, line) as one JSON object, picking fields by their aliases.
+
+    The first alias holding a non-empty value wins, as Python's pick did.
+
+    Returns:
+        SQL selecting, per non-blank line: line_no, is_start (a JSON object), then ts, level,
+        thread, trace_id, logger, message, hint, head as for text, and stack (the stack-trace field).
+    """
+    paths: list[str] = []
+    slot: dict[str, list[int]] = {}
+    for key, aliases in fields.items():
+        slot[key] = []
+        for alias in aliases:
+            slot[key].append(len(paths) + 1)
+            paths.append(_json_path(alias))
+    path_list = "[" + ", ".join(sql_literal(p) for p in paths) + "]"
+
+    def pick(key: str) -> str:
+        return "coalesce(" + ", ".join(f"nullif(v[{i}], '')" for i in slot[key]) + ")"
+
+    return f"""
+        WITH j AS (
+            SELECT line_no, line, CASE WHEN json_valid(line) THEN json_type(line) = 'OBJECT' ELSE false END AS is_start
+            FROM {source} WHERE NOT regexp_full_match(line, '\\s*')
+        ), v AS (
+            SELECT line_no, is_start, CASE WHEN is_start THEN json_extract_string(line, {path_list}) END AS v FROM j
+        ), f AS (
+            SELECT line_no, is_start, {pick("ts")} AS ts, coalesce({pick("level")}, 'INFO') AS level,
+                   {pick("thread")} AS thread, {pick("trace")} AS trace, {pick("logger")} AS logger,
+                   coalesce({pick("message")}, '') AS msg, {pick("stack")} AS stack
+            FROM v
+        )
+        SELECT line_no, is_start,
+               {zone.parse("ts")} AS ts, CASE WHEN is_start THEN {_level("level")} END AS level, thread,
+               {_trace_id("trace")} AS trace_id, logger,
+               CASE WHEN is_start THEN {_truncated("msg")} END AS message,
+               coalesce(is_start AND {_trace_hint("msg")}, false) AS hint,
+               CASE WHEN is_start AND {_trace_hint("msg")} THEN msg END AS head,
+               stack
+        FROM f
+    """
+
+
+def groups_of(head: str) -> list[str]:
+    """Named groups of a header regex in group order (every group must be named)."""
+    compiled = re.compile(head)
+    if compiled.groups != len(compiled.groupindex):
+        raise ValueError(f"every group of a layout's header must be named: {head}")
+    return sorted(compiled.groupindex, key=compiled.groupindex.__getitem__)
