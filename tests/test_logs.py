@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 
 from core.errors import IngestError
+from core.ingest import logs
 from core.ingest.logs import LAYOUTS, detect_layout, ingest_log_file
+from core.ingest.templates import TemplateMiner
 from core.pipeline import _ingest_log
 from core.schema import Incident, IncidentDraft
 from core.store import Store
@@ -86,6 +88,47 @@ def test_gzip_logs_are_streamed(tmp_path: Path, incident: tuple[Store, Incident]
         for i in range(1000):
             out.write(f"2026-11-20 14:05:03.{i % 1000:03d} INFO [t] [] a.B - line {i}\n")
     assert ingest_log_file(store, inc, log).entries == 1000
+
+
+def test_a_log_cut_off_mid_stream_is_an_error_and_stores_nothing(
+    tmp_path: Path, incident: tuple[Store, Incident], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store, inc = incident
+    monkeypatch.setattr(logs, "_CHUNK_BYTES", 64 << 10)  # the damage is found after the first chunk
+    log = tmp_path / "app.log.gz"
+    lines = "".join(f"2026-11-20 14:05:03.{i % 1000:03d} INFO [t] [] a.B - line {i} {i * 7919 % 104729}\n"
+                    for i in range(40_000))
+    log.write_bytes(gzip.compress(lines.encode())[:-2000])
+    with pytest.raises(IngestError, match="could not be read"):
+        ingest_log_file(store, inc, log)
+    assert store.list_assets(inc.id) == []
+    assert store.query_df("SELECT count(*) AS n FROM log_lines")["n"][0] == 0
+
+
+def test_a_failure_while_writing_rolls_everything_back(
+    tmp_path: Path, incident: tuple[Store, Incident], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store, inc = incident
+    monkeypatch.setattr(logs, "_CHUNK_BYTES", 64 << 10)
+    monkeypatch.setattr(logs, "_RESULT_ROWS", 500)
+    monkeypatch.setattr(logs, "_BATCH_BYTES", 64 << 10)
+    calls = []
+
+    def failing_mine(self: object, messages: object) -> object:
+        calls.append(1)
+        if len(calls) == 3:
+            raise RuntimeError("disk full")
+        return real_mine(self, messages)
+
+    real_mine = TemplateMiner.mine
+    monkeypatch.setattr(TemplateMiner, "mine", failing_mine)
+    log = tmp_path / "app.log"
+    log.write_text("".join(f"2026-11-20 14:05:03.000 INFO [t] [] a.B - line {i}\n" for i in range(20_000)) + TRACE,
+                   encoding="utf-8")
+    with pytest.raises(RuntimeError, match="disk full"):
+        ingest_log_file(store, inc, log)
+    assert store.list_assets(inc.id) == []
+    assert store.query_df("SELECT (SELECT count(*) FROM log_lines) + (SELECT count(*) FROM exceptions) AS n")["n"][0] == 0
 
 
 @pytest.mark.parametrize(

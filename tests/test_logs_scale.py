@@ -78,8 +78,9 @@ def test_chunk_boundaries_do_not_change_what_lands(big_log: Path, monkeypatch: p
     small = big_log.with_name("small.log")
     small.write_bytes(big_log.read_bytes()[: 2 << 20].rsplit(b"\n20", 1)[0] + b"\n")
     results = []
-    for chunk_bytes in (logs._CHUNK_BYTES, 64 << 10):
+    for chunk_bytes, rows in ((logs._CHUNK_BYTES, logs._RESULT_ROWS), (64 << 10, 700)):
         monkeypatch.setattr(logs, "_CHUNK_BYTES", chunk_bytes)
+        monkeypatch.setattr(logs, "_RESULT_ROWS", rows)
         monkeypatch.setattr(logs, "_BATCH_BYTES", chunk_bytes * 3)
         store, inc = _incident()
         result = ingest_log_file(store, inc, small)

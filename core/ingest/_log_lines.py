@@ -26,30 +26,32 @@ def line_tables(blocks: Iterable[bytes], min_bytes: int = 16 << 20, batch_rows: 
     next_no = 1
     for block in blocks:
         data = carry + block if carry else block
+        del block
         if len(data) < min_bytes:
             carry = data
             continue
-        whole, carry = _split_at_last_end(data)
-        if whole:
-            table = _numbered(whole, next_no, batch_rows)
-            next_no += table.num_rows
-            yield table
+        cut = _last_end(data)
+        if cut < 0:
+            carry = data
+            continue
+        table = _numbered(memoryview(data)[: cut + 1], next_no, batch_rows)
+        carry = data[cut + 1 :]
+        del data  # the table holds its own copy: only it stays alive while the caller works
+        next_no += table.num_rows
+        yield table
     if carry:
-        yield _numbered(carry, next_no, batch_rows, final=True)
+        yield _numbered(memoryview(carry), next_no, batch_rows, final=True)
 
 
-def _split_at_last_end(data: bytes) -> tuple[bytes, bytes]:
-    """(complete lines, the rest); a trailing ``\\r`` waits, it may be half of ``\\r\\n``."""
+def _last_end(data: bytes) -> int:
+    """Where the last complete line ends (-1: none); a trailing ``\\r`` waits, it may be half of ``\\r\\n``."""
     limit = len(data) - 1 if data.endswith(b"\r") else len(data)
-    cut = max(data.rfind(b"\n", 0, limit), data.rfind(b"\r", 0, limit))
-    if cut < 0:
-        return b"", data
-    return data[: cut + 1], data[cut + 1 :]
+    return max(data.rfind(b"\n", 0, limit), data.rfind(b"\r", 0, limit))
 
 
-def _numbered(data: bytes, first_no: int, batch_rows: int, *, final: bool = False) -> pa.Table:
+def _numbered(data: memoryview, first_no: int, batch_rows: int, *, final: bool = False) -> pa.Table:
     raw = np.frombuffer(data, dtype=np.uint8)
-    if b"\r" in data:
+    if _CR in raw:
         is_lf = raw == _LF
         # A line ends at every \n, and at a \r not followed by \n (that \r then belongs to \r\n).
         lone_cr = raw == _CR
@@ -65,11 +67,12 @@ def _numbered(data: bytes, first_no: int, batch_rows: int, *, final: bool = Fals
         offsets[n + 1] = len(data)
         n += 1
     lines = pa.LargeStringArray.from_buffers(n, pa.py_buffer(offsets[: n + 1]), pa.py_buffer(data))
-    if not data.isascii():
+    if not raw.max(initial=0) < 0x80:
         try:
             lines.validate(full=True)  # checks UTF-8, much faster than decoding
         except pa.ArrowInvalid:
-            return _numbered(data.decode("utf-8", errors="replace").encode("utf-8"), first_no, batch_rows, final=final)
+            fixed = bytes(data).decode("utf-8", errors="replace").encode("utf-8")
+            return _numbered(memoryview(fixed), first_no, batch_rows, final=final)
     # Both endings are ASCII, which never occurs inside a UTF-8 sequence: trimming bytes is safe.
     lines = pc.ascii_rtrim(lines, characters="\r\n").cast(pa.string())
     numbers = pa.array(np.arange(first_no, first_no + n, dtype=np.int64))

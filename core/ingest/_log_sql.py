@@ -18,9 +18,9 @@ __all__ = ["TRACE_START_HINT", "ZoneSQL", "json_query", "re2", "sql_literal", "t
 # token naming an exception type, or a Python traceback.
 TRACE_START_HINT = r"^\s*[^\s:]*\.[^\s:]*(?:Exception|Error|Throwable|Fault|Failure)"
 _PY_TRACEBACK = "Traceback (most recent call last):"
-_HEX_ID = r"(?:^|[^\p{L}\p{N}_])([0-9a-f]{16,32})(?:$|[^\p{L}\p{N}_])"
-_HAS_ZONE = r"(?:Z|[+-]\d\d(?::?\d\d)?)$"
 _WORD = r"\w\x{80}-\x{10FFFF}"
+_HEX_ID = rf"(?:^|[^{_WORD}])([0-9a-f]{{16,32}})(?:$|[^{_WORD}])"
+_HAS_ZONE = r"(?:Z|[+-]\d\d(?::?\d\d)?)$"
 _LEVEL_ALIASES = {"WARNING": "WARN", "SEVERE": "ERROR", "CRITICAL": "FATAL", "NOTICE": "INFO"}
 MAX_MESSAGE = 4000
 

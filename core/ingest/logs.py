@@ -1,17 +1,18 @@
 """Application logs: detect the layout, then parse, group and store the file chunk by chunk in DuckDB.
 
-A file of any size streams through in chunks of whole lines (Arrow tables). DuckDB parses each
-chunk in one vectorised query (header regex, timestamps, levels, trace ids, or JSON fields); only
-the entries that carry a stack trace reach Python, for `stacktrace.parse_trace`. Templates are
-mined in bulk per batch of entries and written with the entries, so no row is updated afterwards.
+A file of any size streams through as Arrow batches of whole lines into one DuckDB query, which
+parses them vectorised (header regex, timestamps, levels, trace ids, or JSON fields) and streams
+the parsed rows back in batches; only the entries that carry a stack trace reach Python, for
+`stacktrace.parse_trace`. Templates are mined in bulk per batch of entries and written with the
+entries, so no row is updated afterwards.
 """
 
 from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Generator, Iterable, Iterator
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone, tzinfo
 from itertools import chain
@@ -25,7 +26,7 @@ import pyarrow.compute as pc
 from core.errors import IngestError
 from core.ingest._log_exceptions import TraceCollector, write_exceptions
 from core.ingest._log_lanes import Lane
-from core.ingest._log_lines import line_tables
+from core.ingest._log_lines import LINE_SCHEMA, line_tables
 from core.ingest._log_sql import ZoneSQL, json_query, text_query
 from core.ingest._log_templates import ENTRY_COLUMNS, TemplatedWriter
 from core.ingest.textfile import open_utf8_chunks
@@ -40,8 +41,10 @@ _TS = r"(?P<ts>\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(?:[.,]\d{1,9})?(?:Z|[+-]\d
 _LEVEL = r"(?P<level>TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|SEVERE|FATAL|CRITICAL)"
 _LOGGER = r"(?P<logger>[\w.$\[\]-]+)"
 _MAX_CONTINUATION = 2_000
-_CHUNK_BYTES = 16 << 20  # lines parsed per DuckDB query
+_CHUNK_BYTES = 8 << 20  # file text cut into lines at once
+_RESULT_ROWS = 100_000  # parsed lines handed back by DuckDB at once
 _BATCH_BYTES = 48 << 20  # entries mined for templates at once
+_QUEUED = 2  # parsed batches waiting per worker lane
 
 
 @dataclass(frozen=True)
@@ -184,27 +187,28 @@ def ingest_log_file(
         with (
             store.transaction() as cur,
             _chunk_reader(cur) as reader,
-            Lane("log-traces") as trace_lane,
-            Lane("log-writes") as write_lane,
+            Lane("log-traces", _QUEUED) as trace_lane,
+            Lane("log-writes", _QUEUED) as write_lane,
         ):
             asset = store.add_asset(cur, incident.id, "log", name, location=str(path), size_bytes=path.stat().st_size)
             traces = TraceCollector(incident.id, asset.id, first_id, max_continuation=_MAX_CONTINUATION)
             writer = TemplatedWriter(store, cur, incident.id, asset.id, batch_bytes=_BATCH_BYTES)
             add_traces = traces.add_json_chunk if layout is None else traces.add_text_chunk
-            # Three lanes at once: this thread reads chunks and parses them in DuckDB, one lane
-            # parses stack traces in Python, one mines templates and writes rows (the only user
-            # of `cur` until it is drained).
-            for chunk in chunks:
-                parsed = _parse_chunk(reader, sql, chunk)
-                entries = parsed.filter(parsed.column("is_start"))
-                totals.lines = chunk.column("line_no")[-1].as_py()
-                totals.bad_json += parsed.num_rows - entries.num_rows if layout is None else 0
-                totals.see(entries)
-                trace_lane.submit(add_traces, parsed)
-                write_lane.submit(writer.add, entries.select(ENTRY_COLUMNS))
-                write_lane.submit(write_exceptions, cur, traces.take_batches())
-                if progress:
-                    progress(f"{name}: {totals.lines:,} lines", min(0.95, stream.fraction()))
+            # Three lanes at once: DuckDB parses the line stream (this thread drives it), one lane
+            # parses stack traces in Python, one mines templates and writes rows (the only user of
+            # `cur` until it is drained).
+            source = _LineSource(chunks)
+            with closing(_parsed_batches(reader, sql, source)) as batches:
+                for parsed in batches:
+                    entries = parsed.filter(parsed.column("is_start"))
+                    totals.bad_json += parsed.num_rows - entries.num_rows if layout is None else 0
+                    totals.see(entries)
+                    trace_lane.submit(add_traces, parsed)
+                    write_lane.submit(writer.add, entries.select(ENTRY_COLUMNS))
+                    write_lane.submit(write_exceptions, cur, traces.take_batches())
+                    if progress:
+                        progress(f"{name}: {source.lines:,} lines", min(0.95, stream.fraction()))
+            totals.lines = source.lines
             trace_lane.drain()
             traces.finish()
             write_lane.submit(write_exceptions, cur, traces.take_batches())
@@ -233,8 +237,8 @@ def ingest_log_file(
 def _chunk_reader(cur: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
     """A second connection for parsing chunks, outside the write transaction.
 
-    Parsing reads only the chunk; doing it in autocommit lets each registered chunk go as soon as
-    it is parsed (inside a transaction a registered table lives until commit).
+    Parsing reads only the line stream; doing it in autocommit lets what was registered go as soon
+    as it is parsed (inside a transaction a registered table lives until commit).
     """
     reader = cur.cursor()
     try:
@@ -244,14 +248,39 @@ def _chunk_reader(cur: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyCon
         reader.close()
 
 
-def _parse_chunk(reader: duckdb.DuckDBPyConnection, sql: str, chunk: pa.Table) -> pa.Table:
-    """One vectorised DuckDB pass over a chunk of lines; rows come back in line order."""
-    reader.register("_log_chunk", chunk)
+class _LineSource:
+    """The file's line tables as one Arrow stream for DuckDB, remembering how far it got."""
+
+    def __init__(self, tables: Iterator[pa.Table]) -> None:
+        self._tables = tables
+        self.lines = 0
+        self.error: BaseException | None = None
+        self.reader = pa.RecordBatchReader.from_batches(LINE_SCHEMA, self._batches())
+
+    def _batches(self) -> Iterator[pa.RecordBatch]:
+        try:
+            for table in self._tables:
+                self.lines = table.column("line_no")[-1].as_py()
+                yield from table.to_batches()
+        except Exception as exc:  # DuckDB would turn it into its own error; keep it to re-raise
+            self.error = exc
+            raise
+
+
+def _parsed_batches(reader: duckdb.DuckDBPyConnection, sql: str, source: _LineSource) -> Generator[pa.Table]:
+    """Parsed lines, in line order, from one DuckDB query over the whole stream (bound once, run in parallel)."""
+    reader.register("_log_chunk", source.reader)
+    last = 0
     try:
-        parsed = reader.sql(sql).to_arrow_table()
+        for batch in reader.sql(sql).to_arrow_reader(_RESULT_ROWS):
+            numbers = batch.column(0).to_numpy()
+            if len(numbers) and (numbers[0] <= last or not bool(np.all(numbers[1:] > numbers[:-1]))):
+                raise IngestError("DuckDB returned log lines out of order; please report this.")
+            last = int(numbers[-1]) if len(numbers) else last
+            yield pa.Table.from_batches([batch])
+    except Exception:  # DuckDB's error, or Arrow's as the stream ends
+        if source.error is not None:
+            raise source.error from source.error.__cause__  # DuckDB's wrapper adds nothing
+        raise
     finally:
         reader.unregister("_log_chunk")
-    numbers = parsed.column("line_no").to_numpy()
-    if len(numbers) > 1 and not bool(np.all(numbers[1:] > numbers[:-1])):
-        parsed = parsed.sort_by("line_no")
-    return parsed
