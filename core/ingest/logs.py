@@ -43,7 +43,7 @@ _LOGGER = r"(?P<logger>[\w.$\[\]-]+)"
 _MAX_CONTINUATION = 2_000
 _CHUNK_BYTES = 8 << 20  # file text cut into lines at once
 _RESULT_ROWS = 100_000  # parsed lines handed back by DuckDB at once
-_BATCH_BYTES = 48 << 20  # entries mined for templates at once
+_BATCH_BYTES = 32 << 20  # entries mined for templates at once
 _QUEUED = 2  # parsed batches waiting per worker lane
 
 
