@@ -33,7 +33,8 @@ from core.ingest.textfile import open_utf8_chunks
 from core.schema import Asset, Incident
 from core.store import Store
 
-__all__ = ["LAYOUTS", "LogIngestResult", "LogLayout", "detect_layout", "ingest_log_file"]
+__all__ = ["AUTO", "JSON_LINES", "LAYOUTS", "LogIngestResult", "LogLayout", "detect_layout", "ingest_log_file",
+           "log_formats", "resolve_layout"]
 
 log = logging.getLogger(__name__)
 
@@ -101,6 +102,39 @@ LAYOUTS: tuple[LogLayout, ...] = (
 )
 
 
+AUTO = "auto"
+JSON_LINES = "json-lines"
+
+
+def log_formats() -> tuple[str, ...]:
+    """Every name `ingest_log_file(log_format=...)` accepts: "auto" first, then JSON lines and the layouts."""
+    return (AUTO, JSON_LINES, *(layout.name for layout in LAYOUTS))
+
+
+def resolve_layout(log_format: str, sample: list[str], name: str) -> LogLayout | None:
+    """The layout to parse with: detected from `sample` for "auto", else the one named (None: JSON lines).
+
+    Raises:
+        IngestError: an unknown format name, or a chosen layout that opens none of the sample's lines.
+    """
+    if log_format in ("", AUTO):
+        return detect_layout(sample)
+    if log_format == JSON_LINES:
+        if not any(ln.lstrip().startswith("{") for ln in sample):
+            raise IngestError(f"{name}: no line among the first {len(sample)} is a JSON object; "
+                              "choose another format, or 'auto' to detect it.")
+        return None
+    chosen = next((layout for layout in LAYOUTS if layout.name == log_format), None)
+    if chosen is None:
+        raise IngestError(f"Unknown log format {log_format!r}; choose one of: {', '.join(log_formats())}.")
+    if not any(chosen.pattern.match(ln) for ln in sample):
+        raise IngestError(
+            f"{name}: no line among the first {len(sample)} matches the log format {log_format!r}; "
+            f"choose another format, or 'auto' to detect it."
+        )
+    return chosen
+
+
 def detect_layout(sample: Iterable[str]) -> LogLayout | None:
     """The layout whose pattern opens the most lines of the sample (None if it looks like JSON lines)."""
     lines = [ln for ln in sample if ln.strip()]
@@ -159,14 +193,17 @@ class _Totals:
 
 
 def ingest_log_file(
-    store: Store, incident: Incident, path: Path, *, display_name: str | None = None, progress: Progress | None = None
+    store: Store, incident: Incident, path: Path, *, display_name: str | None = None, progress: Progress | None = None,
+    log_format: str = AUTO,
 ) -> LogIngestResult:
     """Parse one log file into log_lines (with templates), exceptions and frames; all of it lands, or none of it.
 
-    Memory stays bounded whatever the file's size: the file streams through in chunks.
+    Memory stays bounded whatever the file's size: the file streams through in chunks. The
+    layout is detected from the first lines unless `log_format` names one (see `log_formats`).
 
     Raises:
-        IngestError: empty, binary, undecodable or not a log (nothing is written then).
+        IngestError: empty, binary, undecodable, not a log, or not in the chosen format (nothing
+            is written then).
     """
     name = display_name or path.name
     zone: tzinfo = incident.started_at.tzinfo or timezone(timedelta(0))
@@ -176,10 +213,10 @@ def ingest_log_file(
         first = next(lines, None)
         if first is None:
             raise IngestError(f"{name} is empty; nothing to ingest.")
-        layout = detect_layout(first.column("line").slice(0, 200).to_pylist())
+        layout = resolve_layout(log_format, first.column("line").slice(0, 200).to_pylist(), name)
         chunks = chain([first], lines)
         del first  # let each chunk go once parsed
-        layout_name = layout.name if layout else "json-lines"
+        layout_name = layout.name if layout else JSON_LINES
         sql = (json_query(_JSON_FIELDS, zone_sql, "_log_chunk") if layout is None
                else text_query([*layout.fast, layout.head], zone_sql, "_log_chunk"))
         totals = _Totals()
