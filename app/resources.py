@@ -22,9 +22,9 @@ def settings() -> Settings:
 
 
 @st.cache_resource(show_spinner=False)
-def _store(db_path: str) -> Store:
+def _store(db_path: str, memory_limit: str) -> Store:
     # One Store per DuckDB file and process: DuckDB refuses a second writer on the same file.
-    return Store(db_path)
+    return Store(db_path, memory_limit=memory_limit)
 
 
 @st.cache_resource(show_spinner=False)
@@ -43,7 +43,7 @@ def store(cfg: Settings) -> Store:
     Raises:
         StoreError: the file cannot be opened (e.g. StoreLockedError when another process holds it).
     """
-    return _store(str(cfg.db_path))
+    return _store(str(cfg.db_path), cfg.duckdb_memory)
 
 
 def registry(cfg: Settings) -> DebateRegistry:

@@ -8,9 +8,10 @@ BASELINE_COMMIT, loaded from Git, followed by that commit's template step (all m
 into Python lists, mined, and written with an UPDATE). The speedup on the small log is printed in
 the same run. Logs come from bench/gen_app_log.py and are kept in bench/out/ for the next run.
 
-DuckDB's memory_limit is set for each run (256MB by default, as a deployment would cap it): the
-Store sets none, and with DuckDB's default (80% of RAM) its buffer cache keeps the blocks just
-written, so RSS then grows with the file (about +400 MB for 1 GiB) though none of it is needed.
+DuckDB's memory_limit is set for each run (256MB by default; the dashboard's Store takes
+TRIBUNAL_DUCKDB_MEMORY, 1GB by default). With DuckDB's own default (80% of RAM, `--duckdb-memory
+default`) its buffer cache keeps the blocks just written, so RSS then grows with the file (about
++400 MB for 1 GiB) though none of it is needed.
 
 usage: python bench/bench_ingest.py [--size 1G] [--small 50M] [--rounds 2] [--skip-baseline]
                                     [--duckdb-memory 256MB]
@@ -104,10 +105,8 @@ def run_one(path: pathlib.Path, implementation: str, duckdb_memory: str) -> dict
     from core.store import Store
 
     with tempfile.TemporaryDirectory(dir=HERE / "out") as tmp:
-        store = Store(pathlib.Path(tmp) / "bench.duckdb")
-        if duckdb_memory != "default":
-            with store.transaction() as cur:
-                cur.execute(f"SET memory_limit = '{duckdb_memory}'")
+        store = Store(pathlib.Path(tmp) / "bench.duckdb",
+                      memory_limit=None if duckdb_memory == "default" else duckdb_memory)
         incident = store.create_incident(IncidentDraft(title="bench", severity="high", started_at=START, service="shop"))
         started = time.perf_counter()
         if implementation == "baseline":

@@ -58,7 +58,7 @@ def _routing_file(folder: Path, base_url: str, concurrency: int) -> Path:
 def run_once(folder: Path, server: LLMServer, rounds: int, concurrency: int) -> dict[str, float | int | str]:
     os.environ["TRIBUNAL_HOME"] = str(folder / "home")
     settings = load_settings(env={"TRIBUNAL_HOME": str(folder / "home")}, secrets_path=folder / "none.toml")
-    store = Store(settings.db_path)
+    store = Store(settings.db_path, memory_limit=settings.duckdb_memory)
     try:
         bundle = build_mini_bundle(folder / "bundle")
         loaded = load_bundle(bundle.root)

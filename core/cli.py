@@ -73,7 +73,7 @@ def _analyze(bundle: Path | None, brain: str, as_json: bool) -> int:
         bundle = ensure_demo_bundle(settings)
     if not bundle.is_dir():
         raise BundleError(f"{bundle} is not a folder; give the path of a bundle folder (see the README).")
-    store = Store(settings.db_path)
+    store = Store(settings.db_path, memory_limit=settings.duckdb_memory)
     try:
         result = analyze_bundle(store, settings, bundle, brain, _progress)
         if result.error or result.judgment is None:
@@ -97,7 +97,7 @@ def _index(bundle: Path, as_json: bool) -> int:
     if not bundle.is_dir():
         raise BundleError(f"{bundle} is not a folder; give the path of a bundle folder (see the README).")
     settings = load_settings()
-    store = Store(settings.db_path)
+    store = Store(settings.db_path, memory_limit=settings.duckdb_memory)
     try:
         _progress(f"Indexing {bundle}", 0.0)
         result = index_bundle(store, settings, bundle)

@@ -50,6 +50,10 @@ class Settings(BaseModel):
     llm_routing: Routing | None = Field(default=None, description="Per-agent model routing; None = no LLM configured.")
     llm_problem: str | None = Field(default=None, description="Why the routing could not be built (shown on use).")
     clone_hosts: tuple[str, ...] = Field(default=(), description="Hosts repositories may be cloned from.")
+    duckdb_memory: str = Field(
+        default="1GB", pattern=r"(?i)^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$",
+        description="DuckDB's memory_limit for the store; beyond it DuckDB spills to disk.",
+    )
     neo4j_uri: str | None = None
     neo4j_user: str = "neo4j"
     neo4j_password: SecretStr | None = None
@@ -138,6 +142,7 @@ def load_settings(env: Mapping[str, str] | None = None, secrets_path: Path | Non
             llm_routing=routing,
             llm_problem=problem,
             clone_hosts=tuple(h.strip() for h in (get("TRIBUNAL_CLONE_HOSTS") or "").split(",") if h.strip()),
+            duckdb_memory=(get("TRIBUNAL_DUCKDB_MEMORY") or "1GB").strip(),
             neo4j_uri=get("NEO4J_URI"),
             neo4j_user=get("NEO4J_USER") or "neo4j",
             neo4j_password=SecretStr(pw) if (pw := get("NEO4J_PASSWORD")) else None,

@@ -71,12 +71,14 @@ class Store:
     dashboard caches a single Store and hands each thread its own cursor.
     """
 
-    def __init__(self, path: Path | str = ":memory:") -> None:
+    def __init__(self, path: Path | str = ":memory:", *, memory_limit: str | None = None) -> None:
+        """Open (and migrate) the store; `memory_limit` caps DuckDB's memory (e.g. "1GB", see Settings)."""
         self.path = str(path)
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        config = {"memory_limit": memory_limit} if memory_limit else {}
         try:
-            self._conn = duckdb.connect(self.path)
+            self._conn = duckdb.connect(self.path, config=config)
         except duckdb.IOException as exc:
             if "lock" in str(exc).lower():
                 raise StoreLockedError(

@@ -41,3 +41,16 @@ def test_malformed_secrets_and_values_are_config_errors(tmp_path: Path) -> None:
         load_settings(env={}, secrets_path=bad)
     with pytest.raises(ConfigError):
         load_settings(env={"TRIBUNAL_MAX_ROUNDS": "many"}, secrets_path=tmp_path / "none.toml")
+
+
+def test_duckdb_memory_limit_reaches_the_store(tmp_path: Path) -> None:
+    from core.store import Store
+
+    none = tmp_path / "none.toml"
+    assert load_settings(env={}, secrets_path=none).duckdb_memory == "1GB"
+    settings = load_settings(env={"TRIBUNAL_DUCKDB_MEMORY": "300MB"}, secrets_path=none)
+    store = Store(tmp_path / "s.duckdb", memory_limit=settings.duckdb_memory)
+    limit = store.query_df("SELECT current_setting('memory_limit') AS v")["v"][0]
+    assert limit.replace(" ", "") in {"300.0MB", "286.1MiB"}, limit
+    with pytest.raises(ConfigError, match="duckdb_memory"):
+        load_settings(env={"TRIBUNAL_DUCKDB_MEMORY": "lots"}, secrets_path=none)
