@@ -136,7 +136,7 @@ def test_a_failure_while_writing_rolls_everything_back(
     [
         (b"", "empty"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4, "binary"),
-        (b"dear diary,\ntoday nothing happened\n", "does not look like an application log"),
+        (b"dear diary,\ntoday nothing happened\n", "does not look like a log"),
     ],
 )
 def test_bad_files_are_clear_errors_and_store_nothing(

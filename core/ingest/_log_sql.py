@@ -21,7 +21,19 @@ _PY_TRACEBACK = "Traceback (most recent call last):"
 _WORD = r"\w\x{80}-\x{10FFFF}"
 _HEX_ID = rf"(?:^|[^{_WORD}])([0-9a-f]{{16,32}})(?:$|[^{_WORD}])"
 _HAS_ZONE = r"(?:Z|[+-]\d\d(?::?\d\d)?)$"
-_LEVEL_ALIASES = {"WARNING": "WARN", "SEVERE": "ERROR", "CRITICAL": "FATAL", "NOTICE": "INFO"}
+_LEVEL_ALIASES = {
+    "WARNING": "WARN", "SEVERE": "ERROR", "ERR": "ERROR", "CRITICAL": "FATAL", "CRIT": "FATAL", "ALERT": "FATAL",
+    "EMERG": "FATAL", "EMERGENCY": "FATAL", "PANIC": "FATAL", "NOTICE": "INFO", "INFORMATION": "INFO",
+    "CONFIG": "INFO", "FINE": "DEBUG", "FINER": "TRACE", "FINEST": "TRACE",
+}
+# A level word early in the message, for layouts whose header has none (syslog, for one).
+_LEVEL_WORD = (r"\b(TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|ERR|SEVERE|FATAL|CRITICAL|CRIT|ALERT|EMERG|PANIC)\b")
+_LEVEL_WORD_SPAN = 80
+# An access-log message starts with the quoted request line, then the status.
+_HTTP_STATUS = r'^"[^"]*"\s+([1-5]\d\d)\b'
+# Timestamps without a year get the incident's year, moved by one where that lands them nearer.
+_HALF_YEAR_DAYS = 183
+_EPOCH = r"^(\d{9,19})(?:\.\d+)?$"
 MAX_MESSAGE = 4000
 
 
@@ -64,6 +76,7 @@ class ZoneSQL:
     """Turns a naive TIMESTAMP expression into TIMESTAMPTZ read in the incident's zone."""
 
     def __init__(self, zone: tzinfo, at: datetime) -> None:
+        self._local_at = (at.astimezone(zone) if at.tzinfo else at).replace(tzinfo=None)
         key = getattr(zone, "key", None)
         if isinstance(key, str):
             self._template = f"timezone({sql_literal(key)}, {{}})"
@@ -76,14 +89,50 @@ class ZoneSQL:
         return self._template.format(expr)
 
     def parse(self, text: str) -> str:
-        """SQL for Python's ``datetime.fromisoformat`` of `text` (',' as decimal mark, 'Z' as UTC), NULL if invalid."""
-        norm = f"replace({text}, ',', '.')"
+        """SQL for Python's ``datetime.fromisoformat`` of `text` (',' as decimal mark, '/' between date
+        parts, 'Z' as UTC), NULL if invalid."""
+        norm = f"translate({text}, ',/', '.-')"
         return (
             f"CASE WHEN {text} IS NULL THEN NULL "
             f"WHEN strlen({text}) > 10 AND regexp_matches({text}, {sql_literal(_HAS_ZONE)}) "
             f"THEN try_cast({norm} AS TIMESTAMPTZ) "
             f"ELSE {self.naive(f'try_cast({norm} AS TIMESTAMP)')} END"
         )
+
+
+    def parse_formats(self, text: str, formats: tuple[str, ...], *, yearless: bool = False) -> str:
+        """SQL parsing `text` with the first of DuckDB's strptime `formats` that fits, NULL if none does.
+
+        The result still needs `finish_formats`. Where `yearless`, the text lacks a year (classic
+        syslog) and is read in the incident's year for now.
+        """
+        if len({"%z" in f for f in formats}) != 1:
+            raise ValueError(f"timestamp formats must all have %z or all lack it: {formats}")
+        if yearless:
+            text = f"concat({self._local_at.year}, ' ', {text})"
+            formats = tuple(f"%Y {f}" for f in formats)
+        return f"try_strptime({text}, [{', '.join(sql_literal(f) for f in formats)}])"
+
+    def finish_formats(self, parsed: str, formats: tuple[str, ...], *, yearless: bool = False) -> str:
+        """The instant of a `parse_formats` result (a column, used more than once).
+
+        Formats with ``%z`` give the instant; the others are read in the incident's zone. A
+        yearless time moves a year back or forth where that puts it within half a year of the
+        incident (December lines of an incident in January).
+        """
+        if yearless:
+            at = f"TIMESTAMP {sql_literal(self._local_at.isoformat(sep=' '))}"
+            parsed = (f"CASE WHEN {parsed} > {at} + INTERVAL {_HALF_YEAR_DAYS} DAY THEN {parsed} - INTERVAL 1 YEAR "
+                      f"WHEN {parsed} < {at} - INTERVAL {_HALF_YEAR_DAYS} DAY THEN {parsed} + INTERVAL 1 YEAR "
+                      f"ELSE {parsed} END")
+        return parsed if "%z" in formats[0] else self.naive(parsed)
+
+    def parse_json(self, text: str) -> str:
+        """`parse`, plus epoch seconds, milliseconds, microseconds or nanoseconds given as digits."""
+        digits = f"regexp_extract({text}, {sql_literal(_EPOCH)}, 1)"
+        return (f"CASE WHEN {digits} = '' THEN {self.parse(text)} "
+                f"ELSE to_timestamp(CAST({text} AS DOUBLE) / CASE WHEN strlen({digits}) <= 11 THEN 1 "
+                f"WHEN strlen({digits}) <= 14 THEN 1e3 WHEN strlen({digits}) <= 17 THEN 1e6 ELSE 1e9 END) END")
 
 
 def _level(expr: str) -> str:
@@ -109,7 +158,8 @@ def _trace_hint(expr: str) -> str:
 _GROUP = re.compile(r"\(\?P<(\w+)>")
 _CAPTURES_PER_CALL = 4  # RE2 parses a one-pass regex fast only up to 4 capture groups
 # The message, captured instead of cut off with substr (which costs more than the regex): where
-# a header ends in \s? or \s*, these tails mean the same and keep the regex one-pass.
+# a header ends in \s? or \s*, these tails mean the same and keep the regex one-pass; any
+# other header is simply followed by the rest of the line.
 _TAILS = {
     r"\s?": r"(?:\s(?P<m1>.*)|(?P<m2>[^\s].*)|)$",
     r"\s*": r"\s*(?:(?P<m2>[^\s].*)|)$",
@@ -125,16 +175,25 @@ def _with_message(head: str) -> str:
     for end, tail in _TAILS.items():
         if head.endswith(end):
             return head.removesuffix(end) + tail
-    raise ValueError(f"a layout's header must end with \\s? or \\s*: {head}")
+    return head + "(?P<m2>.*)$"
 
 
-def text_query(heads: list[str], zone: ZoneSQL, source: str) -> str:
+def text_query(
+    heads: list[str], zone: ZoneSQL, source: str, *, ts_formats: tuple[str, ...] = (), yearless: bool = False,
+    http_status: bool = False,
+) -> str:
     """Parse every line of `source` (line_no, line) with a layout's header regexes.
 
     `heads` are tried in order and the first that matches gives the fields; the last is the
-    layout's exact header, the others its fast forms. Each needs a ``level`` group among its
-    first four. An entry starts at each line a header matches, and at line 1 whatever it holds
-    (lines before the first header form an entry of their own, as they always did).
+    layout's exact header, the others its fast forms. Each needs a ``ts`` group among its first
+    four. An entry starts at each line a header matches, and at line 1 whatever it holds (lines
+    before the first header form an entry of their own, as they always did).
+
+    Timestamps are ISO-8601 unless `ts_formats` (DuckDB strptime formats, see
+    `ZoneSQL.parse_formats`) are given. The level is the ``level`` group; failing that the
+    syslog priority (a ``pri`` group), the HTTP status of an access log (`http_status`: 5xx is
+    an error, 4xx a warning), or a level word early in the message of a header with no level
+    group; else INFO.
 
     Returns:
         SQL selecting, per line: line_no, is_start, and for entry starts ts, level, thread,
@@ -148,15 +207,15 @@ def text_query(heads: list[str], zone: ZoneSQL, source: str) -> str:
         groups = groups_of(_with_message(head))
         body = re2(_with_message(head))
         calls = [groups[i : i + _CAPTURES_PER_CALL] for i in range(0, len(groups), _CAPTURES_PER_CALL)]
-        if "level" not in calls[0]:
-            raise ValueError(f"a layout's header needs a level group among its first four: {head}")
+        if "ts" not in calls[0]:
+            raise ValueError(f"a layout's header needs a ts group among its first four: {head}")
         # Only lines no earlier head matched are tried (CASE runs its branch on those rows only).
-        unmatched = " AND ".join(f"coalesce(h{j}_0.level, '') = ''" for j in range(k)) or "true"
+        unmatched = " AND ".join(f"coalesce(h{j}_0.ts, '') = ''" for j in range(k)) or "true"
         first = f"regexp_extract(line, {sql_literal(_capturing(body, calls[0]))}, {_names(calls[0])})"
         ctes.append(f"a{k} AS (SELECT *, CASE WHEN {unmatched} THEN {first} END AS h{k}_0 FROM {previous})")
         previous = f"a{k}"
         more = [
-            f"CASE WHEN h{k}_0.level <> '' THEN regexp_extract(line, {sql_literal(_capturing(body, call))}, "
+            f"CASE WHEN h{k}_0.ts <> '' THEN regexp_extract(line, {sql_literal(_capturing(body, call))}, "
             f"{_names(call)}) END AS h{k}_{i}"
             for i, call in enumerate(calls[1:], 1)
         ]
@@ -168,26 +227,31 @@ def text_query(heads: list[str], zone: ZoneSQL, source: str) -> str:
                 columns.setdefault(name, []).append((k, f"h{k}_{i}"))
 
     def field(name: str, found: str = "nullif({}, '')") -> str:
-        branches = [f"WHEN h{k}_0.level <> '' THEN {found.format(f'{col}.{name}')}" for k, col in columns.get(name, [])]
+        branches = [f"WHEN h{k}_0.ts <> '' THEN {found.format(f'{col}.{name}')}" for k, col in columns.get(name, [])]
         return f"CASE {' '.join(branches)} END" if branches else "NULL"
 
     message = f"coalesce({field('m1')}, {field('m2', '{}')}, '')"
+    if ts_formats:
+        ts_raw = zone.parse_formats("ts_text", ts_formats, yearless=yearless)
+        ts = zone.finish_formats("ts_raw", ts_formats, yearless=yearless)
+    else:
+        ts_raw, ts = "NULL", zone.parse("ts_text")
     return f"""
         WITH {', '.join(ctes)}, e AS (
-            SELECT line_no, line, {field("ts")} AS ts_text, {field("level")} AS level_text,
+            SELECT line_no, line, {field("ts")} AS ts_text, {field("level")} AS level_text, {field("pri")} AS pri,
                    {field("thread")} AS thread, {field("trace")} AS trace, {field("logger")} AS logger,
                    {message} AS header_msg
             FROM {previous}
         ), s AS (
-            SELECT *, level_text IS NOT NULL AS is_header, (level_text IS NOT NULL OR line_no = 1) AS is_start,
-                   CASE WHEN level_text IS NOT NULL THEN header_msg WHEN line_no = 1 THEN line END AS msg
+            SELECT *, ts_text IS NOT NULL AS is_header, (ts_text IS NOT NULL OR line_no = 1) AS is_start,
+                   CASE WHEN ts_text IS NOT NULL THEN header_msg WHEN line_no = 1 THEN line END AS msg
             FROM e
         ), t AS (
-            SELECT *, {_trace_hint("msg")} AS hinted FROM s
+            SELECT *, {_trace_hint("msg")} AS hinted, CASE WHEN is_header THEN {ts_raw} END AS ts_raw FROM s
         )
         SELECT line_no, is_start,
-               CASE WHEN is_header THEN {zone.parse("ts_text")} END AS ts,
-               CASE WHEN is_header THEN {_level("level_text")} END AS level,
+               CASE WHEN is_header THEN {ts} END AS ts,
+               CASE WHEN is_header THEN {_derived_level("level" in columns, "pri" in columns, http_status)} END AS level,
                thread, {_trace_id("trace")} AS trace_id, logger,
                {_truncated("msg")} AS message,
                coalesce(hinted, false) AS hint,
@@ -195,6 +259,23 @@ def text_query(heads: list[str], zone: ZoneSQL, source: str) -> str:
                CASE WHEN NOT is_start THEN line END AS cont
         FROM t
     """
+
+
+def _derived_level(has_level: bool, has_pri: bool, http_status: bool) -> str:
+    """SQL for an entry's level from what its layout's header holds (see `text_query`)."""
+    options = [_level("level_text")] if has_level else []
+    if has_pri:  # RFC 5424 severity: the priority's low three bits
+        options.append("CASE TRY_CAST(pri AS INTEGER) % 8 WHEN 0 THEN 'FATAL' WHEN 1 THEN 'FATAL' WHEN 2 THEN 'FATAL' "
+                       "WHEN 3 THEN 'ERROR' WHEN 4 THEN 'WARN' WHEN 7 THEN 'DEBUG' WHEN 5 THEN 'INFO' "
+                       "WHEN 6 THEN 'INFO' END")
+    if http_status:
+        status = f"regexp_extract(msg, {sql_literal(_HTTP_STATUS)}, 1)"
+        options.append(f"CASE left({status}, 1) WHEN '5' THEN 'ERROR' WHEN '4' THEN 'WARN' WHEN '' THEN NULL "
+                       "ELSE 'INFO' END")
+    if not has_level:
+        word = f"nullif(regexp_extract(left(msg, {_LEVEL_WORD_SPAN}), {sql_literal(_LEVEL_WORD)}, 1), '')"
+        options.append(_level(word))
+    return f"coalesce({', '.join(options)}, 'INFO')" if options else "'INFO'"
 
 
 def _names(names: list[str]) -> str:
@@ -239,7 +320,7 @@ def json_query(fields: dict[str, tuple[str, ...]], zone: ZoneSQL, source: str) -
             FROM v
         )
         SELECT line_no, is_start,
-               {zone.parse("ts")} AS ts, CASE WHEN is_start THEN {_level("level")} END AS level, thread,
+               {zone.parse_json("ts")} AS ts, CASE WHEN is_start THEN {_level("level")} END AS level, thread,
                {_trace_id("trace")} AS trace_id, logger,
                CASE WHEN is_start THEN {_truncated("msg")} END AS message,
                coalesce(is_start AND {_trace_hint("msg")}, false) AS hint,

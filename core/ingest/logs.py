@@ -41,6 +41,9 @@ log = logging.getLogger(__name__)
 _TS = r"(?P<ts>\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(?:[.,]\d{1,9})?(?:Z|[+-]\d{2}:?\d{2})?)"
 _LEVEL = r"(?P<level>TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|SEVERE|FATAL|CRITICAL)"
 _LOGGER = r"(?P<logger>[\w.$\[\]-]+)"
+_TS_ANY = _TS.replace(r"\d{4}-\d{2}-\d{2}", r"\d{4}[-/]\d{2}[-/]\d{2}")
+_MON = "(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
+_JUL_LEVEL = r"(?P<level>SEVERE|WARNING|INFO|CONFIG|FINE|FINER|FINEST)"
 _MAX_CONTINUATION = 2_000
 _CHUNK_BYTES = 8 << 20  # file text cut into lines at once
 _RESULT_ROWS = 100_000  # parsed lines handed back by DuckDB at once
@@ -61,6 +64,10 @@ class LogLayout:
     name: str
     head: str
     fast: tuple[str, ...] = ()
+    ts_formats: tuple[str, ...] = ()  # DuckDB strptime formats of the ts group; none: ISO-8601
+    yearless: bool = False  # the ts group has no year (classic syslog)
+    http_status: bool = False  # the message opens with an HTTP request line and status (access logs)
+    example: str = ""  # one first line in this layout, for help texts and tests
     pattern: re.Pattern[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -77,6 +84,7 @@ LAYOUTS: tuple[LogLayout, ...] = (
     LogLayout(
         "spring-boot", rf"^{_TS}\s+{_LEVEL}\s+\d+\s+---\s+\[\s*(?P<thread>[^\]]*)\]\s+{_LOGGER}\s+:\s?",
         fast=(rf"^{_TS}\s+{_LEVEL}\s+\d+\s+---\s+\[\s*(?:(?P<thread>[^\]\s][^\]]*))?\]\s+{_LOGGER}\s+:\s?",),
+        example="2026-11-20 14:05:03.117 ERROR 4242 --- [nio-8080-exec-1] c.a.s.order.OrderController : boom",
     ),
     # Logback/Log4j: ts LEVEL [thread] [traceId] logger - msg   (thread and trace optional)
     LogLayout(
@@ -87,6 +95,7 @@ LAYOUTS: tuple[LogLayout, ...] = (
             rf"^{_TS}\s+{_LEVEL}\s+{_BRACKET.format('thread')}{_LOGGER_FAST}\s+-\s?",
             rf"^{_TS}\s+{_LEVEL}\s+{_LOGGER_FAST}\s+-\s?",
         ),
+        example="2026-11-20 14:05:03.117 ERROR [exec-2] [4bf92f3577b34da6] c.a.s.order.OrderService - boom",
     ),
     # Logback default: ts [thread] LEVEL logger - msg
     LogLayout(
@@ -96,9 +105,77 @@ LAYOUTS: tuple[LogLayout, ...] = (
             rf"^{_TS}\s+{_BRACKET.format('thread')}{_LEVEL}\s+{_BRACKET.format('trace')}{_LOGGER_FAST}\s+-\s?",
             rf"^{_TS}\s+{_BRACKET.format('thread')}{_LEVEL}\s+{_LOGGER_FAST}\s+-\s?",
         ),
+        example="2026-11-20 14:05:03.117 [exec-2] ERROR c.a.s.order.OrderService - boom",
     ),
-    # Anything that starts with a timestamp and has a level soon after.
-    LogLayout("generic", rf"^\[?{_TS}\]?\s+(?:.{{0,40}}?\b)?{_LEVEL}\b[:\]]?\s*"),
+    # Python logging: ts - logger - LEVEL - msg
+    LogLayout(
+        "python-logging", rf"^{_TS}\s+-\s+{_LOGGER}\s+-\s+{_LEVEL}\s+-\s?",
+        example="2026-11-20 14:05:03,117 - shop.orders - ERROR - payment failed",
+    ),
+    # Tomcat/JULI one-line: dd-Mon-yyyy time LEVEL [thread] logger msg
+    LogLayout(
+        "tomcat",
+        rf"^(?P<ts>\d{{2}}-{_MON}-\d{{4}} \d{{2}}:\d{{2}}:\d{{2}}(?:\.\d{{1,3}})?)\s+{_JUL_LEVEL}\s+"
+        rf"\[(?P<thread>[^\]]*)\]\s+(?P<logger>\S+)\s*",
+        ts_formats=("%d-%b-%Y %H:%M:%S.%g", "%d-%b-%Y %H:%M:%S"),
+        example="20-Nov-2026 14:05:03.117 SEVERE [http-nio-8080-exec-1] org.apache.catalina.core.StandardWrapperValve.invoke boom",
+    ),
+    # logfmt as logrus writes it: time="…" level=… msg=…
+    LogLayout(
+        "logfmt", rf'^(?:time|ts|timestamp|t)="?{_TS}"?\s+(?:level|lvl)=(?P<level>[A-Za-z]+)\s+(?:msg=)?',
+        example='time="2026-11-20T14:05:03+08:00" level=error msg="lock wait timeout" order=7',
+    ),
+    # nginx error log: yyyy/mm/dd time [level] pid#tid: *conn msg
+    LogLayout(
+        "nginx-error",
+        r"^(?P<ts>\d{4}/\d{2}/\d{2} \d{2}:\d{2}:\d{2})\s+\[(?P<level>debug|info|notice|warn|error|crit|alert|emerg)\]"
+        r"\s+(?P<thread>\d+#\d+):\s?",
+        example="2026/11/20 14:05:03 [error] 31#31: *9 upstream timed out (110: Connection timed out)",
+    ),
+    # Apache httpd error log: [Www Mon dd time yyyy] [module:level] [pid N] [client ip:port] msg
+    LogLayout(
+        "apache-error",
+        rf"^\[(?P<ts>[A-Z][a-z]{{2}} {_MON} [ \d]?\d \d{{2}}:\d{{2}}:\d{{2}}(?:\.\d{{1,6}})? \d{{4}})\]\s+"
+        r"\[(?:[\w-]+:)?(?P<level>[a-z]+\d?)\]\s+(?:\[pid (?P<thread>\d+)[^\]]*\]\s+)?(?:\[client [^\]]*\]\s+)?",
+        ts_formats=("%a %b %d %H:%M:%S.%f %Y", "%a %b %d %H:%M:%S %Y"),
+        example="[Thu Nov 20 14:05:03.117000 2026] [proxy:error] [pid 4242] [client 10.0.0.9:51234] AH00898: Error reading",
+    ),
+    # nginx/Apache access log (common and combined): client ident user [dd/Mon/yyyy:time zone] "request" status …
+    LogLayout(
+        "http-access",
+        rf"^\S+\s+\S+\s+\S+\s+\[(?P<ts>\d{{2}}/{_MON}/\d{{4}}:\d{{2}}:\d{{2}}:\d{{2}}(?:\.\d+)?\s[+-]\d{{4}})\]\s*",
+        ts_formats=("%d/%b/%Y:%H:%M:%S %z", "%d/%b/%Y:%H:%M:%S.%f %z"),
+        http_status=True,
+        example='10.0.0.9 - - [20/Nov/2026:14:05:03 +0800] "POST /api/orders HTTP/1.1" 504 167 "-" "okhttp/4.12.0"',
+    ),
+    # RFC 5424 syslog: <pri>version ts host app procid msgid structured-data msg
+    LogLayout(
+        "syslog-rfc5424",
+        rf"^<(?P<pri>\d{{1,3}})>\d{{1,2}}\s+{_TS}\s+\S+\s+(?P<logger>\S+)\s+(?P<thread>\S+)\s+\S+\s+"
+        r"(?:-|(?:\[[^\]]*\])+)\s?",
+        example="<131>1 2026-11-20T14:05:03.117+08:00 shop-7 order-service 4242 - - lock wait timeout",
+    ),
+    # Classic (RFC 3164) syslog: [<pri>]Mon dd time host tag[pid]: msg
+    LogLayout(
+        "syslog",
+        rf"^(?:<(?P<pri>\d{{1,3}})>)?(?P<ts>{_MON}\s+\d{{1,2}}\s\d{{2}}:\d{{2}}:\d{{2}}(?:\.\d{{1,6}})?)\s+\S+\s+"
+        r"(?:(?P<logger>[^\s\[:]+)(?:\[(?P<thread>\d+)\])?:)?\s?",
+        fast=(
+            rf"^(?:<(?P<pri>\d{{1,3}})>)?(?P<ts>{_MON}\s+\d{{1,2}}\s\d{{2}}:\d{{2}}:\d{{2}}(?:\.\d{{1,6}})?)\s+\S+\s+"
+            r"(?P<logger>[^\s\[:]+)(?:\[(?P<thread>\d+)\])?:\s?",
+        ),
+        ts_formats=("%b %d %H:%M:%S", "%b %d %H:%M:%S.%f"),
+        yearless=True,
+        example="Nov 20 14:05:03 shop-7 order-service[4242]: ERROR lock wait timeout",
+    ),
+    # ISO-stamped syslog (rsyslog's high-precision template): ts host tag[pid]: msg
+    LogLayout(
+        "syslog-iso", rf"^{_TS}\s+\S+\s+(?P<logger>[^\s\[:]+)(?:\[(?P<thread>\d+)\])?:\s?",
+        example="2026-11-20T14:05:03.117+08:00 shop-7 order-service[4242]: lock wait timeout",
+    ),
+    # Anything that starts with a timestamp (ISO, or with '/' between date parts) and has a level soon after.
+    LogLayout("generic", rf"^\[?{_TS_ANY}\]?\s+(?:.{{0,40}}?\b)?{_LEVEL}\b[:\]]?\s*",
+              example="[2026/11/20 14:05:03] app ERROR: boom"),
 )
 
 
@@ -147,7 +224,9 @@ def detect_layout(sample: Iterable[str]) -> LogLayout | None:
             best, best_hits = layout, hits
     if best_hits == 0:
         raise IngestError(
-            "No line of this file starts with a timestamp and a level; it does not look like an application log."
+            "No line of this file starts the way a known log layout does (a timestamp, then a level, as in "
+            "Logback, Log4j, Spring Boot, Python, Tomcat, logfmt, syslog, nginx or Apache logs, or JSON lines); "
+            "it does not look like a log. Check the file, or choose its format by hand."
         )
     return best
 
@@ -218,7 +297,8 @@ def ingest_log_file(
         del first  # let each chunk go once parsed
         layout_name = layout.name if layout else JSON_LINES
         sql = (json_query(_JSON_FIELDS, zone_sql, "_log_chunk") if layout is None
-               else text_query([*layout.fast, layout.head], zone_sql, "_log_chunk"))
+               else text_query([*layout.fast, layout.head], zone_sql, "_log_chunk", ts_formats=layout.ts_formats,
+                               yearless=layout.yearless, http_status=layout.http_status))
         totals = _Totals()
         first_id = store.next_exception_id(incident.id)
         with (
