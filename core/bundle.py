@@ -15,6 +15,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from core.errors import BundleError
+from core.ingest.logs import AUTO, log_formats
 from core.schema import IncidentDraft
 
 __all__ = ["Bundle", "load_bundle", "parse_incident_yaml", "extract_archive", "MAX_ARCHIVE_BYTES", "MAX_ARCHIVE_FILES"]
@@ -38,6 +39,22 @@ class Bundle(BaseModel):
     repo: Path | None = None
     repo_url: str | None = None
     design: list[Path] = []
+    log_format: str = AUTO  # incident.yaml's one `log_format` for every log
+    log_format_by_path: dict[str, str] = {}  # or its mapping: a log's path relative to root (POSIX) -> format
+
+    def log_format_for(self, path: Path, chosen: str = AUTO) -> str:
+        """The format to parse the log at `path` with.
+
+        Args:
+            path: one of `logs`.
+            chosen: a format the user picked for this run (CLI or dashboard); anything but "auto" wins.
+
+        Returns:
+            `chosen` unless it is "auto"; else incident.yaml's value for this file, then its single value, then "auto".
+        """
+        if chosen and chosen != AUTO:
+            return chosen
+        return self.log_format_by_path.get(path.relative_to(self.root).as_posix(), self.log_format)
 
 
 def _localized(value: Any, field: str) -> tuple[str, dict[str, str]]:
@@ -63,14 +80,25 @@ def parse_incident_yaml(text: str, where: str = "incident.yaml") -> tuple[Incide
         The incident draft and the optional ``repo`` value.
 
     Raises:
-        BundleError: the YAML is malformed or a required field is missing or invalid.
+        BundleError: the YAML is malformed, a required field is missing or invalid, or `log_format` names
+            an unknown format.
     """
+    data = _yaml_mapping(text, where)
+    _log_format_choice(data.get("log_format"), where)
+    return _incident_draft(data, where)
+
+
+def _yaml_mapping(text: str, where: str) -> dict[str, Any]:
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         raise BundleError(f"{where} is not valid YAML: {exc}".splitlines()[0] + " — fix the syntax and retry.") from exc
     if not isinstance(data, dict):
         raise BundleError(f"{where} must be a mapping with title, severity, started_at and service.")
+    return data
+
+
+def _incident_draft(data: dict[str, Any], where: str) -> tuple[IncidentDraft, str | None]:
     missing = [k for k in ("title", "severity", "started_at", "service") if not data.get(k)]
     if missing:
         raise BundleError(f"{where} is missing required field(s): {', '.join(missing)}.")
@@ -104,6 +132,25 @@ def parse_incident_yaml(text: str, where: str = "incident.yaml") -> tuple[Incide
     return draft, data.get("repo")
 
 
+def _format_name(value: Any, where: str, what: str) -> str:
+    if not isinstance(value, str) or value.strip().lower() not in log_formats():
+        raise BundleError(f"{where}: {what} {value!r} is not a log format; use one of: {', '.join(log_formats())}.")
+    return value.strip().lower()
+
+
+def _log_format_choice(value: Any, where: str) -> tuple[str, dict[str, str]]:
+    """incident.yaml's optional `log_format`: one name for every log, or a mapping from a log's path to a name."""
+    if value is None:
+        return AUTO, {}
+    if isinstance(value, dict):
+        return AUTO, {PurePosixPath(str(path).replace("\\", "/")).as_posix():
+                      _format_name(name, where, f"log_format of {path}") for path, name in value.items()}
+    if isinstance(value, str):
+        return _format_name(value, where, "log_format"), {}
+    raise BundleError(f"{where}: log_format must be a format name, or a mapping from a log's path in the bundle "
+                      f"(e.g. runtime/app.log) to a format name.")
+
+
 def _files(folder: Path, suffixes: tuple[str, ...] | None = None) -> list[Path]:
     if not folder.is_dir():
         return []
@@ -127,9 +174,17 @@ def load_bundle(root: Path) -> Bundle:
         text = meta.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
         raise BundleError("incident.yaml is not UTF-8 text; save it as UTF-8.") from exc
-    draft, repo_value = parse_incident_yaml(text)
+    data = _yaml_mapping(text, "incident.yaml")
+    draft, repo_value = _incident_draft(data, "incident.yaml")
+    log_format, log_format_by_path = _log_format_choice(data.get("log_format"), "incident.yaml")
     runtime = root / "runtime"
     top_logs = [p for p in _files(runtime, _LOG_SUFFIXES) if p.parent == runtime]
+    known = [p.relative_to(root).as_posix() for p in top_logs]
+    # A path that names no log is most likely a typo; ignoring it would silently parse that log as "auto".
+    stray = [path for path in log_format_by_path if path not in known]
+    if stray:
+        raise BundleError(f"incident.yaml: log_format names {', '.join(stray)}, which is not a log of this bundle; "
+                          f"give paths relative to the bundle folder, one of: {', '.join(known) or '(no logs in runtime/)'}.")
     repo: Path | None = None
     repo_url: str | None = None
     if (root / "repo" / ".git").exists():
@@ -152,6 +207,8 @@ def load_bundle(root: Path) -> Bundle:
         repo=repo,
         repo_url=repo_url,
         design=_files(root / "design"),
+        log_format=log_format,
+        log_format_by_path=log_format_by_path,
     )
 
 

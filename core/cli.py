@@ -53,8 +53,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _analysis_options(parser: argparse.ArgumentParser) -> None:
+    from core.ingest.logs import log_formats
+
     parser.add_argument("--brain", choices=("offline", "llm"), default="offline",
                         help="offline: deterministic reasoning (default); llm: OpenAI-compatible models")
+    parser.add_argument("--log-format", choices=log_formats(), default="auto", metavar="FORMAT",
+                        help="the format of every log in the bundle, one of: %(choices)s. auto (default) takes "
+                        "incident.yaml's log_format if it has one, else detects each log's format from its first "
+                        "lines. A log whose first 200 lines the chosen format does not fit is reported as not "
+                        "ingested; the other assets still are.")
     parser.add_argument("--json", action="store_true", help="print one JSON object with the ruling to stdout")
 
 
@@ -62,7 +69,7 @@ def _progress(message: str, fraction: float) -> None:
     print(f"[{fraction:4.0%}] {message}", file=sys.stderr, flush=True)
 
 
-def _analyze(bundle: Path | None, brain: str, as_json: bool) -> int:
+def _analyze(bundle: Path | None, brain: str, as_json: bool, log_format: str) -> int:
     from core.pipeline import analyze_bundle, ensure_demo_bundle
     from core.report import build_report, cli_payload, render_markdown
     from core.store import Store
@@ -75,7 +82,10 @@ def _analyze(bundle: Path | None, brain: str, as_json: bool) -> int:
         raise BundleError(f"{bundle} is not a folder; give the path of a bundle folder (see the README).")
     store = Store(settings.db_path, memory_limit=settings.duckdb_memory)
     try:
-        result = analyze_bundle(store, settings, bundle, brain, _progress)
+        result = analyze_bundle(store, settings, bundle, brain, _progress, log_format=log_format)
+        for asset in store.list_assets(result.incident.id):
+            if asset.status == "error":
+                print(f"warning: {asset.name} was not ingested: {asset.message}", file=sys.stderr)
         if result.error or result.judgment is None:
             print(f"error: the debate failed: {result.error or 'no ruling'}", file=sys.stderr)
             return EXIT_INTERNAL
@@ -132,9 +142,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.getLogger("autogen_core.events").setLevel(logging.WARNING)
     try:
         if args.command == "analyze":
-            return _analyze(args.bundle, args.brain, args.json)
+            return _analyze(args.bundle, args.brain, args.json, args.log_format)
         if args.command == "demo":
-            return _analyze(None, args.brain, args.json)
+            return _analyze(None, args.brain, args.json, args.log_format)
         if args.command == "index":
             return _index(args.bundle, args.json)
         if args.command == "logs" and args.logs_command == "templates":

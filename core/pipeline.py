@@ -20,7 +20,7 @@ from core.errors import ConfigError, IngestError, TribunalError
 from core.fusion import FusedContext, fuse_incident
 from core.ingest.git_repo import GitRepo, clone_repo
 from core.ingest.design import ingest_design_file
-from core.ingest.logs import ingest_log_file
+from core.ingest.logs import AUTO, ingest_log_file, log_formats
 from core.ingest.metrics import ingest_metrics_file
 from core.ingest.slow_sql import ingest_slow_sql_file
 from core.ingest.traces import ingest_trace_file
@@ -83,10 +83,13 @@ def _ingest_ownership(store: Store, incident: Incident, sources: list[tuple[Path
         store.replace_ownership(incident.id, [(r.pattern, r.team, r.source) for r in rules])
 
 
-def _ingest_log(store: Store, incident: Incident, path: Path, name: str, progress: Progress) -> Asset:
-    """Parse a log into its entries, exceptions and templates (mined during the same streaming pass)."""
+def _ingest_log(store: Store, incident: Incident, path: Path, name: str, progress: Progress, log_format: str) -> Asset:
+    """Parse a log into its entries, exceptions and templates (mined during the same streaming pass).
+
+    A `log_format` that is unknown or fits none of the file's first lines fails this asset only.
+    """
     try:
-        result = ingest_log_file(store, incident, path, display_name=name, progress=progress)
+        result = ingest_log_file(store, incident, path, display_name=name, progress=progress, log_format=log_format)
     except IngestError as exc:
         return store.record_failed_asset(incident.id, "log", name, str(exc), size_bytes=path.stat().st_size)
     return result.asset
@@ -138,9 +141,15 @@ def _build_graph(store: Store, settings: Settings, incident: Incident, progress:
 
 
 def ingest_bundle(
-    store: Store, settings: Settings, incident: Incident, bundle: Bundle, progress: Progress | None = None
+    store: Store, settings: Settings, incident: Incident, bundle: Bundle, progress: Progress | None = None, *,
+    log_format: str = AUTO,
 ) -> list[Asset]:
-    """Ingest every asset of a bundle. A bad file is recorded with its error; the others still land."""
+    """Ingest every asset of a bundle. A bad file is recorded with its error; the others still land.
+
+    Args:
+        log_format: the format of every log (one of `log_formats()`); "auto" leaves it to incident.yaml's
+            `log_format`, else to detection.
+    """
     progress = progress or _noop
     progress("Reading the Git repository", 0.05)
     try:
@@ -153,7 +162,8 @@ def ingest_bundle(
     index_incident(store, settings, incident, bundle, repo)
     for i, path in enumerate(bundle.logs):
         progress(f"Parsing {path.name}", 0.15 + 0.6 * i / max(len(bundle.logs), 1))
-        _ingest_log(store, incident, path, str(path.relative_to(bundle.root)), progress)
+        _ingest_log(store, incident, path, str(path.relative_to(bundle.root)), progress,
+                    bundle.log_format_for(path, log_format))
     runtime = [("metrics", p) for p in bundle.metrics] + [("trace", p) for p in bundle.traces] + [
         ("slow_sql", p) for p in bundle.sql]
     for i, (kind, path) in enumerate(runtime):
@@ -171,9 +181,13 @@ def _safe_name(name: str) -> str:
 
 
 def ingest_uploads(
-    store: Store, settings: Settings, incident: Incident, files: list[tuple[str, bytes]], progress: Progress | None = None
+    store: Store, settings: Settings, incident: Incident, files: list[tuple[str, bytes]], progress: Progress | None = None,
+    *, log_format: str = AUTO,
 ) -> list[Asset]:
     """Add uploaded or pasted files to an incident; each is kept under the data directory first.
+
+    Args:
+        log_format: the format of every log among the files (one of `log_formats()`); "auto" detects each.
 
     Raises:
         IngestError: no file was given.
@@ -203,7 +217,7 @@ def ingest_uploads(
             added.append(store.record_failed_asset(incident.id, kind, name, f"{name} is empty; nothing to ingest."))
             continue
         if kind == "log":
-            added.append(_ingest_log(store, incident, target, name, progress))
+            added.append(_ingest_log(store, incident, target, name, progress, log_format))
         elif kind == "design":
             added.append(_ingest_design_upload(store, incident, target, name))
         else:
@@ -306,20 +320,27 @@ class AnalysisResult:
 
 
 def analyze_bundle(
-    store: Store, settings: Settings, bundle_dir: Path, brain: str = "offline", progress: Progress | None = None
+    store: Store, settings: Settings, bundle_dir: Path, brain: str = "offline", progress: Progress | None = None, *,
+    log_format: str = AUTO,
 ) -> AnalysisResult:
     """The whole pipeline, headless: load the bundle, open the incident, ingest, fuse, debate, rule.
+
+    Args:
+        log_format: the format of every log of the bundle; "auto" leaves it to incident.yaml, else to detection.
 
     Raises:
         BundleError: the bundle is malformed (nothing is written then).
         ConfigError: the brain cannot be used.
+        IngestError: `log_format` is not one of `log_formats()` (nothing is written then).
     """
     progress = progress or _noop
+    if log_format not in log_formats():
+        raise IngestError(f"Unknown log format {log_format!r}; choose one of: {', '.join(log_formats())}.")
     bundle = load_bundle(bundle_dir)
     make_brain(settings, brain)  # fail before writing anything if the brain is unusable
     incident = open_incident(store, bundle.draft)
     progress(f"Incident {incident.id} opened", 0.0)
-    ingest_bundle(store, settings, incident, bundle, progress)
+    ingest_bundle(store, settings, incident, bundle, progress, log_format=log_format)
     progress("Fusing evidence", 0.85)
     fuse(store, settings, incident.id)
     judgment, debate_id, error = None, "", None

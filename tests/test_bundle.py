@@ -42,6 +42,46 @@ def test_malformed_incident_yaml_says_what_to_fix(text: str, message: str) -> No
         parse_incident_yaml(text)
 
 
+def _bundle_with_logs(root: Path, log_format: str) -> Path:
+    (root / "runtime").mkdir(parents=True)
+    (root / "runtime" / "app.log").write_text("2026-11-20 14:05:10.000 ERROR [main] c.a.Order - failed\n")
+    (root / "runtime" / "gateway-access.log").write_text('10.0.0.1 - - [20/Nov/2026:14:05:10 +0800] "GET / HTTP/1.1" 503 0\n')
+    (root / "incident.yaml").write_text(GOOD + log_format, encoding="utf-8")
+    return root
+
+
+def test_incident_yaml_log_format_per_file_then_single_then_auto(tmp_path: Path) -> None:
+    mapped = load_bundle(_bundle_with_logs(tmp_path / "a", "log_format:\n  ./runtime/app.log: logback\n"))
+    app, gateway = sorted(mapped.logs)
+    assert mapped.log_format_for(app) == "logback", "the mapping's key is a path relative to the bundle folder"
+    assert mapped.log_format_for(gateway) == "auto", "a log the mapping leaves out is detected"
+    assert mapped.log_format_for(app, "json-lines") == "json-lines", "a format chosen for the run beats the yaml"
+    assert mapped.log_format_for(app, "auto") == "logback", "choosing auto for the run keeps the yaml's choice"
+    single = load_bundle(_bundle_with_logs(tmp_path / "b", "log_format: Logback\n"))
+    assert {single.log_format_for(p) for p in single.logs} == {"logback"}
+    plain = load_bundle(_bundle_with_logs(tmp_path / "c", ""))
+    assert {plain.log_format_for(p) for p in plain.logs} == {"auto"}
+
+
+@pytest.mark.parametrize(
+    ("log_format", "message"),
+    [
+        ("log_format: xml\n", r"log_format 'xml' is not a log format; use one of: auto, json-lines, .*logback"),
+        ("log_format:\n  runtime/app.log: log4j-xml\n", r"log_format of runtime/app.log 'log4j-xml' is not a log format"),
+        ("log_format: [logback]\n", "must be a format name, or a mapping"),
+        ("log_format:\n  runtime/ap.log: logback\n", r"names runtime/ap.log, which is not a log of this bundle.*runtime/app.log"),
+    ],
+)
+def test_bad_log_format_in_incident_yaml_says_what_is_allowed(tmp_path: Path, log_format: str, message: str) -> None:
+    with pytest.raises(BundleError, match=message):
+        load_bundle(_bundle_with_logs(tmp_path, log_format))
+
+
+def test_parse_incident_yaml_checks_log_format_too() -> None:
+    with pytest.raises(BundleError, match="'xml' is not a log format"):
+        parse_incident_yaml(GOOD + "log_format: xml\n")
+
+
 def test_folder_without_incident_yaml(tmp_path: Path) -> None:
     with pytest.raises(BundleError, match="no incident.yaml"):
         load_bundle(tmp_path)

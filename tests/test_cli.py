@@ -9,7 +9,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import MiniBundle
+from core.schema import Asset
+from core.store import Store
+from tests.conftest import MiniBundle, build_mini_bundle
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -65,3 +67,33 @@ def test_index_prints_the_symbol_index(mini_bundle: MiniBundle, tmp_path: Path) 
     assert service["file"] == "src/main/java/com/acme/shop/stock/application/StockService.java"
     assert service["role"] == "application_service" and service["bounded_context"] == "stock"
     assert service["team"] == "@acme/stock-team"
+
+
+def _log_assets(home: Path, incident_id: str) -> dict[str, Asset]:
+    store = Store(home / "tribunal.duckdb")
+    try:
+        return {a.name: a for a in store.list_assets(incident_id) if a.kind == "log"}
+    finally:
+        store.close()
+
+
+def test_log_format_forces_the_layout_and_a_misfit_is_reported(tmp_path: Path) -> None:
+    bundle = build_mini_bundle(tmp_path / "bundle", with_repo=False)
+    home = tmp_path / "home"
+    out = _run(["analyze", str(bundle.root), "--log-format", "generic", "--json"], home)
+    assert out.returncode == 0, out.stderr
+    assert "layout generic" in _log_assets(home, json.loads(out.stdout)["incident_id"])["runtime/app.log"].message
+    assert "warning:" not in out.stderr
+    misfit = _run(["analyze", str(bundle.root), "--log-format", "json-lines", "--json"], home)
+    assert misfit.returncode == 0, misfit.stderr
+    json.loads(misfit.stdout)  # stdout stays one JSON object
+    assert "warning: runtime/app.log was not ingested:" in misfit.stderr and "JSON object" in misfit.stderr
+
+
+def test_unknown_log_format_exits_2_and_help_lists_the_formats(tmp_path: Path) -> None:
+    out = _run(["analyze", str(tmp_path), "--log-format", "log4j-xml"], tmp_path / "home")
+    assert out.returncode == 2 and out.stdout == ""
+    assert "invalid choice: 'log4j-xml'" in out.stderr and "logback" in out.stderr
+    for command in ("analyze", "demo"):
+        usage = re.sub(r"-\s+", "-", " ".join(_run([command, "--help"], tmp_path / "home").stdout.split()))  # unwrap
+        assert "--log-format FORMAT" in usage and "json-lines" in usage and "first lines" in usage, command
