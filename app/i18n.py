@@ -123,6 +123,17 @@ TABLE: dict[str, tuple[str, str]] = {
     "intake.field_files": ("附加文件", "More files"),
     "intake.field_files_help": ("日志、JVM 指标、链路 JSON、慢 SQL 日志、Markdown/OpenAPI/DDL 文档。",
                                 "Logs, JVM metrics, trace JSON, slow-SQL logs, Markdown/OpenAPI/DDL docs."),
+    "log_format.label": ("日志格式", "Log format"),
+    "log_format.auto": ("自动识别", "auto (detect)"),
+    "log_format.help": ("自动识别（默认）：根据每个日志文件的前几行判断格式。识别有误时可在此指定；若所选格式与文件前 200 行都不匹配，"
+                        "该文件会标记为导入失败并说明原因，其余文件照常导入。",
+                        "auto (the default) detects each log's format from its first lines. Pick one if detection gets "
+                        "it wrong; a log whose first 200 lines the chosen format does not fit is marked as failed with "
+                        "the reason, and the other files still land."),
+    "log_format.bundle_help": ("自动识别（默认）：采用 incident.yaml 中的 log_format，没有则根据每个日志文件的前几行判断格式。"
+                               "选择其他格式则用于包内所有日志。",
+                               "auto (the default) uses incident.yaml's log_format if it has one, else detects each "
+                               "log's format from its first lines. Any other choice applies to every log in the bundle."),
     "intake.submit": ("创建事件并导入", "Open incident and ingest"),
     "intake.form_status": ("正在创建事件并导入…", "Opening the incident and ingesting…"),
     "intake.form_invalid": ("请检查以下字段：{fields}。标题与服务不能为空。",

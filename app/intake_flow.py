@@ -16,6 +16,7 @@ from core import pipeline
 from core.bundle import Bundle, extract_archive, load_bundle
 from core.config import Settings
 from core.errors import TribunalError
+from core.ingest.logs import AUTO
 from core.schema import Incident, IncidentDraft
 from core.store import Store
 
@@ -57,10 +58,11 @@ def build_draft(*, title: str, severity: str, day: date, clock: time, utc_offset
         raise IntakeFormError(",".join(fields) or "form") from exc
 
 
-def _ingest(store: Store, cfg: Settings, bundle: Bundle, progress: Progress, on_open: OnOpen) -> Incident:
+def _ingest(store: Store, cfg: Settings, bundle: Bundle, progress: Progress, on_open: OnOpen,
+            log_format: str = AUTO) -> Incident:
     incident = pipeline.open_incident(store, bundle.draft)
     on_open(incident)
-    pipeline.ingest_bundle(store, cfg, incident, bundle, progress=progress)
+    pipeline.ingest_bundle(store, cfg, incident, bundle, progress=progress, log_format=log_format)
     progress("fuse", 0.96)
     pipeline.fuse(store, cfg, incident.id)
     progress("done", 1.0)
@@ -74,8 +76,12 @@ def load_demo(store: Store, cfg: Settings, progress: Progress, on_open: OnOpen) 
     return _ingest(store, cfg, load_bundle(root), progress, on_open)
 
 
-def load_archive(store: Store, cfg: Settings, data: bytes, progress: Progress, on_open: OnOpen) -> Incident:
+def load_archive(store: Store, cfg: Settings, data: bytes, progress: Progress, on_open: OnOpen, *,
+                 log_format: str = AUTO) -> Incident:
     """Extract an uploaded bundle archive safely into the data directory and ingest it.
+
+    Args:
+        log_format: the format of every log in the bundle; "auto" leaves it to incident.yaml, else to detection.
 
     Raises:
         BundleError: the archive is unsafe, damaged, or has no valid incident.yaml.
@@ -83,25 +89,26 @@ def load_archive(store: Store, cfg: Settings, data: bytes, progress: Progress, o
     progress("extract", 0.02)
     dest = cfg.work_dir / "uploads" / f"{datetime.now():%Y%m%d-%H%M%S}-{secrets.token_hex(3)}"
     root = extract_archive(data, dest)
-    return _ingest(store, cfg, load_bundle(root), progress, on_open)
+    return _ingest(store, cfg, load_bundle(root), progress, on_open, log_format)
 
 
 def open_from_form(store: Store, cfg: Settings, draft: IncidentDraft, files: list[tuple[str, bytes]],
-                   progress: Progress, on_open: OnOpen) -> Incident:
-    """Open an incident from the form, then ingest pasted text and uploaded files (if any)."""
+                   progress: Progress, on_open: OnOpen, *, log_format: str = AUTO) -> Incident:
+    """Open an incident from the form, then ingest pasted text and uploaded files (if any), logs in `log_format`."""
     incident = pipeline.open_incident(store, draft)
     on_open(incident)
     if files:
-        pipeline.ingest_uploads(store, cfg, incident, files, progress=progress)
+        pipeline.ingest_uploads(store, cfg, incident, files, progress=progress, log_format=log_format)
         progress("fuse", 0.96)
         pipeline.fuse(store, cfg, incident.id)
     progress("done", 1.0)
     return incident
 
 
-def add_files(store: Store, cfg: Settings, incident: Incident, files: list[tuple[str, bytes]], progress: Progress) -> None:
+def add_files(store: Store, cfg: Settings, incident: Incident, files: list[tuple[str, bytes]], progress: Progress, *,
+              log_format: str = AUTO) -> None:
     """Add more assets to an existing incident and fuse again (the ledger is rebuilt from everything)."""
-    pipeline.ingest_uploads(store, cfg, incident, files, progress=progress)
+    pipeline.ingest_uploads(store, cfg, incident, files, progress=progress, log_format=log_format)
     progress("fuse", 0.96)
     pipeline.fuse(store, cfg, incident.id)
     progress("done", 1.0)

@@ -34,8 +34,10 @@ class Widgets:
     ADD_ASSETS = "w.assets.add"
     ADD_PASTE = "w.assets.add_paste"
     ADD_GO = "w.assets.add_go"
+    ADD_LOG_FORMAT = "w.assets.add_log_format"
     ARCHIVE = "w.intake.archive"
     ARCHIVE_GO = "w.intake.archive_go"
+    ARCHIVE_LOG_FORMAT = "w.intake.archive_log_format"
     FORM = "w.intake.form"
     TITLE = "w.intake.title"
     SEVERITY = "w.intake.severity"
@@ -47,6 +49,7 @@ class Widgets:
     INCIDENT_LANG = "w.intake.language"
     PASTED = "w.intake.pasted"
     FILES = "w.intake.files"
+    LOG_FORMAT = "w.intake.log_format"
     SUBMIT = "w.intake.submit"
     # assets
     SOURCE_PICK = "w.assets.source_pick"

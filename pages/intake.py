@@ -7,6 +7,7 @@ import streamlit as st
 from app import intake_flow, nav, resources, state
 from app.i18n import labeler, t
 from app.state import Widgets as W
+from app.widgets.log_format import log_format_select
 from app.widgets.progress import run_with_status
 from core.errors import TribunalError
 
@@ -36,10 +37,12 @@ with side_col:
         st.subheader(t("intake.bundle_title"))
         st.markdown(t("intake.bundle_body"))
         archive = st.file_uploader(t("intake.bundle_upload"), type=["zip", "tar", "gz", "tgz"], key=W.ARCHIVE)
+        archive_format = log_format_select(W.ARCHIVE_LOG_FORMAT, t("log_format.bundle_help"))
         if st.button(t("intake.bundle_button"), key=W.ARCHIVE_GO, disabled=archive is None, icon=":material/upload:"):
             data = archive.getvalue() if archive is not None else b""
             finish(run_with_status(t("intake.bundle_status", name=archive.name if archive else ""),
-                                   lambda p, o: intake_flow.load_archive(store, cfg, data, p, o)))
+                                   lambda p, o: intake_flow.load_archive(store, cfg, data, p, o,
+                                                                         log_format=archive_format)))
 
 with form_col, st.form(W.FORM, border=True):
     st.subheader(t("intake.form_title"))
@@ -57,8 +60,11 @@ with form_col, st.form(W.FORM, border=True):
                         index=0 if state.language() == "zh" else 1, format_func=labeler("lang."))
     description = st.text_area(t("intake.field_description"), key=W.DESCRIPTION, height=90)
     pasted = st.text_area(t("intake.field_pasted"), key=W.PASTED, height=180, placeholder=t("intake.field_pasted_ph"))
-    uploads = st.file_uploader(t("intake.field_files"), accept_multiple_files=True, key=W.FILES,
+    u1, u2 = st.columns([2, 1])
+    uploads = u1.file_uploader(t("intake.field_files"), accept_multiple_files=True, key=W.FILES,
                                help=t("intake.field_files_help"))
+    with u2:
+        log_format = log_format_select(W.LOG_FORMAT, t("log_format.help"))
     submitted = st.form_submit_button(t("intake.submit"), type="primary", icon=":material/gavel:", key=W.SUBMIT)
 
 if submitted:
@@ -78,4 +84,5 @@ if submitted:
             files.insert(0, ("pasted.log", pasted.encode("utf-8")))
         with form_col:
             finish(run_with_status(t("intake.form_status"),
-                                   lambda p, o: intake_flow.open_from_form(store, cfg, draft, files, p, o)))
+                                   lambda p, o: intake_flow.open_from_form(store, cfg, draft, files, p, o,
+                                                                           log_format=log_format)))

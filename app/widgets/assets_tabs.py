@@ -17,6 +17,7 @@ from app.state import Keys
 from app.state import Widgets as W
 from app.widgets.charts import error_rate_figure
 from app.widgets.evidence import citation_chips, open_source
+from app.widgets.log_format import log_format_select
 from app.widgets.runtime_charts import (
     metric_panels_figure,
     template_bursts_figure,
@@ -98,13 +99,15 @@ def overview_tab(store: Store, cfg: Settings, incident: Incident, ctx: FusedCont
     with st.expander(t("assets.add"), icon=":material/upload_file:"), st.form(W.ADD_ASSETS, border=False, clear_on_submit=True):
         more = st.file_uploader(t("intake.field_files"), accept_multiple_files=True, help=t("intake.field_files_help"))
         pasted = st.text_area(t("assets.add_paste"), height=120, key=W.ADD_PASTE)
+        log_format = log_format_select(W.ADD_LOG_FORMAT, t("log_format.help"))
         if st.form_submit_button(t("assets.add_button"), type="primary", key=W.ADD_GO):
             files = [(f.name, f.getvalue()) for f in more or []]
             files += [("pasted.log", pasted.encode())] if pasted.strip() else []
             try:
                 with st.status(t("assets.adding"), expanded=False) as status:
                     add_files(store, cfg, incident, files,
-                              lambda msg, frac: status.update(label=f"{t('assets.adding')} {frac:.0%}"))
+                              lambda msg, frac: status.update(label=f"{t('assets.adding')} {frac:.0%}"),
+                              log_format=log_format)
             except TribunalError as exc:
                 st.error(str(exc))
             else:
