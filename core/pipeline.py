@@ -83,7 +83,8 @@ def _ingest_ownership(store: Store, incident: Incident, sources: list[tuple[Path
         store.replace_ownership(incident.id, [(r.pattern, r.team, r.source) for r in rules])
 
 
-def _ingest_log(store: Store, incident: Incident, path: Path, name: str, progress: Progress, log_format: str) -> Asset:
+def _ingest_log(store: Store, incident: Incident, path: Path, name: str, progress: Progress, *,
+                log_format: str = "auto") -> Asset:
     """Parse a log into its entries, exceptions and templates (mined during the same streaming pass).
 
     A `log_format` that is unknown or fits none of the file's first lines fails this asset only.
@@ -163,7 +164,7 @@ def ingest_bundle(
     for i, path in enumerate(bundle.logs):
         progress(f"Parsing {path.name}", 0.15 + 0.6 * i / max(len(bundle.logs), 1))
         _ingest_log(store, incident, path, str(path.relative_to(bundle.root)), progress,
-                    bundle.log_format_for(path, log_format))
+                    log_format=bundle.log_format_for(path, log_format))
     runtime = [("metrics", p) for p in bundle.metrics] + [("trace", p) for p in bundle.traces] + [
         ("slow_sql", p) for p in bundle.sql]
     for i, (kind, path) in enumerate(runtime):
@@ -217,7 +218,7 @@ def ingest_uploads(
             added.append(store.record_failed_asset(incident.id, kind, name, f"{name} is empty; nothing to ingest."))
             continue
         if kind == "log":
-            added.append(_ingest_log(store, incident, target, name, progress, log_format))
+            added.append(_ingest_log(store, incident, target, name, progress, log_format=log_format))
         elif kind == "design":
             added.append(_ingest_design_upload(store, incident, target, name))
         else:

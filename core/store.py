@@ -212,7 +212,8 @@ class Store:
             items=items, status=status, message=message, created_at=_now(),  # type: ignore[arg-type]
         )
         cur.execute(
-            "INSERT INTO assets VALUES (?,?,?,?,?,?,?,?,?,?)",
+            "INSERT INTO assets (id, incident_id, kind, name, location, size_bytes, items, status, message, created_at) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?)",
             [asset.id, incident_id, kind, name, location, size_bytes, items, status, message, asset.created_at],
         )
         log.info("incident %s: asset %s %s (%s) %s", incident_id, kind, name, status, message)

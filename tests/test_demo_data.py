@@ -367,3 +367,21 @@ def test_past_cases_have_front_matter(bundle):
         _, front, body = case.read_text(encoding="utf-8").split("---\n", 2)
         meta = yaml.safe_load(front)
         assert {"id", "date", "title", "root_cause", "services", "tags"} <= set(meta) and body.strip()
+
+
+def test_ingress_access_log_agrees_with_the_app_access_log(bundle):
+    """The ingress sees the same requests as the app's JSON access log: same trace ids, statuses and order."""
+    ingress = (bundle / "runtime" / "ingress-nginx-access.log").read_text(encoding="utf-8").splitlines()
+    app = [json.loads(line) for line in (bundle / "runtime" / "order-service-json.jsonl").read_text(
+        encoding="utf-8").splitlines()]
+    line = re.compile(r'^\S+ - - \[(\d\d/Nov/2026:\d\d:\d\d:\d\d \+0800)\] "(\S+) (\S+) HTTP/1\.1" (\d{3}) \d+ "-" '
+                      r'"[^"]+" \d+ (\d+\.\d{3}) \[shop-order-service-8080\] \[\] \S+ \d+ \d+\.\d{3} \d{3} ([0-9a-f]{32})$')
+    parsed = [line.match(text) for text in ingress]
+    assert all(parsed), next(text for text, m in zip(ingress, parsed) if m is None)
+    by_trace = {m.group(6): m for m in parsed if m}
+    assert len(by_trace) == len(app)
+    for row in app:
+        m = by_trace[row["trace_id"]]
+        assert (m.group(2), m.group(3), int(m.group(4))) == (row["http_method"], row["url_path"], row["status"])
+    failed = [m for m in parsed if m and m.group(4).startswith("5") and m.group(1) >= "20/Nov/2026:14:01"]
+    assert failed, "the ingress must see the 5xx of the incident"

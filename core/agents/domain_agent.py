@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from core.agents.base import AgentReply, DebateView, say
 from core.fusion import bounded_context_of
+from core.fusion.runtime_rules import share
 from core.schema import Claim, CodeLocation, Hypothesis
 
 __all__ = ["offline_reply"]
@@ -59,6 +60,16 @@ def offline_reply(view: DebateView) -> AgentReply:
                      apis=len(ctx.blast.apis), a=", ".join(ctx.blast.apis[:3]), t=", ".join(ctx.blast.tables[:3]) or "?"),
             citations=[ctx.blast_evidence_id],
         ))
+    edge = [e for e in (ctx.runtime.endpoints if ctx.runtime else []) if e.source == "access_log" and e.evidence_id]
+    if edge:
+        first, others = edge[0], edge[1:4]
+        text = say(lang, "Users saw it at the edge ({svc}): {ep} answered 5xx for {a} → {b} of requests.",
+                   "用户在入口处（{svc}）已感知：{ep} 的 5xx 比例 {a} → {b}。", svc=first.service, ep=first.endpoint,
+                   a=share(first.error_rate_before), b=share(first.error_rate_after))
+        if others:
+            text += " " + say(lang, "Slower too: {eps}.", "同时变慢的接口：{eps}。", eps=", ".join(
+                f"{e.endpoint} p99 {_seconds(e.p99_before_ms)} → {_seconds(e.p99_after_ms)}" for e in others))
+        claims.append(Claim(text=text, citations=[e.evidence_id for e in edge[:4] if e.evidence_id]))
     if ctx.owner and ctx.owner.evidence_id:
         claims.append(Claim(
             text=say(lang, "{path} is owned by {team}.", "{path} 的负责团队是 {team}。", path=ctx.owner.path, team=ctx.owner.team),
@@ -93,3 +104,9 @@ def offline_reply(view: DebateView) -> AgentReply:
         claims=claims, hypotheses=[hypothesis, *past], confidence=hypothesis.confidence,
     )
 
+
+
+def _seconds(ms: float | None) -> str:
+    if ms is None:
+        return "—"
+    return f"{ms:.0f} ms" if ms < 1000 else f"{ms / 1000:.1f} s"

@@ -6,6 +6,7 @@ from datetime import datetime, tzinfo
 
 from core.agents.base import AgentReply, DebateView, say
 from core.agents.playbook import match_pattern
+from core.fusion.runtime_rules import share
 from core.schema import AgentTurn, CommitRef, EvidenceRef, Judgment, RejectedHypothesis
 
 __all__ = ["offline_reply", "evidence_cap", "CHAIN_ORDER"]
@@ -144,10 +145,16 @@ def offline_reply(view: DebateView) -> AgentReply:
         impact += " " + say(lang, "Blast radius: API {a}; tables {t}; teams {tm}.", "影响范围：API {a}；数据表 {t}；团队 {tm}。",
                             a=", ".join(ctx.blast.apis[:5]) or "—", t=", ".join(ctx.blast.tables[:5]) or "—",
                             tm=", ".join(ctx.blast.teams[:4]) or "—")
-    if ctx.runtime and ctx.runtime.endpoints:
-        e = ctx.runtime.endpoints[0]
+    e = next((e for e in (ctx.runtime.endpoints if ctx.runtime else []) if e.source == "trace"), None)
+    if e:
         impact += " " + say(lang, "{ep}: error rate {a:.0%} → {b:.0%}.", "{ep}：错误率 {a:.0%} → {b:.0%}。", ep=e.endpoint,
                             a=e.error_rate_before or 0.0, b=e.error_rate_after or 0.0)
+    edge = next((e for e in (ctx.runtime.endpoints if ctx.runtime else []) if e.source == "access_log"), None)
+    if edge:
+        impact += " " + say(lang, "At the edge ({svc}): {ep} 5xx {a} → {b} of {n} requests.",
+                            "入口（{svc}）：{ep} 的 5xx 比例 {a} → {b}（之后共 {n} 个请求）。", svc=edge.service,
+                            ep=edge.endpoint, a=share(edge.error_rate_before), b=share(edge.error_rate_after),
+                            n=edge.n_after)
     risk = ctx.incident.severity
     if ctx.burst and ctx.burst.peak_per_min >= 20 and risk != "critical":
         risk = _SEVERITY[_SEVERITY.index(risk) + 1]  # type: ignore[assignment]

@@ -24,6 +24,7 @@ from core.fusion.runtime_rules import add_runtime_evidence
 from core.graph import DuckGraph
 from core.indexing import design_links, symbol_at
 from core.fusion.suspects import LOOKBACK_DAYS, rank_suspects
+from core.ingest.access_log import ACCESS_FORMAT
 from core.ingest.git_repo import GitRepo
 from core.ingest.ownership import OwnershipRule, owner_of
 from core.schema import ExceptionRecord, Incident
@@ -76,8 +77,13 @@ def _human(minutes: float) -> str:
 
 def _error_series(store: Store, incident: Incident) -> pd.DataFrame:
     return store.query_df(
-        "SELECT date_trunc('minute', ts) AS minute, count(*) FILTER (WHERE level IN ('ERROR','FATAL')) AS errors "
-        "FROM log_lines WHERE incident_id = ? AND ts IS NOT NULL GROUP BY 1 ORDER BY 1",
+        # Application errors: access-log lines (a 5xx is an ERROR there) count only when the
+        # incident has no other log, so one failed request is not counted twice.
+        "SELECT date_trunc('minute', l.ts) AS minute, count(*) FILTER (WHERE l.level IN ('ERROR','FATAL')) AS errors "
+        "FROM log_lines l JOIN assets a ON a.id = l.asset_id WHERE l.incident_id = ? AND l.ts IS NOT NULL "
+        f"AND (a.format IS DISTINCT FROM '{ACCESS_FORMAT}' OR NOT EXISTS (SELECT 1 FROM assets x WHERE "
+        f"x.incident_id = l.incident_id AND x.kind = 'log' AND x.status <> 'error' "
+        f"AND x.format IS DISTINCT FROM '{ACCESS_FORMAT}')) GROUP BY 1 ORDER BY 1",
         [incident.id],
     )
 

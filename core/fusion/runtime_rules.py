@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 
 from core.fusion.ledger import EvidenceLedger
 from core.ingest import traces as tracing
+from core.ingest.access_log import access_endpoint_stats
 from core.ingest.metrics import CANONICAL, load_points, metric_changes
 from core.ingest.slow_sql import fingerprint_stats
 from core.ingest.traces import PathStep
@@ -85,6 +86,7 @@ class EndpointFinding(BaseModel):
     p99_before_ms: float | None
     p99_after_ms: float | None
     evidence_id: str | None = None
+    source: Literal["trace", "access_log"] = "trace"
 
 
 class TraceFinding(BaseModel):
@@ -298,6 +300,42 @@ def _endpoints(store: Store, incident: Incident, reference: datetime, ledger: Ev
     return found
 
 
+def _access_endpoints(store: Store, incident: Incident, reference: datetime, ledger: EvidenceLedger,
+                      ref_kind: str) -> list[EndpointFinding]:
+    """What the users saw, from access logs: endpoints whose 5xx share jumped or whose p99 doubled."""
+    found: list[EndpointFinding] = []
+    for row in access_endpoint_stats(store, incident.id, reference).itertuples():
+        f = EndpointFinding(
+            service=row.service, endpoint=row.endpoint, n_before=int(row.n_before), n_after=int(row.n_after),
+            error_rate_before=_nan(row.err_before), error_rate_after=_nan(row.err_after),
+            p99_before_ms=_nan(row.p99_before), p99_after_ms=_nan(row.p99_after), source="access_log",
+        )
+        err_jump = (f.error_rate_after or 0.0) - (f.error_rate_before or 0.0)
+        slower = (f.p99_after_ms or 0.0) > 2 * (f.p99_before_ms or math.inf)
+        if f.n_after == 0 or (err_jump < 0.01 and not slower):
+            continue
+        latency = (f", p99 request time {_value(f.p99_before_ms, 'ms')} → {_value(f.p99_after_ms, 'ms')}"
+                   if f.p99_after_ms is not None else "")
+        f.evidence_id = ledger.add(
+            "log_burst", f"access:{row.route}@{f.service}",
+            f"{f.endpoint} in the access log {f.service}: 5xx {share(f.error_rate_before)} → "
+            f"{share(f.error_rate_after)} of requests{latency} ({f.n_before} requests before the {ref_kind}, "
+            f"{f.n_after} after)",
+            endpoint=f.endpoint, service=f.service, error_rate_after=f.error_rate_after, p99_after_ms=f.p99_after_ms,
+        )
+        found.append(f)
+        if len(found) >= _MAX_ENDPOINTS:
+            break
+    return found
+
+
+def share(rate: float | None) -> str:
+    """A rate as a percentage with one decimal below 10% (a 0.1% → 6.7% jump must not read 0% → 7%)."""
+    if rate is None:
+        return "—"
+    return f"{rate * 100:.1f}%" if rate < 0.1 else f"{rate * 100:.0f}%"
+
+
 def _short(trace_id: str) -> str:
     """A trace id as people know it: 64-bit ids without the zero padding, 128-bit ids cut to 16 digits."""
     return trace_id[16:] if trace_id.startswith("0" * 16) else trace_id[:16] + "…"
@@ -383,7 +421,8 @@ def add_runtime_evidence(
         _add_metric_evidence(f, incident, ledger, reference, ref_kind)
     findings.anomalies, findings.unchanged = changed, unchanged
     findings.slow_queries = _slow_queries(store, incident, reference, ledger, ref_kind)
-    findings.endpoints = _endpoints(store, incident, reference, ledger, ref_kind)
+    findings.endpoints = _endpoints(store, incident, reference, ledger, ref_kind) + _access_endpoints(
+        store, incident, reference, ledger, ref_kind)
     findings.traces, findings.logged_error_traces = _traces(store, incident, reference, ledger, logged, ref_kind)
     findings.key_findings = _key_findings(findings)
     log.info("incident %s: runtime evidence — %d anomalies, %d flat, %d queries, %d endpoints, %d traces", incident.id,

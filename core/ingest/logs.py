@@ -337,8 +337,8 @@ def ingest_log_file(
             if totals.bad_json:
                 message += f"; {totals.bad_json} line(s) were not valid JSON and were skipped"
             cur.execute(
-                "UPDATE assets SET items = ?, message = ?, status = ? WHERE id = ?",
-                [writer.entries, message, "warning" if totals.bad_json else "ok", asset.id],
+                "UPDATE assets SET items = ?, message = ?, status = ?, format = ? WHERE id = ?",
+                [writer.entries, message, "warning" if totals.bad_json else "ok", layout_name, asset.id],
             )
     log.info("incident %s: log %s — %d lines, %d entries, %d exceptions, %d templates", incident.id, name,
              totals.lines, writer.entries, traces.count, len(writer.counts))

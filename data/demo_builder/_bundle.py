@@ -14,6 +14,7 @@ import yaml
 from . import _timeline as tl
 from ._app_log import write_access_log, write_app_log
 from ._code_facts import call_sites
+from ._ingress_log import write_ingress_log
 from ._jvm_metrics import write_metrics
 from ._otlp_traces import write_traces
 from ._repo_history import build_repo
@@ -95,6 +96,7 @@ def _assemble(root: Path) -> None:
         folder.mkdir(parents=True)
     _, stacks = write_app_log(runtime / "order-service.log", sim, sites)
     write_access_log(runtime / "order-service-json.jsonl", sim)
+    write_ingress_log(runtime / "ingress-nginx-access.log", sim)
     write_traces(runtime / "traces" / "traces.json", sim, stacks)
     write_metrics(runtime / "metrics" / "jvm-metrics.csv", runtime / "metrics" / "prometheus.txt", sim)
     write_slow_log(runtime / "sql" / "mysql-slow.log", sim)
