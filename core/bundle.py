@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import stat
 import tarfile
@@ -18,11 +19,14 @@ from core.errors import BundleError
 from core.ingest.logs import AUTO, log_formats
 from core.schema import IncidentDraft
 
-__all__ = ["Bundle", "load_bundle", "parse_incident_yaml", "extract_archive", "MAX_ARCHIVE_BYTES", "MAX_ARCHIVE_FILES"]
+__all__ = ["LOG_NAME", "Bundle", "load_bundle", "parse_incident_yaml", "extract_archive", "MAX_ARCHIVE_BYTES", "MAX_ARCHIVE_FILES"]
 
 MAX_ARCHIVE_BYTES = 2 * 1024**3
 MAX_ARCHIVE_FILES = 50_000
-_LOG_SUFFIXES = (".log", ".log.gz", ".jsonl", ".jsonl.gz", ".txt", ".out", ".log.zip")
+# Log files by name: *.log, *.jsonl, *.txt, *.out, rotated (app.log.1) and the usual system names
+# (syslog, messages, access_log, error_log), each also gzipped or zipped.
+LOG_NAME = re.compile(
+    r"(?:\.(?:log|jsonl|txt|out)|(?:^|[._-])(?:syslog|messages|access_log|error_log))(?:\.\d+)?(?:\.gz|\.zip)?$", re.I)
 
 
 class Bundle(BaseModel):
@@ -178,7 +182,7 @@ def load_bundle(root: Path) -> Bundle:
     draft, repo_value = _incident_draft(data, "incident.yaml")
     log_format, log_format_by_path = _log_format_choice(data.get("log_format"), "incident.yaml")
     runtime = root / "runtime"
-    top_logs = [p for p in _files(runtime, _LOG_SUFFIXES) if p.parent == runtime]
+    top_logs = [p for p in _files(runtime) if p.parent == runtime and LOG_NAME.search(p.name)]
     known = [p.relative_to(root).as_posix() for p in top_logs]
     # A path that names no log is most likely a typo; ignoring it would silently parse that log as "auto".
     stray = [path for path in log_format_by_path if path not in known]

@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from core.agents import Brain, OfflineBrain
-from core.bundle import Bundle, load_bundle
+from core.bundle import LOG_NAME, Bundle, load_bundle
 from core.config import Settings, project_root
 from core.debate import Debate, iterate_sync
 from core.errors import ConfigError, IngestError, TribunalError
@@ -40,7 +40,6 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 Progress = Callable[[str, float], None]
-_LOG_NAME = re.compile(r"\.(log|jsonl|txt|out)(\.gz|\.zip)?$", re.I)
 _RUNTIME_INGEST = {"metrics": ingest_metrics_file, "trace": ingest_trace_file, "slow_sql": ingest_slow_sql_file}
 
 
@@ -126,7 +125,7 @@ def _upload_kind(name: str) -> str | None:
         return "trace"
     if re.search(r"metric|prom|actuator|micrometer|jvm", lower) or lower.endswith((".prom", ".csv")):
         return "metrics"
-    return "log" if _LOG_NAME.search(lower) else None
+    return "log" if LOG_NAME.search(lower) else None
 
 
 def _build_graph(store: Store, settings: Settings, incident: Incident, progress: Progress) -> str:

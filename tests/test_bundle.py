@@ -139,3 +139,13 @@ def test_limits_empty_and_garbage(tmp_path: Path) -> None:
         extract_archive(_zip({"incident.yaml": b"a", "b": b"b", "c": b"c"}), tmp_path / "c", max_files=2)
     with pytest.raises(BundleError, match="no incident.yaml"):
         extract_archive(_zip({"readme.txt": b"hi"}), tmp_path / "d")
+
+
+def test_rotated_and_system_log_names_count_as_logs(tmp_path: Path) -> None:
+    root = _bundle_with_logs(tmp_path / "b", "")
+    for name in ("app.log.1", "app.log.2.gz", "syslog", "messages.1", "access_log", "error_log", "catalina.out"):
+        (root / "runtime" / name).write_text("Nov 20 14:05:10 h app[1]: x\n", encoding="utf-8")
+    (root / "runtime" / "notes.md").write_text("# not a log\n", encoding="utf-8")
+    names = {p.name for p in load_bundle(root).logs}
+    assert names == {"app.log", "gateway-access.log", "app.log.1", "app.log.2.gz", "syslog", "messages.1",
+                     "access_log", "error_log", "catalina.out"}
