@@ -26,7 +26,7 @@ MAX_ARCHIVE_FILES = 50_000
 # Log files by name: *.log, *.jsonl, *.txt, *.out, rotated (app.log.1) and the usual system names
 # (syslog, messages, access_log, error_log), each also gzipped or zipped.
 LOG_NAME = re.compile(
-    r"(?:\.(?:log|jsonl|txt|out)|(?:^|[._-])(?:syslog|messages|access_log|error_log))(?:\.\d+)?(?:\.gz|\.zip)?$", re.I)
+    r"(?:\.(?:log|jsonl|txt|out)|(?:^|[._-])(?:syslog|messages|access_log|error_log))(?:\.\d+)?(?:\.gz|\.zip)?$", re.IGNORECASE)
 
 
 class Bundle(BaseModel):

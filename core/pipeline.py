@@ -14,21 +14,29 @@ import pandas as pd
 
 from core.agents import Brain, OfflineBrain
 from core.bundle import LOG_NAME, Bundle, load_bundle
+from core.cases import CaseHit, add_finished_analysis, similar_cases
 from core.config import Settings, project_root
 from core.debate import Debate, iterate_sync
 from core.errors import ConfigError, IngestError, TribunalError
 from core.fusion import FusedContext, fuse_incident
-from core.ingest.git_repo import GitRepo, clone_repo
-from core.ingest.design import ingest_design_file
-from core.ingest.logs import AUTO, ingest_log_file, log_formats
-from core.ingest.metrics import ingest_metrics_file
-from core.ingest.slow_sql import ingest_slow_sql_file
-from core.ingest.traces import ingest_trace_file
-from core.cases import CaseHit, add_finished_analysis, similar_cases
 from core.graph import build_graph, mirror_to_neo4j
 from core.indexing import index_incident
+from core.ingest.design import ingest_design_file
+from core.ingest.git_repo import GitRepo, clone_repo
+from core.ingest.logs import AUTO, ingest_log_file, log_formats
+from core.ingest.metrics import ingest_metrics_file
 from core.ingest.ownership import OwnershipRule, find_codeowners, parse_codeowners
-from core.schema import Asset, DebateEvent, ExceptionRecord, Incident, IncidentDraft, Judgment, JudgmentReady
+from core.ingest.slow_sql import ingest_slow_sql_file
+from core.ingest.traces import ingest_trace_file
+from core.schema import (
+    Asset,
+    DebateEvent,
+    ExceptionRecord,
+    Incident,
+    IncidentDraft,
+    Judgment,
+    JudgmentReady,
+)
 from core.store import Store
 
 __all__ = [
@@ -276,7 +284,10 @@ def make_brain(settings: Settings, brain: str, pace_s: float = 0.0, store: Store
                 f"No LLM key configured: set {settings.llm.api_key_env} (and LLM_BASE_URL, LLM_MODEL, or a routing "
                 "file in TRIBUNAL_MODELS) in the environment or .streamlit/secrets.toml, or use the offline brain."
             )
-        from core.llm import IncidentTools, LLMBrain  # here, not at the top: autogen takes seconds to import
+        from core.llm import (  # here, not at the top: autogen takes seconds to import
+            IncidentTools,
+            LLMBrain,
+        )
 
         return LLMBrain(settings.llm_routing, tools=IncidentTools(store) if store is not None else None)
     raise ConfigError(f"Unknown brain {brain!r}; use 'offline' or 'llm'.")

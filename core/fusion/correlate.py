@@ -21,9 +21,9 @@ from core.fusion.facts import (
 )
 from core.fusion.ledger import EvidenceLedger
 from core.fusion.runtime_rules import add_runtime_evidence
+from core.fusion.suspects import LOOKBACK_DAYS, rank_suspects
 from core.graph import DuckGraph
 from core.indexing import design_links, symbol_at
-from core.fusion.suspects import LOOKBACK_DAYS, rank_suspects
 from core.ingest.access_log import ACCESS_FORMAT
 from core.ingest.git_repo import GitRepo
 from core.ingest.ownership import OwnershipRule, owner_of
