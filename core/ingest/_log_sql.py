@@ -135,9 +135,10 @@ class ZoneSQL:
                 f"WHEN strlen({digits}) <= 14 THEN 1e3 WHEN strlen({digits}) <= 17 THEN 1e6 ELSE 1e9 END) END")
 
 
-def _level(expr: str) -> str:
+def _level(column: str) -> str:
+    """The canonical level of an upper-cased level `column` (a column: CASE reads it once per branch)."""
     cases = " ".join(f"WHEN {sql_literal(k)} THEN {sql_literal(v)}" for k, v in _LEVEL_ALIASES.items())
-    return f"CASE upper({expr}) {cases} ELSE upper({expr}) END"
+    return f"CASE {column} {cases} ELSE {column} END"
 
 
 def _trace_id(expr: str) -> str:
@@ -231,6 +232,7 @@ def text_query(
         return f"CASE {' '.join(branches)} END" if branches else "NULL"
 
     message = f"coalesce({field('m1')}, {field('m2', '{}')}, '')"
+    level_columns, level = _derived_level("level" in columns, "pri" in columns, http_status)
     if ts_formats:
         ts_raw = zone.parse_formats("ts_text", ts_formats, yearless=yearless)
         ts = zone.finish_formats("ts_raw", ts_formats, yearless=yearless)
@@ -247,11 +249,12 @@ def text_query(
                    CASE WHEN ts_text IS NOT NULL THEN header_msg WHEN line_no = 1 THEN line END AS msg
             FROM e
         ), t AS (
-            SELECT *, {_trace_hint("msg")} AS hinted, CASE WHEN is_header THEN {ts_raw} END AS ts_raw FROM s
+            SELECT *, {_trace_hint("msg")} AS hinted, CASE WHEN is_header THEN {ts_raw} END AS ts_raw,
+                   {level_columns} FROM s
         )
         SELECT line_no, is_start,
                CASE WHEN is_header THEN {ts} END AS ts,
-               CASE WHEN is_header THEN {_derived_level("level" in columns, "pri" in columns, http_status)} END AS level,
+               CASE WHEN is_header THEN {level} END AS level,
                thread, {_trace_id("trace")} AS trace_id, logger,
                {_truncated("msg")} AS message,
                coalesce(hinted, false) AS hint,
@@ -261,21 +264,28 @@ def text_query(
     """
 
 
-def _derived_level(has_level: bool, has_pri: bool, http_status: bool) -> str:
-    """SQL for an entry's level from what its layout's header holds (see `text_query`)."""
-    options = [_level("level_text")] if has_level else []
+def _derived_level(has_level: bool, has_pri: bool, http_status: bool) -> tuple[str, str]:
+    """SQL for an entry's level from what its layout's header holds (see `text_query`).
+
+    Returns:
+        The columns to compute first (each expensive expression once per row), and the level
+        expression over them.
+    """
+    columns = ["upper(level_text) AS level_up"]
+    options = [_level("level_up")] if has_level else []
     if has_pri:  # RFC 5424 severity: the priority's low three bits
-        options.append("CASE TRY_CAST(pri AS INTEGER) % 8 WHEN 0 THEN 'FATAL' WHEN 1 THEN 'FATAL' WHEN 2 THEN 'FATAL' "
-                       "WHEN 3 THEN 'ERROR' WHEN 4 THEN 'WARN' WHEN 7 THEN 'DEBUG' WHEN 5 THEN 'INFO' "
-                       "WHEN 6 THEN 'INFO' END")
+        columns.append("TRY_CAST(pri AS INTEGER) % 8 AS severity")
+        options.append("CASE WHEN severity <= 2 THEN 'FATAL' WHEN severity = 3 THEN 'ERROR' WHEN severity = 4 "
+                       "THEN 'WARN' WHEN severity = 7 THEN 'DEBUG' WHEN severity IS NOT NULL THEN 'INFO' END")
     if http_status:
-        status = f"regexp_extract(msg, {sql_literal(_HTTP_STATUS)}, 1)"
-        options.append(f"CASE left({status}, 1) WHEN '5' THEN 'ERROR' WHEN '4' THEN 'WARN' WHEN '' THEN NULL "
-                       "ELSE 'INFO' END")
+        columns.append(f"CASE WHEN is_header THEN left(regexp_extract(msg, {sql_literal(_HTTP_STATUS)}, 1), 1) END "
+                       "AS status_class")
+        options.append("CASE status_class WHEN '5' THEN 'ERROR' WHEN '4' THEN 'WARN' WHEN '' THEN NULL ELSE 'INFO' END")
     if not has_level:
-        word = f"nullif(regexp_extract(left(msg, {_LEVEL_WORD_SPAN}), {sql_literal(_LEVEL_WORD)}, 1), '')"
-        options.append(_level(word))
-    return f"coalesce({', '.join(options)}, 'INFO')" if options else "'INFO'"
+        columns.append(f"CASE WHEN is_header THEN nullif(regexp_extract(left(msg, {_LEVEL_WORD_SPAN}), "
+                       f"{sql_literal(_LEVEL_WORD)}, 1), '') END AS level_word")
+        options.append(_level("level_word"))
+    return ", ".join(columns), f"coalesce({', '.join(options)}, 'INFO')"
 
 
 def _names(names: list[str]) -> str:
@@ -314,7 +324,7 @@ def json_query(fields: dict[str, tuple[str, ...]], zone: ZoneSQL, source: str) -
         ), v AS (
             SELECT line_no, is_start, CASE WHEN is_start THEN json_extract_string(line, {path_list}) END AS v FROM j
         ), f AS (
-            SELECT line_no, is_start, {pick("ts")} AS ts, coalesce({pick("level")}, 'INFO') AS level,
+            SELECT line_no, is_start, {pick("ts")} AS ts, upper(coalesce({pick("level")}, 'INFO')) AS level,
                    {pick("thread")} AS thread, {pick("trace")} AS trace, {pick("logger")} AS logger,
                    coalesce({pick("message")}, '') AS msg, {pick("stack")} AS stack
             FROM v
