@@ -18,6 +18,19 @@ RUNTIME_STRINGS: dict[str, tuple[str, str]] = {
     "logs.col_after": ("之后 行/分", "After /min"),
     "logs.col_jump": ("增幅", "Jump"),
     "logs.col_first": ("起点后首次", "First after onset"),
+    "logs.access": ("用户看到了什么（访问日志）", "What users saw (access logs)"),
+    "logs.access_help": ("按路由统计访问日志中 5xx 的比例（路径中的 ID 折叠为 {{}}），{ref}前后对比；图中每 5 分钟一个点，"
+                         "先画被引用为证据的接口，再画请求最多的。",
+                         "5xx share per route from the access logs (ids in paths folded into {{}}), before vs after the "
+                         "{ref}; the chart has one point per 5 minutes, for the endpoints cited as evidence, then the "
+                         "busiest."),
+    "logs.access_share": ("5xx 比例", "5xx share"),
+    "logs.col_endpoint": ("接口", "Endpoint"),
+    "logs.col_source": ("访问日志", "Access log"),
+    "logs.col_requests": ("请求数 之前 → 之后", "Requests before → after"),
+    "logs.col_5xx": ("5xx 之前 → 之后", "5xx before → after"),
+    "logs.col_p99_before": ("之前 p99", "p99 before"),
+    "logs.col_p99_after": ("之后 p99", "p99 after"),
     # metrics tab
     "metrics.whole": ("显示完整时间范围", "Show the whole series"),
     "metrics.whole_help": ("默认只显示起点前一小时及之后。", "By default the chart starts an hour before the onset."),

@@ -12,13 +12,15 @@ from pydantic import BaseModel, Field
 
 from core.fusion.facts import FusedContext
 from core.ingest import traces as tracing
+from core.ingest.access_log import access_endpoint_stats, access_series
 from core.ingest.metrics import load_points
 from core.ingest.slow_sql import fingerprint_stats
 from core.schema import AgentTurn
 from core.store import Store
 
 __all__ = [
-    "METRIC_PANELS", "MetricPanel", "TemplateBursts", "UsageSummary", "anomaly_windows", "endpoint_table", "error_traces",
+    "METRIC_PANELS", "AccessView", "MetricPanel", "TemplateBursts", "UsageSummary", "access_view", "anomaly_windows",
+    "endpoint_table", "error_traces",
     "fused_context", "metric_panels", "onset_of", "slow_sql_table", "template_bursts", "trace_waterfall",
     "usage_summary",
 ]
@@ -174,6 +176,28 @@ def endpoint_table(store: Store, incident_id: str, onset: datetime, ctx: FusedCo
     cited = {(e.service, e.endpoint): e.evidence_id for e in (ctx.runtime.endpoints if ctx and ctx.runtime else [])}
     stats["evidence_id"] = [cited.get((s, e)) for s, e in zip(stats["service"], stats["endpoint"], strict=True)]
     return stats
+
+
+@dataclass
+class AccessView:
+    """What access logs say users saw: per endpoint before vs after the onset, and per minute for the busiest."""
+
+    table: pd.DataFrame  # access_endpoint_stats columns + evidence_id
+    series: pd.DataFrame  # access_series columns, for the endpoints drawn
+
+
+def access_view(store: Store, incident_id: str, onset: datetime, ctx: FusedContext | None, *, top: int = 4) -> AccessView:
+    """Access-log endpoints (the cited ones first, then by requests) and the 5xx share per minute of the first `top`."""
+    table = access_endpoint_stats(store, incident_id, onset)
+    if table.empty:
+        return AccessView(table, access_series(store, incident_id, []))
+    cited = {(e.service, e.endpoint): e.evidence_id for e in (ctx.runtime.endpoints if ctx and ctx.runtime else [])
+             if e.source == "access_log"}
+    table["evidence_id"] = [cited.get((s, e)) for s, e in zip(table["service"], table["endpoint"], strict=True)]
+    table["_cited"] = [int(e[1:]) if isinstance(e, str) else 1 << 30 for e in table["evidence_id"]]
+    table = table.sort_values(["_cited", "n_after"], ascending=[True, False], kind="stable").drop(columns="_cited")
+    drawn = list(dict.fromkeys(table["endpoint"]))[:top]
+    return AccessView(table.reset_index(drop=True), access_series(store, incident_id, drawn))
 
 
 def trace_waterfall(store: Store, incident_id: str, trace_id: str) -> pd.DataFrame:

@@ -70,3 +70,16 @@ def test_access_log_findings_are_evidence_and_stay_out_of_the_app_error_rate(tmp
     assert entry is not None
     assert entry.kind == "log_burst" and entry.source == "access:/api/orders@access.log"
     assert "5xx 0.0% → 50% of requests" in entry.text and "p99 request time" in entry.text
+
+
+def test_series_buckets_five_minutes_per_endpoint(tmp_path: Path) -> None:
+    from core.ingest.access_log import access_series
+
+    store, inc = _incident()
+    ingest_log_file(store, inc, _access_log(tmp_path / "access.log"))
+    series = access_series(store, inc.id, ["POST /api/orders"])
+    assert set(series["endpoint"]) == {"POST /api/orders"} and series["requests"].sum() == 120
+    assert len(series) == 5  # 13:51 to 14:10:50 falls in the buckets of 13:50, 13:55, 14:00, 14:05 and 14:10
+    assert list(series["share"][series["minute"] < ONSET - timedelta(minutes=1)]) == [0.0, 0.0]
+    assert list(series["share"][series["minute"] > ONSET]) == [0.5, 0.5]
+    assert access_series(store, inc.id, []).empty

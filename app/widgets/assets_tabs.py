@@ -6,7 +6,7 @@ Each tab reads what it shows through core (pipeline and core.views) only when it
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pandas as pd
 import streamlit as st
@@ -19,6 +19,7 @@ from app.widgets.charts import error_rate_figure
 from app.widgets.evidence import citation_chips, open_source
 from app.widgets.log_format import log_format_select
 from app.widgets.runtime_charts import (
+    access_errors_figure,
     metric_panels_figure,
     template_bursts_figure,
     waterfall_figure,
@@ -142,6 +143,7 @@ def logs_tab(store: Store, incident: Incident, ctx: FusedContext | None, groups:
             "jump": st.column_config.NumberColumn(t("logs.col_jump"), format="×%.1f"),
             "first": t("logs.col_first"),
         })
+    _access_section(store, incident, ctx, reference, ref=t("assets.error_onset") if onset else t("assets.incident_start"))
     st.subheader(t("assets.groups"))
     if groups.empty:
         st.caption(t("assets.no_groups"))
@@ -159,6 +161,38 @@ def logs_tab(store: Store, incident: Incident, ctx: FusedContext | None, groups:
                     lines.append(f"{mark}   at {frame.symbol}({frame.file or '?'}:{frame.line or '?'})")
                 lines += [f"Caused by: {c.exc_type}: {c.message}" for c in sample.causes]
                 st.code("\n".join(lines), language="text", wrap_lines=True)
+
+
+def _share(value: object) -> str:
+    """A 0..1 share as a percentage, with a decimal below 10% (0.1% → 6.7% must not read 0% → 7%)."""
+    if value is None or pd.isna(value):  # type: ignore[arg-type]
+        return "—"
+    share = float(value)  # type: ignore[arg-type]
+    return f"{share:.1%}" if share < 0.1 else f"{share:.0%}"
+
+
+def _access_section(store: Store, incident: Incident, ctx: FusedContext | None, reference: datetime, ref: str) -> None:
+    """Access logs, when the incident has any: the 5xx share per route over time, and per route before vs after."""
+    view = views.access_view(store, incident.id, reference, ctx)
+    if view.table.empty:
+        return
+    st.subheader(t("logs.access"))
+    st.caption(t("logs.access_help", ref=ref))
+    st.plotly_chart(access_errors_figure(view.series, incident.started_at, views.onset_of(ctx),
+                                         list(view.table["endpoint"])), key="chart-access")
+    table = view.table
+    st.dataframe(pd.DataFrame({
+        "evidence": table["evidence_id"].fillna(""), "endpoint": table["endpoint"], "source": table["service"],
+        "n": [f"{b:,} → {a:,}" for b, a in zip(table["n_before"], table["n_after"], strict=True)],
+        "errors": [f"{_share(b)} → {_share(a)}" for b, a in zip(table["err_before"], table["err_after"], strict=True)],
+        "p99_before": pd.to_numeric(table["p99_before"]), "p99_after": pd.to_numeric(table["p99_after"]),
+    }), hide_index=True, column_config={
+        "evidence": st.column_config.TextColumn("ID", width="small"),
+        "endpoint": st.column_config.TextColumn(t("logs.col_endpoint"), width="medium"),
+        "source": t("logs.col_source"), "n": t("logs.col_requests"), "errors": t("logs.col_5xx"),
+        "p99_before": st.column_config.NumberColumn(t("logs.col_p99_before"), format="%,.0f ms"),
+        "p99_after": st.column_config.NumberColumn(t("logs.col_p99_after"), format="%,.0f ms"),
+    })
 
 
 # --- metrics ---------------------------------------------------------------------------------------

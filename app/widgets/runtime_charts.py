@@ -191,3 +191,28 @@ def waterfall_figure(spans: pd.DataFrame) -> go.Figure:
                       legend=dict(orientation="h", y=1.02, x=0.36, yanchor="bottom"),
                       hovermode="closest", annotations=notes)
     return fig
+
+
+def access_errors_figure(series: pd.DataFrame, started_at: datetime, onset: datetime | None,
+                         order: list[str] | None = None) -> go.Figure:
+    """5xx share per minute of each endpoint (one line each, in `order`) from access logs, start and onset marked."""
+    fig = go.Figure()
+    if not series.empty:
+        frame = series.copy()
+        frame["minute"] = pd.to_datetime(frame["minute"], utc=True).dt.tz_convert(started_at.tzinfo)
+        for i, endpoint in enumerate(dict.fromkeys([*(order or []), *frame["endpoint"]])):
+            part = frame[frame["endpoint"] == endpoint]
+            if part.empty:
+                continue
+            fig.add_scatter(
+                x=part["minute"], y=part["share"] * 100, name=_short(str(endpoint)), mode="lines",
+                line=dict(color=_PALETTE[i % len(_PALETTE)], width=2, shape="hv"),
+                customdata=part[["failed", "requests"]].to_numpy(),
+                hovertemplate="%{y:.1f}% · %{customdata[0]}/%{customdata[1]} · " + html.escape(str(endpoint))
+                + "<extra></extra>",
+            )
+    mark_times(fig, started_at, onset)
+    fig.update_layout(yaxis_title=t("logs.access_share"), **{**LAYOUT, "height": 320,
+                      "legend": dict(orientation="h", y=-0.2, x=0, font=dict(size=11))})
+    fig.update_yaxes(gridcolor="#eef2f7", rangemode="tozero", ticksuffix="%")
+    return fig

@@ -85,6 +85,20 @@ def test_logs_tab_ranks_the_templates_that_burst_at_the_onset(demo_app: AppTest)
     assert "Exception groups" in texts(at)
 
 
+def test_logs_tab_shows_what_users_saw_in_the_access_log(demo_app: AppTest) -> None:
+    at = open_tab(demo_app.switch_page(PAGES["assets"]), "logs")
+    assert "What users saw (access logs)" in texts(at)
+    cited = {e.evidence_id: e.endpoint for e in _context(at).runtime.endpoints if e.source == "access_log"}  # type: ignore[union-attr]
+    table = at.dataframe[1].value
+    assert table["evidence"][0] in cited and table["endpoint"][0] == "POST /api/orders"
+    assert set(table["source"]) == {"runtime/ingress-nginx-access.log"}
+    before, after = table["errors"][0].split(" → ")
+    assert float(after.rstrip("%")) > float(before.rstrip("%"))
+    shares = _figure(at, 1)
+    assert [trace["name"] for trace in shares["data"]][0] == "POST /api/orders"  # type: ignore[index]
+    assert shares["layout"]["yaxis"]["ticksuffix"] == "%"  # type: ignore[index]
+
+
 def test_metrics_tab_shades_the_cited_anomaly_windows(demo_app: AppTest) -> None:
     at = open_tab(demo_app.switch_page(PAGES["assets"]), "metrics")
     fig = _figure(at)

@@ -120,7 +120,7 @@ def test_demo_click_through(server: str) -> None:
             page.wait_for_timeout(500)
             page.screenshot(path=ARTIFACTS / "01-assets.png", full_page=True)
 
-            _open_tab(page, "Logs & exceptions", "01a-assets-logs.png", 1500)
+            _open_tab(page, "Logs & exceptions", "01a-assets-logs.png", 2300)
             expect(page.get_by_text("Template bursts")).to_be_visible()
             _open_tab(page, "Metrics", "01b-assets-metrics.png", 1700)
             expect(page.get_by_text("Metric evidence")).to_be_visible()
