@@ -11,7 +11,7 @@ __all__ = [
     "Severity", "Language", "AgentName", "AGENTS", "Phase", "AssetKind", "EvidenceKind",
     "Incident", "IncidentDraft", "Asset", "StackFrame", "ExceptionCause", "ExceptionRecord",
     "Commit", "Evidence", "CodeLocation", "CommitRef", "Claim", "Hypothesis", "Challenge",
-    "Answer", "AgentTurn", "TurnCost", "EvidenceRef", "RejectedHypothesis", "Judgment", "DebateInfo",
+    "Answer", "AgentTurn", "TurnCost", "UsageCounts", "EvidenceRef", "RejectedHypothesis", "Judgment", "DebateInfo",
     "DebateEvent", "TurnStarted", "TokenDelta", "TurnFinished", "ToolCall", "RoundFinished",
     "Consensus", "Intervention", "JudgmentReady", "DebateFailed", "ReportData",
 ]
@@ -192,19 +192,30 @@ class Answer(_Model):
     citations: list[str] = Field(default_factory=list)
 
 
-class TurnCost(_Model):
-    """What an LLM turn cost (absent on offline turns): shown in the bubble, summed in the report."""
+class UsageCounts(BaseModel):
+    """Model usage counted the same way everywhere: one turn, a debate's running totals, a report's sum."""
 
-    model: str | None = None
     prompt_tokens: int = 0
     completion_tokens: int = 0
     calls: int = 0
     retries: int = 0
-    seconds: float = 0.0
     cost: float | None = None
     currency: str | None = None
-    fallback: str | None = None
-    redactions: dict[str, int] = Field(default_factory=dict)
+    redactions: dict[str, int] = Field(default_factory=dict, description="Redacted values per kind.")
+
+    @property
+    def tokens(self) -> int:
+        return self.prompt_tokens + self.completion_tokens
+
+
+class TurnCost(UsageCounts):
+    """What an LLM turn cost (absent on offline turns): shown in the bubble, summed in the report."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    model: str | None = None
+    seconds: float = 0.0
+    fallback: str | None = Field(default=None, description="Why the offline brain answered instead, if it did.")
 
 
 class AgentTurn(_Model):

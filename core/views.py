@@ -8,14 +8,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import pandas as pd
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 
 from core.fusion.facts import FusedContext
 from core.ingest import traces as tracing
 from core.ingest.access_log import access_endpoint_stats, access_series
 from core.ingest.metrics import load_points
 from core.ingest.slow_sql import fingerprint_stats
-from core.schema import AgentTurn
+from core.schema import AgentTurn, UsageCounts
 from core.store import Store
 
 __all__ = [
@@ -260,23 +260,12 @@ def slow_sql_table(store: Store, incident_id: str, onset: datetime, ctx: FusedCo
 # --- LLM usage -------------------------------------------------------------------------------------
 
 
-class UsageSummary(BaseModel):
+class UsageSummary(UsageCounts):
     """What a debate's model turns cost, summed from each turn's usage (offline turns add nothing)."""
 
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
-    calls: int = 0
-    retries: int = 0
     llm_turns: int = 0
     fallbacks: int = 0
     model_seconds: float = 0.0
-    cost: float | None = None
-    currency: str | None = None
-    redactions: dict[str, int] = Field(default_factory=dict)
-
-    @property
-    def tokens(self) -> int:
-        return self.prompt_tokens + self.completion_tokens
 
 
 def usage_summary(turns: list[AgentTurn]) -> UsageSummary:

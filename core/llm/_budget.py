@@ -8,11 +8,11 @@ import time
 import weakref
 from collections import defaultdict
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from core.llm._errors import LLMBudgetError
 from core.llm.routing import Route, Routing
-from core.schema import AgentName
+from core.schema import AgentName, TurnCost, UsageCounts
 
 __all__ = ["BudgetLedger", "EndpointLimiter", "TurnUsage", "UsageTotals", "estimate_tokens"]
 
@@ -23,45 +23,20 @@ def estimate_tokens(text: str) -> int:
     return cjk + (len(text) - cjk) // 4 + 1
 
 
-class TurnUsage(BaseModel):
-    """What one agent turn cost: shown in its bubble and summed in the report."""
+class TurnUsage(TurnCost):
+    """What one agent turn cost, as the budget ledger counts it (a TurnCost with its agent)."""
 
     agent: AgentName
-    model: str | None
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
-    calls: int = 0
-    retries: int = 0
     repaired: bool = False
-    seconds: float = 0.0
-    cost: float | None = None
-    currency: str | None = None
-    fallback: str | None = Field(default=None, description="Why the offline brain answered instead, if it did.")
-    redactions: dict[str, int] = Field(default_factory=dict, description="Values this turn's prompts redacted, per kind.")
-
-    @property
-    def tokens(self) -> int:
-        return self.prompt_tokens + self.completion_tokens
 
 
-class UsageTotals(BaseModel):
+class UsageTotals(UsageCounts):
     """The whole debate so far."""
 
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
-    calls: int = 0
-    retries: int = 0
     turns: int = 0
     fallbacks: int = 0
-    cost: float | None = None
-    currency: str | None = None
     wall_s: float = 0.0
     per_model: dict[str, int] = Field(default_factory=dict, description="Tokens per model.")
-    redactions: dict[str, int] = Field(default_factory=dict, description="Redacted values per kind.")
-
-    @property
-    def tokens(self) -> int:
-        return self.prompt_tokens + self.completion_tokens
 
 
 class BudgetLedger:
