@@ -223,3 +223,32 @@ def test_unknown_text_says_which_layouts_are_known(tmp_path: Path) -> None:
     path.write_text("just some prose\nwith no timestamps at all\n", encoding="utf-8")
     with pytest.raises(IngestError, match="syslog, nginx or Apache"):
         ingest_log_file(store, inc, path)
+
+
+@pytest.mark.parametrize(("line", "layout", "level"), [
+    ("2026-11-20 14:05:03,117 ERROR shop.orders: payment failed", "generic", "ERROR"),  # Python's "%(levelname)s %(name)s:"
+    ("2026-11-20T14:05:03.117Z ERROR app: boom", "generic", "ERROR"),  # not a host named ERROR
+    ("2026-11-20T14:05:03.117Z shop-7 app[3]: boom", "syslog-iso", "INFO"),
+])
+def test_a_level_word_where_syslog_has_its_host_is_not_syslog(
+        tmp_path: Path, line: str, layout: str, level: str) -> None:
+    rows, found, _, _ = _ingest(tmp_path, line + "\n" + line + "\n")
+    assert (found, rows["level"][0]) == (layout, level)
+
+
+def test_spark_and_compact_hadoop_stamps(tmp_path: Path) -> None:
+    rows, layout, _, _ = _ingest(tmp_path, (
+        "17/06/09 20:10:40 INFO executor.CoarseGrainedExecutorBackend: Registered signal handlers\n"
+        "17/06/09 20:10:41 ERROR executor.Executor: Exception in task 0.0 in stage 1.0 (TID 1)\n"
+    ), started_at=datetime(2017, 6, 9, 20, 11, tzinfo=CST))
+    assert layout == "log4j-spark"
+    assert list(rows["level"]) == ["INFO", "ERROR"] and rows["logger"][1] == "executor.Executor"
+    assert _utc(rows, 1) == datetime(2017, 6, 9, 12, 10, 41, tzinfo=UTC)
+
+    rows, layout, _, _ = _ingest(tmp_path, (
+        "081109 203615 148 INFO dfs.DataNode$PacketResponder: PacketResponder 1 terminating\n"
+        "081109 203807 222 WARN dfs.FSNamesystem: BLOCK* NameSystem.delete: blk_1 is added to invalidSet\n"
+    ), started_at=datetime(2008, 11, 9, 20, 40, tzinfo=CST))
+    assert layout == "hadoop-compact"
+    assert list(rows["thread"]) == ["148", "222"] and rows["logger"][0] == "dfs.DataNode$PacketResponder"
+    assert _utc(rows, 0) == datetime(2008, 11, 9, 12, 36, 15, tzinfo=UTC)

@@ -42,6 +42,8 @@ _TS = r"(?P<ts>\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(?:[.,]\d{1,9})?(?:Z|[+-]\d
 _LEVEL = r"(?P<level>TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|SEVERE|FATAL|CRITICAL)"
 _LOGGER = r"(?P<logger>[\w.$\[\]-]+)"
 _TS_ANY = _TS.replace(r"\d{4}-\d{2}-\d{2}", r"\d{4}[-/]\d{2}[-/]\d{2}")
+# RFC 3339 as syslog writes it: a 'T' between date and time, and a zone.
+_TS_RFC3339 = r"(?P<ts>\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:?\d{2}))"
 _MON = "(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
 _JUL_LEVEL = r"(?P<level>SEVERE|WARNING|INFO|CONFIG|FINE|FINER|FINEST)"
 _MAX_CONTINUATION = 2_000
@@ -68,6 +70,9 @@ class LogLayout:
     yearless: bool = False  # the ts group has no year (classic syslog)
     http_status: bool = False  # the message opens with an HTTP request line and status (access logs)
     example: str = ""  # one first line in this layout, for help texts and tests
+    # Groups that must not hold a level word for a line to count towards detecting this layout
+    # (`2026-11-20T14:05:03Z ERROR app: boom` is not syslog from a host named ERROR).
+    not_levels: tuple[str, ...] = ()
     pattern: re.Pattern[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -120,6 +125,20 @@ LAYOUTS: tuple[LogLayout, ...] = (
         ts_formats=("%d-%b-%Y %H:%M:%S.%g", "%d-%b-%Y %H:%M:%S"),
         example="20-Nov-2026 14:05:03.117 SEVERE [http-nio-8080-exec-1] org.apache.catalina.core.StandardWrapperValve.invoke boom",
     ),
+    # Spark and the Hadoop tools' log4j default (%d{yy/MM/dd HH:mm:ss} %p %c{1}: %m): yy/MM/dd time LEVEL logger: msg
+    LogLayout(
+        "log4j-spark",
+        rf"^(?P<ts>\d{{2}}/\d{{2}}/\d{{2}} \d{{2}}:\d{{2}}:\d{{2}}(?:[.,]\d{{1,3}})?)\s+{_LEVEL}\s+{_LOGGER}:\s?",
+        ts_formats=("%y/%m/%d %H:%M:%S", "%y/%m/%d %H:%M:%S.%g"),
+        example="17/06/09 20:10:40 ERROR executor.Executor: Exception in task 0.0 in stage 1.0 (TID 1)",
+    ),
+    # Older Hadoop daemons: yyMMdd HHmmss pid LEVEL logger: msg
+    LogLayout(
+        "hadoop-compact",
+        rf"^(?P<ts>\d{{6}} \d{{6}})\s+(?P<thread>\d+)\s+{_LEVEL}\s+{_LOGGER}:\s?",
+        ts_formats=("%y%m%d %H%M%S",),
+        example="081109 203615 148 WARN dfs.DataNode$PacketResponder: PacketResponder 1 for block blk_3886 terminating",
+    ),
     # logfmt as logrus writes it: time="…" level=… msg=…
     LogLayout(
         "logfmt", rf'^(?:time|ts|timestamp|t)="?{_TS}"?\s+(?:level|lvl)=(?P<level>[A-Za-z]+)\s+(?:msg=)?',
@@ -170,7 +189,8 @@ LAYOUTS: tuple[LogLayout, ...] = (
     ),
     # ISO-stamped syslog (rsyslog's high-precision template): ts host tag[pid]: msg
     LogLayout(
-        "syslog-iso", rf"^{_TS}\s+\S+\s+(?P<logger>[^\s\[:]+)(?:\[(?P<thread>\d+)\])?:\s?",
+        "syslog-iso", rf"^{_TS_RFC3339}\s+(?P<host>\S+)\s+(?P<logger>[^\s\[:]+)(?:\[(?P<thread>\d+)\])?:\s?",
+        not_levels=("host",),
         example="2026-11-20T14:05:03.117+08:00 shop-7 order-service[4242]: lock wait timeout",
     ),
     # Anything that starts with a timestamp (ISO, or with '/' between date parts) and has a level soon after.
@@ -212,6 +232,17 @@ def resolve_layout(log_format: str, sample: list[str], name: str) -> LogLayout |
     return chosen
 
 
+_LEVEL_WORDS = frozenset(
+    "TRACE DEBUG INFO NOTICE WARN WARNING ERROR ERR SEVERE FATAL CRITICAL CRIT ALERT EMERG PANIC".split())
+
+
+def _counts_for(layout: LogLayout, line: str) -> bool:
+    match = layout.pattern.match(line)
+    if match is None:
+        return False
+    return not any((match.group(g) or "").upper() in _LEVEL_WORDS for g in layout.not_levels)
+
+
 def detect_layout(sample: Iterable[str]) -> LogLayout | None:
     """The layout whose pattern opens the most lines of the sample (None if it looks like JSON lines)."""
     lines = [ln for ln in sample if ln.strip()]
@@ -219,7 +250,7 @@ def detect_layout(sample: Iterable[str]) -> LogLayout | None:
         return None
     best, best_hits = LAYOUTS[-1], 0
     for layout in LAYOUTS:
-        hits = sum(1 for ln in lines if layout.pattern.match(ln))
+        hits = sum(1 for ln in lines if _counts_for(layout, ln))
         if hits > best_hits:
             best, best_hits = layout, hits
     if best_hits == 0:
