@@ -252,3 +252,24 @@ def test_spark_and_compact_hadoop_stamps(tmp_path: Path) -> None:
     assert layout == "hadoop-compact"
     assert list(rows["thread"]) == ["148", "222"] and rows["logger"][0] == "dfs.DataNode$PacketResponder"
     assert _utc(rows, 0) == datetime(2008, 11, 9, 12, 36, 15, tzinfo=UTC)
+
+
+LOGHUB = Path(__file__).resolve().parents[2] / "shared" / "data" / "loghub2k"
+
+
+@pytest.mark.parametrize(("system", "layout"), [
+    ("Apache", "apache-error"), ("HDFS", "hadoop-compact"), ("Hadoop", "generic"), ("OpenSSH", "syslog"),
+    ("Spark", "log4j-spark"), ("Zookeeper", "generic"), ("BGL", None), ("HPC", None),
+])
+def test_loghub_samples_ingest_with_their_layout_or_a_clear_refusal(system: str, layout: str | None) -> None:
+    sample = LOGHUB / system / f"{system}_2k.log"
+    if not sample.exists():
+        pytest.skip(f"Loghub-2k samples not found at {LOGHUB}")
+    store, inc = _incident()
+    if layout is None:
+        with pytest.raises(IngestError, match="does not look like a log"):
+            ingest_log_file(store, inc, sample)
+        return
+    result = ingest_log_file(store, inc, sample)
+    stamped = store.query_df("SELECT count(ts) AS n FROM log_lines")["n"][0]
+    assert (result.layout, result.entries, stamped) == (layout, 2000, 2000)
