@@ -28,7 +28,7 @@ from core import pipeline, views
 from core.config import Settings
 from core.errors import TribunalError
 from core.fusion.facts import FusedContext
-from core.fusion.runtime_rules import MetricFinding
+from core.fusion.runtime_rules import MetricFinding, share
 from core.schema import Asset, Evidence, Incident
 from core.store import Store
 
@@ -164,11 +164,7 @@ def logs_tab(store: Store, incident: Incident, ctx: FusedContext | None, groups:
 
 
 def _share(value: object) -> str:
-    """A 0..1 share as a percentage, with a decimal below 10% (0.1% → 6.7% must not read 0% → 7%)."""
-    if value is None or pd.isna(value):  # type: ignore[arg-type]
-        return "—"
-    share = float(value)  # type: ignore[arg-type]
-    return f"{share:.1%}" if share < 0.1 else f"{share:.0%}"
+    return share(None if value is None or pd.isna(value) else float(value))  # type: ignore[arg-type]
 
 
 def _access_section(store: Store, incident: Incident, ctx: FusedContext | None, reference: datetime, ref: str) -> None:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import logging
 import math
+from collections.abc import Iterator
 from datetime import datetime, timedelta
-from typing import Literal
+from typing import Any, Literal
 
 import pandas as pd
 from pydantic import BaseModel, Field
@@ -267,21 +268,26 @@ def _slow_queries(store: Store, incident: Incident, reference: datetime, ledger:
 # --- traces ------------------------------------------------------------------------------------
 
 
-def _endpoints(store: Store, incident: Incident, reference: datetime, ledger: EvidenceLedger,
-               ref_kind: str) -> list[EndpointFinding]:
-    stats = tracing.endpoint_stats(store, incident.id, reference)
-    found: list[EndpointFinding] = []
-    used: set[str] = set()
+def _moved_endpoints(stats: pd.DataFrame, source: Literal["trace", "access_log"],
+                     min_jump: float) -> Iterator[tuple[Any, EndpointFinding]]:
+    """Rows of endpoint stats (before vs after) whose error rate rose by `min_jump` or whose p99 doubled."""
     for row in stats.itertuples():
         f = EndpointFinding(
             service=row.service, endpoint=row.endpoint, n_before=int(row.n_before), n_after=int(row.n_after),
             error_rate_before=_nan(row.err_before), error_rate_after=_nan(row.err_after),
-            p99_before_ms=_nan(row.p99_before), p99_after_ms=_nan(row.p99_after),
+            p99_before_ms=_nan(row.p99_before), p99_after_ms=_nan(row.p99_after), source=source,
         )
         err_jump = (f.error_rate_after or 0.0) - (f.error_rate_before or 0.0)
         slower = (f.p99_after_ms or 0.0) > 2 * (f.p99_before_ms or math.inf)
-        if f.n_after == 0 or (err_jump < 0.05 and not slower):
-            continue
+        if f.n_after and (err_jump >= min_jump or slower):
+            yield row, f
+
+
+def _endpoints(store: Store, incident: Incident, reference: datetime, ledger: EvidenceLedger,
+               ref_kind: str) -> list[EndpointFinding]:
+    found: list[EndpointFinding] = []
+    used: set[str] = set()
+    for row, f in _moved_endpoints(tracing.endpoint_stats(store, incident.id, reference), "trace", 0.05):
         pct = lambda r: "—" if r is None else f"{r * 100:.0f}%"
         source = f"trace:endpoint:{row.route or row.endpoint}"
         if source in used:  # the same route seen from another service (a gateway)
@@ -304,16 +310,7 @@ def _access_endpoints(store: Store, incident: Incident, reference: datetime, led
                       ref_kind: str) -> list[EndpointFinding]:
     """What the users saw, from access logs: endpoints whose 5xx share jumped or whose p99 doubled."""
     found: list[EndpointFinding] = []
-    for row in access_endpoint_stats(store, incident.id, reference).itertuples():
-        f = EndpointFinding(
-            service=row.service, endpoint=row.endpoint, n_before=int(row.n_before), n_after=int(row.n_after),
-            error_rate_before=_nan(row.err_before), error_rate_after=_nan(row.err_after),
-            p99_before_ms=_nan(row.p99_before), p99_after_ms=_nan(row.p99_after), source="access_log",
-        )
-        err_jump = (f.error_rate_after or 0.0) - (f.error_rate_before or 0.0)
-        slower = (f.p99_after_ms or 0.0) > 2 * (f.p99_before_ms or math.inf)
-        if f.n_after == 0 or (err_jump < 0.01 and not slower):
-            continue
+    for row, f in _moved_endpoints(access_endpoint_stats(store, incident.id, reference), "access_log", 0.01):
         latency = (f", p99 request time {_value(f.p99_before_ms, 'ms')} → {_value(f.p99_after_ms, 'ms')}"
                    if f.p99_after_ms is not None else "")
         f.evidence_id = ledger.add(
