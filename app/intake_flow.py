@@ -16,7 +16,7 @@ from core import pipeline
 from core.bundle import Bundle, extract_archive, load_bundle
 from core.config import Settings
 from core.errors import TribunalError
-from core.ingest.logs import AUTO
+from core.ingest.log_layouts import AUTO
 from core.schema import Incident, IncidentDraft
 from core.store import Store
 

@@ -16,7 +16,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from core.errors import BundleError
-from core.ingest.logs import AUTO, log_formats
+from core.ingest.log_layouts import AUTO, log_formats
 from core.schema import IncidentDraft
 
 __all__ = ["LOG_NAME", "Bundle", "load_bundle", "parse_incident_yaml", "extract_archive", "MAX_ARCHIVE_BYTES", "MAX_ARCHIVE_FILES"]

@@ -53,7 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _analysis_options(parser: argparse.ArgumentParser) -> None:
-    from core.ingest.logs import log_formats
+    from core.ingest.log_layouts import log_formats
 
     parser.add_argument("--brain", choices=("offline", "llm"), default="offline",
                         help="offline: deterministic reasoning (default); llm: OpenAI-compatible models")
