@@ -10,7 +10,14 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from core.config import load_settings
-from core.errors import BundleError, ConfigError, IngestError, StoreLockedError, TribunalError
+from core.errors import (
+    BundleError,
+    ConfigError,
+    IngestError,
+    StoreLockedError,
+    TribunalError,
+)
+from core.ingest.log_layouts import log_formats
 
 __all__ = ["main", "build_parser"]
 
@@ -53,8 +60,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _analysis_options(parser: argparse.ArgumentParser) -> None:
-    from core.ingest.log_layouts import log_formats
-
     parser.add_argument("--brain", choices=("offline", "llm"), default="offline",
                         help="offline: deterministic reasoning (default); llm: OpenAI-compatible models")
     parser.add_argument("--log-format", choices=log_formats(), default="auto", metavar="FORMAT",

@@ -23,7 +23,8 @@ from core.graph import build_graph, mirror_to_neo4j
 from core.indexing import index_incident
 from core.ingest.design import ingest_design_file
 from core.ingest.git_repo import GitRepo, clone_repo
-from core.ingest.logs import AUTO, ingest_log_file, log_formats
+from core.ingest.log_layouts import AUTO, check_log_format
+from core.ingest.logs import ingest_log_file
 from core.ingest.metrics import ingest_metrics_file
 from core.ingest.ownership import OwnershipRule, find_codeowners, parse_codeowners
 from core.ingest.slow_sql import ingest_slow_sql_file
@@ -91,7 +92,7 @@ def _ingest_ownership(store: Store, incident: Incident, sources: list[tuple[Path
 
 
 def _ingest_log(store: Store, incident: Incident, path: Path, name: str, progress: Progress, *,
-                log_format: str = "auto") -> Asset:
+                log_format: str = AUTO) -> Asset:
     """Parse a log into its entries, exceptions and templates (mined during the same streaming pass).
 
     A `log_format` that is unknown or fits none of the file's first lines fails this asset only.
@@ -345,8 +346,7 @@ def analyze_bundle(
         IngestError: `log_format` is not one of `log_formats()` (nothing is written then).
     """
     progress = progress or _noop
-    if log_format not in log_formats():
-        raise IngestError(f"Unknown log format {log_format!r}; choose one of: {', '.join(log_formats())}.")
+    check_log_format(log_format)
     bundle = load_bundle(bundle_dir)
     make_brain(settings, brain)  # fail before writing anything if the brain is unusable
     incident = open_incident(store, bundle.draft)

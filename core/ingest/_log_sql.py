@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from datetime import datetime, tzinfo
 
+from core.ingest.log_layouts import LEVEL_WORDS
+
 __all__ = ["TRACE_START_HINT", "ZoneSQL", "json_query", "re2", "sql_literal", "text_query"]
 
 # A superset of `stacktrace.looks_like_trace_start` (Python confirms each hit): a dotted first
@@ -27,7 +29,7 @@ _LEVEL_ALIASES = {
     "CONFIG": "INFO", "FINE": "DEBUG", "FINER": "TRACE", "FINEST": "TRACE",
 }
 # A level word early in the message, for layouts whose header has none (syslog, for one).
-_LEVEL_WORD = (r"\b(TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|ERR|SEVERE|FATAL|CRITICAL|CRIT|ALERT|EMERG|PANIC)\b")
+_LEVEL_WORD = rf"\b({'|'.join(LEVEL_WORDS)})\b"
 _LEVEL_WORD_SPAN = 80
 # An access-log message starts with the quoted request line, then the status.
 _HTTP_STATUS = r'^"[^"]*"\s+([1-5]\d\d)\b'
@@ -271,7 +273,7 @@ def _derived_level(has_level: bool, has_pri: bool, http_status: bool) -> tuple[s
         The columns to compute first (each expensive expression once per row), and the level
         expression over them.
     """
-    columns = ["upper(level_text) AS level_up"]
+    columns = ["upper(level_text) AS level_up"] if has_level else []
     options = [_level("level_up")] if has_level else []
     if has_pri:  # RFC 5424 severity: the priority's low three bits
         columns.append("TRY_CAST(pri AS INTEGER) % 8 AS severity")
@@ -285,7 +287,7 @@ def _derived_level(has_level: bool, has_pri: bool, http_status: bool) -> tuple[s
         columns.append(f"CASE WHEN is_header THEN nullif(regexp_extract(left(msg, {_LEVEL_WORD_SPAN}), "
                        f"{sql_literal(_LEVEL_WORD)}, 1), '') END AS level_word")
         options.append(_level("level_word"))
-    return ", ".join(columns), f"coalesce({', '.join(options)}, 'INFO')"
+    return ", ".join(columns), f"coalesce({', '.join(options)}, 'INFO')"  # never empty: a level, or the word
 
 
 def _names(names: list[str]) -> str:

@@ -12,7 +12,10 @@ from dataclasses import dataclass, field
 
 from core.errors import IngestError
 
-__all__ = ["AUTO", "JSON_LINES", "LAYOUTS", "LogLayout", "detect_layout", "log_formats", "resolve_layout"]
+__all__ = [
+    "AUTO", "JSON_LINES", "LAYOUTS", "LEVEL_WORDS", "LogLayout", "check_log_format", "detect_layout", "log_formats",
+    "resolve_layout",
+]
 
 _TS = r"(?P<ts>\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(?:[.,]\d{1,9})?(?:Z|[+-]\d{2}:?\d{2})?)"
 _LEVEL = r"(?P<level>TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|SEVERE|FATAL|CRITICAL)"
@@ -179,6 +182,17 @@ def log_formats() -> tuple[str, ...]:
     return (AUTO, JSON_LINES, *(layout.name for layout in LAYOUTS))
 
 
+def check_log_format(log_format: str) -> str:
+    """`log_format` itself, if it is one of `log_formats()`.
+
+    Raises:
+        IngestError: it is not, with the names to choose from.
+    """
+    if log_format not in log_formats():
+        raise IngestError(f"Unknown log format {log_format!r}; choose one of: {', '.join(log_formats())}.")
+    return log_format
+
+
 def resolve_layout(log_format: str, sample: list[str], name: str) -> LogLayout | None:
     """The layout to parse with: detected from `sample` for "auto", else the one named (None: JSON lines).
 
@@ -192,9 +206,8 @@ def resolve_layout(log_format: str, sample: list[str], name: str) -> LogLayout |
             raise IngestError(f"{name}: no line among the first {len(sample)} is a JSON object; "
                               "choose another format, or 'auto' to detect it.")
         return None
-    chosen = next((layout for layout in LAYOUTS if layout.name == log_format), None)
-    if chosen is None:
-        raise IngestError(f"Unknown log format {log_format!r}; choose one of: {', '.join(log_formats())}.")
+    check_log_format(log_format)
+    chosen = next(layout for layout in LAYOUTS if layout.name == log_format)
     if not any(chosen.pattern.match(ln) for ln in sample):
         raise IngestError(
             f"{name}: no line among the first {len(sample)} matches the log format {log_format!r}; "
@@ -203,17 +216,19 @@ def resolve_layout(log_format: str, sample: list[str], name: str) -> LogLayout |
     return chosen
 
 
-_LEVEL_WORDS = frozenset({
+# Level words as logs spell them (upper-cased), in every layout family; the SQL's level word
+# search uses the same list.
+LEVEL_WORDS: tuple[str, ...] = (
     "TRACE", "DEBUG", "INFO", "NOTICE", "WARN", "WARNING", "ERROR", "ERR", "SEVERE", "FATAL", "CRITICAL", "CRIT",
     "ALERT", "EMERG", "PANIC",
-})
+)
 
 
 def _counts_for(layout: LogLayout, line: str) -> bool:
     match = layout.pattern.match(line)
     if match is None:
         return False
-    return not any((match.group(g) or "").upper() in _LEVEL_WORDS for g in layout.not_levels)
+    return not any((match.group(g) or "").upper() in LEVEL_WORDS for g in layout.not_levels)
 
 
 def detect_layout(sample: Iterable[str]) -> LogLayout | None:
