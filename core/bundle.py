@@ -155,13 +155,10 @@ def _log_format_choice(value: Any, where: str) -> tuple[str, dict[str, str]]:
                       f"(e.g. runtime/app.log) to a format name.")
 
 
-def _files(folder: Path, suffixes: tuple[str, ...] | None = None) -> list[Path]:
+def _files(folder: Path) -> list[Path]:
     if not folder.is_dir():
         return []
-    found = [p for p in sorted(folder.rglob("*")) if p.is_file() and not p.is_symlink()]
-    if suffixes:
-        found = [p for p in found if p.name.lower().endswith(suffixes)]
-    return found
+    return [p for p in sorted(folder.rglob("*")) if p.is_file() and not p.is_symlink()]
 
 
 def load_bundle(root: Path) -> Bundle:

@@ -192,7 +192,7 @@ class Answer(_Model):
     citations: list[str] = Field(default_factory=list)
 
 
-class UsageCounts(BaseModel):
+class UsageCounts(_Model):
     """Model usage counted the same way everywhere: one turn, a debate's running totals, a report's sum."""
 
     prompt_tokens: int = 0
@@ -210,8 +210,6 @@ class UsageCounts(BaseModel):
 
 class TurnCost(UsageCounts):
     """What an LLM turn cost (absent on offline turns): shown in the bubble, summed in the report."""
-
-    model_config = ConfigDict(extra="forbid")
 
     model: str | None = None
     seconds: float = 0.0

@@ -194,8 +194,8 @@ def access_view(store: Store, incident_id: str, onset: datetime, ctx: FusedConte
     cited = {(e.service, e.endpoint): e.evidence_id for e in (ctx.runtime.endpoints if ctx and ctx.runtime else [])
              if e.source == "access_log"}
     table["evidence_id"] = [cited.get((s, e)) for s, e in zip(table["service"], table["endpoint"], strict=True)]
-    table["_cited"] = [int(e[1:]) if isinstance(e, str) else 1 << 30 for e in table["evidence_id"]]
-    table = table.sort_values(["_cited", "n_after"], ascending=[True, False], kind="stable").drop(columns="_cited")
+    # Stats come by requests; a stable sort puts the cited ones (the ledger's order) first.
+    table = table.sort_values("evidence_id", key=lambda ids: ids.isna(), kind="stable")
     drawn = list(dict.fromkeys(table["endpoint"]))[:top]
     return AccessView(table.reset_index(drop=True), access_series(store, incident_id, drawn))
 

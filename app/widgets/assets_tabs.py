@@ -163,10 +163,6 @@ def logs_tab(store: Store, incident: Incident, ctx: FusedContext | None, groups:
                 st.code("\n".join(lines), language="text", wrap_lines=True)
 
 
-def _share(value: object) -> str:
-    return share(None if value is None or pd.isna(value) else float(value))  # type: ignore[arg-type]
-
-
 def _access_section(store: Store, incident: Incident, ctx: FusedContext | None, reference: datetime, ref: str) -> None:
     """Access logs, when the incident has any: the 5xx share per route over time, and per route before vs after."""
     view = views.access_view(store, incident.id, reference, ctx)
@@ -180,7 +176,7 @@ def _access_section(store: Store, incident: Incident, ctx: FusedContext | None, 
     st.dataframe(pd.DataFrame({
         "evidence": table["evidence_id"].fillna(""), "endpoint": table["endpoint"], "source": table["service"],
         "n": [f"{b:,} → {a:,}" for b, a in zip(table["n_before"], table["n_after"], strict=True)],
-        "errors": [f"{_share(b)} → {_share(a)}" for b, a in zip(table["err_before"], table["err_after"], strict=True)],
+        "errors": [f"{share(b)} → {share(a)}" for b, a in zip(table["err_before"], table["err_after"], strict=True)],
         "p99_before": pd.to_numeric(table["p99_before"]), "p99_after": pd.to_numeric(table["p99_after"]),
     }), hide_index=True, column_config={
         "evidence": st.column_config.TextColumn("ID", width="small"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from core.agents.base import AgentReply, DebateView, say
 from core.fusion import bounded_context_of
-from core.fusion.runtime_rules import share
+from core.fusion.runtime_rules import duration, share
 from core.schema import Claim, CodeLocation, Hypothesis
 
 __all__ = ["offline_reply"]
@@ -68,7 +68,7 @@ def offline_reply(view: DebateView) -> AgentReply:
                    a=share(first.error_rate_before), b=share(first.error_rate_after))
         if others:
             text += " " + say(lang, "Slower too: {eps}.", "同时变慢的接口：{eps}。", eps=", ".join(
-                f"{e.endpoint} p99 {_seconds(e.p99_before_ms)} → {_seconds(e.p99_after_ms)}" for e in others))
+                f"{e.endpoint} p99 {duration(e.p99_before_ms)} → {duration(e.p99_after_ms)}" for e in others))
         claims.append(Claim(text=text, citations=[e.evidence_id for e in edge[:4] if e.evidence_id]))
     if ctx.owner and ctx.owner.evidence_id:
         claims.append(Claim(
@@ -103,10 +103,3 @@ def offline_reply(view: DebateView) -> AgentReply:
                     team=ctx.owner.team if ctx.owner else say(lang, "unknown", "未知")),
         claims=claims, hypotheses=[hypothesis, *past], confidence=hypothesis.confidence,
     )
-
-
-
-def _seconds(ms: float | None) -> str:
-    if ms is None:
-        return "—"
-    return f"{ms:.0f} ms" if ms < 1000 else f"{ms / 1000:.1f} s"

@@ -327,10 +327,15 @@ def _access_endpoints(store: Store, incident: Incident, reference: datetime, led
 
 
 def share(rate: float | None) -> str:
-    """A rate as a percentage with one decimal below 10% (a 0.1% → 6.7% jump must not read 0% → 7%)."""
-    if rate is None:
+    """A rate as a percentage with one decimal below 10% (a 0.1% → 6.7% jump must not read 0% → 7%); None/NaN: —."""
+    if rate is None or math.isnan(rate):
         return "—"
     return f"{rate * 100:.1f}%" if rate < 0.1 else f"{rate * 100:.0f}%"
+
+
+def duration(ms: float | None) -> str:
+    """Milliseconds as people read them: "10 ms", "46.5 s", or — when unknown."""
+    return _value(ms, "ms")
 
 
 def _short(trace_id: str) -> str:
