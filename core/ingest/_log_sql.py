@@ -85,7 +85,9 @@ class ZoneSQL:
         else:
             offset = zone.utcoffset(at)
             seconds = int(offset.total_seconds()) if offset is not None else 0
-            self._template = f"(timezone('UTC', {{}}) - INTERVAL {seconds} SECOND)"
+            # A literal ``INTERVAL -28800 SECOND`` is a syntax error in DuckDB; to_seconds() takes
+            # a signed number, so zones west of UTC work too.
+            self._template = f"(timezone('UTC', {{}}) - to_seconds({seconds}))"
 
     def naive(self, expr: str) -> str:
         return self._template.format(expr)
