@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from core.ingest._template_mask import WILDCARD
+from core.ingest._template_settings import MinerSettings
 
 __all__ = ["cluster_shapes"]
 
@@ -79,19 +80,20 @@ def _kv_key(value: str) -> str:
 
 
 def _is_constant_position(
-    values: dict[str, int], max_variants: int, first: bool, previous: str | None = None
+    values: dict[str, int], settings: MinerSettings, first: bool, previous: str | None = None
 ) -> bool:
     """Whether the differing values at one position name different events (not a variable).
 
     Args:
         values: Distinct tokens seen at the position, with their line counts.
-        max_variants: A position with at least this many different plain words is a variable.
+        settings: The knobs and rules.
         first: Whether this is the message's first token.
         previous: The token before this position when it is the same in every shape, else None.
 
     Returns:
         True when the cluster should be split on this position.
     """
+    max_variants = settings.max_variants * (3 if first and settings.on("first_word") else 1)
     masked = [v for v in values if WILDCARD in v]
     plain = [v for v in values if WILDCARD not in v]
     if masked:
@@ -99,7 +101,7 @@ def _is_constant_position(
         # (bglio46 vs <*>, host:<*> vs <*>:<*>), fit a partly masked value (chdir(pwd) vs
         # chdir(<*>)) or are names standing in for mostly masked values are the same variable.
         variants = {_letters(_reduce(v)) for v in values}
-        if len(variants) == 1 or len(variants) >= max_variants * (3 if first else 1):
+        if len(variants) == 1 or len(variants) >= max_variants:
             return False
         if plain:
             patterns = [_wildcard_regex(v) for v in masked if v != WILDCARD]
@@ -112,20 +114,20 @@ def _is_constant_position(
                 return False
         else:
             return True  # a few different texts around the masks: uid=<*> vs euid=<*>
-    if len({_CODE_RE.sub("0", v) for v in values}) == 1:
+    if settings.on("numbered_codes") and len({_CODE_RE.sub("0", v) for v in values}) == 1:
         return False  # values differ only in numbered codes: node U01 vs U11, [Thunderbird_A8] vs _B3
-    if len({_kv_key(v) for v in values}) == 1:
+    if settings.on("kv_keys") and len({_kv_key(v) for v in values}) == 1:
         return False  # key=value pairs with one key and differing values: the value is data
     if previous is not None and previous.lower().strip(":=,;([") in _NAMING_WORDS:
         return False  # "user root" / "user admin": the word after a naming word is its value
-    if all(_ENUM_RE.fullmatch(v.strip("[](){}<>,;:.'\"")) for v in plain):
+    if settings.on("enum_words") and all(_ENUM_RE.fullmatch(v.strip("[](){}<>,;:.'\"")) for v in plain):
         return True  # ALL_CAPS words are states and keywords (RUNNING, LOOKING), not data
     # A message's first word usually names its event (as Drain's prefix tree assumes), so it
     # takes many more different words to call it a variable there.
-    return len(values) < max_variants * (3 if first else 1)
+    return len(values) < max_variants
 
 
-def _split(members: list[int], toks: Sequence[Shape], weights: Sequence[int], max_variants: int) -> list[list[int]]:
+def _split(members: list[int], toks: Sequence[Shape], weights: Sequence[int], settings: MinerSettings) -> list[list[int]]:
     """Recursively split a cluster on its most constant-looking differing position."""
     n = len(toks[members[0]])
     best_p, best_d = -1, 0
@@ -137,7 +139,7 @@ def _split(members: list[int], toks: Sequence[Shape], weights: Sequence[int], ma
             continue
         prev = {toks[i][p - 1] for i in members} if p else set()
         previous = next(iter(prev)) if len(prev) == 1 else None
-        if _is_constant_position(values, max_variants, p == 0, previous) and (best_p < 0 or len(values) < best_d):
+        if _is_constant_position(values, settings, p == 0, previous) and (best_p < 0 or len(values) < best_d):
             best_p, best_d = p, len(values)
     if best_p < 0:
         return [members]
@@ -146,7 +148,7 @@ def _split(members: list[int], toks: Sequence[Shape], weights: Sequence[int], ma
         groups[toks[i][best_p]].append(i)
     out: list[list[int]] = []
     for sub in groups.values():
-        out.extend(_split(sub, toks, weights, max_variants))
+        out.extend(_split(sub, toks, weights, settings))
     return out
 
 
@@ -162,20 +164,20 @@ def _render(p: int, tok: str, toks: Sequence[Shape], members: list[int]) -> str:
 
 
 def cluster_shapes(
-    toks: Sequence[Shape], weights: Sequence[int], *, similarity: float = 0.5, max_variants: int = 5
+    toks: Sequence[Shape], weights: Sequence[int], settings: MinerSettings | None = None
 ) -> tuple[list[int], list[str]]:
     """Group distinct masked shapes into templates.
 
     Args:
         toks: Distinct masked token tuples.
         weights: Number of log lines behind each shape.
-        similarity: Fraction of equal tokens for two same-length shapes to be considered together.
-        max_variants: A position with at least this many different plain words is a variable.
+        settings: The knobs and rules (similarity, max_variants...); defaults when omitted.
 
     Returns:
         ``(cluster_of_shape, templates)``: the cluster index of each shape (clusters numbered
         by first shape) and each cluster's template text.
     """
+    settings = settings or MinerSettings()
     by_len: dict[int, list[int]] = defaultdict(list)
     for i, t in enumerate(toks):
         by_len[len(t)].append(i)
@@ -185,8 +187,8 @@ def cluster_shapes(
         if n == 0:
             raw.append(shapes)
             continue
-        for merged in _merge_similar(shapes, toks, weights, similarity):
-            raw.extend(_split(merged, toks, weights, max_variants))
+        for merged in _merge_similar(shapes, toks, weights, settings.similarity):
+            raw.extend(_split(merged, toks, weights, settings))
     raw.sort(key=min)
     templates: list[str] = []
     for c, members in enumerate(raw):

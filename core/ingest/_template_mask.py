@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from core.ingest._template_settings import MinerSettings
+
 __all__ = ["COMPOUND_RE", "WILDCARD", "MessageMasker"]
 
 WILDCARD = "<*>"
@@ -82,14 +84,21 @@ class MessageMasker:
     distinct messages of a log.
     """
 
-    def __init__(self, max_chars: int = 2000) -> None:
+    def __init__(self, max_chars: int = 2000, settings: MinerSettings | None = None) -> None:
         """Create a masker.
 
         Args:
             max_chars: Messages are truncated to this many characters before masking.
+            settings: Which masking rules are on (all by default).
         """
+        settings = settings or MinerSettings()
         self._max_chars = max_chars
         self._cache: dict[str, str] = {}
+        self._dates = settings.on("dates")
+        self._sizes = settings.on("sizes")
+        self._durations = settings.on("durations")
+        self._quoted = settings.on("quoted_values")
+        self._hex_groups = settings.on("hex_groups")
 
     def mask_token(self, token: str) -> str:
         """Mask the variable parts of one whitespace-delimited token.
@@ -106,7 +115,7 @@ class MessageMasker:
         if not _MAYBE_VARIABLE_RE.search(token):
             return token  # no digit, no path, no URL: nothing to mask (and not worth caching)
         out = _URL_RE.sub(WILDCARD, token) if ":" in token else token
-        if ":" in out:
+        if self._hex_groups and ":" in out:
             out = _HEX_GROUPS_RE.sub(_hex_groups_sub, out)
         if out != WILDCARD:
             out = COMPOUND_RE.sub(self._compound_sub, out)
@@ -137,11 +146,15 @@ class MessageMasker:
         """
         if len(message) > self._max_chars:
             message = message[: self._max_chars]
-        if "=" in message:
+        if self._quoted and "=" in message:
             message = _QUOTED_VALUE_RE.sub(WILDCARD, message)
         if _HAS_DIGIT_RE.search(message):
-            message = _DATETIME_RE.sub(WILDCARD, message)
-            message = _DURATION_RE.sub(WILDCARD, _SIZE_RE.sub(WILDCARD, message))
+            if self._dates:
+                message = _DATETIME_RE.sub(WILDCARD, message)
+            if self._sizes:
+                message = _SIZE_RE.sub(WILDCARD, message)
+            if self._durations:
+                message = _DURATION_RE.sub(WILDCARD, message)
         out: list[str] = []
         for tok in _SPLIT_RE.split(message.strip()):
             if not tok:

@@ -19,25 +19,29 @@ from __future__ import annotations
 
 import logging
 import pathlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import TypeAlias
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from core.errors import IngestError
 from core.ingest._template_cluster import cluster_shapes
 from core.ingest._template_header import HeaderSpec, detect_header
-from core.ingest._template_lines import LineBuffer, dedupe_lines
+from core.ingest._template_lines import LineBuffer
 from core.ingest._template_mask import WILDCARD, MessageMasker
+from core.ingest._template_settings import RULES, MinerSettings
+from core.ingest._template_stream import KeyCollector, iter_line_chunks
 
 __all__ = [
+    "RULES",
     "WILDCARD",
     "HeaderSpec",
     "MinedTemplates",
+    "MinerSettings",
     "TemplateMiner",
     "mine_lines",
     "split_header",
@@ -45,6 +49,7 @@ __all__ = [
 ]
 
 _log = logging.getLogger(__name__)
+_CSV_ROWS = 1 << 20
 
 Lines: TypeAlias = "Sequence[str] | Sequence[bytes] | pa.Array | pa.ChunkedArray"
 
@@ -111,27 +116,39 @@ class TemplateMiner:
     def __init__(
         self,
         *,
-        similarity: float = 0.5,
-        max_variants: int = 5,
+        settings: MinerSettings | None = None,
+        similarity: float | None = None,
+        max_variants: int | None = None,
         max_line_chars: int = 2000,
         header_sample: int = 1000,
     ) -> None:
         """Create a miner. Every knob is generic; there are no per-system settings.
 
         Args:
-            similarity: Share of equal constant tokens for two same-length shapes to be compared
-                as one candidate event (Drain's similarity threshold).
-            max_variants: A token position with at least this many different plain words is a
-                variable; fewer different words are kept as distinct events.
+            settings: The generic knobs and switchable rules; the defaults when omitted.
+            similarity: Overrides ``settings.similarity`` (Drain's similarity threshold).
+            max_variants: Overrides ``settings.max_variants``.
             max_line_chars: Lines are truncated to this many characters for shape computation.
             header_sample: At most this many distinct lines are used to detect the header.
+
+        Raises:
+            ValueError: A knob is out of range.
         """
-        if not 0.0 < similarity <= 1.0:
-            raise ValueError("similarity must be in (0, 1]")
-        self._similarity = similarity
-        self._max_variants = max(2, max_variants)
+        settings = settings or MinerSettings()
+        overrides = {k: v for k, v in (("similarity", similarity), ("max_variants", max_variants)) if v is not None}
+        if overrides:
+            try:
+                settings = MinerSettings(**{**settings.model_dump(), **overrides})
+            except ValidationError as exc:
+                raise ValueError(str(exc)) from exc
+        self._settings = settings
         self._max_chars = max(16, max_line_chars)
         self._header_sample = max(50, header_sample)
+
+    @property
+    def settings(self) -> MinerSettings:
+        """The knobs and rules this miner runs with."""
+        return self._settings
 
     def mine(self, messages: Lines) -> MinedTemplates:
         """Mine templates from messages whose header was already removed.
@@ -143,7 +160,7 @@ class TemplateMiner:
         Returns:
             The templates, aligned with ``messages``.
         """
-        return self._mine(LineBuffer.from_arrow(_to_arrow(messages)), with_header=False)[0]
+        return self._mine([LineBuffer.from_arrow(_to_arrow(messages))], with_header=False)[0]
 
     def mine_lines(self, lines: Lines) -> MinedTemplates:
         """Mine templates from raw log lines, detecting and skipping their header first.
@@ -154,21 +171,24 @@ class TemplateMiner:
         Returns:
             The templates, aligned with ``lines``.
         """
-        return self._mine(LineBuffer.from_arrow(_to_arrow(lines)), with_header=True)[0]
+        return self._mine([LineBuffer.from_arrow(_to_arrow(lines))], with_header=True)[0]
 
     def mine_file(self, log_path: pathlib.Path) -> MinedTemplates:
-        """Mine templates from a raw log file (lines split on ``\\n``, bad UTF-8 replaced).
+        """Mine templates from a raw log file, plain or gzip, read in bounded chunks.
+
+        Lines are split on ``\\n`` and bad UTF-8 is replaced. Memory grows with the number of
+        lines (a few bytes each) and of distinct line shapes, not with the file's size.
 
         Args:
-            log_path: The log file.
+            log_path: The log file (``.gz`` is decompressed on the fly).
 
         Returns:
             The templates, one per line of the file.
 
         Raises:
-            IngestError: The file cannot be read.
+            IngestError: The file cannot be read, or is binary rather than text.
         """
-        return self._mine(_read_lines(log_path), with_header=True)[0]
+        return self._mine(iter_line_chunks(log_path), with_header=True)[0]
 
     def detect_header(self, lines: Lines) -> HeaderSpec:
         """Detect the header layout of raw log lines.
@@ -179,10 +199,10 @@ class TemplateMiner:
         Returns:
             The header layout (``found`` is False when there is none).
         """
-        buf = LineBuffer.from_arrow(_to_arrow(lines))
-        dd = dedupe_lines(buf, self._max_chars)
-        reps = [buf.line(int(i)) for i in dd.first_line]
-        return self._detect(reps, dd.counts)
+        keys = KeyCollector(self._max_chars)
+        keys.add(LineBuffer.from_arrow(_to_arrow(lines)))
+        counts = np.bincount(keys.line_keys(), minlength=len(keys.firsts))
+        return self._detect(keys.firsts, counts)
 
     def _detect(self, reps: list[str], counts: np.ndarray) -> HeaderSpec:
         if len(reps) > self._header_sample:
@@ -193,36 +213,40 @@ class TemplateMiner:
             return detect_header([reps[i] for i in pick], counts[pick].tolist())
         return detect_header(reps, counts.tolist())
 
-    def _mine(self, buf: LineBuffer, *, with_header: bool) -> tuple[MinedTemplates, np.ndarray, list[str]]:
-        """Mine a line buffer; also returns the cluster of each line and the template texts."""
-        n = len(buf)
+    def _mine(
+        self, chunks: Iterable[LineBuffer], *, with_header: bool
+    ) -> tuple[MinedTemplates, np.ndarray, list[str]]:
+        """Mine chunks of lines; also returns the cluster of each line and the template texts."""
+        keys = KeyCollector(self._max_chars)
+        for chunk in chunks:
+            keys.add(chunk)
+        line_key = keys.line_keys()
+        n = len(line_key)
         if n == 0:
-            return MinedTemplates(template_ids=pa.array([], pa.string()), templates={}, counts={}), np.zeros(0, np.int64), []
-        dd = dedupe_lines(buf, self._max_chars)
-        reps = [buf.line(int(i)) for i in dd.first_line]
-        spec = self._detect(reps, dd.counts) if with_header else HeaderSpec()
-        masker = MessageMasker(self._max_chars)
+            empty = MinedTemplates(template_ids=pa.array([], pa.string()), templates={}, counts={})
+            return empty, np.zeros(0, np.int64), []
+        reps, others = keys.firsts, keys.others
+        key_counts = np.bincount(line_key, minlength=len(reps))
+        spec = self._detect(reps, key_counts) if with_header else HeaderSpec()
+        masker = MessageMasker(self._max_chars, self._settings)
+        second_sample = self._settings.on("second_sample")
         shape_index: dict[tuple[str, ...], int] = {}
         rep_shape = np.empty(len(reps), dtype=np.int64)
         message_of = spec.message_of
         for k, rep in enumerate(reps):
             shape = masker.mask(message_of(rep))
-            if dd.other_line[k] != dd.first_line[k] and _has_digit(shape):
-                # Lines of one key differ only in digits; where the last line's digits differ from
+            other = others[k]
+            if second_sample and other is not None and other != rep and _has_digit(shape):
+                # Lines of one key differ only in digits; where the second line's digits differ from
                 # the first's inside a word kept as constant (root14_local / root22_local), the
                 # word is data after all.
-                other = buf.line(int(dd.other_line[k]))
-                if other != rep:
-                    shape = _merge_variants(shape, masker.mask(message_of(other)))
+                shape = _merge_variants(shape, masker.mask(message_of(other)))
             rep_shape[k] = shape_index.setdefault(shape, len(shape_index))
-        shape_weight = np.bincount(rep_shape, weights=dd.counts, minlength=len(shape_index))
+        shape_weight = np.bincount(rep_shape, weights=key_counts, minlength=len(shape_index))
         cluster_of, texts = cluster_shapes(
-            list(shape_index),
-            shape_weight.astype(np.int64).tolist(),
-            similarity=self._similarity,
-            max_variants=self._max_variants,
+            list(shape_index), shape_weight.astype(np.int64).tolist(), self._settings
         )
-        line_cluster = np.asarray(cluster_of, dtype=np.int64)[rep_shape][dd.inverse]
+        line_cluster = np.asarray(cluster_of, dtype=np.int32)[rep_shape][line_key]
         ids = [f"T{c + 1}" for c in range(len(texts))]
         counts = np.bincount(line_cluster, minlength=len(texts))
         template_ids = pc.take(pa.array(ids, pa.string()), pa.array(line_cluster))
@@ -253,14 +277,6 @@ def _merge_variants(shape: tuple[str, ...], other: tuple[str, ...]) -> tuple[str
         if not (tok == WILDCARD and out and out[-1] == WILDCARD):
             out.append(tok)
     return tuple(out)
-
-
-def _read_lines(log_path: pathlib.Path) -> LineBuffer:
-    try:
-        raw = pathlib.Path(log_path).read_bytes()
-    except OSError as exc:
-        raise IngestError(f"cannot read log file {log_path}: {exc}") from exc
-    return LineBuffer.from_bytes(raw)
 
 
 def split_header(lines: Lines) -> tuple[pa.Table, pa.Array]:
@@ -335,20 +351,26 @@ def write_loghub_csv(log_path: pathlib.Path, out_csv: pathlib.Path) -> int:
     Raises:
         IngestError: The log cannot be read or the CSV cannot be written.
     """
-    mined, line_cluster, texts = TemplateMiner()._mine(_read_lines(log_path), with_header=True)
+    mined, line_cluster, texts = TemplateMiner()._mine(iter_line_chunks(log_path), with_header=True)
     n = len(line_cluster)
-    table = pa.table(
-        {
-            "LineId": pa.array(np.arange(1, n + 1, dtype=np.int64)),
-            "EventId": mined.template_ids,
-            "EventTemplate": pc.take(pa.array(texts, pa.string()), pa.array(line_cluster))
-            if n
-            else pa.array([], pa.string()),
-        }
-    )
+    text_of = pa.array(texts, pa.string())
+    schema = pa.schema([("LineId", pa.int64()), ("EventId", pa.string()), ("EventTemplate", pa.string())])
     try:
         pathlib.Path(out_csv).parent.mkdir(parents=True, exist_ok=True)
-        pacsv.write_csv(table, out_csv)
+        with pacsv.CSVWriter(out_csv, schema) as writer:
+            # in slices, so the template text of every line never sits in memory at once
+            for lo in range(0, n, _CSV_ROWS):
+                hi = min(n, lo + _CSV_ROWS)
+                writer.write_table(
+                    pa.table(
+                        [
+                            pa.array(np.arange(lo + 1, hi + 1, dtype=np.int64)),
+                            mined.template_ids.slice(lo, hi - lo),
+                            pc.take(text_of, pa.array(line_cluster[lo:hi])),
+                        ],
+                        schema=schema,
+                    )
+                )
     except (OSError, pa.ArrowException) as exc:
         raise IngestError(f"cannot write {out_csv}: {exc}") from exc
     return n
