@@ -17,12 +17,18 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from core.errors import BundleError
 from core.ingest.log_layouts import AUTO, log_formats
-from core.schema import IncidentDraft
+from core.schema import IncidentDraft, started_at_problem
 
-__all__ = ["LOG_NAME", "Bundle", "load_bundle", "parse_incident_yaml", "extract_archive", "MAX_ARCHIVE_BYTES", "MAX_ARCHIVE_FILES"]
+__all__ = ["LOG_NAME", "Bundle", "load_bundle", "parse_incident_yaml", "extract_archive", "MAX_ARCHIVE_BYTES",
+           "MAX_ARCHIVE_FILES", "MAX_YAML_BYTES", "MAX_YAML_NODES"]
 
 MAX_ARCHIVE_BYTES = 2 * 1024**3
 MAX_ARCHIVE_FILES = 50_000
+# incident.yaml describes an incident in a few lines; past these bounds it is a mistake or an alias bomb.
+MAX_YAML_BYTES = 256 * 1024
+MAX_YAML_NODES = 20_000  # after expanding aliases
+# Remote repositories may only be cloned over these schemes (file://, ext:: and the like read the server).
+_REMOTE_SCHEMES = ("https://", "http://", "ssh://", "git://")
 # Log files by name: *.log, *.jsonl, *.txt, *.out, rotated (app.log.1) and the usual system names
 # (syslog, messages, access_log, error_log), each also gzipped or zipped.
 LOG_NAME = re.compile(
@@ -45,6 +51,7 @@ class Bundle(BaseModel):
     design: list[Path] = []
     log_format: str = AUTO  # incident.yaml's one `log_format` for every log
     log_format_by_path: dict[str, str] = {}  # or its mapping: a log's path relative to root (POSIX) -> format
+    skipped: list[tuple[str, str]] = []  # (path in the bundle, why it was not read): links, mostly
 
     def log_format_for(self, path: Path, chosen: str = AUTO) -> str:
         """The format to parse the log at `path` with.
@@ -92,11 +99,43 @@ def parse_incident_yaml(text: str, where: str = "incident.yaml") -> tuple[Incide
     return _incident_draft(data, where)
 
 
+def _expanded_nodes(node: yaml.Node, limit: int) -> int:
+    """How many nodes the document has once every alias is expanded (stops counting past `limit`)."""
+    sizes: dict[int, int] = {}
+    stack: list[tuple[yaml.Node, bool]] = [(node, False)]
+    while stack:
+        current, done = stack.pop()
+        if id(current) in sizes:
+            continue
+        children: list[yaml.Node] = []
+        if isinstance(current, yaml.SequenceNode):
+            children = list(current.value)
+        elif isinstance(current, yaml.MappingNode):
+            children = [n for pair in current.value for n in pair]
+        if done or not children:
+            sizes[id(current)] = min(limit + 1, 1 + sum(sizes.get(id(c), 0) for c in children))
+            continue
+        stack.append((current, True))
+        stack.extend((c, False) for c in children if id(c) not in sizes)
+    return sizes[id(node)]
+
+
 def _yaml_mapping(text: str, where: str) -> dict[str, Any]:
+    if len(text) > MAX_YAML_BYTES:
+        raise BundleError(f"{where} is larger than {MAX_YAML_BYTES // 1024} KB; it only needs a few lines "
+                          "(title, severity, started_at, service) — keep logs and notes in their own files.")
     try:
+        # Composing builds each anchored node once; counting the expanded size first stops an alias bomb
+        # (a few hundred bytes that expand to billions of nodes) before anything is built from it.
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        if root is not None and _expanded_nodes(root, MAX_YAML_NODES) > MAX_YAML_NODES:
+            raise BundleError(f"{where} expands to more than {MAX_YAML_NODES:,} values (nested aliases '*name'); "
+                              "write the values out instead of repeating aliases.")
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         raise BundleError(f"{where} is not valid YAML: {exc}".splitlines()[0] + " — fix the syntax and retry.") from exc
+    except RecursionError as exc:
+        raise BundleError(f"{where} is nested too deeply to be an incident description; flatten it.") from exc
     if not isinstance(data, dict):
         raise BundleError(f"{where} must be a mapping with title, severity, started_at and service.")
     return data
@@ -116,14 +155,7 @@ def _incident_draft(data: dict[str, Any], where: str) -> tuple[IncidentDraft, st
             i18n[lang] = entry
     title = title or titles.get(language) or next(iter(titles.values()), "")
     description = description or descriptions.get(language) or next(iter(descriptions.values()), "")
-    started = data["started_at"]
-    if isinstance(started, date) and not isinstance(started, datetime):
-        raise BundleError(f"{where}: started_at needs a time and a zone, e.g. 2026-11-20T14:05:00+08:00.")
-    if isinstance(started, str):
-        try:
-            started = datetime.fromisoformat(started.strip())
-        except ValueError as exc:
-            raise BundleError(f"{where}: started_at {started!r} is not ISO 8601 (e.g. 2026-11-20T14:05:00+08:00).") from exc
+    started = _started_at(data["started_at"], where)
     try:
         draft = IncidentDraft(
             title=title, severity=str(data["severity"]).lower(), started_at=started, service=str(data["service"]),  # type: ignore[arg-type]
@@ -134,6 +166,30 @@ def _incident_draft(data: dict[str, Any], where: str) -> tuple[IncidentDraft, st
         field = ".".join(str(p) for p in first["loc"])
         raise BundleError(f"{where}: '{field}' is invalid: {first['msg']}.") from exc
     return draft, data.get("repo")
+
+
+def _started_at(value: Any, where: str) -> datetime:
+    """incident.yaml's started_at: ISO 8601 text with a zone (YAML may have read it as a datetime already)."""
+    example = "e.g. 2026-11-20T14:05:00+08:00"
+    if isinstance(value, datetime):
+        started = value
+    elif isinstance(value, date):
+        raise BundleError(f"{where}: started_at needs a time and a zone, {example}.")
+    elif isinstance(value, str):
+        try:
+            started = datetime.fromisoformat(value.strip())
+        except ValueError as exc:
+            raise BundleError(f"{where}: started_at {value[:60]!r} is not ISO 8601 ({example}).") from exc
+    else:
+        # A number would be read as seconds since 1970 and silently put the incident in the wrong decade.
+        raise BundleError(f"{where}: started_at must be a date and time in quotes with a zone ({example}), "
+                          f"not {type(value).__name__} {str(value)[:40]!r}.")
+    if started.tzinfo is None:
+        raise BundleError(f"{where}: started_at needs a time zone, {example} (or Z for UTC).")
+    problem = started_at_problem(started)
+    if problem:
+        raise BundleError(f"{where}: {problem}")
+    return started
 
 
 def _format_name(value: Any, where: str, what: str) -> str:
@@ -155,22 +211,83 @@ def _log_format_choice(value: Any, where: str) -> tuple[str, dict[str, str]]:
                       f"(e.g. runtime/app.log) to a format name.")
 
 
-def _files(folder: Path) -> list[Path]:
+_LINK_HELP = "links inside a bundle are not followed; copy the file itself into the bundle"
+
+
+def _link_in(root: Path, path: Path) -> Path | None:
+    """The first link on the way from `root` down to `path` (path included), or None."""
+    current = root
+    for part in path.relative_to(root).parts:
+        current = current / part
+        if current.is_symlink():
+            return current
+    return None
+
+
+def _files(root: Path, folder: Path, skipped: list[tuple[str, str]]) -> list[Path]:
+    """Regular files under `folder`; links (to files or folders, anywhere on the way) are listed in `skipped`."""
+    link = _link_in(root, folder)
+    if link is not None:
+        skipped.append((link.relative_to(root).as_posix(), f"{link.relative_to(root).as_posix()} is a link: {_LINK_HELP}."))
+        return []
     if not folder.is_dir():
         return []
-    return [p for p in sorted(folder.rglob("*")) if p.is_file() and not p.is_symlink()]
+    found = []
+    # rglob does not descend into linked folders; the linked folders and files themselves are reported.
+    for path in sorted(folder.rglob("*")):
+        if path.is_symlink():
+            where = path.relative_to(root).as_posix()
+            skipped.append((where, f"{where} is a link: {_LINK_HELP}."))
+        elif path.is_file():
+            found.append(path)
+    return found
 
 
-def load_bundle(root: Path) -> Bundle:
+def _repo_location(root: Path, value: Any, allow_local_repo: bool) -> tuple[Path | None, str | None]:
+    """incident.yaml's `repo:` as a folder inside the bundle, an allowed local path, or a remote URL."""
+    text = str(value).strip()
+    lower = text.lower()
+    if lower.startswith(_REMOTE_SCHEMES) or re.match(r"^[\w.-]+@[\w.-]+:", text):
+        return None, text
+    if "://" in text or "::" in text:
+        raise BundleError(f"incident.yaml repo: {text!r} uses a transport that is not allowed; give an "
+                          f"https:// or ssh:// URL, or put the repository in the bundle's repo/ folder.")
+    candidate = Path(text).expanduser()
+    candidate = candidate if candidate.is_absolute() else root / candidate
+    inside = candidate.resolve().is_relative_to(root.resolve()) and (
+        not candidate.is_relative_to(root) or _link_in(root, candidate) is None)
+    if not inside and not allow_local_repo:
+        raise BundleError(f"incident.yaml repo: {text!r} is outside the bundle; put the repository in the bundle's "
+                          "repo/ folder, give a remote URL, or (command line only) pass --allow-local-repo.")
+    candidate = candidate.resolve()
+    if not (candidate / ".git").exists():
+        raise BundleError(f"incident.yaml repo: {text} is not a Git repository.")
+    return candidate, None
+
+
+def load_bundle(root: Path, *, allow_local_repo: bool = False) -> Bundle:
     """Read a bundle folder: validate incident.yaml and list the assets by kind.
 
+    Nothing outside the folder is read: links inside it are skipped (and listed in `skipped`), and
+    incident.yaml's `repo:` may name a path outside the bundle only when `allow_local_repo` is set.
+
+    Args:
+        root: the bundle folder.
+        allow_local_repo: let `repo:` name a local repository outside the bundle (a command-line choice;
+            never for uploads, whose incident.yaml comes from someone else).
+
     Raises:
-        BundleError: no incident.yaml, or it is invalid.
+        BundleError: no incident.yaml, or it is invalid, too large, or a link; or `repo:` is not allowed.
     """
     root = Path(root)
     meta = root / "incident.yaml"
+    if meta.is_symlink():
+        raise BundleError(f"incident.yaml is a link: {_LINK_HELP}.")
     if not meta.is_file():
         raise BundleError(f"{root} has no incident.yaml; see the bundle format in the README.")
+    if meta.stat().st_size > MAX_YAML_BYTES:
+        raise BundleError(f"incident.yaml is larger than {MAX_YAML_BYTES // 1024} KB; it only needs a few lines "
+                          "(title, severity, started_at, service) — keep logs and notes in their own files.")
     try:
         text = meta.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -178,8 +295,9 @@ def load_bundle(root: Path) -> Bundle:
     data = _yaml_mapping(text, "incident.yaml")
     draft, repo_value = _incident_draft(data, "incident.yaml")
     log_format, log_format_by_path = _log_format_choice(data.get("log_format"), "incident.yaml")
+    skipped: list[tuple[str, str]] = []
     runtime = root / "runtime"
-    top_logs = [p for p in _files(runtime) if p.parent == runtime and LOG_NAME.search(p.name)]
+    top_logs = [p for p in _files(root, runtime, skipped) if p.parent == runtime and LOG_NAME.search(p.name)]
     known = [p.relative_to(root).as_posix() for p in top_logs]
     # A path that names no log is most likely a typo; ignoring it would silently parse that log as "auto".
     stray = [path for path in log_format_by_path if path not in known]
@@ -188,28 +306,26 @@ def load_bundle(root: Path) -> Bundle:
                           f"give paths relative to the bundle folder, one of: {', '.join(known) or '(no logs in runtime/)'}.")
     repo: Path | None = None
     repo_url: str | None = None
-    if (root / "repo" / ".git").exists():
-        repo = root / "repo"
+    repo_dir = root / "repo"
+    if repo_dir.is_symlink():
+        skipped.append(("repo", f"repo is a link: {_LINK_HELP}."))
+    elif (repo_dir / ".git").exists():
+        repo = repo_dir
     elif repo_value:
-        if "://" in str(repo_value) or str(repo_value).startswith("git@"):
-            repo_url = str(repo_value)
-        else:
-            candidate = (root / str(repo_value)).expanduser().resolve()
-            if not (candidate / ".git").exists():
-                raise BundleError(f"incident.yaml repo: {repo_value} is not a Git repository.")
-            repo = candidate
+        repo, repo_url = _repo_location(root, repo_value, allow_local_repo)
     return Bundle(
         root=root,
         draft=draft,
         logs=top_logs,
-        metrics=_files(runtime / "metrics"),
-        traces=_files(runtime / "traces"),
-        sql=_files(runtime / "sql"),
+        metrics=_files(root, runtime / "metrics", skipped),
+        traces=_files(root, runtime / "traces", skipped),
+        sql=_files(root, runtime / "sql", skipped),
         repo=repo,
         repo_url=repo_url,
-        design=_files(root / "design"),
+        design=_files(root, root / "design", skipped),
         log_format=log_format,
         log_format_by_path=log_format_by_path,
+        skipped=list(dict.fromkeys(skipped)),
     )
 
 

@@ -68,13 +68,16 @@ def _analysis_options(parser: argparse.ArgumentParser) -> None:
                         "lines. A log whose first 200 lines the chosen format does not fit is reported as not "
                         "ingested; the other assets still are.")
     parser.add_argument("--json", action="store_true", help="print one JSON object with the ruling to stdout")
+    parser.add_argument("--allow-local-repo", action="store_true",
+                        help="let incident.yaml's repo: name a Git repository on this machine outside the bundle "
+                        "(off by default: a bundle reads nothing outside its folder)")
 
 
 def _progress(message: str, fraction: float) -> None:
     print(f"[{fraction:4.0%}] {message}", file=sys.stderr, flush=True)
 
 
-def _analyze(bundle: Path | None, brain: str, as_json: bool, log_format: str) -> int:
+def _analyze(bundle: Path | None, brain: str, as_json: bool, log_format: str, allow_local_repo: bool = False) -> int:
     from core.pipeline import analyze_bundle, ensure_demo_bundle
     from core.report import build_report, cli_payload, render_markdown
     from core.store import Store
@@ -87,7 +90,8 @@ def _analyze(bundle: Path | None, brain: str, as_json: bool, log_format: str) ->
         raise BundleError(f"{bundle} is not a folder; give the path of a bundle folder (see the README).")
     store = Store(settings.db_path, memory_limit=settings.duckdb_memory)
     try:
-        result = analyze_bundle(store, settings, bundle, brain, _progress, log_format=log_format)
+        result = analyze_bundle(store, settings, bundle, brain, _progress, log_format=log_format,
+                                allow_local_repo=allow_local_repo)
         for asset in store.list_assets(result.incident.id):
             if asset.status == "error":
                 print(f"warning: {asset.name} was not ingested: {asset.message}", file=sys.stderr)
@@ -131,8 +135,17 @@ def _index(bundle: Path, as_json: bool) -> int:
 def _templates(log_file: Path, out: Path) -> int:
     from core.ingest.templates import write_loghub_csv
 
+    from core.ingest.textfile import SAMPLE_BYTES, detect_encoding
+
     if not log_file.is_file():
         raise IngestError(f"{log_file} does not exist.")
+    if log_file.name.lower().endswith((".gz", ".zip", ".bz2", ".xz", ".zst", ".tar", ".tgz")):
+        raise IngestError(f"{log_file.name} is compressed; unpack it first and give the plain log file.")
+    with log_file.open("rb") as stream:
+        sample = stream.read(SAMPLE_BYTES)
+    if not sample.strip():
+        raise IngestError(f"{log_file.name} is empty; nothing to mine.")
+    detect_encoding(sample, log_file.name)  # refuses binary files before anything is written
     rows = write_loghub_csv(log_file, out)
     print(f"{rows} lines → {out}", file=sys.stderr)
     return EXIT_OK
@@ -147,7 +160,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.getLogger("autogen_core.events").setLevel(logging.WARNING)
     try:
         if args.command == "analyze":
-            return _analyze(args.bundle, args.brain, args.json, args.log_format)
+            return _analyze(args.bundle, args.brain, args.json, args.log_format, args.allow_local_repo)
         if args.command == "demo":
             return _analyze(None, args.brain, args.json, args.log_format)
         if args.command == "index":

@@ -74,7 +74,9 @@ def _bundle(bundle_dir: Path) -> Bundle:
             raise
         # A folder with just repo/ and design/ is enough to index; no incident is described.
         repo = bundle_dir / "repo" if (bundle_dir / "repo" / ".git").exists() else None
-        design = sorted(p for p in (bundle_dir / "design").rglob("*") if p.is_file()) if (bundle_dir / "design").is_dir() else []
+        design_dir = bundle_dir / "design"
+        design = sorted(p for p in design_dir.rglob("*") if p.is_file() and not p.is_symlink()) \
+            if design_dir.is_dir() and not design_dir.is_symlink() else []
         if repo is None and not design:
             raise BundleError(f"{bundle_dir} has neither repo/ (a Git repository) nor design/; nothing to index.") from None
         draft = IncidentDraft(title="index", severity="low", started_at=datetime.now(UTC), service="index")

@@ -160,6 +160,8 @@ def ingest_bundle(
             `log_format`, else to detection.
     """
     progress = progress or _noop
+    for name, reason in bundle.skipped:  # links in the bundle: reported, never followed
+        store.record_failed_asset(incident.id, "other", name, reason)
     progress("Reading the Git repository", 0.05)
     try:
         repo = _ingest_repo(store, settings, incident, bundle)
@@ -333,12 +335,13 @@ class AnalysisResult:
 
 def analyze_bundle(
     store: Store, settings: Settings, bundle_dir: Path, brain: str = "offline", progress: Progress | None = None, *,
-    log_format: str = AUTO,
+    log_format: str = AUTO, allow_local_repo: bool = False,
 ) -> AnalysisResult:
     """The whole pipeline, headless: load the bundle, open the incident, ingest, fuse, debate, rule.
 
     Args:
         log_format: the format of every log of the bundle; "auto" leaves it to incident.yaml, else to detection.
+        allow_local_repo: let incident.yaml's `repo:` name a local repository outside the bundle.
 
     Raises:
         BundleError: the bundle is malformed (nothing is written then).
@@ -347,7 +350,7 @@ def analyze_bundle(
     """
     progress = progress or _noop
     check_log_format(log_format)
-    bundle = load_bundle(bundle_dir)
+    bundle = load_bundle(bundle_dir, allow_local_repo=allow_local_repo)
     make_brain(settings, brain)  # fail before writing anything if the brain is unusable
     incident = open_incident(store, bundle.draft)
     progress(f"Incident {incident.id} opened", 0.0)

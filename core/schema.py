@@ -13,7 +13,7 @@ __all__ = [
     "Commit", "Evidence", "CodeLocation", "CommitRef", "Claim", "Hypothesis", "Challenge",
     "Answer", "AgentTurn", "TurnCost", "UsageCounts", "EvidenceRef", "RejectedHypothesis", "Judgment", "DebateInfo",
     "DebateEvent", "TurnStarted", "TokenDelta", "TurnFinished", "ToolCall", "RoundFinished",
-    "Consensus", "Intervention", "JudgmentReady", "DebateFailed", "ReportData",
+    "Consensus", "Intervention", "JudgmentReady", "DebateFailed", "ReportData", "started_at_problem",
 ]
 
 Severity = Literal["critical", "high", "medium", "low"]
@@ -31,6 +31,25 @@ EvidenceKind = Literal[
     "metric_anomaly", "trace", "slow_sql", "design", "human", "timeline",
 ]
 IncidentStatus = Literal["new", "ingested", "debating", "judged", "failed"]
+
+
+# Years an incident can plausibly have started in; anything else is a typo or a number read as an epoch.
+STARTED_YEARS = (2000, 2100)
+
+
+def started_at_problem(value: datetime) -> str | None:
+    """Why `value` cannot be an incident's start (no zone, zone out of -12:00..+14:00, year out of range), or None."""
+    offset = value.utcoffset()
+    if offset is None:
+        return "started_at needs a time zone, e.g. 2026-11-20T14:05:00+08:00."
+    minutes = offset.total_seconds() / 60
+    if not -12 * 60 <= minutes <= 14 * 60:
+        return (f"started_at's zone {value.isoformat()[19:]} is not a real one; zones run from -12:00 to +14:00 "
+                "(e.g. 2026-11-20T14:05:00+08:00).")
+    if not STARTED_YEARS[0] <= value.year <= STARTED_YEARS[1]:
+        return (f"started_at's year {value.year} is outside {STARTED_YEARS[0]}-{STARTED_YEARS[1]}; "
+                "check the date (e.g. 2026-11-20T14:05:00+08:00).")
+    return None
 
 
 class _Model(BaseModel):

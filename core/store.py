@@ -34,6 +34,7 @@ from core.schema import (
     StackFrame,
     TokenDelta,
     TurnFinished,
+    started_at_problem,
 )
 
 __all__ = ["Store", "SCHEMA_VERSION"]
@@ -123,6 +124,24 @@ class Store:
         with self._cursor() as cur:
             return cur.execute(sql, list(params)).df()
 
+    def query_df_within(self, sql: str, params: Sequence[Any] = (), *, timeout_s: float) -> pd.DataFrame:
+        """Like `query_df`, but DuckDB interrupts the query once it has run `timeout_s` seconds.
+
+        Raises:
+            StoreError: the query failed, or was interrupted at its timeout (then it no longer runs).
+        """
+        with self._cursor() as cur:
+            timer = threading.Timer(timeout_s, cur.interrupt)
+            timer.daemon = True
+            timer.start()
+            try:
+                return cur.execute(sql, list(params)).df()
+            except duckdb.InterruptException as exc:
+                raise StoreError(f"The query was stopped after {timeout_s:g}s; narrow it (a WHERE, a LIMIT, "
+                                 "fewer joins).") from exc
+            finally:
+                timer.cancel()
+
     def close(self) -> None:
         self._conn.close()
 
@@ -145,7 +164,14 @@ class Store:
     # --- incidents -------------------------------------------------------------------------
 
     def create_incident(self, draft: IncidentDraft) -> Incident:
-        """Write the incident row first; every later step hangs off its id."""
+        """Write the incident row first; every later step hangs off its id.
+
+        Raises:
+            StoreError: started_at is implausible (nothing is written: a bad row would break listing for everyone).
+        """
+        problem = started_at_problem(draft.started_at)
+        if problem:
+            raise StoreError(problem)
         incident = Incident(
             **draft.model_dump(),
             id=f"INC-{draft.started_at:%Y%m%d}-{secrets.token_hex(3)}",
@@ -181,11 +207,22 @@ class Store:
         rows = self._rows(f"SELECT {self._INCIDENT_COLS} FROM incidents WHERE id = ?", [incident_id])
         if not rows:
             raise StoreError(f"No incident {incident_id!r}; pick one from the history page or create it.")
-        return self._incident(rows[0])
+        try:
+            return self._incident(rows[0])
+        except (ValueError, TypeError, OverflowError) as exc:
+            raise StoreError(f"Incident {incident_id} cannot be read ({str(exc).splitlines()[0]}); "
+                             "open a new incident for it.") from exc
 
     def list_incidents(self) -> list[Incident]:
+        """Every incident, newest first; a row that no longer reads (written by an older version) is skipped."""
         rows = self._rows(f"SELECT {self._INCIDENT_COLS} FROM incidents ORDER BY created_at DESC")
-        return [self._incident(r) for r in rows]
+        found = []
+        for row in rows:
+            try:
+                found.append(self._incident(row))
+            except (ValueError, TypeError, OverflowError) as exc:  # pydantic's ValidationError is a ValueError
+                log.warning("incident %s: unreadable row skipped in the list: %s", row[0], str(exc).splitlines()[0])
+        return found
 
     def set_incident_status(self, incident_id: str, status: str) -> None:
         with self.transaction() as cur:
