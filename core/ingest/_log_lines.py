@@ -14,17 +14,30 @@ LINE_SCHEMA = pa.schema([("line_no", pa.int64()), ("line", pa.string())])
 _LF, _CR = 10, 13
 
 
-def line_tables(blocks: Iterable[bytes], min_bytes: int = 16 << 20, batch_rows: int = 16_384) -> Iterator[pa.Table]:
+# A line longer than this is cut here (the rest of it, up to its end, is dropped): a file without line
+# ends must not be held whole. Messages are cut much shorter again when parsed.
+MAX_LINE_BYTES = 1 << 20
+
+
+def line_tables(blocks: Iterable[bytes], min_bytes: int = 16 << 20, batch_rows: int = 16_384, *,
+                max_line_bytes: int = MAX_LINE_BYTES) -> Iterator[pa.Table]:
     """Whole lines of the stream, numbered from 1, as tables of about `min_bytes` of text each.
 
     Lines end at ``\\n``, ``\\r\\n`` or a lone ``\\r`` (Python's universal newlines) and are given
     without their ending; a last line without an ending counts, an empty tail does not. Invalid
     UTF-8 becomes U+FFFD, as Python's ``errors="replace"`` would. Each table is cut in record
-    batches of `batch_rows` so DuckDB can scan it on several threads.
+    batches of `batch_rows` so DuckDB can scan it on several threads. A line still without an end
+    after `min_bytes` and `max_line_bytes` is cut to `max_line_bytes`, so memory stays bounded.
     """
     carry = b""
     next_no = 1
+    skipping = False  # dropping the rest of a line that was cut
     for block in blocks:
+        if skipping:
+            end = _first_end(block)
+            if end < 0:
+                continue
+            block, skipping = block[end + 1 :], False
         data = carry + block if carry else block
         del block
         if len(data) < min_bytes:
@@ -32,7 +45,14 @@ def line_tables(blocks: Iterable[bytes], min_bytes: int = 16 << 20, batch_rows: 
             continue
         cut = _last_end(data)
         if cut < 0:
-            carry = data
+            if len(data) <= max_line_bytes:
+                carry = data
+                continue
+            table = _numbered(memoryview(data[:max_line_bytes]), next_no, batch_rows, final=True)
+            carry, skipping = b"", True
+            del data
+            next_no += table.num_rows
+            yield table
             continue
         table = _numbered(memoryview(data)[: cut + 1], next_no, batch_rows)
         carry = data[cut + 1 :]
@@ -41,6 +61,14 @@ def line_tables(blocks: Iterable[bytes], min_bytes: int = 16 << 20, batch_rows: 
         yield table
     if carry:
         yield _numbered(memoryview(carry), next_no, batch_rows, final=True)
+
+
+def _first_end(data: bytes) -> int:
+    """Where the first line ending is (-1: none); a ``\\r\\n`` counts as one, ending at its ``\\n``."""
+    lf, cr = data.find(b"\n"), data.find(b"\r")
+    if cr >= 0 and (lf < 0 or cr < lf):
+        return cr + 1 if data[cr + 1 : cr + 2] == b"\n" else cr
+    return lf
 
 
 def _last_end(data: bytes) -> int:

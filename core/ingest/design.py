@@ -56,7 +56,14 @@ class DesignRef(BaseModel):
     text: str
 
 
+# A design document is read whole; past this it is not one written by people.
+MAX_DESIGN_BYTES = 16 * 1024 * 1024
+
+
 def _read(path: Path, source: str) -> str:
+    if path.stat().st_size > MAX_DESIGN_BYTES:
+        raise IngestError(f"{source} is larger than {MAX_DESIGN_BYTES // 1024**2} MB; a design document this big is "
+                          "most likely not one — leave it out of design/.")
     data = path.read_bytes()
     if b"\0" in data[:4096]:
         raise IngestError(f"{source} is a binary file, not a text design document.")
@@ -79,7 +86,10 @@ def design_kind(path: Path, text: str | None = None) -> DesignKind:
     if name.endswith((".sql", ".ddl")):
         return "ddl"
     if name.endswith((".yaml", ".yml", ".json")):
-        head = text if text is not None else path.read_text(encoding="utf-8", errors="replace")[:4000]
+        if text is None:
+            with path.open("rb") as stream:
+                text = stream.read(4000 * 4).decode("utf-8", errors="replace")
+        head = text[:4000]
         if looks_like_openapi(head):
             return "openapi"
         if name.startswith(("teams", "owners")):

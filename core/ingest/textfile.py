@@ -17,9 +17,54 @@ from charset_normalizer import from_bytes
 
 from core.errors import IngestError
 
-__all__ = ["SAMPLE_BYTES", "Utf8Chunks", "detect_encoding", "open_text", "open_utf8_chunks"]
+__all__ = ["MAX_UNPACKED_BYTES", "SAMPLE_BYTES", "Utf8Chunks", "detect_encoding", "open_text", "open_utf8_chunks"]
 
 SAMPLE_BYTES = 64 * 1024
+# What one file may unpack to. Counted on the bytes actually read, not on the size a .gz or .zip claims:
+# a 2 MB gzip can unpack to gigabytes.
+MAX_UNPACKED_BYTES = 4 * 1024**3
+
+
+class _CappedStream(io.RawIOBase):
+    """A byte stream that stops with a clear error once more than `limit` bytes came out of it."""
+
+    def __init__(self, inner: BinaryIO, limit: int, name: str) -> None:
+        super().__init__()
+        self._inner, self._limit, self._name = inner, limit, name
+        self.count = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+        # Never ask for more than one byte past the limit: the bomb is refused before it is inflated.
+        want = min(len(buffer), self._limit - self.count + 1)
+        data = self._inner.read(want) if want > 0 else b""
+        n = len(data)
+        buffer[:n] = data
+        self.count += n
+        if self.count > self._limit:
+            raise IngestError(
+                f"{self._name} unpacks to more than {_size(self._limit)}; the rest of it was not read. "
+                "Export a shorter time window around the incident, or split the file.")
+        return n
+
+    def read(self, size: int = -1) -> bytes:
+        """Up to `size` bytes (fewer only at the end of the stream)."""
+        if size is None or size < 0:
+            return self.readall()
+        parts, left = [], size
+        while left > 0:
+            chunk = super().read(left)
+            if not chunk:
+                break
+            parts.append(chunk)
+            left -= len(chunk)
+        return b"".join(parts)
+
+
+def _size(count: int) -> str:
+    return f"{count / 1024**3:.0f} GB" if count >= 1024**3 else f"{count / 1024**2:.0f} MB"
 
 
 def _looks_binary(sample: bytes) -> bool:
@@ -58,19 +103,19 @@ def detect_encoding(sample: bytes, name: str) -> str:
 
 
 @contextmanager
-def _raw_stream(path: Path) -> Iterator[BinaryIO]:
-    with _measured_stream(path) as (stream, _):
+def _raw_stream(path: Path, max_bytes: int) -> Iterator[BinaryIO]:
+    with _measured_stream(path, max_bytes) as (stream, _):
         yield stream
 
 
 @contextmanager
-def _measured_stream(path: Path) -> Iterator[tuple[BinaryIO, Callable[[], float]]]:
-    """The decompressed byte stream, and how far through the file it has read (0..1)."""
+def _measured_stream(path: Path, max_bytes: int = MAX_UNPACKED_BYTES) -> Iterator[tuple[BinaryIO, Callable[[], float]]]:
+    """The decompressed byte stream (stopping past `max_bytes`), and how far through the file it has read (0..1)."""
     name = path.name.lower()
     size = max(path.stat().st_size, 1)
     if name.endswith(".gz"):
         with path.open("rb") as packed, gzip.GzipFile(fileobj=packed, mode="rb") as stream:
-            yield stream, lambda: packed.tell() / size  # type: ignore[misc]
+            yield _CappedStream(stream, max_bytes, path.name), lambda: packed.tell() / size  # type: ignore[misc]
     elif name.endswith(".zip"):
         try:
             archive = zipfile.ZipFile(path)
@@ -82,25 +127,29 @@ def _measured_stream(path: Path) -> Iterator[tuple[BinaryIO, Callable[[], float]
                 raise IngestError(f"{path.name} must hold exactly one log file (it holds {len(members)}).")
             unpacked = max(members[0].file_size, 1)
             with archive.open(members[0]) as stream:
-                yield stream, lambda: stream.tell() / unpacked  # type: ignore[misc]
+                yield _CappedStream(stream, max_bytes, path.name), lambda: stream.tell() / unpacked  # type: ignore[misc]
     else:
         with path.open("rb") as stream:
-            yield stream, lambda: stream.tell() / size
+            yield _CappedStream(stream, max_bytes, path.name), lambda: stream.tell() / size  # type: ignore[misc]
 
 
 @contextmanager
-def open_text(path: Path) -> Iterator[tuple[io.TextIOWrapper, str]]:
+def open_text(path: Path, max_bytes: int = MAX_UNPACKED_BYTES) -> Iterator[tuple[io.TextIOWrapper, str]]:
     """Open `path` as a stream of text lines, with its detected encoding.
 
     Memory stays bounded whatever the file's size: only a sample is read to detect the encoding.
 
+    Args:
+        path: a plain, .gz or single-member .zip text file.
+        max_bytes: reading past this many unpacked bytes raises IngestError.
+
     Raises:
-        IngestError: the file is empty, binary, damaged or of unknown encoding.
+        IngestError: the file is empty, binary, damaged, of unknown encoding or unpacks past `max_bytes`.
     """
     if not path.is_file():
         raise IngestError(f"{path} does not exist or is not a file.")
     try:
-        with _raw_stream(path) as raw:
+        with _raw_stream(path, max_bytes) as raw:
             buffered = io.BufferedReader(raw, buffer_size=1 << 20)  # type: ignore[type-var]
             sample = buffered.peek(SAMPLE_BYTES)[:SAMPLE_BYTES]
             if not sample.strip():
@@ -108,7 +157,7 @@ def open_text(path: Path) -> Iterator[tuple[io.TextIOWrapper, str]]:
             encoding = detect_encoding(sample, path.name)
             text = io.TextIOWrapper(buffered, encoding=encoding, errors="replace", newline=None)
             yield text, encoding
-    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+    except (OSError, EOFError, zlib.error, zipfile.BadZipFile) as exc:
         raise IngestError(f"{path.name} could not be read ({exc}); check the file is complete.") from exc
 
 
@@ -130,10 +179,11 @@ class Utf8Chunks:
 
 
 @contextmanager
-def open_utf8_chunks(path: Path, block_bytes: int = 16 << 20) -> Iterator[Utf8Chunks]:
+def open_utf8_chunks(path: Path, block_bytes: int = 16 << 20, max_bytes: int = MAX_UNPACKED_BYTES) -> Iterator[Utf8Chunks]:
     """Open `path` as UTF-8 byte blocks of about `block_bytes`, transcoding other encodings on the fly.
 
-    Memory stays bounded whatever the file's size: one block is held at a time.
+    Memory stays bounded whatever the file's size: one block is held at a time; reading past
+    `max_bytes` unpacked bytes raises IngestError.
 
     Raises:
         IngestError: the file is empty, binary, damaged or of unknown encoding (reading errors
@@ -143,9 +193,9 @@ def open_utf8_chunks(path: Path, block_bytes: int = 16 << 20) -> Iterator[Utf8Ch
         raise IngestError(f"{path} does not exist or is not a file.")
     with ExitStack() as stack:
         try:
-            raw, fraction = stack.enter_context(_measured_stream(path))
+            raw, fraction = stack.enter_context(_measured_stream(path, max_bytes))
             first = raw.read(max(block_bytes, SAMPLE_BYTES))
-        except (OSError, EOFError, zlib.error) as exc:
+        except (OSError, EOFError, zlib.error, zipfile.BadZipFile) as exc:
             raise IngestError(f"{path.name} could not be read ({exc}); check the file is complete.") from exc
         if not first[:SAMPLE_BYTES].strip():
             raise IngestError(f"{path.name} is empty; nothing to ingest.")
@@ -161,7 +211,7 @@ def _utf8_blocks(name: str, raw: BinaryIO, first: bytes, encoding: str, block_by
         yield block if decoder is None else decoder.decode(block).encode("utf-8", errors="replace")
         try:
             block = raw.read(block_bytes)
-        except (OSError, EOFError, zlib.error) as exc:
+        except (OSError, EOFError, zlib.error, zipfile.BadZipFile) as exc:
             raise IngestError(f"{name} could not be read ({exc}); check the file is complete.") from exc
     if decoder is not None:
         tail = decoder.decode(b"", final=True)
