@@ -13,7 +13,7 @@ from core.bundle import load_bundle
 from core.config import Settings
 from core.fusion.facts import FusedContext
 from core.llm import IncidentTools, LLMBrain, load_routing
-from core.llm._tools import check_select
+from core.llm._tools import FENCE_END, FENCE_START, check_select, unfence
 from core.pipeline import fuse, ingest_bundle, open_incident
 from core.store import Store
 from tests.conftest import MiniBundle, build_mini_bundle
@@ -85,7 +85,8 @@ def test_a_failing_tool_hands_the_model_an_error_instead_of_raising(store: Store
 
     query = next(t for t in tools.for_agent("LogAgent", view, Redactor()) if t.name == "query_incident_table")
     text = asyncio.run(query.run_json({"sql": "DROP TABLE commits"}, cancellation_token=_token()))
-    assert json.loads(text) == {"status": "error", "data": None, "error": "Only a single SELECT statement is allowed."}
+    assert text.startswith(FENCE_START) and text.endswith(FENCE_END)
+    assert json.loads(unfence(text)) == {"status": "error", "data": None, "error": "Only a single SELECT statement is allowed."}
     assert tools.calls[-1][1] == "query_incident_table" and tools.calls[-1][3].status == "error"
 
 
@@ -121,7 +122,7 @@ def test_an_agent_calls_tools_mid_turn_and_their_output_is_redacted(store: Store
     assert {t["function"]["name"] for t in first.body["tools"]} == {
         "query_incident_table", "show_exception_group", "blame", "show_commit", "evidence"}
     results = [m for m in second.messages if m["role"] == "tool"]
-    assert len(results) == 2 and all(json.loads(m["content"])["status"] == "ok" for m in results)
+    assert len(results) == 2 and all(json.loads(unfence(m["content"]))["status"] == "ok" for m in results)
     assert EMAIL not in second.raw() and "<EMAIL_1>" in results[1]["content"]
     assert [c[1] for c in tools.calls] == ["evidence", "query_incident_table"]
     assert heard == [("evidence", "ok"), ("query_incident_table", "ok")]
