@@ -135,17 +135,8 @@ def _index(bundle: Path, as_json: bool) -> int:
 def _templates(log_file: Path, out: Path) -> int:
     from core.ingest.templates import write_loghub_csv
 
-    from core.ingest.textfile import SAMPLE_BYTES, detect_encoding
-
     if not log_file.is_file():
         raise IngestError(f"{log_file} does not exist.")
-    if log_file.name.lower().endswith((".gz", ".zip", ".bz2", ".xz", ".zst", ".tar", ".tgz")):
-        raise IngestError(f"{log_file.name} is compressed; unpack it first and give the plain log file.")
-    with log_file.open("rb") as stream:
-        sample = stream.read(SAMPLE_BYTES)
-    if not sample.strip():
-        raise IngestError(f"{log_file.name} is empty; nothing to mine.")
-    detect_encoding(sample, log_file.name)  # refuses binary files before anything is written
     rows = write_loghub_csv(log_file, out)
     print(f"{rows} lines → {out}", file=sys.stderr)
     return EXIT_OK
