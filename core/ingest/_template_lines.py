@@ -110,6 +110,16 @@ class DedupedLines:
     keys: list[str]
 
 
+def _indices(encoded: pa.DictionaryArray) -> np.ndarray:
+    """The codes of a dictionary-encoded array without nulls, as int64.
+
+    Read straight from the Arrow buffer: ``to_numpy`` would import pandas, a second of start-up.
+    """
+    idx = encoded.indices
+    codes = np.frombuffer(idx.buffers()[1], dtype=idx.type.to_pandas_dtype())
+    return codes[idx.offset : idx.offset + len(idx)].astype(np.int64)
+
+
 def _first_occurrences(inverse: np.ndarray) -> np.ndarray:
     """Index of the first line of each key, given keys numbered by first appearance."""
     running = np.maximum.accumulate(inverse)
@@ -138,7 +148,7 @@ def dedupe_lines(lines: LineBuffer, max_len: int = 2000) -> DedupedLines:
     else:
         level1 = pa.LargeStringArray.from_buffers(n, pa.py_buffer(rel), pa.py_buffer(zeroed))
     encoded = pc.dictionary_encode(level1)
-    inverse1 = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64, copy=False)
+    inverse1 = _indices(encoded)
     first1 = _first_occurrences(inverse1)
     other1 = first1.copy()
     other1[inverse1] = np.arange(n, dtype=np.int64)  # some later line of the key (the last, in practice)
@@ -151,7 +161,7 @@ def dedupe_lines(lines: LineBuffer, max_len: int = 2000) -> DedupedLines:
     keys1 = pc.replace_substring_regex(keys1, _ALWAYS_MASKED_RE2, "0")
     keys1 = pc.replace_substring(keys1, "00", "0")  # letter-prefixed 1-2 digit runs: alt0, r24
     encoded2 = pc.dictionary_encode(keys1)
-    map12 = encoded2.indices.to_numpy(zero_copy_only=False).astype(np.int64, copy=False)
+    map12 = _indices(encoded2)
     level2 = encoded2.dictionary.to_pylist()
     inverse = map12[inverse1]
     counts = np.bincount(inverse, minlength=len(level2))

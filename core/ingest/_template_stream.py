@@ -41,7 +41,7 @@ def looks_binary(sample: bytes) -> bool:
     return (controls + undecodable) > 0.1 * len(sample)
 
 
-def iter_line_chunks(path: pathlib.Path, chunk_bytes: int = 32 << 20) -> Iterator[LineBuffer]:
+def iter_line_chunks(path: pathlib.Path, chunk_bytes: int = 16 << 20) -> Iterator[LineBuffer]:
     """Read a log file as consecutive chunks of whole lines, so memory stays bounded.
 
     A ``.gz`` file (or any file starting with the gzip magic bytes) is decompressed on the fly.
