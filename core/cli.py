@@ -100,7 +100,8 @@ def _analyze(bundle: Path | None, brain: str, as_json: bool, log_format: str, al
             return EXIT_INTERNAL
         debate = store.get_debate(result.debate_id)
         if as_json:
-            payload = cli_payload(result.incident.id, debate, result.judgment, store.list_turns(result.debate_id))
+            payload = cli_payload(result.incident.id, debate, result.judgment, store.list_turns(result.debate_id),
+                                  store.redaction_counts(result.incident.id))
             print(json.dumps(payload, ensure_ascii=False, indent=2))
         else:
             print(render_markdown(build_report(store, result.debate_id), result.incident.language))

@@ -54,6 +54,9 @@ class Settings(BaseModel):
         default="1GB", pattern=r"(?i)^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$",
         description="DuckDB's memory_limit for the store; beyond it DuckDB spills to disk.",
     )
+    keep_secret_map: bool = Field(
+        default=False, description="Keep the originals of redacted values per incident, to show them on request "
+        "(TRIBUNAL_KEEP_SECRETS=1); off: the store holds placeholders only.")
     neo4j_uri: str | None = None
     neo4j_user: str = "neo4j"
     neo4j_password: SecretStr | None = None
@@ -143,6 +146,7 @@ def load_settings(env: Mapping[str, str] | None = None, secrets_path: Path | Non
             llm_problem=problem,
             clone_hosts=tuple(h.strip() for h in (get("TRIBUNAL_CLONE_HOSTS") or "").split(",") if h.strip()),
             duckdb_memory=(get("TRIBUNAL_DUCKDB_MEMORY") or "1GB").strip(),
+            keep_secret_map=(get("TRIBUNAL_KEEP_SECRETS") or "").strip().lower() in ("1", "true", "yes", "on"),
             neo4j_uri=get("NEO4J_URI"),
             neo4j_user=get("NEO4J_USER") or "neo4j",
             neo4j_password=SecretStr(pw) if (pw := get("NEO4J_PASSWORD")) else None,

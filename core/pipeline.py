@@ -180,6 +180,7 @@ def ingest_bundle(
     for i, (kind, path) in enumerate(runtime):
         progress(f"Parsing {path.name}", 0.75 + 0.1 * i / max(len(runtime), 1))
         _ingest_runtime(store, incident, kind, path, str(path.relative_to(bundle.root)))
+    store.redact_incident(incident.id, keep_map=settings.keep_secret_map)  # secrets never stay at rest
     _build_graph(store, settings, incident, progress)
     store.set_incident_status(incident.id, "ingested")
     progress("Ingested", 1.0)
@@ -233,6 +234,7 @@ def ingest_uploads(
             added.append(_ingest_design_upload(store, incident, target, name))
         else:
             added.append(_ingest_runtime(store, incident, kind, target, name))
+    store.redact_incident(incident.id, keep_map=settings.keep_secret_map)  # secrets never stay at rest
     _build_graph(store, settings, incident, progress)
     store.set_incident_status(incident.id, "ingested")
     return added

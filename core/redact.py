@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import threading
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -44,23 +44,37 @@ class _Rule:
 
 # Order matters: whole blocks and structured tokens first, so a PEM body or a JWT is never half-matched
 # by a looser rule further down.
+_KEY_NAMES = (r"(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|account[_-]?key|private[_-]?key"
+              r"|client[_-]?secret|credential|密码|口令|令牌|密钥)")
+_KEY = r"(?i)(?<![A-Za-z0-9])(?:[A-Za-z0-9]+[_.-])*" + _KEY_NAMES + r"(?:[_.-][A-Za-z0-9]+)*[\"']?\s*(?:[:=]|：)\s*"
+
 _RULES: tuple[_Rule, ...] = (
+    # A whole PEM block, or one cut short (no END line: everything base64-like after BEGIN goes).
     _Rule("PRIVATE_KEY", re.compile(
-        r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----[\s\S]*?-----END (?:[A-Z0-9]+ )*PRIVATE KEY-----")),
-    _Rule("JWT", re.compile(_NA + r"eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}" + _NZ)),
+        r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----(?:[\s\S]*?-----END (?:[A-Z0-9]+ )*PRIVATE KEY-----"
+        r"|(?:[A-Za-z0-9+/=:,\s-]|\\[nr])*)")),
+    # A JWT, or its header and payload when the signature was cut off.
+    _Rule("JWT", re.compile(_NA + r"eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{4,}(?:\.[A-Za-z0-9_-]*)?" + _NZ)),
     _Rule("BEARER", re.compile(r"(?i)\bBearer\s+([A-Za-z0-9._~+/=-]{12,})"), group=1),
     _Rule("API_KEY", re.compile(_NA + r"(sk-(?:proj-|ant-)?[A-Za-z0-9_-]{20,})" + _NZ), group=1),
     _Rule("API_KEY", re.compile(_NA + r"((?:ghp|gho|ghs|github_pat|xox[abpr]|glpat)[-_][A-Za-z0-9_-]{20,})" + _NZ),
           group=1),
+    _Rule("API_KEY", re.compile(_NA + r"(AIza[0-9A-Za-z_-]{35})" + _NZ), group=1),  # Google Cloud
     _Rule("AWS_KEY", re.compile(_NA + r"((?:AKIA|ASIA)[A-Z0-9]{16})" + _NZ), group=1),
+    _Rule("CLOUD_KEY", re.compile(_NA + r"(LTAI[A-Za-z0-9]{12,24}|AKID[A-Za-z0-9]{32})" + _NZ), group=1),  # Aliyun, Tencent
     _Rule("AWS_SECRET", re.compile(
         r"(?i)aws[\w.-]{0,20}?(?:secret|private)[\w.-]{0,20}\s*[:=]\s*[\"']?([A-Za-z0-9/+=]{40})(?![A-Za-z0-9/+=])"),
         group=1),
-    _Rule("URL_PASSWORD", re.compile(r"\b[a-zA-Z][a-zA-Z0-9+.-]*://[^\s:/@]+:([^\s@/]+)@"), group=1),
-    _Rule("SECRET", re.compile(
-        r"(?i)(?<![A-Za-z0-9])(?:[A-Za-z0-9]+[_.-])*(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key"
-        r"|private[_-]?key|credential|密码|口令|令牌|密钥)(?:[_.-][A-Za-z0-9]+)*[\"']?\s*(?:[:=]|：)\s*"
-        r"[\"']?([^\s\"',;}<>]{3,})"), group=1),
+    # user:password@host in a URL or DSN; the password may hold any character but blanks and quotes (even '@'
+    # and '/'), so it runs to the last '@' that is followed by a host name.
+    _Rule("URL_PASSWORD", re.compile(
+        r"\b[a-zA-Z][a-zA-Z0-9+.-]*://[^\s:/@\"'<>]{0,64}:(?!\d{1,5}/)([^\s\"'<>]{1,128}?)@"
+        r"(?=[A-Za-z0-9\[][A-Za-z0-9.\[\]:-]*(?:[/?#\s:;,\"')\]}>]|$))(?![^\s@\"'<>]{0,128}@[A-Za-z0-9])"),
+        group=1),
+    # key = "quoted value": everything up to the closing quote is the secret, blanks and punctuation included.
+    _Rule("SECRET", re.compile(_KEY + r"\"((?:[^\"\\\n]|\\.){3,200})\""), group=1),
+    _Rule("SECRET", re.compile(_KEY + r"'([^'\n]{3,200})'"), group=1),
+    _Rule("SECRET", re.compile(_KEY + r"[\"']?([^\s\"',;}<>]{3,})"), group=1),
     _Rule("EMAIL", re.compile(_NA + r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}" + _NZ)),
     _Rule("CN_ID", re.compile(_NA + r"(\d{17}[\dXx])" + _NZ), group=1, accept=valid_cn_id),
     _Rule("PHONE", re.compile(r"(?<![A-Za-z0-9+])((?:\+?86[\s-]?)?1[3-9]\d(?:[\s-]?\d{4}){2})" + _NZ), group=1),
@@ -68,7 +82,8 @@ _RULES: tuple[_Rule, ...] = (
 )
 
 KINDS: tuple[str, ...] = tuple(dict.fromkeys(rule.kind for rule in _RULES))
-_PLACEHOLDER = re.compile(r"<(" + "|".join(KINDS) + r")_(\d+)>")
+# `<EMAIL_1>` in prompts; `<EMAIL#1>` in what is stored (so the two numberings never read as the same value).
+_PLACEHOLDER = re.compile(r"<(" + "|".join(KINDS) + r")[_#](\d+)>")
 
 
 class Redactor:
@@ -79,10 +94,22 @@ class Redactor:
     Thread-safe: concurrent expert turns share it.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, marker: str = "_", start: Mapping[str, int] | None = None,
+                 known: Iterable[tuple[str, str, str]] = ()) -> None:
+        """A redactor issuing `<KIND{marker}N>` placeholders.
+
+        Args:
+            marker: "_" for prompts, "#" for text at rest.
+            start: per kind, how many placeholders were issued before (numbering continues after them).
+            known: (placeholder, kind, value) issued before, so the same value gets the same placeholder again.
+        """
+        self._marker = marker
         self._by_value: dict[tuple[str, str], str] = {}
         self._by_placeholder: dict[str, str] = {}
-        self._next: Counter[str] = Counter()
+        self._next: Counter[str] = Counter(start or {})
+        for name, kind, value in known:
+            self._by_value[(kind, value)] = name
+            self._by_placeholder[name] = value
         self._found: Counter[str] = Counter()
         self._lock = threading.Lock()
 
@@ -90,7 +117,7 @@ class Redactor:
         key = (kind, value)
         if key not in self._by_value:
             self._next[kind] += 1
-            name = f"<{kind}_{self._next[kind]}>"
+            name = f"<{kind}{self._marker}{self._next[kind]}>"
             self._by_value[key] = name
             self._by_placeholder[name] = value
         self._found[kind] += 1
@@ -139,6 +166,11 @@ class Redactor:
         """How many distinct values of each kind were replaced so far."""
         with self._lock:
             return dict(self._next)
+
+    def entries(self) -> list[tuple[str, str, str]]:
+        """Every (placeholder, kind, original value) issued: secrets, for an opted-in map only."""
+        with self._lock:
+            return [(name, kind, value) for (kind, value), name in self._by_value.items()]
 
     def __repr__(self) -> str:  # never show the mapping: it holds the secrets
         return f"Redactor(distinct={self.distinct()})"

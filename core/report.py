@@ -47,7 +47,7 @@ def build_report(store: Store, debate_id: str) -> ReportData:
     return ReportData(
         incident=incident, debate=debate, judgment=judgment, turns=store.list_turns(debate_id),
         evidence=store.list_evidence(incident.id), interventions=store.list_interventions(debate_id),
-        timeline=timeline, generated_at=datetime.now(UTC),
+        timeline=timeline, generated_at=datetime.now(UTC), redactions=store.redaction_counts(incident.id),
     )
 
 
@@ -124,6 +124,10 @@ def render_markdown(report: ReportData, lang: str = "en") -> str:
     if unverified:
         lines += ["", f"## {t('Claims rejected by the evidence check', '未通过证据校验的论断')}", ""]
         lines += [f"- {agent}: {c.text} ({'; '.join(c.problems)})" for agent, c in unverified]
+    if report.redactions:
+        counts = ", ".join(f"{kind} {n}" for kind, n in sorted(report.redactions.items()))
+        lines += ["", t("Secrets and personal data were replaced by placeholders before storing ({counts}).",
+                        "密钥与个人信息在存储前已替换为占位符（{counts}）。", counts=counts)]
     cited = sorted({cid for e in j.evidence_chain for cid in [e.id]} & set(by_id), key=lambda i: int(i[1:]))
     lines += ["", "---", t("Generated {at} · {n} evidence entries in the ledger, {m} in the chain.",
                            "生成于 {at} · 证据账本共 {n} 条，证据链引用 {m} 条。",
@@ -136,8 +140,9 @@ def render_json(report: ReportData) -> str:
     return report.model_dump_json(indent=2)
 
 
-def cli_payload(incident_id: str, debate: DebateInfo, judgment: Judgment, turns: list[AgentTurn]) -> dict[str, Any]:
-    """The CLI's `--json` object (documented in the README)."""
+def cli_payload(incident_id: str, debate: DebateInfo, judgment: Judgment, turns: list[AgentTurn],
+                redactions: dict[str, int] | None = None) -> dict[str, Any]:
+    """The CLI's `--json` object (documented in the README); `redactions`: values replaced at rest, per kind."""
     data = json.loads(judgment.model_dump_json())
     keep = ("root_cause", "root_cause_location", "suspect_commit", "evidence_chain", "fix_suggestion", "impact_analysis",
             "risk_level", "rollback_recommended", "responsible_team", "confidence", "abstained")
@@ -150,4 +155,5 @@ def cli_payload(incident_id: str, debate: DebateInfo, judgment: Judgment, turns:
             "consensus": debate.consensus,
             "turns": [{"agent": t.agent, "round": t.round, "summary": t.summary} for t in turns],
         },
+        "redactions": dict(redactions or {}),
     }

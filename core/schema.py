@@ -397,3 +397,5 @@ class ReportData(_Model):
     interventions: list[Intervention] = Field(default_factory=list)
     timeline: list[tuple[datetime, str]] = Field(default_factory=list)
     generated_at: datetime
+    redactions: dict[str, int] = Field(
+        default_factory=dict, description="Secrets and personal data replaced in what is stored, per kind.")

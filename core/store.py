@@ -18,6 +18,8 @@ import pandas as pd
 from pydantic import TypeAdapter
 
 from core.errors import StoreError, StoreLockedError
+from core.redact import Redactor
+from core.stored_secrets import StoredSecrets, redact_json, redact_stored_text
 from core.schema import (
     AgentTurn,
     Asset,
@@ -88,6 +90,7 @@ class Store:
                 ) from exc
             raise StoreError(f"Cannot open the store {self.path}: {exc}") from exc
         self._write_lock = threading.RLock()
+        self._secrets = StoredSecrets()
         self._migrate()
 
     # --- plumbing --------------------------------------------------------------------------
@@ -403,7 +406,7 @@ class Store:
 
     def add_evidence(self, items: Sequence[Evidence]) -> None:
         with self.transaction() as cur:
-            self._insert_evidence(cur, items)
+            self._insert_evidence(cur, self._redacted_evidence(cur, items))
 
     @staticmethod
     def _insert_evidence(cur: duckdb.DuckDBPyConnection, items: Sequence[Evidence]) -> None:
@@ -475,9 +478,11 @@ class Store:
                 "SELECT coalesce(max(seq), 0) + 1 FROM events WHERE debate_id = ?", [event.debate_id]
             ).fetchall()[0][0]
             event = event.model_copy(update={"seq": seq})
+            # Stored with its secrets replaced (a turn quotes what the model was told, restored for display).
+            payload = self._redacted_json(cur, event.incident_id, event.model_dump(mode="json"))
             cur.execute(
                 "INSERT INTO events VALUES (?,?,?,?,?,?)",
-                [event.debate_id, seq, event.incident_id, event.type, event.model_dump_json(), event.at],
+                [event.debate_id, seq, event.incident_id, event.type, payload, event.at],
             )
         if isinstance(event, TurnFinished):
             log.info("incident %s: turn %s round %d stored", event.incident_id, event.turn.agent, event.turn.round)
@@ -499,7 +504,7 @@ class Store:
         with self.transaction() as cur:
             cur.execute(
                 "INSERT OR REPLACE INTO judgments VALUES (?,?,?,?)",
-                [debate_id, incident_id, judgment.model_dump_json(), _now()],
+                [debate_id, incident_id, self._redacted_json(cur, incident_id, judgment.model_dump(mode="json")), _now()],
             )
 
     def get_judgment(self, debate_id: str) -> Judgment | None:
@@ -512,12 +517,51 @@ class Store:
         """Replace the incident's evidence ledger and fused context together."""
         with self.transaction() as cur:
             cur.execute("DELETE FROM evidence WHERE incident_id = ?", [incident_id])
-            self._insert_evidence(cur, evidence)
-            cur.execute("INSERT OR REPLACE INTO fusion VALUES (?,?,?)", [incident_id, payload_json, _now()])
+            self._insert_evidence(cur, self._redacted_evidence(cur, evidence))
+            payload = self._redacted_json(cur, incident_id, json.loads(payload_json))
+            cur.execute("INSERT OR REPLACE INTO fusion VALUES (?,?,?)", [incident_id, payload, _now()])
 
     def load_fusion(self, incident_id: str) -> str | None:
         rows = self._rows("SELECT payload FROM fusion WHERE incident_id = ?", [incident_id])
         return rows[0][0] if rows else None
+
+    # --- secrets at rest --------------------------------------------------------------------
+
+    def _redacted_json(self, cur: duckdb.DuckDBPyConnection, incident_id: str, value: Any) -> str:
+        """`value` as JSON text, every string in it redacted with the incident's at-rest placeholders."""
+        return json.dumps(redact_json(value, lambda text: self._secrets.redact_text(cur, incident_id, text)),
+                          ensure_ascii=False)
+
+    def _redacted_evidence(self, cur: duckdb.DuckDBPyConnection, items: Sequence[Evidence]) -> list[Evidence]:
+        return [e.model_copy(update={"text": self._secrets.redact_text(cur, e.incident_id, e.text)}) for e in items]
+
+    def redact_incident(self, incident_id: str, *, keep_map: bool = False) -> dict[str, int]:
+        """Replace the secrets in what the store holds of an incident's files (log lines, templates, exceptions,
+        spans, SQL) with placeholders like `<EMAIL#1>`; evidence, fused context, turns and judgments are
+        redacted as they are written.
+
+        Args:
+            incident_id: the incident.
+            keep_map: keep the original values in `secret_map` (the user opted in to see them); off by default.
+
+        Returns:
+            How many occurrences of each kind this call replaced.
+        """
+        with self.transaction() as cur:
+            cur.execute("INSERT OR REPLACE INTO secret_policy VALUES (?, ?)", [incident_id, keep_map])
+            tally = redact_stored_text(cur, self._secrets, incident_id)
+        return dict(tally)
+
+    def redaction_counts(self, incident_id: str) -> dict[str, int]:
+        """How many values of each kind were replaced in what is stored of the incident (for the report)."""
+        return {k: int(n) for k, n in self._rows(
+            "SELECT kind, occurrences FROM redactions WHERE incident_id = ? AND occurrences > 0 ORDER BY kind",
+            [incident_id])}
+
+    def restore_secrets(self, incident_id: str, text: str) -> str:
+        """`text` with the incident's stored placeholders replaced by the originals, if the incident kept them."""
+        known = self._rows("SELECT placeholder, kind, value FROM secret_map WHERE incident_id = ?", [incident_id])
+        return Redactor(marker="#", known=known).restore(text) if known else text  # type: ignore[arg-type]
 
     # --- views for the dashboard and the template miner ----------------------------------------
 

@@ -156,7 +156,7 @@ def _inside_data(prompt: str, needle: str) -> bool:
     return True
 
 
-def test_no_planted_secret_reaches_the_endpoint_and_people_still_see_the_values(
+def test_no_planted_secret_reaches_the_endpoint_nor_stays_in_the_store(
     store: Store, settings: Settings, mini_bundle: MiniBundle, llm_server: LLMServer, local_server: LLMServer,
     tmp_path: Path,
 ) -> None:
@@ -165,7 +165,7 @@ def test_no_planted_secret_reaches_the_endpoint_and_people_still_see_the_values(
 
     def echo_placeholder(request: RecordedRequest) -> str:  # a model that mentions the redacted e-mail
         reply = json.loads(plausible_reply(request))
-        reply["summary"] = "联系 <EMAIL_1> 核实。"
+        reply["summary"] = "联系 <EMAIL#1> 核实。"  # the log line was stored redacted: the model saw <EMAIL#1>
         return json.dumps(reply, ensure_ascii=False)
 
     llm_server.respond_with("glm-5", echo_placeholder)
@@ -176,12 +176,15 @@ def test_no_planted_secret_reaches_the_endpoint_and_people_still_see_the_values(
     sent = [r.raw() for r in (*llm_server.requests, *local_server.requests)]
     for secret in (EMAIL, PHONE, API_KEY, "Hunter22x", "tk9999999999"):
         assert not any(secret in body for body in sent), secret
-    assert all("<EMAIL_1>" in body and "<PHONE_1>" in body for body in sent)
+    assert all("<EMAIL#1>" in body and "<PHONE_1>" in body for body in sent)
     shown = next(t for t in store.list_turns(debate.debate_id) if t.agent == "LogAgent")
-    assert shown.summary == f"联系 {EMAIL} 核实。"
-    assert brain.usage_for_last_turn("JudgeAgent").redactions["EMAIL"] >= 1  # type: ignore[union-attr]
-    counts = brain.totals().redactions
-    assert counts["EMAIL"] > 0 and counts["PHONE"] > 0 and counts["API_KEY"] > 0 and counts["SECRET"] > 0
+    assert shown.summary == "联系 <EMAIL#1> 核实。"  # what is stored keeps the placeholder (originals only on opt-in)
+    stored = store.query_df("SELECT string_agg(CAST(payload AS VARCHAR), ' ') AS p FROM events")["p"][0]
+    assert EMAIL not in stored and PHONE not in stored and "<PHONE#1>" in stored  # the note's phone, restored, re-redacted
+    at_rest = store.redaction_counts(incident_id)
+    assert at_rest["EMAIL"] >= 1 and at_rest["SECRET"] >= 1 and at_rest["API_KEY"] >= 1
+    counts = brain.totals().redactions  # what was not stored redacted already (the human note) is redacted on the way out
+    assert counts["PHONE"] > 0 and counts["SECRET"] > 0
 
 
 def test_instructions_inside_the_evidence_change_nothing(
