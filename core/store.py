@@ -156,9 +156,10 @@ class Store:
             cur.execute(
                 "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ)"
             )
-            current = cur.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchall()[0][0]
+            # Every migration not applied yet, gaps included: two branches may each add one, landing out of order.
+            applied = {r[0] for r in cur.execute("SELECT version FROM schema_version").fetchall()}
             for version, path in _migrations():
-                if version <= current:
+                if version in applied:
                     continue
                 log.info("store %s: applying migration %s", self.path, path.name)
                 cur.execute(path.read_text(encoding="utf-8"))
