@@ -182,8 +182,9 @@ def _started_at(value: Any, where: str) -> datetime:
             raise BundleError(f"{where}: started_at {value[:60]!r} is not ISO 8601 ({example}).") from exc
     else:
         # A number would be read as seconds since 1970 and silently put the incident in the wrong decade.
+        kind = "true/false" if isinstance(value, bool) else "number" if isinstance(value, int | float) else "list or mapping"
         raise BundleError(f"{where}: started_at must be a date and time in quotes with a zone ({example}), "
-                          f"not {type(value).__name__} {str(value)[:40]!r}.")
+                          f"not a {kind} ({str(value)[:40]}).")
     if started.tzinfo is None:
         raise BundleError(f"{where}: started_at needs a time zone, {example} (or Z for UTC).")
     problem = started_at_problem(started)

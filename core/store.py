@@ -19,7 +19,6 @@ from pydantic import TypeAdapter
 
 from core.errors import StoreError, StoreLockedError
 from core.redact import Redactor
-from core.stored_secrets import StoredSecrets, redact_json, redact_stored_text
 from core.schema import (
     AgentTurn,
     Asset,
@@ -38,6 +37,7 @@ from core.schema import (
     TurnFinished,
     started_at_problem,
 )
+from core.stored_secrets import StoredSecrets, redact_json, redact_stored_text
 
 __all__ = ["Store", "SCHEMA_VERSION"]
 
@@ -213,7 +213,7 @@ class Store:
             raise StoreError(f"No incident {incident_id!r}; pick one from the history page or create it.")
         try:
             return self._incident(rows[0])
-        except (ValueError, TypeError, OverflowError) as exc:
+        except (ValueError, TypeError, OverflowError, AttributeError) as exc:
             raise StoreError(f"Incident {incident_id} cannot be read ({str(exc).splitlines()[0]}); "
                              "open a new incident for it.") from exc
 
@@ -224,7 +224,7 @@ class Store:
         for row in rows:
             try:
                 found.append(self._incident(row))
-            except (ValueError, TypeError, OverflowError) as exc:  # pydantic's ValidationError is a ValueError
+            except (ValueError, TypeError, OverflowError, AttributeError) as exc:  # DuckDB hands back text past year 9999
                 log.warning("incident %s: unreadable row skipped in the list: %s", row[0], str(exc).splitlines()[0])
         return found
 

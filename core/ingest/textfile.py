@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO, BinaryIO
 
 from charset_normalizer import from_bytes
 
@@ -28,7 +28,7 @@ MAX_UNPACKED_BYTES = 4 * 1024**3
 class _CappedStream(io.RawIOBase):
     """A byte stream that stops with a clear error once more than `limit` bytes came out of it."""
 
-    def __init__(self, inner: BinaryIO, limit: int, name: str) -> None:
+    def __init__(self, inner: IO[bytes] | io.BufferedIOBase, limit: int, name: str) -> None:
         super().__init__()
         self._inner, self._limit, self._name = inner, limit, name
         self.count = 0
