@@ -8,21 +8,27 @@ import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from core.config import load_settings
 from core.errors import (
     BundleError,
     ConfigError,
     IngestError,
+    ResumeError,
     StoreLockedError,
     TribunalError,
 )
 from core.ingest.log_layouts import log_formats
 
+if TYPE_CHECKING:  # the CLI imports the pipeline only when a command needs it (start-up stays fast)
+    from core.pipeline import AnalysisResult
+    from core.store import Store
+
 __all__ = ["main", "build_parser"]
 
 EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
-_BAD_INPUT = (BundleError, IngestError, ConfigError, StoreLockedError)
+_BAD_INPUT = (BundleError, IngestError, ConfigError, StoreLockedError, ResumeError)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -43,6 +49,16 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="build the demo incident bundle if needed and analyse it",
                           description="Build the shipped demo incident (a Git repo and its runtime assets) and analyse it.")
     _analysis_options(demo)
+
+    resume = sub.add_parser(
+        "resume", help="continue an incident from where it stopped (ingest, fusion or debate)",
+        description="Continue an incident killed or failed part way: a finished step is never run again. An "
+        "interrupted ingest is redone from the bundle (--bundle), a missing fusion is run, an unfinished debate "
+        "continues with its stored turns; a ruled debate is only printed.")
+    resume.add_argument("incident_id", metavar="INCIDENT_ID", help="e.g. INC-20261120-3fa2c1 (see the History page)")
+    resume.add_argument("--bundle", type=Path, metavar="BUNDLE_DIR",
+                        help="the incident's bundle folder, needed when it stopped while its files were read")
+    _analysis_options(resume)
 
     index = sub.add_parser("index", help="index a bundle's repository and design documents (no debate)",
                            description="Build the symbol index, design links and the asset graph of a bundle.")
@@ -79,7 +95,6 @@ def _progress(message: str, fraction: float) -> None:
 
 def _analyze(bundle: Path | None, brain: str, as_json: bool, log_format: str, allow_local_repo: bool = False) -> int:
     from core.pipeline import analyze_bundle, ensure_demo_bundle
-    from core.report import build_report, cli_payload, render_markdown
     from core.store import Store
 
     settings = load_settings()
@@ -92,22 +107,43 @@ def _analyze(bundle: Path | None, brain: str, as_json: bool, log_format: str, al
     try:
         result = analyze_bundle(store, settings, bundle, brain, _progress, log_format=log_format,
                                 allow_local_repo=allow_local_repo)
-        for asset in store.list_assets(result.incident.id):
-            if asset.status == "error":
-                print(f"warning: {asset.name} was not ingested: {asset.message}", file=sys.stderr)
-        if result.error or result.judgment is None:
-            print(f"error: the debate failed: {result.error or 'no ruling'}", file=sys.stderr)
-            return EXIT_INTERNAL
-        debate = store.get_debate(result.debate_id)
-        if as_json:
-            payload = cli_payload(result.incident.id, debate, result.judgment, store.list_turns(result.debate_id),
-                                  store.redaction_counts(result.incident.id))
-            print(json.dumps(payload, ensure_ascii=False, indent=2))
-        else:
-            print(render_markdown(build_report(store, result.debate_id), result.incident.language))
+        return _print_result(store, result, as_json)
     finally:
         store.close()
+
+
+def _print_result(store: Store, result: AnalysisResult, as_json: bool) -> int:
+    from core.report import build_report, cli_payload, render_markdown
+
+    for asset in store.list_assets(result.incident.id):
+        if asset.status == "error":
+            print(f"warning: {asset.name} was not ingested: {asset.message}", file=sys.stderr)
+    if result.error or result.judgment is None:
+        print(f"error: the debate failed: {result.error or 'no ruling'}", file=sys.stderr)
+        return EXIT_INTERNAL
+    debate = store.get_debate(result.debate_id)
+    if as_json:
+        payload = cli_payload(result.incident.id, debate, result.judgment, store.list_turns(result.debate_id),
+                              store.redaction_counts(result.incident.id))
+        print(json.dumps(payload, ensure_ascii=False, indent=2))
+    else:
+        print(render_markdown(build_report(store, result.debate_id), result.incident.language))
     return EXIT_OK
+
+
+def _resume(incident_id: str, bundle: Path | None, brain: str, as_json: bool, log_format: str,
+            allow_local_repo: bool) -> int:
+    from core.resume import resume_incident
+    from core.store import Store
+
+    settings = load_settings()
+    store = Store(settings.db_path, memory_limit=settings.duckdb_memory)
+    try:
+        result = resume_incident(store, settings, incident_id, brain, _progress, bundle_dir=bundle,
+                                 log_format=log_format, allow_local_repo=allow_local_repo)
+        return _print_result(store, result, as_json)
+    finally:
+        store.close()
 
 
 def _index(bundle: Path, as_json: bool) -> int:
@@ -155,6 +191,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _analyze(args.bundle, args.brain, args.json, args.log_format, args.allow_local_repo)
         if args.command == "demo":
             return _analyze(None, args.brain, args.json, args.log_format)
+        if args.command == "resume":
+            return _resume(args.incident_id, args.bundle, args.brain, args.json, args.log_format, args.allow_local_repo)
         if args.command == "index":
             return _index(args.bundle, args.json)
         if args.command == "logs" and args.logs_command == "templates":

@@ -12,6 +12,7 @@ __all__ = [
     "FusionError",
     "DebateError",
     "ReportError",
+    "ResumeError",
 ]
 
 
@@ -49,3 +50,7 @@ class DebateError(TribunalError):
 
 class ReportError(TribunalError):
     """A report could not be rendered."""
+
+
+class ResumeError(TribunalError):
+    """An incident cannot be continued from where it stopped (unknown, or its bundle is needed and missing)."""

@@ -23,6 +23,7 @@ from core.schema import (
     AgentTurn,
     Asset,
     Commit,
+    Consensus,
     DebateEvent,
     DebateInfo,
     Evidence,
@@ -32,6 +33,7 @@ from core.schema import (
     IncidentDraft,
     Intervention,
     Judgment,
+    RoundFinished,
     StackFrame,
     TokenDelta,
     TurnFinished,
@@ -471,10 +473,20 @@ class Store:
         return self._debate(rows[0]) if rows else None
 
     def append_event(self, event: DebateEvent) -> DebateEvent:
-        """Persist one event (token deltas are transient and skipped) and return it with its seq."""
+        """Persist one event (token deltas are transient and skipped) and return it with its seq.
+
+        A round's Consensus or RoundFinished is stored once: a resumed debate announces its finished rounds
+        again, and those are not new events.
+        """
         if isinstance(event, TokenDelta):
             return event
         with self.transaction() as cur:
+            if isinstance(event, Consensus | RoundFinished):
+                stored = cur.execute(
+                    "SELECT seq FROM events WHERE debate_id = ? AND type = ? AND CAST(json_extract(payload, '$.round') "
+                    "AS INTEGER) = ? LIMIT 1", [event.debate_id, event.type, event.round]).fetchall()
+                if stored:
+                    return event.model_copy(update={"seq": stored[0][0]})
             seq = cur.execute(
                 "SELECT coalesce(max(seq), 0) + 1 FROM events WHERE debate_id = ?", [event.debate_id]
             ).fetchall()[0][0]
@@ -488,6 +500,35 @@ class Store:
         if isinstance(event, TurnFinished):
             log.info("incident %s: turn %s round %d stored", event.incident_id, event.turn.agent, event.turn.round)
         return event
+
+    def drop_unruled_judge_turns(self, debate_id: str) -> int:
+        """Remove the judge's events of a debate that has no stored ruling (it stopped between the two).
+
+        Returns:
+            How many events were removed.
+        """
+        if self.get_judgment(debate_id) is not None:
+            return 0
+        with self.transaction() as cur:
+            agent = "coalesce(json_extract_string(payload, '$.agent'), json_extract_string(payload, '$.turn.agent'))"
+            removed = cur.execute(f"SELECT count(*) FROM events WHERE debate_id = ? AND {agent} = 'JudgeAgent'",
+                                  [debate_id]).fetchall()[0][0]
+            cur.execute(f"DELETE FROM events WHERE debate_id = ? AND {agent} = 'JudgeAgent'", [debate_id])
+        if removed:
+            log.info("debate %s: %d event(s) of a judge turn without a ruling removed before resuming", debate_id, removed)
+        return int(removed)
+
+    def reset_ingest(self, incident_id: str) -> None:
+        """Remove everything an interrupted ingest wrote for the incident (the incident row itself stays)."""
+        keep = {"incidents", "debates", "events", "judgments", "schema_version", "in_app_rules"}  # not ingest output
+        tables = [t for (t,) in self._rows(
+            "SELECT DISTINCT table_name FROM duckdb_columns() WHERE schema_name = 'main' AND column_name = 'incident_id'")
+            if t not in keep]
+        with self.transaction() as cur:
+            for table in tables:
+                cur.execute(f'DELETE FROM "{table}" WHERE incident_id = ?', [incident_id])
+        self._secrets.forget(incident_id)
+        log.info("incident %s: partial ingest removed from %d tables", incident_id, len(tables))
 
     def list_events(self, debate_id: str, after_seq: int = 0) -> list[DebateEvent]:
         rows = self._rows(

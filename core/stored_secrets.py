@@ -64,6 +64,10 @@ class StoredSecrets:
             self._redactors[incident_id] = Redactor(marker="#", start=start, known=known)
         return self._redactors[incident_id]
 
+    def forget(self, incident_id: str) -> None:
+        """Drop the cached redactor (its counts were removed from the store)."""
+        self._redactors.pop(incident_id, None)
+
     @staticmethod
     def keeps_map(cur: duckdb.DuckDBPyConnection, incident_id: str) -> bool:
         rows = cur.execute("SELECT keep_map FROM secret_policy WHERE incident_id = ?", [incident_id]).fetchall()
