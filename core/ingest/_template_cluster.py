@@ -19,8 +19,9 @@ _LETTER_RE = re.compile(r"[A-Za-z]")
 _DIGIT_COMPOUND_RE = re.compile(r"[\w.\-]*\d[\w.\-]*")
 _NON_LETTER_RE = re.compile(r"[^A-Za-z]+")
 _KV_KEY_RE = re.compile(r"[A-Za-z_][\w.\-]*=(?=.)")
-# Nouns whose next word is the thing they name, in any system's wording ("for user root").
-_NAMING_WORDS = frozenset({"user", "users", "username", "account", "host", "hostname", "client", "uid", "gid", "pid"})
+# Literals that are values in every programming language's logs, never the name of an event.
+_VALUE_LITERALS = frozenset({"true", "false", "null", "none", "nil", "undefined", "nan"})
+_PUNCT = "[](){}<>,;:.'\""
 
 
 def _merge_similar(shapes: list[int], toks: Sequence[Shape], weights: Sequence[int], sim: float) -> list[list[int]]:
@@ -106,9 +107,10 @@ def _is_constant_position(
         if plain:
             patterns = [_wildcard_regex(v) for v in masked if v != WILDCARD]
             masked_share = sum(values[v] for v in masked) / sum(values.values())
+            mostly_masked = settings.on("mostly_masked") and masked_share >= 0.5
             if all(
                 any(p.fullmatch(v) for p in patterns)
-                or (masked_share >= 0.5 and _LETTER_RE.search(v) and not _ENUM_RE.fullmatch(v))
+                or (mostly_masked and _LETTER_RE.search(v) and not _ENUM_RE.fullmatch(v))
                 for v in plain
             ):
                 return False
@@ -118,9 +120,11 @@ def _is_constant_position(
         return False  # values differ only in numbered codes: node U01 vs U11, [Thunderbird_A8] vs _B3
     if settings.on("kv_keys") and len({_kv_key(v) for v in values}) == 1:
         return False  # key=value pairs with one key and differing values: the value is data
-    if previous is not None and previous.lower().strip(":=,;([") in _NAMING_WORDS:
-        return False  # "user root" / "user admin": the word after a naming word is its value
-    if settings.on("enum_words") and all(_ENUM_RE.fullmatch(v.strip("[](){}<>,;:.'\"")) for v in plain):
+    if settings.on("value_literals") and all(v.strip(_PUNCT).lower() in _VALUE_LITERALS for v in plain):
+        return False  # true / false / null are values of something, whatever the log
+    if settings.on("after_equals") and previous is not None and previous.endswith("=") and previous != "=":
+        return False  # "allDrawn= false": the word after "key=" is its value
+    if settings.on("enum_words") and all(_ENUM_RE.fullmatch(v.strip(_PUNCT)) for v in plain):
         return True  # ALL_CAPS words are states and keywords (RUNNING, LOOKING), not data
     # A message's first word usually names its event (as Drain's prefix tree assumes), so it
     # takes many more different words to call it a variable there.

@@ -43,11 +43,13 @@ _MAYBE_VARIABLE_RE = re.compile(r"[\d/\\]")
 _COLON_JOINED_RE = re.compile(r"<\*>(?::<\*>)+")
 
 
-def _is_variable_compound(comp: str) -> bool:
+def _is_variable_compound(comp: str, short_digit_ids: bool = True) -> bool:
     """Decide whether one compound (e.g. ``blk_-123``, ``/etc/x``, ``ssh2``) is a variable.
 
     Args:
         comp: A run of word characters and id/path joiners, without trailing sentence dots.
+        short_digit_ids: Keep identifiers with a short digit suffix (``ssh2``) as constants;
+            otherwise any compound holding a digit is a variable.
 
     Returns:
         True when the compound should be replaced by the wildcard.
@@ -61,6 +63,8 @@ def _is_variable_compound(comp: str) -> bool:
         return False
     if first.isdigit() or (first in "+-#" and len(comp) > 1 and comp[1].isdigit()):
         return True  # numbers, IPs, versions, sizes and durations with units, 0x.. hex
+    if not short_digit_ids:
+        return True
     runs = list(_DIGIT_RUN_RE.finditer(comp))
     for run in runs:
         if len(run.group()) >= 3:
@@ -99,6 +103,7 @@ class MessageMasker:
         self._durations = settings.on("durations")
         self._quoted = settings.on("quoted_values")
         self._hex_groups = settings.on("hex_groups")
+        self._short_digit_ids = settings.on("short_digit_ids")
 
     def mask_token(self, token: str) -> str:
         """Mask the variable parts of one whitespace-delimited token.
@@ -127,11 +132,10 @@ class MessageMasker:
             self._cache[token] = out
         return out
 
-    @staticmethod
-    def _compound_sub(match: re.Match[str]) -> str:
+    def _compound_sub(self, match: re.Match[str]) -> str:
         comp = match.group()
         core = comp.rstrip(".")  # a sentence's full stop is not part of the value
-        if core and _is_variable_compound(core):
+        if core and _is_variable_compound(core, self._short_digit_ids):
             return WILDCARD + comp[len(core):]
         return comp
 

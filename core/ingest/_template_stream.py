@@ -12,9 +12,10 @@ import numpy as np
 from core.errors import IngestError
 from core.ingest._template_lines import LineBuffer, dedupe_lines
 
-__all__ = ["KeyCollector", "iter_line_chunks", "looks_binary"]
+__all__ = ["CHUNK_BYTES", "KeyCollector", "iter_line_chunks", "looks_binary"]
 
 _GZIP_MAGIC = b"\x1f\x8b"
+CHUNK_BYTES = 16 << 20  # about how much of a file is held at once
 _SNIFF_BYTES = 64 << 10
 # Control bytes that text logs do carry: tab, newline, vertical tab, form feed, return, escape.
 _TEXT_CONTROLS = frozenset(b"\t\n\v\f\r\x1b")
@@ -41,14 +42,15 @@ def looks_binary(sample: bytes) -> bool:
     return (controls + undecodable) > 0.1 * len(sample)
 
 
-def iter_line_chunks(path: pathlib.Path, chunk_bytes: int = 16 << 20) -> Iterator[LineBuffer]:
+def iter_line_chunks(path: pathlib.Path, chunk_bytes: int | None = None) -> Iterator[LineBuffer]:
     """Read a log file as consecutive chunks of whole lines, so memory stays bounded.
 
     A ``.gz`` file (or any file starting with the gzip magic bytes) is decompressed on the fly.
 
     Args:
         path: The log file.
-        chunk_bytes: About how many bytes each chunk holds (a longer line makes a longer chunk).
+        chunk_bytes: About how many bytes each chunk holds (a longer line makes a longer chunk);
+            ``CHUNK_BYTES`` when omitted.
 
     Yields:
         The lines of each chunk, in file order.
@@ -57,6 +59,7 @@ def iter_line_chunks(path: pathlib.Path, chunk_bytes: int = 16 << 20) -> Iterato
         IngestError: The file cannot be read, is a broken gzip file, or is binary.
     """
     path = pathlib.Path(path)
+    chunk_bytes = chunk_bytes or CHUNK_BYTES
     try:
         with path.open("rb") as probe:
             compressed = probe.read(2) == _GZIP_MAGIC
