@@ -133,3 +133,16 @@ def test_out_of_range_knobs_are_refused() -> None:
         TemplateMiner(similarity=0.0)
     with pytest.raises(ValueError):
         TemplateMiner(max_variants=1)
+
+
+def test_a_line_without_end_keeps_only_its_head(tmp_path: pathlib.Path, monkeypatch) -> None:
+    monkeypatch.setattr(template_stream, "CHUNK_BYTES", 4096)
+    monkeypatch.setattr(template_stream, "MAX_LINE_BYTES", 10_000)
+    log = tmp_path / "one-line.log.gz"
+    with gzip.open(log, "wb") as fh:  # 5 MB of one line, then two normal lines
+        fh.write(b"2024-03-01 12:00:00 INFO start " + b"A" * 5_000_000 + b"\n")
+        fh.write(b"2024-03-01 12:00:01 INFO done\n2024-03-01 12:00:02 INFO done\n")
+    seen = [len(chunk) for chunk in template_stream.iter_line_chunks(log)]
+    assert sum(seen) == 3
+    mined = TemplateMiner().mine_file(log)
+    assert len(mined) == 3 and mined.template_ids[1] == mined.template_ids[2]

@@ -12,10 +12,11 @@ import numpy as np
 from core.errors import IngestError
 from core.ingest._template_lines import LineBuffer, dedupe_lines
 
-__all__ = ["CHUNK_BYTES", "KeyCollector", "iter_line_chunks", "looks_binary"]
+__all__ = ["CHUNK_BYTES", "MAX_LINE_BYTES", "KeyCollector", "iter_line_chunks", "looks_binary"]
 
 _GZIP_MAGIC = b"\x1f\x8b"
 CHUNK_BYTES = 16 << 20  # about how much of a file is held at once
+MAX_LINE_BYTES = 1 << 20  # a longer line keeps only its head
 _SNIFF_BYTES = 64 << 10
 # Control bytes that text logs do carry: tab, newline, vertical tab, form feed, return, escape.
 _TEXT_CONTROLS = frozenset(b"\t\n\v\f\r\x1b")
@@ -46,6 +47,7 @@ def iter_line_chunks(path: pathlib.Path, chunk_bytes: int | None = None) -> Iter
     """Read a log file as consecutive chunks of whole lines, so memory stays bounded.
 
     A ``.gz`` file (or any file starting with the gzip magic bytes) is decompressed on the fly.
+    A line longer than ``MAX_LINE_BYTES`` keeps only its head.
 
     Args:
         path: The log file.
@@ -66,6 +68,7 @@ def iter_line_chunks(path: pathlib.Path, chunk_bytes: int | None = None) -> Iter
         fh = gzip.open(path, "rb") if compressed else path.open("rb")
         with fh:
             carry = b""
+            skipping = False  # inside the dropped tail of an over-long line
             first = True
             while block := fh.read(chunk_bytes):
                 if first:
@@ -74,13 +77,20 @@ def iter_line_chunks(path: pathlib.Path, chunk_bytes: int | None = None) -> Iter
                         raise IngestError(
                             f"{path} looks like a binary file, not a text log; give a plain-text or .gz log file"
                         )
+                if skipping:
+                    nl = block.find(b"\n")
+                    if nl < 0:
+                        continue
+                    block, skipping = block[nl:], False  # its newline ends the kept head
                 data = carry + block if carry else block
                 cut = data.rfind(b"\n") + 1
-                if cut == 0:
-                    carry = data
-                    continue
                 carry = data[cut:]
-                yield LineBuffer.from_bytes(data[:cut])
+                if len(carry) > MAX_LINE_BYTES:
+                    # only a line's head takes part in its template: a line without end (a one-line
+                    # bomb) must not grow memory
+                    carry, skipping = carry[:MAX_LINE_BYTES], True
+                if cut:
+                    yield LineBuffer.from_bytes(data[:cut])
             if carry:
                 yield LineBuffer.from_bytes(carry)
     except (OSError, EOFError, zlib.error) as exc:
