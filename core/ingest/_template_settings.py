@@ -61,8 +61,8 @@ class MinerSettings(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    similarity: float = Field(0.5, gt=0.0, le=1.0)
-    max_variants: int = Field(5, ge=2)
+    similarity: float = Field(default=0.5, gt=0.0, le=1.0)
+    max_variants: int = Field(default=5, ge=2)
     rules: frozenset[Rule] = frozenset(RULES)
 
     def on(self, rule: Rule) -> bool:

@@ -65,8 +65,7 @@ def iter_line_chunks(path: pathlib.Path, chunk_bytes: int | None = None) -> Iter
     try:
         with path.open("rb") as probe:
             compressed = probe.read(2) == _GZIP_MAGIC
-        fh = gzip.open(path, "rb") if compressed else path.open("rb")
-        with fh:
+        with gzip.open(path, "rb") if compressed else path.open("rb") as fh:
             carry = b""
             skipping = False  # inside the dropped tail of an over-long line
             first = True

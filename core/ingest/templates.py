@@ -3,7 +3,8 @@
 How it works, and why it is fast on millions of lines:
 
 1. Lines are deduplicated on a digit-normalised key with numpy and Arrow (``_template_lines``):
-   no per-line Python.
+   no per-line Python. Files are read in bounded chunks, plain or gzip (``_template_stream``);
+   only the keys' sample lines and one int32 per line stay in memory.
 2. For each distinct key, one representative line has its header (timestamp, level, pid,
    component, detected from the file itself by ``_template_header``) stripped and its generic
    variables (numbers, ids, IPs, hex, paths, URLs, sizes, dates...) masked (``_template_mask``).
@@ -12,7 +13,8 @@ How it works, and why it is fast on millions of lines:
    (``_template_cluster``). This runs per distinct shape, not per line.
 4. Cluster numbers are broadcast back to every line with one numpy gather.
 
-No per-system settings exist: all knobs are generic.
+No per-system settings exist: the knobs and switchable rules (``MinerSettings``) are generic,
+and ``bench/bench_templates.py`` measures them leave-one-system-out.
 """
 
 from __future__ import annotations
