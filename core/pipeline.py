@@ -21,6 +21,7 @@ from core.errors import ConfigError, IngestError, TribunalError
 from core.fusion import FusedContext, fuse_incident
 from core.graph import build_graph, mirror_to_neo4j
 from core.indexing import index_incident
+from core.ingest.app_code import InAppRules, mark_app_frames
 from core.ingest.design import ingest_design_file
 from core.ingest.git_repo import GitRepo, clone_repo
 from core.ingest.log_layouts import AUTO, check_log_format
@@ -175,6 +176,7 @@ def ingest_bundle(
         progress(f"Parsing {path.name}", 0.15 + 0.6 * i / max(len(bundle.logs), 1))
         _ingest_log(store, incident, path, str(path.relative_to(bundle.root)), progress,
                     log_format=bundle.log_format_for(path, log_format))
+    mark_app_frames(store, incident, repo)
     runtime = [("metrics", p) for p in bundle.metrics] + [("trace", p) for p in bundle.traces] + [
         ("slow_sql", p) for p in bundle.sql]
     for i, (kind, path) in enumerate(runtime):
@@ -234,17 +236,36 @@ def ingest_uploads(
             added.append(_ingest_design_upload(store, incident, target, name))
         else:
             added.append(_ingest_runtime(store, incident, kind, target, name))
+    mark_app_frames(store, incident, _incident_repo(store, incident.id))
     store.redact_incident(incident.id, keep_map=settings.keep_secret_map)  # secrets never stay at rest
     _build_graph(store, settings, incident, progress)
     store.set_incident_status(incident.id, "ingested")
     return added
 
 
+def _incident_repo(store: Store, incident_id: str) -> GitRepo | None:
+    repo_path = store.asset_location(incident_id, kind="repo")
+    return GitRepo(Path(repo_path)) if repo_path else None
+
+
+def set_in_app_rules(store: Store, incident_id: str, include: list[str], exclude: list[str]) -> None:
+    """Save the user's in-app package prefixes and re-decide every frame with them (fuse again afterwards).
+
+    Raises:
+        IngestError: a prefix is not a package name.
+    """
+    try:
+        rules = InAppRules.from_config({"include": include, "exclude": exclude})
+    except ValueError as exc:
+        raise IngestError(str(exc)) from exc
+    store.set_in_app_rules(incident_id, rules.include, rules.exclude)
+    mark_app_frames(store, store.get_incident(incident_id), _incident_repo(store, incident_id))
+
+
 def fuse(store: Store, settings: Settings, incident_id: str) -> FusedContext:
     """Correlate the incident's assets into evidence and key findings, and store them together."""
     incident = store.get_incident(incident_id)
-    repo_path = store.asset_location(incident_id, kind="repo")
-    repo = GitRepo(Path(repo_path)) if repo_path else None
+    repo = _incident_repo(store, incident_id)
     rules = [OwnershipRule(pattern=p, team=t, source=s) for p, t, s in store.list_ownership(incident_id)]
     context = fuse_incident(store, incident, repo, rules)
     context.similar_cases = _similar_cases(settings, context)

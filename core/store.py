@@ -350,6 +350,49 @@ class Store:
 
     # --- git -------------------------------------------------------------------------------
 
+    def frame_classes(self, incident_id: str) -> list[tuple[str, str | None]]:
+        """Every distinct (class, file name) on the incident's stack frames."""
+        return [(r[0], r[1]) for r in self._rows(
+            "SELECT DISTINCT class_name, file FROM frames WHERE incident_id = ?", [incident_id])]
+
+    def logger_names(self, incident_id: str, limit: int = 500) -> list[str]:
+        """The loggers that wrote the incident's log lines, busiest first."""
+        return [r[0] for r in self._rows(
+            "SELECT logger FROM log_lines WHERE incident_id = ? AND logger IS NOT NULL GROUP BY logger "
+            f"ORDER BY count(*) DESC LIMIT {int(limit)}", [incident_id])]
+
+    def set_frame_origins(self, incident_id: str, origins: pd.DataFrame) -> None:
+        """Re-mark frames in or out of app code (`origins`: class_name, file, in_app) and regroup exceptions.
+
+        An exception's group key becomes its root-cause type plus its first five in-app frames, so traces
+        that pass through the same application code group together whatever the framework frames around them.
+        """
+        with self.transaction() as cur:
+            cur.register("_origins", origins)  # a few thousand classes at most: distinct, not per frame
+            cur.execute(
+                "UPDATE frames AS f SET in_app = o.in_app FROM _origins AS o WHERE f.incident_id = ? "
+                "AND f.class_name = o.class_name AND f.file IS NOT DISTINCT FROM o.file", [incident_id])
+            cur.unregister("_origins")
+            cur.execute(
+                "UPDATE exceptions AS e SET fingerprint = k.fp FROM (SELECT f.exception_id, substr(md5(any_value(x.root_type) "
+                "|| '|' || array_to_string(list(f.class_name || '.' || f.method ORDER BY f.cause_index DESC, f.depth)[1:5], "
+                "'|')), 1, 12) AS fp FROM frames f JOIN exceptions x ON x.incident_id = f.incident_id AND x.id = f.exception_id "
+                "WHERE f.incident_id = ? AND f.in_app GROUP BY f.exception_id) AS k "
+                "WHERE e.incident_id = ? AND e.id = k.exception_id", [incident_id, incident_id])
+
+    def in_app_rules(self, incident_id: str) -> tuple[list[str], list[str]]:
+        """The user's in-app (include, exclude) package prefixes for an incident."""
+        rows = self._rows("SELECT include_prefixes, exclude_prefixes FROM in_app_rules WHERE incident_id = ?", [incident_id])
+        if not rows:
+            return [], []
+        return list(json.loads(rows[0][0] or "[]")), list(json.loads(rows[0][1] or "[]"))
+
+    def set_in_app_rules(self, incident_id: str, include: Sequence[str], exclude: Sequence[str]) -> None:
+        with self.transaction() as cur:
+            cur.execute("DELETE FROM in_app_rules WHERE incident_id = ?", [incident_id])
+            cur.execute("INSERT INTO in_app_rules VALUES (?, ?, ?, ?)",
+                        [incident_id, json.dumps(list(include)), json.dumps(list(exclude)), _now()])
+
     def replace_commits(self, incident_id: str, commits: Iterable[Commit]) -> int:
         rows = [
             [incident_id, c.sha, c.author, c.email, c.authored_at, c.message, json.dumps(c.files), c.insertions,

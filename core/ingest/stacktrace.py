@@ -8,17 +8,21 @@ from dataclasses import dataclass, field
 
 from core.schema import ExceptionCause, StackFrame
 
-__all__ = ["ParsedTrace", "parse_trace", "looks_like_trace_start", "fingerprint", "LIBRARY_PREFIXES"]
+__all__ = ["ParsedTrace", "parse_trace", "looks_like_trace_start", "fingerprint", "PLATFORM_PREFIXES"]
 
-# Frames from these packages are never "in app": the runtime, frameworks, drivers, proxies.
-LIBRARY_PREFIXES = (
-    "java.", "javax.", "jakarta.", "jdk.", "sun.", "com.sun.", "kotlin.", "kotlinx.", "scala.", "groovy.",
-    "org.springframework.", "org.hibernate.", "org.apache.", "org.eclipse.", "org.jboss.", "org.aspectj.",
-    "com.zaxxer.", "com.mysql.", "org.postgresql.", "org.mariadb.", "oracle.jdbc.", "io.netty.", "io.grpc.",
-    "reactor.", "io.micrometer.", "io.opentelemetry.", "com.fasterxml.", "com.google.", "org.slf4j.",
-    "ch.qos.", "org.junit.", "feign.", "okhttp3.", "retrofit2.", "io.undertow.", "org.glassfish.",
-    "net.bytebuddy.", "org.mybatis.", "com.baomidou.", "com.alibaba.", "io.lettuce.", "redis.clients.",
-    "org.mockito.", "lombok.", "io.swagger.", "org.yaml.",
+# A provisional in-app flag at parse time: not the runtime, a test runner or a common framework. The
+# incident's repository (or the user's rules) decides for good once the logs are in: see
+# core.ingest.app_code.mark_app_frames.
+PLATFORM_PREFIXES = (
+    "java.", "javax.", "jdk.", "sun.", "com.sun.", "kotlin.", "kotlinx.", "scala.", "groovy.lang.", "org.codehaus.groovy.",
+    "junit.", "org.junit.", "org.testng.", "org.apache.tools.ant.", "org.apache.maven.surefire.", "org.gradle.",
+    "org.springframework.", "org.hibernate.", "org.apache.catalina.", "org.apache.coyote.", "org.apache.tomcat.",
+    "org.eclipse.jetty.", "io.undertow.", "io.netty.", "io.grpc.", "reactor.", "com.zaxxer.hikari.", "org.apache.ibatis.",
+    "org.mybatis.", "com.baomidou.", "com.mysql.", "org.postgresql.", "org.mariadb.", "oracle.jdbc.", "feign.", "okhttp3.",
+    "org.apache.http.", "org.apache.hc.", "org.slf4j.", "ch.qos.logback.", "org.apache.logging.log4j.", "org.aspectj.",
+    "net.bytebuddy.", "org.mockito.", "io.micrometer.", "io.opentelemetry.", "com.fasterxml.jackson.databind.",
+    "org.glassfish.", "org.jboss.", "io.lettuce.", "redis.clients.", "io.reactivex.", "rx.", "akka.", "play.",
+    "io.vertx.", "com.google.common.", "com.google.inject.", "org.apache.kafka.", "org.apache.commons.",
 )
 
 # Module prefixes (`java.base/`, `app//`) come before the class; the last `/` ends them.
@@ -58,7 +62,7 @@ def looks_like_trace_start(line: str) -> bool:
 
 
 def _is_library(cls: str) -> bool:
-    return cls.startswith(LIBRARY_PREFIXES) or "$$" in cls or cls.startswith(("$Proxy", "jdk.proxy"))
+    return cls.startswith(PLATFORM_PREFIXES) or "$$" in cls or cls.startswith(("$Proxy", "jdk.proxy"))
 
 
 def _java_frame(match: re.Match[str], cause_index: int, depth: int) -> StackFrame:
