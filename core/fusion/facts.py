@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
@@ -12,7 +13,8 @@ from core.graph import BlastRadius
 from core.schema import Evidence, Incident
 
 __all__ = [
-    "FrameFinding", "ErrorGroup", "Burst", "NoiseFinding", "Suspect", "DeployMarker", "OwnerFinding",
+    "FrameFinding", "ErrorGroup", "Burst", "NoiseFinding", "Suspect", "ChangeCandidate", "ChangeLink", "GUILTY_SCORE",
+    "LinkKind", "DeployMarker", "OwnerFinding",
     "FusedContext",
 ]
 
@@ -38,6 +40,11 @@ class FrameFinding(BaseModel):
     evidence_id: str | None = None
     blame_evidence_id: str | None = None
     blame_sha: str | None = None
+    score: float = Field(default=0.0, description="How strongly the ranking points here (see fusion.culprit).")
+    is_test: bool = False
+    why: list[str] = Field(default_factory=list, description="What raised or lowered this frame in the ranking.")
+    stack_depth: int | None = Field(default=None, description="Index in its cause's frames (0 = innermost).")
+    cause_index: int = 0
 
 
 class ErrorGroup(BaseModel):
@@ -75,18 +82,54 @@ class NoiseFinding(BaseModel):
     evidence_id: str | None = None
 
 
-class Suspect(BaseModel):
+GUILTY_SCORE = 0.55  # below this no change is convicted: the evidence does not tie one to the symptoms
+LinkKind = Literal["frame_line", "frame_method", "frame_file", "call_graph", "sql", "log_string", "config", "dependency"]
+
+
+class ChangeLink(BaseModel):
+    """One reason to think a change caused the symptoms, with its strength (0..1)."""
+
+    kind: LinkKind
+    strength: float
+    text: str
+    path: str | None = None
+    line: int | None = None
+    symbol: str | None = None
+    evidence_id: str | None = None
+
+
+class ChangeCandidate(BaseModel):
+    """A change in the window before the onset, scored by what it explains."""
+
     sha: str
     author: str
     message: str
     authored_at: datetime
     minutes_before_start: float
-    match: str = Field(description="'line': changed a failing frame's line; 'file': changed a frame's file elsewhere.")
-    touched: list[str] = Field(default_factory=list)
-    frame_position: int | None = None
-    score: float
-    reasons: list[str] = Field(default_factory=list)
+    files: list[str] = Field(default_factory=list)
+    links: list[ChangeLink] = Field(default_factory=list)
+    deployed_tag: str | None = None
+    deployed_minutes_before_start: float | None = None
+    score: float = 0.0
     evidence_id: str | None = None
+
+    @property
+    def location_link(self) -> ChangeLink | None:
+        """The strongest link that points at code the change touched."""
+        placed = [lk for lk in self.links if lk.path and lk.kind != "frame_file"]
+        return max(placed, key=lambda lk: lk.strength, default=None)
+
+    @property
+    def match(self) -> str:
+        """The strongest kind of link (frame_line, sql, config …)."""
+        return max(self.links, key=lambda lk: lk.strength).kind if self.links else "none"
+
+    @property
+    def guilty(self) -> bool:
+        return self.score >= GUILTY_SCORE and any(lk.kind != "frame_file" for lk in self.links)
+
+
+Suspect = ChangeCandidate  # the name the agents and reports have always used
 
 
 class DeployMarker(BaseModel):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -15,7 +16,7 @@ import git
 from core.errors import IngestError
 from core.schema import Commit
 
-__all__ = ["GitRepo", "BlameLine", "Tag", "clone_repo", "ALLOWED_CLONE_SCHEMES"]
+__all__ = ["FilePatch", "parse_patches", "GitRepo", "BlameLine", "Tag", "clone_repo", "ALLOWED_CLONE_SCHEMES"]
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +37,13 @@ class Tag:
     name: str
     sha: str
     at: datetime
+
+
+def _blame_time(fields: dict[str, str]) -> datetime:
+    tz = fields.get("author-tz", "+0000")
+    sign = -1 if tz.startswith("-") else 1
+    offset = timezone(sign * timedelta(hours=int(tz[1:3] or 0), minutes=int(tz[3:5] or 0)))
+    return datetime.fromtimestamp(int(fields.get("author-time", "0")), tz=offset)
 
 
 class GitRepo:
@@ -134,19 +142,21 @@ class GitRepo:
             else:
                 key, _, value = row.partition(" ")
                 fields[key] = value
-        tz = fields.get("author-tz", "+0000")
-        sign = -1 if tz.startswith("-") else 1
-        offset = timezone(sign * timedelta(hours=int(tz[1:3]), minutes=int(tz[3:5])))
-        authored = datetime.fromtimestamp(int(fields.get("author-time", "0")), tz=offset)
-        return BlameLine(sha=sha, author=fields.get("author", ""), authored_at=authored, content=content)
+        return BlameLine(sha=sha, author=fields.get("author", ""), authored_at=_blame_time(fields), content=content)
+
+    @functools.lru_cache(maxsize=256)  # noqa: B019 - one GitRepo per analysis; the cache dies with it
+    def file_lines(self, rev: str, path: str) -> list[str]:
+        """The lines of `path` at `rev` (empty when it does not exist there); read once per analysis."""
+        try:
+            return self._git("show", f"{rev}:{path}").splitlines()
+        except IngestError:
+            return []
 
     def show_lines(self, rev: str, path: str, start: int, end: int) -> list[tuple[int, str]]:
         """Lines start..end (1-based, inclusive) of `path` at `rev`."""
-        try:
-            text = self._git("show", f"{rev}:{path}")
-        except IngestError:
+        lines = self.file_lines(rev, path)
+        if not lines:
             return []
-        lines = text.splitlines()
         start = max(1, start)
         return [(i, lines[i - 1]) for i in range(start, min(end, len(lines)) + 1)]
 
@@ -156,6 +166,37 @@ class GitRepo:
         if path:
             args += ["--", path]
         return self._git(*args)[:max_chars]
+
+    @functools.lru_cache(maxsize=512)  # noqa: B019 - one GitRepo per analysis; the cache dies with it
+    def patches(self, sha: str, max_chars: int = 400_000) -> dict[str, FilePatch]:
+        """Every file a commit changed, with its added and removed lines (a huge commit is cut at `max_chars`)."""
+        try:
+            out = self._git("show", "--format=", "--unified=0", "--no-color", "--no-renames", "--no-ext-diff", sha)
+        except IngestError:
+            return {}
+        return parse_patches(out[:max_chars])
+
+    def blame_range(self, rev: str, path: str, start: int, end: int) -> list[BlameLine]:
+        """Who last changed each line of `path` start..end at `rev` (one entry per line)."""
+        try:
+            out = self._git("blame", "--porcelain", "-L", f"{start},{end}", rev, "--", path)
+        except IngestError:
+            return []
+        found: list[BlameLine] = []
+        meta: dict[str, dict[str, str]] = {}
+        sha = ""
+        for row in out.splitlines():
+            if row.startswith("\t"):
+                info = meta.get(sha, {})
+                found.append(BlameLine(sha=sha, author=info.get("author", ""),
+                                       authored_at=_blame_time(info), content=row[1:]))
+            elif re.match(r"^[0-9a-f]{40} ", row):
+                sha = row.split()[0]
+                meta.setdefault(sha, {})
+            else:
+                key, _, value = row.partition(" ")
+                meta.setdefault(sha, {})[key] = value
+        return found
 
     def lines_changed_by(self, sha: str, path: str) -> list[int]:
         """Line numbers (in the new version) that commit `sha` added or changed in `path`."""
@@ -168,6 +209,45 @@ class GitRepo:
                 n = int(count) if count else 1
                 changed.extend(range(int(start), int(start) + n))
         return changed
+
+
+@dataclass
+class FilePatch:
+    """What one commit did to one file: added lines (new line number, text) and removed lines' text."""
+
+    path: str
+    added: list[tuple[int, str]]
+    removed: list[str]
+
+
+_HUNK = re.compile(r"^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@")
+
+
+def parse_patches(text: str) -> dict[str, FilePatch]:
+    """Parse `git show --unified=0` output into per-file patches (binary files have none)."""
+    patches: dict[str, FilePatch] = {}
+    current: FilePatch | None = None
+    line_no = 0
+    for row in text.splitlines():
+        if row.startswith("diff --git "):
+            current = None
+        elif row.startswith("+++ "):
+            path = row[4:].strip()
+            if path == "/dev/null":
+                current = None
+                continue
+            path = path[2:] if path.startswith("b/") else path
+            current = patches.setdefault(path, FilePatch(path=path, added=[], removed=[]))
+        elif row.startswith("--- "):
+            continue
+        elif (m := _HUNK.match(row)) is not None:
+            line_no = int(m.group(1))
+        elif current is not None and row.startswith("+"):
+            current.added.append((line_no, row[1:]))
+            line_no += 1
+        elif current is not None and row.startswith("-"):
+            current.removed.append(row[1:])
+    return patches
 
 
 def clone_repo(
