@@ -21,11 +21,13 @@ def test_line_suspect_beats_a_closer_commit_and_later_commits_are_excluded(
     store: Store, settings: Settings, mini_bundle: MiniBundle
 ) -> None:
     _, ctx = _fused(store, settings, mini_bundle)
-    assert ctx.suspects[0].sha == mini_bundle.bug_sha and ctx.suspects[0].match == "line"
+    assert ctx.suspects[0].sha == mini_bundle.bug_sha and ctx.suspects[0].match == "frame_line"
+    assert ctx.suspects[0].guilty
     assert mini_bundle.later_sha not in {s.sha for s in ctx.suspects}
     assert ctx.later_commits == 1
-    closer = next(s for s in ctx.suspects if s.sha == mini_bundle.distractor_sha)
-    assert closer.minutes_before_start < ctx.suspects[0].minutes_before_start and closer.score < ctx.suspects[0].score
+    # The closer commit landed after the errors had begun: it cannot have caused them, and the ledger says so.
+    assert mini_bundle.distractor_sha not in {s.sha for s in ctx.suspects}
+    assert any(e.source == "git:after-onset" and "after the errors began" in e.text for e in ctx.evidence)
 
 
 def test_frames_onset_owner_and_noise(store: Store, settings: Settings, mini_bundle: MiniBundle) -> None:

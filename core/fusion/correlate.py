@@ -19,12 +19,14 @@ from core.fusion.facts import (
     NoiseFinding,
     OwnerFinding,
 )
+from core.fusion.culprit import rank_frames
 from core.fusion.ledger import EvidenceLedger
 from core.fusion.runtime_rules import add_runtime_evidence
-from core.fusion.suspects import LOOKBACK_DAYS, rank_suspects
+from core.fusion.changes import LOOKBACK_DAYS, link_changes
 from core.graph import DuckGraph
 from core.indexing import design_links, symbol_at
 from core.ingest.access_log import ACCESS_FORMAT
+from core.ingest.app_code import app_code_for
 from core.ingest.git_repo import GitRepo
 from core.ingest.ownership import OwnershipRule, owner_of
 from core.schema import ExceptionRecord, Incident
@@ -41,7 +43,6 @@ _LAYERS = {
     "model": "domain", "infrastructure": "infrastructure", "infra": "infrastructure", "persistence": "infrastructure",
     "repository": "infrastructure", "adapter": "infrastructure", "adapters": "infrastructure",
 }
-_MAX_FRAMES = 6
 
 
 def layer_of(class_name: str) -> str | None:
@@ -133,28 +134,6 @@ def _group(exceptions: Sequence[ExceptionRecord], onset: datetime | None) -> lis
         return after - (len(items) - after), len(items)
 
     return sorted(groups.items(), key=lambda kv: weight(kv[1]), reverse=True)
-
-
-def _frames(items: list[ExceptionRecord], repo: GitRepo | None, rev: str | None) -> list[FrameFinding]:
-    """The group's in-app frames in the order of its most common trace, resolved to repo paths."""
-    shapes = Counter(tuple((f.class_name, f.method, f.file, f.line) for f in e.frames if f.in_app) for e in items)
-    if not shapes:
-        return []
-    shape = shapes.most_common(1)[0][0]
-    hits = Counter(key for e in items for key in {(f.class_name, f.method, f.file, f.line) for f in e.frames if f.in_app})
-    found = []
-    for position, (cls, method, file_name, line) in enumerate(shape[:_MAX_FRAMES]):
-        path = repo.locate(rev, cls, file_name) if repo and rev else None
-        code = None
-        if path and repo and rev:
-            shown = repo.show_lines(rev, path, line, line)
-            code = shown[0][1].strip() if shown else None
-        found.append(FrameFinding(
-            symbol=f"{cls}.{method}", class_name=cls, method=method, file_name=file_name or "?", path=path,
-            line=line or 0, hits=hits[(cls, method, file_name, line)], share=round(hits[(cls, method, file_name, line)] / len(items), 3),
-            position=position, layer=layer_of(cls), code=code,
-        ))
-    return found
 
 
 def _template_bursts(store: Store, incident: Incident, onset: datetime, ledger: EvidenceLedger) -> list[str]:
@@ -312,14 +291,18 @@ def fuse_incident(
 
     top = ctx.top_group
     if top:
-        top.frames = _frames(grouped[0][1], repo, rev)
+        top.frames = rank_frames(grouped, app_code_for(store, incident, repo), store, incident.id, repo, rev)
+        for frame in top.frames:
+            frame.layer = layer_of(frame.class_name)
         for frame in top.frames:
             where = f"{frame.path}:{frame.line}" if frame.path else f"{frame.file_name}:{frame.line}"
             frame.evidence_id = ledger.add(
                 "stack_frame", f"repo:{where}" if frame.path else f"frame:{where}",
-                f"In-app frame #{frame.position + 1} {frame.symbol} ({frame.file_name}:{frame.line}) is in "
-                f"{frame.hits} of {top.count} traces" + (f"; the line reads `{frame.code[:120]}`" if frame.code else "")
-                + ("" if frame.path else "; the file is not in the repository"),
+                f"{'Test' if frame.is_test else 'App'} frame {frame.symbol} ({frame.file_name}:{frame.line}), "
+                f"location candidate #{frame.position + 1}, is in {frame.hits} failing trace(s)"
+                + (f"; {'; '.join(frame.why)}" if frame.why else "")
+                + (f"; the line reads `{frame.code[:120]}`" if frame.code else "")
+                + ("" if frame.path or not repo else "; the file is not in the repository"),
                 path=frame.path, line=frame.line, symbol=frame.symbol, rev=rev,
             )
             if repo and rev and frame.path:
@@ -348,27 +331,7 @@ def fuse_incident(
                     context=ctx.bounded_context, layer=app_frame.layer,
                 )
 
-    if repo and top and top.frames:
-        commits = store.list_commits(incident.id)
-        ctx.later_commits = sum(1 for c in commits if c.authored_at > start)
-        ctx.suspects = rank_suspects(repo, commits, top.frames, start)[:5]
-        for suspect in ctx.suspects:
-            suspect.evidence_id = ledger.add(
-                "commit", f"commit:{suspect.sha}",
-                f"{suspect.sha[:8]} by {suspect.author}, {_human(suspect.minutes_before_start)} the start: "
-                f"\"{suspect.message[:100]}\" — {'; '.join(suspect.reasons)[:300]}",
-                sha=suspect.sha, match=suspect.match,
-            )
-        if ctx.later_commits:
-            ledger.add(
-                "timeline", "git:after-start",
-                f"{ctx.later_commits} commit(s) landed after the incident start; the failing code could not contain them",
-                count=ctx.later_commits,
-            )
-        _deploys(ctx, repo, ledger)
-
     _design(ctx, store, incident, ledger)
-    _ownership(ctx, rules, ledger)
     top_lines = {top.sample_line} if top else set()
     ctx.noise = _noise(store, incident, onset, top_lines)
     for noise in ctx.noise:
@@ -379,6 +342,27 @@ def fuse_incident(
             level=noise.level, count=noise.count,
         )
     ctx.runtime = add_runtime_evidence(store, incident, ledger, onset, set())
+
+    if repo and rev:
+        commits = store.list_commits(incident.id)
+        ctx.later_commits = sum(1 for c in commits if c.authored_at > start)
+        by_id = {e.id: e for e in ledger.items()}
+        templates = [str(by_id[i].ref.get("template") or "") for i in ctx.template_bursts if i in by_id]
+        ctx.suspects = link_changes(store, incident.id, repo, rev, commits, top.frames if top else [], ctx.groups,
+                                    ctx.runtime, templates, start, onset, ledger)
+        after_onset = sum(1 for c in commits if onset and onset < c.authored_at <= start)
+        if after_onset:
+            ledger.add("timeline", "git:after-onset",
+                       f"{after_onset} commit(s) landed after the errors began and before the reported start; "
+                       "they cannot have caused the errors", count=after_onset)
+        if ctx.later_commits:
+            ledger.add(
+                "timeline", "git:after-start",
+                f"{ctx.later_commits} commit(s) landed after the incident start; the failing code could not contain them",
+                count=ctx.later_commits,
+            )
+        _deploys(ctx, repo, ledger)
+    _ownership(ctx, rules, ledger)
     ctx.evidence = ledger.items()
     ctx.key_findings = _key_findings(ctx)
     log.info("incident %s: fused %d evidence, %d groups, %d suspects", incident.id, len(ledger), len(ctx.groups),
@@ -392,7 +376,7 @@ def _deploys(ctx: FusedContext, repo: GitRepo, ledger: EvidenceLedger) -> None:
     for tag in repo.tags():
         if not since <= tag.at <= start:
             continue
-        contains = [s.sha for s in ctx.suspects if s.match == "line" and repo.is_ancestor(s.sha, tag.sha)]
+        contains = [s.sha for s in ctx.suspects if s.guilty and repo.is_ancestor(s.sha, tag.sha)]
         marker = DeployMarker(tag=tag.name, sha=tag.sha, at=tag.at, minutes_before_start=_minutes(start - tag.at),
                               contains=contains)
         ctx.deploys.append(marker)
@@ -408,18 +392,21 @@ def _deploys(ctx: FusedContext, repo: GitRepo, ledger: EvidenceLedger) -> None:
 
 
 def _ownership(ctx: FusedContext, rules: Sequence[OwnershipRule], ledger: EvidenceLedger) -> None:
+    """Who owns the code the ruling will point at: a guilty change's code, else the top failing frame."""
     top = ctx.top_group
-    if not rules or not top:
+    if not rules:
         return
-    for frame in top.frames:
+    for frame in top.frames if top else []:
         if frame.path and (rule := owner_of(rules, frame.path)):
             ctx.frame_owners[frame.path] = rule.team
-    first = next((f for f in top.frames if f.path), None)
-    if first and (rule := owner_of(rules, first.path or "")):
-        ctx.owner = OwnerFinding(path=first.path or "", team=rule.team, rule=rule.source)
+    guilty = next((s for s in ctx.suspects if s.guilty), None)
+    spot = guilty.location_link if guilty else None
+    path = spot.path if spot else next((f.path for f in (top.frames if top else []) if f.path and not f.is_test), None)
+    if path and (rule := owner_of(rules, path)):
+        ctx.owner = OwnerFinding(path=path, team=rule.team, rule=rule.source)
         ctx.owner.evidence_id = ledger.add(
-            "ownership", rule.source, f"{first.path} matches `{rule.pattern}` → owned by {rule.team}",
-            path=first.path, team=rule.team, pattern=rule.pattern,
+            "ownership", rule.source, f"{path} matches `{rule.pattern}` → owned by {rule.team}",
+            path=path, team=rule.team, pattern=rule.pattern,
         )
 
 
@@ -434,7 +421,8 @@ def _key_findings(ctx: FusedContext) -> list[str]:
             out.append(f"Innermost in-app frame: {f.symbol} at {f.path or f.file_name}:{f.line} [{f.evidence_id}]")
     if ctx.suspects:
         s = ctx.suspects[0]
-        out.append(f"Top suspect commit {s.sha[:8]} by {s.author} ({s.match} match) [{s.evidence_id}]")
+        out.append(f"Top candidate change {s.sha[:8]} by {s.author} (strongest link: {s.match.replace('_', ' ')}, "
+                   f"score {s.score:.2f}) [{s.evidence_id}]")
     if ctx.owner:
         out.append(f"Owner: {ctx.owner.team} [{ctx.owner.evidence_id}]")
     out.extend(f"Background noise: {n.level} '{n.template[:60]}' [{n.evidence_id}]" for n in ctx.noise)
