@@ -76,9 +76,14 @@ class DebateView(BaseModel):
         return list(latest.values())
 
     def leading(self) -> Hypothesis | None:
-        """The strongest live hypothesis that names a code location (commit-backed ones first)."""
+        """The strongest live hypothesis that names a code location.
+
+        One backed by a change the evidence convicts comes first; a commit that is only weakly linked earns
+        no precedence over the failing code itself.
+        """
         live = [h for h in self.hypotheses() if h.status != "rejected" and h.location]
-        return max(live, key=lambda h: (h.commit_sha is not None, h.confidence), default=None)
+        guilty = {s.sha for s in self.context.suspects if s.guilty}
+        return max(live, key=lambda h: (h.commit_sha in guilty, h.confidence), default=None)
 
     def last(self, agent: AgentName) -> AgentTurn | None:
         return next((t for t in reversed(self.turns) if t.agent == agent), None)

@@ -1,93 +1,114 @@
-"""CodeAgent: from the failing frames into the code — blame, suspect commits, the changed line."""
+"""CodeAgent: from the failing frames into the code and its history — which change, if any, explains it."""
 
 from __future__ import annotations
 
 from core.agents.base import AgentReply, DebateView, say
-from core.agents.playbook import match_pattern
+from core.agents.failure_modes import classify
+from core.fusion.facts import ChangeCandidate, FrameFinding
 from core.schema import Claim, CodeLocation, Hypothesis
 
-__all__ = ["offline_reply"]
+__all__ = ["offline_reply", "change_location"]
+
+
+def change_location(change: ChangeCandidate, frames: list[FrameFinding]) -> CodeLocation | None:
+    """Where a change explains the symptoms: the code its strongest placed link points at."""
+    link = change.location_link
+    if link is None or not link.path:
+        return None
+    frame = next((f for f in frames if f.path == link.path and f.symbol == link.symbol), None)
+    line = frame.line if frame and link.kind == "frame_line" else (link.line or (frame.line if frame else 1))
+    return CodeLocation(file=link.path, line=max(1, int(line or 1)), symbol=link.symbol or (frame.symbol if frame else ""))
+
+
+def _link_cites(change: ChangeCandidate) -> list[str]:
+    return [c for c in [change.evidence_id, *(lk.evidence_id for lk in change.links)] if c]
 
 
 def offline_reply(view: DebateView) -> AgentReply:
-    """Attribute the failing line to the commit that last changed it before the start."""
+    """Rank the changes before the onset by what they explain; fall back on the failing code alone."""
     ctx, lang = view.context, view.language
     top = ctx.top_group
-    if not ctx.repo_available or top is None or not top.frames:
-        missing = say(lang, "no repository", "没有代码仓库") if not ctx.repo_available else say(lang, "no in-app stack frames", "没有业务代码堆栈帧")
+    frames = [f for f in (top.frames if top else []) if not f.is_test] or (top.frames if top else [])
+    if not ctx.repo_available:
         return AgentReply(
-            summary=say(lang, "I cannot follow the failure into the code: {m}.", "无法把故障追溯到代码：{m}。", m=missing),
-            claims=[Claim(text=say(lang, "Code attribution is impossible with {m}.", "{m}，无法进行代码归因。", m=missing),
+            summary=say(lang, "I cannot follow the failure into the code: no repository.", "无法把故障追溯到代码：没有代码仓库。"),
+            claims=[Claim(text=say(lang, "Code attribution is impossible without the repository.", "没有代码仓库，无法进行代码归因。"),
                           citations=[top.evidence_id] if top and top.evidence_id else [])],
             confidence=0.1,
         )
     claims: list[Claim] = []
-    for frame in top.frames[:3]:
-        if frame.blame_evidence_id:
+    for frame in frames[:2]:
+        if frame.evidence_id:
+            why = "; ".join(frame.why[:2])
             claims.append(Claim(
-                text=say(lang, "{file}:{line} ({sym}) reads `{code}`; blame attributes it to {sha}.",
-                         "{file}:{line}（{sym}）的代码是 `{code}`；blame 显示它来自 {sha}。",
-                         file=frame.path, line=frame.line, sym=frame.symbol, code=(frame.code or "")[:100],
-                         sha=(frame.blame_sha or "")[:8]),
-                citations=[c for c in (frame.evidence_id, frame.blame_evidence_id) if c],
-            ))
-    line_suspects = [s for s in ctx.suspects if s.match == "line"]
+                text=say(lang, "Location candidate #{n}: {sym} ({file}:{line}){why}.", "定位候选 #{n}：{sym}（{file}:{line}）{why}。",
+                         n=frame.position + 1, sym=frame.symbol, file=frame.path or frame.file_name, line=frame.line,
+                         why=say(lang, " — {w}", "——{w}", w=why) if why else ""),
+                citations=[c for c in (frame.evidence_id, frame.blame_evidence_id) if c]))
+    mode = classify(ctx)
+    guilty = [c for c in ctx.suspects if c.guilty]
     hypotheses: list[Hypothesis] = []
-    confidence = 0.3
-    if line_suspects:
-        best = line_suspects[0]
-        frame = top.frames[best.frame_position or 0]
+    confidence = 0.25
+    if guilty:
+        best = guilty[0]
+        where = change_location(best, frames)
         deploy = next((d for d in ctx.deploys if best.sha in d.contains and d.evidence_id), None)
-        confidence = 0.55 + (0.1 if best.minutes_before_start <= 24 * 60 else 0.0) + (0.1 if deploy else 0.0)
-        if ctx.burst and best.minutes_before_start >= ctx.burst.minutes_before_start:
-            confidence += 0.05  # the change predates the onset, as a cause must
-        pattern = match_pattern(top.exc_type, top.root_type, top.root_message, frame.code)
-        mechanism = pattern.mechanism_zh if lang == "zh" else pattern.mechanism_en
-        cites = [c for c in (frame.evidence_id, frame.blame_evidence_id, best.evidence_id,
-                             deploy.evidence_id if deploy else None) if c]
-        claims.append(Claim(
-            text=say(lang, "Commit {sha} by {who} (“{msg}”) changed the failing line {file}:{line} {m:.0f} min before the start.",
-                     "{who} 的提交 {sha}（“{msg}”）在开始前 {m:.0f} 分钟修改了出错行 {file}:{line}。",
-                     sha=best.sha[:8], who=best.author, msg=best.message[:80], file=frame.path, line=frame.line,
-                     m=best.minutes_before_start),
-            citations=cites,
-        ))
+        cites = _link_cites(best) + ([deploy.evidence_id] if deploy and deploy.evidence_id else [])
+        confidence = min(0.9, 0.35 + 0.5 * best.score + (0.05 if deploy else 0.0))
+        for link in sorted(best.links, key=lambda lk: -lk.strength)[:3]:
+            if link.evidence_id:
+                claims.append(Claim(text=say(lang, "{sha} {t}.", "{sha}：{t}。", sha=best.sha[:8], t=link.text[:220]),
+                                    citations=[link.evidence_id]))
         if deploy:
             claims.append(Claim(
                 text=say(lang, "Release {tag} shipped it {m:.0f} min before the start.", "发布 {tag} 在开始前 {m:.0f} 分钟上线了该提交。",
                          tag=deploy.tag, m=deploy.minutes_before_start),
-                citations=[deploy.evidence_id or ""],
-            ))
+                citations=[deploy.evidence_id or ""]))
+        if where:
+            hypotheses.append(Hypothesis(
+                id="HC1",
+                title=say(lang, "Change {sha} caused it", "变更 {sha} 导致故障", sha=best.sha[:8]),
+                statement=say(lang, "{sha} by {who} (“{msg}”) changed {file}:{line} ({sym}); {n} link(s) tie it to the "
+                                    "symptoms (strongest: {k}).",
+                              "{who} 的 {sha}（“{msg}”）修改了 {file}:{line}（{sym}）；{n} 条关联把它与症状联系起来（最强：{k}）。",
+                              sha=best.sha[:8], who=best.author, msg=best.message[:80], file=where.file, line=where.line,
+                              sym=where.symbol or "?", n=len(best.links), k=best.match.replace("_", " ")),
+                location=where, commit_sha=best.sha, citations=cites, confidence=round(confidence, 2)))
+    weak = [c for c in ctx.suspects if not c.guilty][:2]
+    for i, other in enumerate(weak, start=2):
+        claims.append(Claim(
+            text=say(lang, "{sha} by {who} is linked only weakly (score {s:.2f}): {t}.", "{who} 的 {sha} 关联较弱（得分 {s:.2f}）：{t}。",
+                     sha=other.sha[:8], who=other.author, s=other.score,
+                     t=(max(other.links, key=lambda lk: lk.strength).text if other.links else "")[:160]),
+            citations=_link_cites(other)[:2]))
+        hypotheses.append(Hypothesis(
+            id=f"HC{i}", title=say(lang, "Change {sha} (weak link)", "变更 {sha}（弱关联）", sha=other.sha[:8]),
+            statement=say(lang, "{sha} changed {files} before the onset, but its links do not explain the symptoms well enough.",
+                          "{sha} 在突增前修改了 {files}，但其关联不足以解释症状。", sha=other.sha[:8],
+                          files=", ".join(other.files[:3])[:120]),
+            commit_sha=other.sha, citations=_link_cites(other)[:2], confidence=round(min(0.3, other.score * 0.5), 2)))
+    if not guilty and frames:
+        frame = frames[0]
+        confidence = 0.3 + 0.2 * min(1.0, frame.score)
+        claims.append(Claim(
+            text=say(lang, "No change in the {d} days before the onset is tied to the failing code, its neighbours, its "
+                           "queries, its settings or its dependencies strongly enough to be convicted.",
+                     "突增前 {d} 天内没有任何变更与出错代码、其相邻方法、SQL、配置或依赖有足够强的关联，不能认定为原因。",
+                     d=30),
+            citations=[c for c in (frame.evidence_id, frame.blame_evidence_id) if c]))
         hypotheses.append(Hypothesis(
             id="HC1",
-            title=say(lang, "Commit {sha} broke {sym}", "提交 {sha} 导致 {sym} 出错", sha=best.sha[:8], sym=frame.symbol),
-            statement=say(lang, "{sha} changed {file}:{line} (`{code}`): {mech}.", "{sha} 修改了 {file}:{line}（`{code}`）：{mech}。",
-                          sha=best.sha[:8], file=frame.path, line=frame.line, code=(frame.code or "")[:100], mech=mechanism),
+            title=say(lang, "{sym} fails on its own", "{sym} 自身出错", sym=frame.symbol),
+            statement=say(lang, "The failure lives in {sym} ({file}:{line}): {mech}.", "故障位于 {sym}（{file}:{line}）：{mech}。",
+                          sym=frame.symbol, file=frame.path or frame.file_name, line=frame.line, mech=mode.mechanism(lang)),
             location=CodeLocation(file=frame.path or frame.file_name, line=frame.line, symbol=frame.symbol),
-            commit_sha=best.sha, citations=cites, confidence=round(min(confidence, 0.9), 2),
-        ))
-    others = [s for s in ctx.suspects if not line_suspects or s.sha != line_suspects[0].sha]
-    for i, other in enumerate(others[:2], start=2):
-        hypotheses.append(Hypothesis(
-            id=f"HC{i}",
-            title=say(lang, "Commit {sha} (nearby change)", "提交 {sha}（邻近改动）", sha=other.sha[:8]),
-            statement=say(lang, "{sha} by {who} changed {files} {m:.0f} min before the start; blame does not give it the failing line.",
-                          "{who} 的 {sha} 在开始前 {m:.0f} 分钟修改了 {files}；blame 显示出错行不属于它。",
-                          sha=other.sha[:8], who=other.author, files=", ".join(other.touched)[:120], m=other.minutes_before_start),
-            commit_sha=other.sha, citations=[other.evidence_id or ""],
-            confidence=round(min(0.25, other.score + 0.1), 2),
-        ))
-    if not line_suspects:
-        claims.append(Claim(
-            text=say(lang, "No commit in the last 30 days before the start changed the failing lines.",
-                     "开始前 30 天内没有提交修改过出错行。"),
-            citations=[c for c in (top.frames[0].blame_evidence_id, top.frames[0].evidence_id) if c],
-        ))
+            citations=[c for c in (frame.evidence_id, top.evidence_id if top else None) if c],
+            confidence=round(confidence, 2)))
     summary = (
-        say(lang, "The failing line was changed by {sha} shortly before the start; that commit is my prime suspect.",
-            "出错行在故障前不久被 {sha} 修改，这是我的头号嫌疑提交。", sha=line_suspects[0].sha[:8])
-        if line_suspects else
-        say(lang, "No recent commit touched the failing lines; the cause may be data, load or configuration.",
-            "近期没有提交改动出错行；原因可能是数据、负载或配置。")
+        say(lang, "Change {sha} is tied to the symptoms ({k}); it is my prime suspect.", "变更 {sha} 与症状直接关联（{k}），是头号嫌疑。",
+            sha=guilty[0].sha[:8], k=guilty[0].match.replace("_", " "))
+        if guilty else
+        say(lang, "No recent change explains the failure; the code at {sym} is the best location.",
+            "没有近期变更能解释该故障；最可能的位置是 {sym}。", sym=frames[0].symbol if frames else "?")
     )
     return AgentReply(summary=summary, claims=claims, hypotheses=hypotheses, confidence=round(min(confidence, 0.9), 2))

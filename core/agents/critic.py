@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from core.agents.base import AgentReply, DebateView, say
-from core.agents.playbook import match_pattern
+from core.agents.failure_modes import classify
 from core.schema import Challenge
 
 __all__ = ["offline_reply", "challenge_kind"]
@@ -37,21 +37,22 @@ def _first_round(view: DebateView) -> list[Challenge]:
                                citations=[c for c in (suspect.evidence_id, ctx.burst.evidence_id if ctx.burst else None) if c],
                                text=say(lang, "A commit is not a deploy. Show that {sha} was live in production before the error onset.",
                                         "提交不等于上线。请证明 {sha} 在错误突增前已经部署到生产。", sha=suspect.sha[:8])))
-        closer = [s for s in ctx.suspects if s.sha != suspect.sha and s.minutes_before_start < suspect.minutes_before_start]
+        closer = [s for s in ctx.suspects if s.sha != suspect.sha and s.minutes_before_start < suspect.minutes_before_start
+                  and s.score >= 0.5 * suspect.score]
         if closer:
             c = closer[0]
             found.append(Challenge(id=f"C{r}-closer-commit", target=lead.id, citations=[c.evidence_id or ""],
-                                   text=say(lang, "{sha} by {who} landed closer to the start ({m:.0f} min before) and touched {files}, "
-                                                  "which is in the same stack. Why not that one?",
-                                            "{who} 的 {sha} 离开始时间更近（提前 {m:.0f} 分钟），且修改了同一堆栈中的 {files}。为什么不是它？",
-                                            sha=c.sha[:8], who=c.author, m=c.minutes_before_start, files=", ".join(c.touched)[:100])))
+                                   text=say(lang, "{sha} by {who} landed closer to the start ({m:.0f} min before) and is linked "
+                                                  "to the symptoms too ({k}). Why not that one?",
+                                            "{who} 的 {sha} 离开始时间更近（提前 {m:.0f} 分钟），也与症状有关联（{k}）。为什么不是它？",
+                                            sha=c.sha[:8], who=c.author, m=c.minutes_before_start, k=c.match.replace("_", " "))))
     for noise in ctx.noise[:1]:
         found.append(Challenge(id=f"C{r}-noise", target=lead.id, citations=[noise.evidence_id or ""],
                                text=say(lang, "The logs are dominated by {n}× {lvl} “{tpl}”. Could that be the real trigger?",
                                         "日志被 {n} 次 {lvl}“{tpl}”刷屏，它会不会才是真正的诱因？",
                                         n=noise.count, lvl=noise.level, tpl=noise.template[:60])))
     top = ctx.top_group
-    if top and match_pattern(top.exc_type, top.root_type, top.root_message).external_suspect:
+    if top and classify(ctx).mode.external:
         found.append(Challenge(id=f"C{r}-external", target=lead.id, citations=[top.evidence_id or ""],
                                text=say(lang, "{root} can come from a degraded database or downstream. Is this code the cause, or a victim?",
                                         "{root} 也可能源于数据库或下游退化。这段代码是原因还是受害者？",

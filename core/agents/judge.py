@@ -5,14 +5,16 @@ from __future__ import annotations
 from datetime import datetime, tzinfo
 
 from core.agents.base import AgentReply, DebateView, say
-from core.agents.playbook import match_pattern
+from core.agents.failure_modes import classify
 from core.fusion.runtime_rules import share
-from core.schema import AgentTurn, CommitRef, EvidenceRef, Judgment, RejectedHypothesis
+from core.fusion.culprit import location_margin
+from core.fusion.facts import ChangeCandidate, FusedContext
+from core.schema import AgentTurn, CommitRef, EvidenceRef, Hypothesis, Judgment, RejectedHypothesis
 
-__all__ = ["offline_reply", "evidence_cap", "CHAIN_ORDER"]
+__all__ = ["offline_reply", "evidence_cap", "ruling_confidence", "CHAIN_ORDER"]
 
 # The order a reader follows an evidence chain in: symptom → code → change → release → owner.
-CHAIN_ORDER = ("exception", "log_burst", "stack_frame", "blame", "commit", "deploy", "design", "ownership",
+CHAIN_ORDER = ("exception", "log_burst", "stack_frame", "blame", "commit", "change_link", "deploy", "design", "ownership",
                "metric_anomaly", "trace", "slow_sql", "log_noise", "timeline", "human")
 _SEVERITY = ("low", "medium", "high", "critical")
 
@@ -24,6 +26,55 @@ def _clock(ts: datetime | None, zone: tzinfo | None) -> str:
 def evidence_cap(kinds: set[str]) -> float:
     """The most confidence a ruling may claim given how many independent kinds of evidence back it."""
     return min(0.95, 0.3 + 0.09 * len(kinds))
+
+
+def ruling_confidence(view: DebateView, lead: Hypothesis, change: ChangeCandidate | None, mode_score: float,
+                      gaps: int, blocking: int) -> float:
+    """Confidence that follows the evidence, not the debaters' self-assessment.
+
+    A convicted change with strong links can carry a ruling to 0.9; without one, the ruling rests on
+    where the failure surfaced, and how clearly the location ranking picked it caps it lower.
+    Open gaps and material objections take confidence away.
+    """
+    ctx = view.context
+    frames = [f for f in (ctx.top_group.frames if ctx.top_group else []) if not f.is_test]
+    if change is not None:
+        deployed = any(change.sha in d.contains for d in ctx.deploys)
+        value = 0.45 + 0.35 * min(1.0, change.score) + 0.08 * mode_score + (0.05 if deployed else 0.0)
+        cap = 0.92
+    else:
+        margin = location_margin(frames) if frames else 0.0
+        on_stack = any(f.path == lead.location.file for f in frames) if lead.location else False
+        value = 0.25 + 0.3 * margin * (1.0 if on_stack else 0.5) + 0.1 * mode_score
+        cap = 0.72
+    value -= 0.05 * gaps + 0.1 * blocking
+    return round(max(0.05, min(value, cap)), 2)
+
+
+def _ago(minutes: float, lang: str) -> str:
+    m = abs(minutes)
+    if lang == "zh":
+        text = f"{m:.0f} 分钟" if m < 120 else f"{m / 60:.1f} 小时" if m < 2880 else f"{m / 1440:.1f} 天"
+        return f"开始前 {text}" if minutes >= 0 else f"开始后 {text}"
+    text = f"{m:.0f} min" if m < 120 else f"{m / 60:.1f} h" if m < 2880 else f"{m / 1440:.1f} days"
+    return f"{text} {'before' if minutes >= 0 else 'after'}"
+
+
+def _what_would_help(ctx: FusedContext, lang: str, change: ChangeCandidate | None, mode_known: bool) -> list[str]:
+    """What evidence a low-confidence ruling lacks, so a person knows what to bring."""
+    out = []
+    if change is None and ctx.repo_available:
+        out.append(say(lang, "a change that explains it: deploy markers (release tags) and the configuration and "
+                             "dependency history of the live version",
+                       "能解释故障的变更：发布标记（release tag）以及线上版本的配置与依赖变更历史"))
+    if not mode_known:
+        out.append(say(lang, "the failure mechanism: the failing request's input, and runtime metrics (pools, GC, "
+                             "latency) around the onset", "失败机制：失败请求的输入，以及突增前后的运行时指标（连接池、GC、延迟）"))
+    frames = ctx.top_group.frames if ctx.top_group else []
+    if frames and location_margin([f for f in frames if not f.is_test]) < 0.3:
+        out.append(say(lang, "a sharper location: several frames are about as likely; a trace from production with "
+                             "the same failure, or the failing input", "更明确的定位：多个栈帧的可能性相近；需要生产环境中相同故障的堆栈或失败输入"))
+    return out
 
 
 def verified_citations(view: DebateView) -> set[str]:
@@ -96,42 +147,42 @@ def offline_reply(view: DebateView) -> AgentReply:
         return AgentReply(summary=judgment.root_cause, confidence=judgment.confidence, judgment=judgment)
 
     top = ctx.top_group
-    frame = next((f for f in (top.frames if top else []) if f.symbol == lead.location.symbol), None)
-    suspect = next((s for s in ctx.suspects if s.sha == lead.commit_sha), None)
-    pattern = match_pattern(top.exc_type if top else "", top.root_type if top else "", top.root_message if top else "",
-                            frame.code if frame else "")
+    suspect = next((s for s in ctx.suspects if s.sha == lead.commit_sha and s.guilty), None)
+    mode = classify(ctx)
     chain_ids = [i for i in verified if i in by_id and by_id[i].kind != "log_noise"]
+    # The chain is about the ruling: no evidence of changes it does not convict.
+    chain_ids = [i for i in chain_ids if by_id[i].kind not in ("commit", "change_link")
+                 or (suspect and by_id[i].ref.get("sha") == suspect.sha)]
     chain_ids.sort(key=lambda i: (CHAIN_ORDER.index(by_id[i].kind) if by_id[i].kind in CHAIN_ORDER else 99, int(i[1:])))
-    # Keep the chain about the ruling: drop commit evidence of other suspects.
-    chain_ids = [i for i in chain_ids if by_id[i].kind != "commit" or (suspect and by_id[i].ref.get("sha") == suspect.sha)]
     chain = [by_id[i] for i in chain_ids]
-    kinds = {e.kind for e in chain}
-    agreeing = {t.agent for t in view.turns if t.phase == "experts" for h in t.hypotheses
-                if h.location and h.location.file == lead.location.file and h.location.line == lead.location.line}
-    confidence = lead.confidence + 0.05 * (len(agreeing) - 1) - 0.06 * len(gaps) - 0.1 * len(blocking)
-    confidence = round(max(0.05, min(confidence, evidence_cap(kinds))), 2)
-    abstained = confidence < 0.35
-    mechanism = pattern.mechanism_zh if lang == "zh" else pattern.mechanism_en
-    exc = (top.root_type if top else "").rsplit(".", 1)[-1]
+    confidence = ruling_confidence(view, lead, suspect, mode.score if mode.known else 0.0, len(gaps), len(blocking))
+    abstained = confidence < 0.3
+    exc = (top.root_type if top else "").rsplit(".", 1)[-1] or say(lang, "The failure", "故障")
     if suspect:
+        link = max(suspect.links, key=lambda lk: lk.strength)
         root_cause = say(
-            lang, "{exc} in {sym} ({file}:{line}), introduced by commit {sha} (“{msg}”, {who}, {m:.0f} min before the start): {mech}.",
-            "{sym}（{file}:{line}）中的 {exc}，由提交 {sha}（“{msg}”，{who}，开始前 {m:.0f} 分钟）引入：{mech}。",
+            lang, "{exc} at {sym} ({file}:{line}), caused by change {sha} (“{msg}”, {who}, {m} the start): it {why}. "
+                  "Mechanism: {mech}.",
+            "{sym}（{file}:{line}）处的 {exc}，由变更 {sha}（“{msg}”，{who}，{m}）引起：{why}。机制：{mech}。",
             exc=exc, sym=lead.location.symbol, file=lead.location.file, line=lead.location.line, sha=suspect.sha[:8],
-            msg=suspect.message[:80], who=suspect.author, m=suspect.minutes_before_start, mech=mechanism)
+            msg=suspect.message[:80], who=suspect.author, m=_ago(suspect.minutes_before_start, lang), why=link.text[:200],
+            mech=mode.mechanism(lang))
     else:
-        root_cause = say(lang, "{exc} in {sym} ({file}:{line}); no recent change explains it: {mech}.",
-                         "{sym}（{file}:{line}）中的 {exc}；没有近期变更可以解释：{mech}。",
-                         exc=exc, sym=lead.location.symbol, file=lead.location.file, line=lead.location.line, mech=mechanism)
-    fix = pattern.fix_zh if lang == "zh" else pattern.fix_en
+        root_cause = say(lang, "{exc} at {sym} ({file}:{line}); no recent change is tied to it. Mechanism: {mech}.",
+                         "{sym}（{file}:{line}）处的 {exc}；没有近期变更与之关联。机制：{mech}。",
+                         exc=exc, sym=lead.location.symbol, file=lead.location.file, line=lead.location.line,
+                         mech=mode.mechanism(lang))
+    fix = mode.fix(lang)
     deploy = next((d for d in ctx.deploys if suspect and suspect.sha in d.contains), None)
-    rollback = bool(suspect and suspect.match == "line" and suspect.minutes_before_start <= 7 * 24 * 60
-                    and confidence >= 0.6 and not blocking)
+    rollback = bool(suspect and (deploy or suspect.minutes_before_start <= 7 * 24 * 60) and confidence >= 0.6
+                    and not blocking)
     if rollback and suspect:
         previous = [d.tag for d in ctx.deploys if deploy and d.at < deploy.at]
         fix = say(lang, "Now: roll back {what}. Then: {fix}.", "立即：回滚{what}。随后：{fix}。",
                   what=say(lang, "to {t}", "到 {t}", t=previous[-1]) if previous else say(lang, "commit {s}", "提交 {s}", s=suspect.sha[:8]),
                   fix=fix)
+    if confidence < 0.5:
+        missing.extend(_what_would_help(ctx, lang, suspect, mode.known))
     entry = ctx.entry_point
     zone = ctx.incident.started_at.tzinfo
     impact = say(
@@ -158,8 +209,14 @@ def offline_reply(view: DebateView) -> AgentReply:
     risk = ctx.incident.severity
     if ctx.burst and ctx.burst.peak_per_min >= 20 and risk != "critical":
         risk = _SEVERITY[_SEVERITY.index(risk) + 1]  # type: ignore[assignment]
+    scores = {c.sha: c.score for c in ctx.suspects}
     rejected = [RejectedHypothesis(id=h.id, title=h.title, reason=h.reason or say(lang, "weaker evidence", "证据较弱"))
                 for h in view.hypotheses() if h.status == "rejected"]
+    rejected += [RejectedHypothesis(id=h.id, title=h.title, reason=say(
+                     lang, "the change is linked to the symptoms too weakly to be convicted (score {s:.2f})",
+                     "该变更与症状的关联太弱，不能认定为原因（得分 {s:.2f}）", s=scores.get(h.commit_sha or "", 0.0)))
+                 for h in view.hypotheses() if h.status != "rejected" and h.commit_sha and h is not lead
+                 and h.commit_sha != (suspect.sha if suspect else None)]
     judgment = Judgment(
         root_cause=root_cause, root_cause_location=lead.location,
         suspect_commit=CommitRef(sha=suspect.sha, author=suspect.author, message=suspect.message) if suspect else None,

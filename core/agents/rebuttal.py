@@ -12,7 +12,7 @@ __all__ = ["offline_reply"]
 def _answer(view: DebateView, challenge: Challenge, lead: Hypothesis | None) -> tuple[Answer, list[Hypothesis]]:
     ctx, lang = view.context, view.language
     kind = challenge_kind(challenge.id)
-    suspect = next((s for s in ctx.suspects if lead and s.sha == lead.commit_sha), None)
+    suspect = next((s for s in ctx.suspects if lead and s.sha == lead.commit_sha and s.guilty), None)
     burst = ctx.burst
     updated: list[Hypothesis] = []
 
@@ -34,17 +34,18 @@ def _answer(view: DebateView, challenge: Challenge, lead: Hypothesis | None) -> 
     if kind == "closer-commit" and lead:
         other_sha = next((s.sha for s in ctx.suspects if s.evidence_id in challenge.citations), None)
         other = next((s for s in ctx.suspects if s.sha == other_sha), None)
-        blame = next((f for f in (ctx.top_group.frames if ctx.top_group else []) if f.blame_sha == lead.commit_sha), None)
-        if other and blame:
+        if other and suspect and suspect.score > other.score:
             for hyp in view.hypotheses():
                 if hyp.commit_sha == other.sha and hyp.status != "rejected":
                     updated.append(hyp.model_copy(update={"status": "rejected", "reason": say(
-                        lang, "changed {files}, not the failing line", "改动的是 {files}，不是出错行", files=", ".join(other.touched)[:80])}))
+                        lang, "its links to the symptoms are weaker ({a:.2f} vs {b:.2f})", "其与症状的关联更弱（{a:.2f} 对 {b:.2f}）",
+                        a=other.score, b=suspect.score)}))
+            strongest = max(suspect.links, key=lambda lk: lk.strength)
             return answer("resolved", say(
-                lang, "{o} only changed {files}; blame at the incident revision gives the failing line {path}:{line} to {sha}.",
-                "{o} 只改动了 {files}；按故障时版本做 blame，出错行 {path}:{line} 属于 {sha}。",
-                o=other.sha[:8], files=", ".join(other.touched)[:100], path=blame.path, line=blame.line,
-                sha=(lead.commit_sha or "")[:8]), [blame.blame_evidence_id, other.evidence_id]), updated
+                lang, "{o} is tied to the symptoms less strongly ({a:.2f}) than {sha} ({b:.2f}), which {t}.",
+                "{o} 与症状的关联（{a:.2f}）弱于 {sha}（{b:.2f}）：{t}。",
+                o=other.sha[:8], a=other.score, sha=suspect.sha[:8], b=suspect.score, t=strongest.text[:160]),
+                [strongest.evidence_id, other.evidence_id]), updated
     if kind == "noise" and ctx.noise:
         n = ctx.noise[0]
         return answer("resolved", say(
@@ -53,29 +54,26 @@ def _answer(view: DebateView, challenge: Challenge, lead: Hypothesis | None) -> 
             lvl=n.level, a=n.rate_before, b=n.rate_after), [n.evidence_id, burst.evidence_id if burst else None]), updated
     if kind == "external":
         rt = ctx.runtime
-        lock_query = next((q for q in (rt.slow_queries if rt else []) if q.for_update), None)
-        trace = rt.traces[0] if rt and rt.traces else None
-        if suspect and (lock_query or trace):
-            parts = []
-            if lock_query:
-                parts.append(say(lang, "the slow statement is the application's own {k} … FOR UPDATE on {t}, first seen after the release",
-                                 "慢 SQL 是应用自身对 {t} 的 {k} … FOR UPDATE，发布后才出现",
-                                 k=lock_query.statement_kind.upper(), t=", ".join(lock_query.tables)))
-            if trace:
-                parts.append(say(lang, "the failing requests spend their time in {h}, under {sym}",
-                                 "失败请求的时间耗在 {sym} 之下的 {h}", h=trace.hot_span,
-                                 sym=lead.location.symbol if lead and lead.location else "?"))
-            flat = [u.evidence_id for u in (rt.unchanged if rt else [])]
+        sql_link = next((lk for lk in (suspect.links if suspect else []) if lk.kind in ("sql", "config", "dependency")), None)
+        new_query = next((q for q in (rt.slow_queries if rt else []) if q.n_before == 0), None)
+        flat = [u for u in (rt.unchanged if rt else []) if u.evidence_id]
+        if suspect and sql_link:
+            parts = [sql_link.text[:200]]
+            if new_query:
+                parts.append(say(lang, "the {k} on {t} first appears after the onset", "{t} 上的 {k} 在突增后才出现",
+                                 k=new_query.statement_kind.upper(), t=", ".join(new_query.tables) or "?"))
             return answer("resolved", say(
-                lang, "A victim would show outside pressure; here {p}: the database waits on locks the changed code takes ({sha}).",
-                "如果代码只是受害者，应看到外部压力；而这里{p}：数据库在等待被修改代码（{sha}）所持有的锁。",
-                p="; ".join(parts), sha=suspect.sha[:8]),
-                [lock_query.evidence_id if lock_query else None, trace.evidence_id if trace else None, *flat[:1],
-                 suspect.evidence_id]), updated
+                lang, "The pressure comes from this application's own change: {p}.", "压力来自本应用自身的变更：{p}。",
+                p="; ".join(parts)), [sql_link.evidence_id, new_query.evidence_id if new_query else None, suspect.evidence_id]), updated
+        if flat and suspect:
+            return answer("resolved", say(
+                lang, "{m} did not move around the onset, and change {sha} is tied to the failing code; an outside "
+                      "cause would show in them.", "{m} 在突增前后没有变化，而变更 {sha} 与出错代码直接关联；若是外部原因，这些指标会有变化。",
+                m=", ".join(u.metric for u in flat[:2]), sha=suspect.sha[:8]),
+                [flat[0].evidence_id, suspect.evidence_id]), updated
         return answer("open", say(
-            lang, "The onset follows the change and the failing line is the changed one, which points at the code; "
-                  "but no database or downstream metrics were analysed to rule out an external cause.",
-            "突增发生在变更之后，且出错行正是被修改的行，指向代码；但没有分析数据库或下游指标，无法排除外部原因。"),
+            lang, "No database or downstream signal was analysed that could rule an external cause in or out.",
+            "没有可用于确认或排除外部原因的数据库或下游信号。"),
             [suspect.evidence_id if suspect else None, burst.evidence_id if burst else None]), updated
     if kind.startswith("citation"):
         return answer("conceded", say(lang, "Conceded: that claim is withdrawn and kept out of the ruling.",
