@@ -24,6 +24,7 @@ import duckdb
 import pytest
 
 from core.bundle import load_bundle
+from core.config import Settings
 from core.errors import BundleError, IngestError, StoreError
 from core.ingest.logs import ingest_log_file
 from core.ingest.textfile import open_utf8_chunks
@@ -407,12 +408,12 @@ def test_redaction_catches_what_cutting_used_to_split() -> None:
 # --- 5. the agents' SQL tool --------------------------------------------------------------------
 
 @pytest.fixture
-def ingested(store: Store, settings: object, tmp_path: Path) -> str:
+def ingested(store: Store, settings: Settings, tmp_path: Path) -> str:
     from core.pipeline import ingest_bundle, open_incident
 
     bundle = load_bundle(build_mini_bundle(tmp_path / "b").root)
     incident = open_incident(store, bundle.draft)
-    ingest_bundle(store, settings, incident, bundle)  # type: ignore[arg-type]
+    ingest_bundle(store, settings, incident, bundle)
     return incident.id
 
 
@@ -447,7 +448,7 @@ def test_show_and_describe_see_only_the_incident_tables(store: Store, ingested: 
     assert rows and all("/" not in r["location"] for r in rows)
 
 
-def test_tool_output_is_fenced_and_redacted_whole(store: Store, ingested: str) -> None:
+def test_tool_output_is_fenced_and_redacted_whole(store: Store, settings: Settings, ingested: str) -> None:
     from core.agents.base import DebateView
     from core.fusion.facts import FusedContext
     from core.llm import IncidentTools
@@ -458,9 +459,7 @@ def test_tool_output_is_fenced_and_redacted_whole(store: Store, ingested: str) -
     with store.transaction() as cur:  # a row stored before redaction at rest existed
         cur.execute("UPDATE log_lines SET message = ? WHERE incident_id = ? AND line_no = 1",
                     ["x" * 7900 + " " + PEM, ingested])
-    from core.config import load_settings
-
-    fuse(store, load_settings(), ingested)
+    fuse(store, settings, ingested)
     tools = IncidentTools(store, max_chars=8000)
     view = DebateView(context=FusedContext.model_validate_json(store.load_fusion(ingested) or "{}"))
     query = next(t for t in tools.for_agent("LogAgent", view, Redactor()) if t.name == "query_incident_table")

@@ -108,12 +108,16 @@ def test_unreachable_server_falls_back_quickly(store: Store, settings: Settings)
     assert backend.name == "duckdb" and message is None
 
 
+# Read when the module loads: the `settings` fixture removes NEO4J_URI from the environment of each test.
+LIVE = {name: os.environ.get(name) for name in ("NEO4J_URI", "NEO4J_USER", "NEO4J_PASSWORD")}
+
+
 def test_live_neo4j_round_trip(store: Store, settings: Settings) -> None:
-    uri = os.environ.get("NEO4J_URI")
+    uri = LIVE["NEO4J_URI"]
     if not uri:
         pytest.skip("NEO4J_URI not set: no Neo4j server to mirror to (set NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD)")
-    live = settings.model_copy(update={"neo4j_uri": uri, "neo4j_user": os.environ.get("NEO4J_USER", "neo4j"),
-                                       "neo4j_password": SecretStr(os.environ.get("NEO4J_PASSWORD", ""))})
+    live = settings.model_copy(update={"neo4j_uri": uri, "neo4j_user": LIVE["NEO4J_USER"] or "neo4j",
+                                       "neo4j_password": SecretStr(LIVE["NEO4J_PASSWORD"] or "")})
     scope = f"TEST-{time.time_ns()}"
     DuckGraph(store, scope).upsert(
         [Node(id="method:S.m", kind="method", label="S.m"), Node(id="class:S", kind="class", label="S"),

@@ -43,6 +43,9 @@ CONSTRAINTS = (
     f"CREATE CONSTRAINT tribunal_node_uid IF NOT EXISTS FOR (n:{LABEL}) REQUIRE n.uid IS UNIQUE",
     f"CREATE INDEX tribunal_node_incident IF NOT EXISTS FOR (n:{LABEL}) ON (n.incident_id)",
 )
+# Other Bolt servers (FalkorDB, Memgraph) speak a Cypher subset without Neo4j's DDL: plain indexes, which fail
+# harmlessly when they exist already. MERGE on uid is what keeps the mirror idempotent; indexes only speed it up.
+PLAIN_INDEXES = (f"CREATE INDEX FOR (n:{LABEL}) ON (n.uid)", f"CREATE INDEX FOR (n:{LABEL}) ON (n.incident_id)")
 _SAFE = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
@@ -90,6 +93,8 @@ class Neo4jGraph:
         self.driver = driver
         self.incident_id = incident_id
         self.database = database
+        self.schema = "none"  # what ensure_schema managed: "constraints" (Neo4j), "indexes" (others) or "none"
+        self._shortest_path = True  # Neo4j's shortestPath(); other servers enumerate bounded paths instead
 
     def close(self) -> None:
         self.driver.close()
@@ -101,9 +106,38 @@ class Neo4jGraph:
     def _uid(self, node_id: str) -> str:
         return f"{self.incident_id}|{node_id}"
 
-    def ensure_schema(self) -> None:
-        for statement in CONSTRAINTS:
-            self._run(statement)
+    def ensure_schema(self) -> str:
+        """Create the uid constraint and index, as far as the server supports them.
+
+        Returns:
+            "constraints" (Neo4j's DDL ran), "indexes" (a server without it took plain indexes) or "none".
+        """
+        from neo4j.exceptions import Neo4jError
+
+        try:
+            for statement in CONSTRAINTS:
+                self._run(statement)
+            self.schema = "constraints"
+        except Neo4jError as exc:
+            log.info("incident %s: the graph server has no Neo4j DDL (%s); using plain indexes", self.incident_id,
+                     str(exc).splitlines()[0][:120])
+            made = 0
+            for statement in PLAIN_INDEXES:
+                try:
+                    self._run(statement)
+                    made += 1
+                except Neo4jError:  # already there, or no index support at all: MERGE works without it
+                    continue
+            self.schema = "indexes" if made or self._has_index() else "none"
+        return self.schema
+
+    def _has_index(self) -> bool:
+        from neo4j.exceptions import Neo4jError
+
+        try:
+            return any(LABEL in str(dict(r)) for r in self._run("CALL db.indexes()"))
+        except Neo4jError:
+            return False
 
     def upsert(self, nodes: list[Node], edges: list[Edge]) -> None:
         by_kind: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -148,12 +182,23 @@ class Neo4jGraph:
         return Subgraph(center=node_id, nodes=nodes, edges=[Edge(src=r["src"], dst=r["dst"], kind=r["kind"]) for r in rels])
 
     def path(self, src: str, dst: str, max_depth: int = 12) -> GraphPath:
+        from neo4j.exceptions import Neo4jError
+
         max_depth = max(1, min(int(max_depth), 20))
-        records = self._run(
-            f"MATCH (a:{LABEL} {{uid: $a}}), (b:{LABEL} {{uid: $b}}) MATCH p = shortestPath((a)-[*..{max_depth}]-(b)) "
-            "RETURN [n IN nodes(p) | {id: n.node_id, kind: n.kind, label: n.label}] AS nodes, "
-            "[r IN relationships(p) | {src: startNode(r).node_id, dst: endNode(r).node_id, kind: toLower(type(r))}] AS rels",
-            a=self._uid(src), b=self._uid(dst))
+        found = (" RETURN [n IN nodes(p) | {id: n.node_id, kind: n.kind, label: n.label}] AS nodes, "
+                 "[r IN relationships(p) | {src: startNode(r).node_id, dst: endNode(r).node_id, "
+                 "kind: toLower(type(r))}] AS rels")
+        ends = f"MATCH (a:{LABEL} {{uid: $a}}), (b:{LABEL} {{uid: $b}}) "
+        records: list[Any] = []
+        if self._shortest_path:
+            try:
+                records = self._run(ends + f"MATCH p = shortestPath((a)-[*..{max_depth}]-(b))" + found,
+                                    a=self._uid(src), b=self._uid(dst))
+            except Neo4jError:
+                self._shortest_path = False
+        if not self._shortest_path:  # the shortest of the bounded paths (fine at the depths traversals use)
+            records = self._run(ends + f"MATCH p = (a)-[*1..{min(max_depth, 8)}]-(b) WITH p ORDER BY length(p) LIMIT 1"
+                                + found, a=self._uid(src), b=self._uid(dst))
         if not records:
             return GraphPath()
         return GraphPath(nodes=[Node(**n) for n in records[0]["nodes"]], edges=[Edge(**r) for r in records[0]["rels"]])
@@ -198,6 +243,7 @@ class MirrorResult(BaseModel):
     message: str
     nodes: int = 0
     edges: int = 0
+    ddl: str = "none"  # what the server took: "constraints" (Neo4j), "indexes" (another Bolt server) or "none"
 
 
 DriverFactory = Callable[[str, tuple[str, str], float], Any]
@@ -211,14 +257,19 @@ def _default_driver(uri: str, auth: tuple[str, str], timeout_s: float) -> Any:
 
 
 def _connect(settings: Settings, timeout_s: float, factory: DriverFactory | None) -> tuple[Any | None, str]:
-    from neo4j.exceptions import DriverError, Neo4jError
+    from neo4j.exceptions import DriverError, Neo4jError, ServiceUnavailable
 
     uri = settings.neo4j_uri or ""
     password = settings.neo4j_password.get_secret_value() if settings.neo4j_password else ""
     try:
         driver = (factory or _default_driver)(uri, (settings.neo4j_user, password), timeout_s)
         # Without this check the driver keeps retrying for ~30 s before giving up.
-        driver.verify_connectivity()
+        try:
+            driver.verify_connectivity()
+        except ServiceUnavailable:
+            # FalkorDB's Bolt leaves the first handshake after another client's goodbye unanswered; a second
+            # connection is served. A server that is really down fails this one too.
+            driver.verify_connectivity()
         return driver, f"Neo4j at {uri} is connected."
     except (DriverError, Neo4jError, ValueError, OSError) as exc:
         reason = str(exc).splitlines()[0][:200]
@@ -242,16 +293,27 @@ def mirror_to_neo4j(settings: Settings, store: Store, incident_id: str, *, timeo
     edges = duck.store.query_df("SELECT src, dst, kind, props FROM graph_edges WHERE incident_id = ?", [incident_id])
     graph = Neo4jGraph(driver, incident_id)
     try:
-        graph.ensure_schema()
+        schema = graph.ensure_schema()
         graph.upsert([Node(id=r.node_id, kind=r.kind, label=r.label, props=json.loads(r.props or "{}")) for r in nodes.itertuples()],
                      [Edge(src=r.src, dst=r.dst, kind=r.kind, props=json.loads(r.props or "{}")) for r in edges.itertuples()])
-    except (DriverError, Neo4jError) as exc:
-        driver.close()
-        text = f"Writing the graph to Neo4j failed ({type(exc).__name__}: {str(exc)[:200]}); using the embedded graph."
+    except (DriverError, Neo4jError, OSError) as exc:
+        _close_quietly(driver)
+        text = (f"Writing the graph to Neo4j failed ({type(exc).__name__}: {str(exc).splitlines()[0][:200]}); the "
+                "embedded DuckDB graph has all of it and is used instead. Check the server and analyse again to mirror.")
         log.warning("incident %s: %s", incident_id, text)
         return MirrorResult(backend="duckdb", ok=False, message=text)
-    driver.close()
-    return MirrorResult(backend="neo4j", ok=True, message=message, nodes=len(nodes), edges=len(edges))
+    _close_quietly(driver)
+    if schema != "constraints":
+        message += f" (no Neo4j constraints on this server; {schema} used, MERGE keeps the mirror idempotent)"
+    return MirrorResult(backend="neo4j", ok=True, message=message, nodes=len(nodes), edges=len(edges), ddl=schema)
+
+
+def _close_quietly(driver: Any) -> None:
+    """Close the driver; a server that died mid-mirror must not turn the fallback into a crash."""
+    try:
+        driver.close()
+    except Exception as exc:  # noqa: BLE001 - closing a dead connection may fail in many ways
+        log.info("closing the graph driver failed: %s", exc)
 
 
 def open_graph(settings: Settings, store: Store, incident_id: str, *, timeout_s: float = 3.0,
