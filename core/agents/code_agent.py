@@ -37,7 +37,7 @@ def offline_reply(view: DebateView) -> AgentReply:
             confidence=0.1,
         )
     claims: list[Claim] = []
-    for frame in frames[:2]:
+    for frame in frames[:3]:
         if frame.evidence_id:
             why = "; ".join(frame.why[:2])
             claims.append(Claim(

@@ -46,7 +46,7 @@ def ruling_confidence(view: DebateView, lead: Hypothesis, change: ChangeCandidat
         margin = location_margin(frames) if frames else 0.0
         on_stack = any(f.path == lead.location.file for f in frames) if lead.location else False
         value = 0.25 + 0.3 * margin * (1.0 if on_stack else 0.5) + 0.1 * mode_score
-        cap = 0.72
+        cap = 0.72 if mode_score else 0.45  # where, but not how: below even odds
     value -= 0.05 * gaps + 0.1 * blocking
     return round(max(0.05, min(value, cap)), 2)
 

@@ -253,7 +253,9 @@ def _frame_links(repo: GitRepo, rev: str, frames: Sequence[FrameFinding], top_sc
         for sha, changed in touched.items():
             exact = any(abs(ln - frame.line) <= 1 for ln in changed) and (span is None or span[0] <= frame.line <= span[1])
             kind: LinkKind = "frame_line" if exact else "frame_method"
-            strength = (0.85 if exact else 0.6) * weight
+            # A change to code on the failing path is a strong link whatever the frame's rank; the rank
+            # only decides between such changes.
+            strength = (0.75 if exact else 0.6) + 0.2 * weight
             candidate(window[sha]).links.append(ChangeLink(
                 kind=kind, strength=round(strength, 3), path=frame.path, line=frame.line if exact else changed[0],
                 symbol=frame.symbol,

@@ -54,7 +54,7 @@ def layer_of(class_name: str) -> str | None:
 
 
 def bounded_context_of(class_name: str) -> str | None:
-    """The package segment right before the first layer segment: com.acme.shop.inventory.application → inventory."""
+    """The package segment right before the first layer segment: com.example.shop.billing.application → billing."""
     parts = class_name.split(".")[:-1]
     for i, part in enumerate(parts):
         if part.lower() in _LAYERS and i > 0:

@@ -32,10 +32,11 @@ __all__ = ["rank_frames", "MAX_FRAMES"]
 
 MAX_FRAMES = 6
 _MAX_GROUPS = 8
+# Method names of guards and error reporters across ecosystems (Preconditions.checkArgument, Validate.notNull,
+# Objects.requireNonNull, reportError, syntaxError …): words, matched on camelCase boundaries.
 _GUARD_NAME = re.compile(
     r"^_*(?:check|validate|verify|require|assert|precondition|fail|throw|raise|report)(?![a-z])"
-    r"|(?:Error|Exception|Failure)$|^(?:notNull|notEmpty|notBlank|isTrue|isFalse|noNullElements|state|argument)$",
-    re.IGNORECASE)
+    r"|(?:Error|Exception|Failure)$|^(?:notNull|notEmpty|notBlank|isTrue|isFalse|noNullElements|state|argument)$")
 _THROW_LINE = re.compile(r"^\s*(?:throw\b|[\w.]*(?:fail|error|raise)\w*\s*\()", re.IGNORECASE)
 _CALL = re.compile(r"\b([a-z_$][\w$]*)\s*\(")
 _TEST_AFFIX = re.compile(r"^(?:Test)(?=[A-Z])|(?:Tests?|TestCase|IT|ITCase|Spec)$")
@@ -235,7 +236,7 @@ def rank_frames(
                 # Blame moves outward only to code that is more specific than the frame it leaves.
                 shared = fan_in >= 4 and fan_in >= 2 * caller_fan_in + 2
                 trusted = code.line_matches(_key(site), frame.line) is not False
-                if _GUARD_NAME.search(frame.method):
+                if _GUARD_NAME.search(frame.method[:1].lower() + frame.method[1:]):
                     factor *= 0.3
                     notes.append("a guard that reports a bad value its caller passed")
                 elif shared and trusted and code.statement_throws(site.path, frame.line):

@@ -100,7 +100,7 @@ def layer_of(package: str) -> str | None:
 
 
 def bounded_context_of(package: str) -> str | None:
-    """The segment before the layer segment: com.acme.shop.inventory.application → inventory."""
+    """The segment before the layer segment: com.example.shop.billing.application → billing."""
     found = _layer_parts(package)
     return package.split(".")[found[0] - 1] if found else None
 
