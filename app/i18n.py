@@ -174,6 +174,17 @@ TABLE: dict[str, tuple[str, str]] = {
     "assets.incident_start": ("事件开始", "incident start"),
     "assets.lines_per_minute": ("每分钟行数", "lines per minute"),
     "assets.groups": ("异常分组", "Exception groups"),
+    "assets.frames_legend": ("▶ 标记的是本事件自己的代码（在仓库中找到源文件，或符合你的 in-app 规则）；其余是运行时、框架与依赖库。",
+                             "▶ marks the incident's own code (its source file is in the repository, or your in-app rules "
+                             "say so); the rest is the runtime, frameworks and libraries."),
+    "assets.in_app": ("哪些是业务代码（in-app 规则）", "What is app code (in-app rules)"),
+    "assets.in_app_help": ("默认按仓库判断：类能对应到仓库里的源文件就是业务代码。这里填写的包前缀优先（每行一个，如 com.example.）。",
+                           "By default the repository decides: a class whose source file is in it is app code. Package "
+                           "prefixes here win (one per line, e.g. com.example.)."),
+    "assets.in_app_include": ("算作业务代码的包前缀", "Package prefixes that are app code"),
+    "assets.in_app_exclude": ("不算业务代码的包前缀", "Package prefixes that are not app code"),
+    "assets.in_app_apply": ("应用并重新关联证据", "Apply and fuse again"),
+    "assets.in_app_done": ("已应用 in-app 规则，证据已重新关联。", "In-app rules applied; the evidence was fused again."),
     "assets.no_groups": ("未发现异常栈。", "No stack traces found."),
     "assets.seen": ("首次 {first} · 最近 {last}", "first {first} · last {last}"),
     "assets.ledger": ("证据台账", "Evidence ledger"),

@@ -112,3 +112,12 @@ def add_files(store: Store, cfg: Settings, incident: Incident, files: list[tuple
     progress("fuse", 0.96)
     pipeline.fuse(store, cfg, incident.id)
     progress("done", 1.0)
+
+
+def apply_in_app_rules(store: Store, cfg: Settings, incident: Incident, include: str, exclude: str) -> None:
+    """Save the in-app package prefixes typed in the asset view (one per line) and fuse again."""
+    def lines(text: str) -> list[str]:
+        return [x.strip() for x in text.replace(",", "\n").splitlines() if x.strip()]
+
+    pipeline.set_in_app_rules(store, incident.id, lines(include), lines(exclude))
+    pipeline.fuse(store, cfg, incident.id)

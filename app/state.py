@@ -32,6 +32,9 @@ class Widgets:
     # intake
     DEMO = "w.intake.demo"
     ADD_ASSETS = "w.assets.add"
+    IN_APP_INCLUDE = "w.assets.in_app_include"
+    IN_APP_EXCLUDE = "w.assets.in_app_exclude"
+    IN_APP_APPLY = "w.assets.in_app_apply"
     ADD_PASTE = "w.assets.add_paste"
     ADD_GO = "w.assets.add_go"
     ADD_LOG_FORMAT = "w.assets.add_log_format"

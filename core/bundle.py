@@ -16,6 +16,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from core.errors import BundleError
+from core.ingest.app_code import InAppRules
 from core.ingest.log_layouts import AUTO, log_formats
 from core.schema import IncidentDraft, started_at_problem
 
@@ -52,6 +53,7 @@ class Bundle(BaseModel):
     log_format: str = AUTO  # incident.yaml's one `log_format` for every log
     log_format_by_path: dict[str, str] = {}  # or its mapping: a log's path relative to root (POSIX) -> format
     skipped: list[tuple[str, str]] = []  # (path in the bundle, why it was not read): links, mostly
+    in_app: InAppRules = InAppRules()  # incident.yaml's `in_app: {include: [...], exclude: [...]}` package prefixes
 
     def log_format_for(self, path: Path, chosen: str = AUTO) -> str:
         """The format to parse the log at `path` with.
@@ -296,6 +298,10 @@ def load_bundle(root: Path, *, allow_local_repo: bool = False) -> Bundle:
     data = _yaml_mapping(text, "incident.yaml")
     draft, repo_value = _incident_draft(data, "incident.yaml")
     log_format, log_format_by_path = _log_format_choice(data.get("log_format"), "incident.yaml")
+    try:
+        in_app = InAppRules.from_config(data.get("in_app"))
+    except ValueError as exc:
+        raise BundleError(f"incident.yaml: {exc}, e.g. in_app: {{include: [com.example.], exclude: [com.example.generated.]}}.") from exc
     skipped: list[tuple[str, str]] = []
     runtime = root / "runtime"
     top_logs = [p for p in _files(root, runtime, skipped) if p.parent == runtime and LOG_NAME.search(p.name)]
@@ -327,6 +333,7 @@ def load_bundle(root: Path, *, allow_local_repo: bool = False) -> Bundle:
         log_format=log_format,
         log_format_by_path=log_format_by_path,
         skipped=list(dict.fromkeys(skipped)),
+        in_app=in_app,
     )
 
 

@@ -176,6 +176,8 @@ def ingest_bundle(
         progress(f"Parsing {path.name}", 0.15 + 0.6 * i / max(len(bundle.logs), 1))
         _ingest_log(store, incident, path, str(path.relative_to(bundle.root)), progress,
                     log_format=bundle.log_format_for(path, log_format))
+    if bundle.in_app:
+        store.set_in_app_rules(incident.id, bundle.in_app.include, bundle.in_app.exclude)
     mark_app_frames(store, incident, repo)
     runtime = [("metrics", p) for p in bundle.metrics] + [("trace", p) for p in bundle.traces] + [
         ("slow_sql", p) for p in bundle.sql]

@@ -11,8 +11,9 @@ from datetime import datetime, timedelta
 import pandas as pd
 import streamlit as st
 
+from app import resources
 from app.i18n import t
-from app.intake_flow import add_files
+from app.intake_flow import add_files, apply_in_app_rules
 from app.state import Keys
 from app.state import Widgets as W
 from app.widgets.charts import error_rate_figure
@@ -149,6 +150,7 @@ def logs_tab(store: Store, incident: Incident, ctx: FusedContext | None, groups:
         st.caption(t("assets.no_groups"))
         return
     samples = pipeline.exception_samples(store, incident.id)
+    st.caption(t("assets.frames_legend"))
     for row in groups.to_dict("records"):
         root = f" ← `{row['root_type']}`" if row["root_type"] != row["exc_type"] else ""
         with st.expander(f"**{row['count']}×** `{row['exc_type']}`{root} · {row['top_frame']}"):
@@ -161,6 +163,23 @@ def logs_tab(store: Store, incident: Incident, ctx: FusedContext | None, groups:
                     lines.append(f"{mark}   at {frame.symbol}({frame.file or '?'}:{frame.line or '?'})")
                 lines += [f"Caused by: {c.exc_type}: {c.message}" for c in sample.causes]
                 st.code("\n".join(lines), language="text", wrap_lines=True)
+    in_app_rules(store, incident)
+
+
+def in_app_rules(store: Store, incident: Incident) -> None:
+    """The user's in-app package prefixes, like Sentry's in-app rules: they win over the repository."""
+    include, exclude = store.in_app_rules(incident.id)
+    with st.expander(t("assets.in_app")), st.form(W.IN_APP_APPLY):
+        st.caption(t("assets.in_app_help"))
+        inc = st.text_area(t("assets.in_app_include"), "\n".join(include), key=W.IN_APP_INCLUDE, height=80)
+        exc = st.text_area(t("assets.in_app_exclude"), "\n".join(exclude), key=W.IN_APP_EXCLUDE, height=80)
+        if st.form_submit_button(t("assets.in_app_apply")):
+            try:
+                apply_in_app_rules(store, resources.settings(), incident, inc, exc)
+            except TribunalError as exc_:
+                st.error(str(exc_))
+            else:
+                st.success(t("assets.in_app_done"))
 
 
 def _access_section(store: Store, incident: Incident, ctx: FusedContext | None, reference: datetime, ref: str) -> None:

@@ -15,12 +15,14 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-import pandas as pd
+from typing import TYPE_CHECKING
 
-from core.ingest.git_repo import GitRepo
 from core.ingest.stacktrace import PLATFORM_PREFIXES
-from core.schema import Incident
-from core.store import Store
+
+if TYPE_CHECKING:  # kept light: incident.yaml checks import this module without DuckDB or pandas
+    from core.ingest.git_repo import GitRepo
+    from core.schema import Incident
+    from core.store import Store
 
 __all__ = ["AppCode", "FrameOrigin", "InAppRules", "RUNTIME_PREFIXES", "app_code_for", "is_test_path", "mark_app_frames"]
 
@@ -227,6 +229,8 @@ def mark_app_frames(store: Store, incident: Incident, repo: GitRepo | None) -> A
 
     Runs after the logs are in (and again when the user changes the in-app rules).
     """
+    import pandas as pd
+
     code = app_code_for(store, incident, repo)
     pairs = store.frame_classes(incident.id)
     if pairs:

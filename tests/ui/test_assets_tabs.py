@@ -167,3 +167,22 @@ def test_evidence_tab_and_a_language_switch_keep_the_open_tab(demo_app: AppTest)
     assert "被引用的指标证据" in texts(at), "still on the metrics tab, now in Chinese"
     at.segmented_control(key="w.lang").set_value("en").run()
     assert "Metric evidence" in texts(at)
+
+
+def test_in_app_rules_from_the_logs_tab_change_what_is_app_code(ui_home: Path) -> None:
+    """A user says a package is not app code: it is saved, frames are re-decided and the evidence fused again."""
+    at = new_app(timeout=120).run()
+    at.text_input(key="w.intake.title").set_value("Checkout 500s")
+    at.text_input(key="w.intake.service").set_value("order-service")
+    at.text_area(key="w.intake.pasted").set_value(LOG)
+    at.button(key="w.intake.submit").click().run()
+    open_tab(at, "logs")
+    assert "marks the incident's own code" in texts(at)
+    at.text_area(key="w.assets.in_app_include").set_value("com.shop.orders.\ncom.shop.stock.")
+    at.text_area(key="w.assets.in_app_exclude").set_value("com.shop.orders.generated.")
+    at.button[-1].click().run()
+    no_exception(at)
+    assert any("In-app rules applied" in s.value for s in at.success)
+    store = resources.store(resources.settings())
+    assert store.in_app_rules(at.session_state["tribunal.incident_id"]) == (
+        ["com.shop.orders.", "com.shop.stock."], ["com.shop.orders.generated."])
