@@ -1,0 +1,1 @@
+"""Planted incidents on real open-source Spring codebases (see README.md)."""

@@ -1,0 +1,2 @@
+"""The mall cases."""
+CASES: list = []
