@@ -146,3 +146,12 @@ def test_a_line_without_end_keeps_only_its_head(tmp_path: pathlib.Path, monkeypa
     assert sum(seen) == 3
     mined = TemplateMiner().mine_file(log)
     assert len(mined) == 3 and mined.template_ids[1] == mined.template_ids[2]
+
+
+def test_a_word_used_as_a_value_elsewhere_is_a_value_everywhere() -> None:
+    users = ["root", "bob", "alice", "carol", "dave", "erin"]
+    msgs = [f"Invalid user {u} from 10.0.0.{i}" for i, u in enumerate(users)]
+    msgs += ["session opened for user root", "session opened for user bob", "session closed for user bob"]
+    ids = TemplateMiner().mine(msgs).template_ids.to_pylist()
+    assert len(set(ids[:6])) == 1
+    assert ids[6] == ids[7] != ids[8]  # two users of one event share it; opened and closed stay apart

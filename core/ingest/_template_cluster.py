@@ -81,7 +81,11 @@ def _kv_key(value: str) -> str:
 
 
 def _is_constant_position(
-    values: dict[str, int], settings: MinerSettings, first: bool, previous: str | None = None
+    values: dict[str, int],
+    settings: MinerSettings,
+    first: bool,
+    previous: str | None = None,
+    known: frozenset[str] = frozenset(),
 ) -> bool:
     """Whether the differing values at one position name different events (not a variable).
 
@@ -90,6 +94,7 @@ def _is_constant_position(
         settings: The knobs and rules.
         first: Whether this is the message's first token.
         previous: The token before this position when it is the same in every shape, else None.
+        known: Words the log already uses as values elsewhere (at a many-valued position).
 
     Returns:
         True when the cluster should be split on this position.
@@ -122,6 +127,8 @@ def _is_constant_position(
         return False  # key=value pairs with one key and differing values: the value is data
     if settings.on("value_literals") and all(v.strip(_PUNCT).lower() in _VALUE_LITERALS for v in plain):
         return False  # true / false / null are values of something, whatever the log
+    if known and all(v in known for v in plain):
+        return False  # words this log uses as values elsewhere are values here too (root, admin)
     if settings.on("after_equals") and previous is not None and previous.endswith("=") and previous != "=":
         return False  # "allDrawn= false": the word after "key=" is its value
     if settings.on("enum_words") and all(_ENUM_RE.fullmatch(v.strip(_PUNCT)) for v in plain):
@@ -131,7 +138,13 @@ def _is_constant_position(
     return len(values) < max_variants
 
 
-def _split(members: list[int], toks: Sequence[Shape], weights: Sequence[int], settings: MinerSettings) -> list[list[int]]:
+def _split(
+    members: list[int],
+    toks: Sequence[Shape],
+    weights: Sequence[int],
+    settings: MinerSettings,
+    known: frozenset[str] = frozenset(),
+) -> list[list[int]]:
     """Recursively split a cluster on its most constant-looking differing position."""
     n = len(toks[members[0]])
     best_p, best_d = -1, 0
@@ -143,7 +156,7 @@ def _split(members: list[int], toks: Sequence[Shape], weights: Sequence[int], se
             continue
         prev = {toks[i][p - 1] for i in members} if p else set()
         previous = next(iter(prev)) if len(prev) == 1 else None
-        if _is_constant_position(values, settings, p == 0, previous) and (best_p < 0 or len(values) < best_d):
+        if _is_constant_position(values, settings, p == 0, previous, known) and (best_p < 0 or len(values) < best_d):
             best_p, best_d = p, len(values)
     if best_p < 0:
         return [members]
@@ -152,8 +165,21 @@ def _split(members: list[int], toks: Sequence[Shape], weights: Sequence[int], se
         groups[toks[i][best_p]].append(i)
     out: list[list[int]] = []
     for sub in groups.values():
-        out.extend(_split(sub, toks, weights, settings))
+        out.extend(_split(sub, toks, weights, settings, known))
     return out
+
+
+def _known_values(clusters: list[list[int]], toks: Sequence[Shape], max_variants: int) -> frozenset[str]:
+    """Plain words seen at a position of a template that holds at least ``max_variants`` values."""
+    known: set[str] = set()
+    for members in clusters:
+        if len(members) < max_variants:
+            continue
+        for p in range(len(toks[members[0]])):
+            values = {toks[i][p] for i in members}
+            if len(values) >= max_variants:
+                known.update(v for v in values if WILDCARD not in v)
+    return frozenset(known)
 
 
 def _render(p: int, tok: str, toks: Sequence[Shape], members: list[int]) -> str:
@@ -187,12 +213,19 @@ def cluster_shapes(
         by_len[len(t)].append(i)
     cluster_of = [-1] * len(toks)
     raw: list[list[int]] = []
+    merged: list[list[int]] = []
     for n, shapes in by_len.items():
         if n == 0:
             raw.append(shapes)
             continue
-        for merged in _merge_similar(shapes, toks, weights, settings.similarity):
-            raw.extend(_split(merged, toks, weights, settings))
+        merged.extend(_merge_similar(shapes, toks, weights, settings.similarity))
+    split = [part for group in merged for part in _split(group, toks, weights, settings)]
+    known = _known_values(split, toks, settings.max_variants) if settings.on("known_values") else frozenset()
+    if known:
+        # a second pass: a word that is a value at one event's many-valued position is a value
+        # wherever it differs (user root / user admin), however few values that event shows
+        split = [part for group in merged for part in _split(group, toks, weights, settings, known)]
+    raw.extend(split)
     raw.sort(key=min)
     templates: list[str] = []
     for c, members in enumerate(raw):
