@@ -17,7 +17,8 @@ def change_location(change: ChangeCandidate, frames: list[FrameFinding]) -> Code
         return None
     frame = next((f for f in frames if f.path == link.path and f.symbol == link.symbol), None)
     line = frame.line if frame and link.kind == "frame_line" else (link.line or (frame.line if frame else 1))
-    return CodeLocation(file=link.path, line=max(1, int(line or 1)), symbol=link.symbol or (frame.symbol if frame else ""))
+    symbol = link.symbol or (frame.symbol if frame else "") or link.path.rsplit("/", 1)[-1]
+    return CodeLocation(file=link.path, line=max(1, int(line or 1)), symbol=symbol)
 
 
 def _link_cites(change: ChangeCandidate) -> list[str]:

@@ -26,6 +26,7 @@ from datetime import datetime, timedelta
 from core.fusion.facts import GUILTY_SCORE, ChangeCandidate, ChangeLink, ErrorGroup, FrameFinding, LinkKind
 from core.fusion.ledger import EvidenceLedger
 from core.fusion.runtime_rules import RuntimeFindings
+from core.ingest.app_code import is_test_path
 from core.ingest.git_repo import FilePatch, GitRepo, Tag
 from core.ingest.symbols import incident_index
 from core.schema import Commit
@@ -112,17 +113,39 @@ class _Spans:
         return [(str(r.cls), str(r.m), str(r.path), int(r.start_line), int(r.end_line), str(r.why))
                 for r in df.itertuples()]
 
-    def table_classes(self, tables: set[str]) -> set[str]:
-        """Paths of classes mapped to (or querying) any of `tables` in the index."""
-        if self.index_id is None or not tables:
-            return set()
+    def symbol_at(self, path: str, line: int | None) -> str | None:
+        """`Class.method` enclosing `path:line` at the incident revision, when the index has it."""
+        if self.index_id is None or not line:
+            return None
         df = self.store.query_df(
-            "SELECT path, lower(coalesce(table_name, '')) AS t, lower(coalesce(CAST(tables AS VARCHAR), '')) AS ts "
-            "FROM code_symbols WHERE index_id = ?", [self.index_id])
-        out = set()
+            "SELECT class_fqn || '.' || name FROM code_members WHERE index_id = ? AND path = ? AND kind <> 'field' "
+            "AND start_line <= ? AND end_line >= ? ORDER BY end_line - start_line LIMIT 1", [self.index_id, path, line, line])
+        return str(df.iloc[0, 0]) if len(df) else None
+
+    def table_code(self, tables: set[str]) -> dict[str, tuple[set[str], set[str]]]:
+        """Per table: the simple names of the entities mapped to it, and the paths of the code that persists
+        them (the entity itself, and repositories, mappers and DAOs that refer to it)."""
+        out: dict[str, tuple[set[str], set[str]]] = {t: (set(), set()) for t in tables}
+        if self.index_id is None or not tables:
+            return out
+        df = self.store.query_df(
+            "SELECT fqn, name, path, lower(coalesce(table_name, '')) AS t, lower(coalesce(CAST(tables AS VARCHAR), '')) "
+            "AS ts FROM code_symbols WHERE index_id = ?", [self.index_id])
+        entity_of: dict[str, str] = {}
         for r in df.itertuples():
-            if r.t in tables or any(f'"{t}"' in r.ts for t in tables):
-                out.add(str(r.path))
+            for t in tables:
+                if r.t == t or f'"{t}"' in r.ts:
+                    out[t][0].add(str(r.name))
+                    out[t][1].add(str(r.path))
+                    entity_of[str(r.fqn)] = t
+        if entity_of:
+            refs = self.store.query_df(
+                "SELECT DISTINCT r.dst, s.path FROM code_refs r JOIN code_symbols s ON s.index_id = r.index_id "
+                "AND s.fqn = r.src WHERE r.index_id = ? AND r.dst IN (SELECT unnest(?::VARCHAR[])) "
+                "AND (s.role = 'repository' OR regexp_matches(s.name, '(Repository|Repo|Mapper|Dao|DAO|Store)$'))",
+                [self.index_id, sorted(entity_of)])
+            for r in refs.itertuples():
+                out[entity_of[str(r.dst)]][1].add(str(r.path))
         return out
 
 
@@ -180,7 +203,7 @@ def link_changes(
     in_window = {c.sha: c for c in window}
     _frame_links(repo, rev, production, top_score, spans, in_window, candidate)
     _neighbour_links(repo, rev, production, top_score, spans, in_window, candidate)
-    symptoms = _Symptoms(groups, runtime, templates)
+    symptoms = _Symptoms(groups, runtime, templates, {f.path for f in production if f.path})
     for commit in window:
         patches = None
         if any(_CONFIG_FILE.search(p) or _BUILD_FILE.search(p) or _MAPPER_FILE.search(p) or p.endswith(
@@ -188,7 +211,8 @@ def link_changes(
             patches = repo.patches(commit.sha)
         if not patches:
             continue
-        for link in _content_links(patches, symptoms, spans):
+        for link in _content_links(patches, symptoms, spans, commit.authored_at):
+            link.symbol = link.symbol or (spans.symbol_at(link.path, link.line) if link.path else None)
             candidate(commit).links.append(link)
 
     tags = [t for t in repo.tags() if t.at <= start]
@@ -255,7 +279,7 @@ def _frame_links(repo: GitRepo, rev: str, frames: Sequence[FrameFinding], top_sc
             kind: LinkKind = "frame_line" if exact else "frame_method"
             # A change to code on the failing path is a strong link whatever the frame's rank; the rank
             # only decides between such changes.
-            strength = (0.75 if exact else 0.6) + 0.2 * weight
+            strength = ((0.75 if exact else 0.6) + 0.2 * weight) * (0.6 + 0.4 * weight)
             candidate(window[sha]).links.append(ChangeLink(
                 kind=kind, strength=round(strength, 3), path=frame.path, line=frame.line if exact else changed[0],
                 symbol=frame.symbol,
@@ -277,7 +301,7 @@ def _neighbour_links(repo: GitRepo, rev: str, frames: Sequence[FrameFinding], to
     weight = {(_index_name(f.class_name), f.method): max(0.2, f.score / top_score) for f in frames[:3]}
     changed_files = {p for c in window.values() for p in c.files}
     for cls, method, path, a, b, why in spans.neighbours(seeds):
-        if path not in changed_files:
+        if path not in changed_files or is_test_path(path):
             continue
         touched: dict[str, list[int]] = defaultdict(list)
         for offset, blamed in enumerate(repo.blame_range(rev, path, a, b)):
@@ -296,19 +320,23 @@ def _neighbour_links(repo: GitRepo, rev: str, frames: Sequence[FrameFinding], to
 class _Symptoms:
     """What the runtime says, in the forms the content links compare against."""
 
-    def __init__(self, groups: Sequence[ErrorGroup], runtime: RuntimeFindings | None, templates: Sequence[str]) -> None:
+    def __init__(self, groups: Sequence[ErrorGroup], runtime: RuntimeFindings | None, templates: Sequence[str],
+                 stack_paths: set[str]) -> None:
+        self.stack_paths = stack_paths
         self.types = [t for g in groups[:5] for t in g.chain + [g.root_type]]
         self.messages = [g.root_message for g in groups[:5] if g.root_message]
         self.texts = [_PLACEHOLDER.sub(" ", t) for t in (*templates, *self.messages)]
-        self.slow_tables: dict[str, str] = {}
-        self.slow_evidence: dict[str, str | None] = {}
+        # Slow statements per table: the fingerprint, when that shape was first seen, and whether it got worse
+        # at the onset. A change is tied to a statement when the statement appears (or worsens) after it.
+        self.slow_tables: dict[str, tuple[str, datetime | None, bool]] = {}
         if runtime:
             for q in runtime.slow_queries:
-                newer = q.n_before == 0 or (q.p95_after_ms or 0) > 2 * (q.p95_before_ms or 0)
-                if newer:
-                    for t in q.tables:
-                        self.slow_tables[t.lower().split(".")[-1]] = q.fingerprint
-                        self.slow_evidence[t.lower().split(".")[-1]] = q.evidence_id
+                worse = q.n_before == 0 or (q.p95_after_ms or 0) > 2 * (q.p95_before_ms or 0)
+                for t in q.tables:
+                    key = t.lower().split(".")[-1]
+                    known = self.slow_tables.get(key)
+                    first = min((x for x in (q.first_seen, known[1] if known else None) if x), default=None)
+                    self.slow_tables[key] = (known[0] if known else q.fingerprint, first, worse or bool(known and known[2]))
         metrics = " ".join(a.metric for a in (runtime.anomalies if runtime else []))
         blob = " ".join(self.types + self.messages) + " " + metrics
         self.pool = bool(_POOL_SIGNAL.search(blob))
@@ -319,26 +347,29 @@ class _Symptoms:
         self.missing = [m for g in groups[:5] if g.root_type.rsplit(".", 1)[-1] in _LINKAGE for m in [g.root_message]]
 
 
-def _content_links(patches: dict[str, FilePatch], symptoms: _Symptoms, spans: _Spans) -> list[ChangeLink]:
+def _content_links(patches: dict[str, FilePatch], symptoms: _Symptoms, spans: _Spans, when: datetime) -> list[ChangeLink]:
     links: list[ChangeLink] = []
-    table_paths = spans.table_classes(set(symptoms.slow_tables)) if symptoms.slow_tables else set()
+    table_code = spans.table_code(set(symptoms.slow_tables)) if symptoms.slow_tables else {}
     for path, patch in patches.items():
         added = patch.added
         text = "\n".join(t for _, t in added)
         removed = "\n".join(patch.removed)
         if symptoms.slow_tables and (added or removed):
-            link = _sql_link(path, added, removed, symptoms, table_paths)
+            link = _sql_link(path, added, removed, symptoms, table_code, when)
             if link:
                 links.append(link)
-        if symptoms.texts and added:
+        if symptoms.texts and added and not is_test_path(path):
             for ln, row in added:
-                for literal in _STRING.findall(row):
-                    core = _PLACEHOLDER.sub(" ", literal).strip()
-                    if len(core) >= 8 and any(core in t for t in symptoms.texts):
-                        links.append(ChangeLink(kind="log_string", strength=0.7, path=path, line=ln,
-                                                text=f"added the text \"{core[:80]}\" at {path}:{ln}, which the "
-                                                     f"errors after the onset show"))
-                        break
+                literal = next((c for lit in _STRING.findall(row) for c in [_PLACEHOLDER.sub(" ", lit).strip()]
+                                if len(c) >= 8 and any(c in t for t in symptoms.texts)), None)
+                if literal:
+                    # Text can be copied between files: the link is strong where the failing code lives.
+                    on_stack = path in symptoms.stack_paths
+                    links.append(ChangeLink(kind="log_string", strength=0.7 if on_stack else 0.4, path=path, line=ln,
+                                            text=f"added the text \"{literal[:80]}\" at {path}:{ln}, which the "
+                                                 f"errors after the onset show" + ("" if on_stack else
+                                                 " (that file is not on the failing stack)")))
+                    break
         if _CONFIG_FILE.search(path) and (added or removed):
             link = _config_link(path, added, patch.removed, symptoms)
             if link:
@@ -349,25 +380,34 @@ def _content_links(patches: dict[str, FilePatch], symptoms: _Symptoms, spans: _S
 
 
 def _sql_link(path: str, added: list[tuple[int, str]], removed: str, symptoms: _Symptoms,
-              table_paths: set[str]) -> ChangeLink | None:
-    """A change to code that queries a table whose statements became slow after the onset."""
+              table_code: dict[str, tuple[set[str], set[str]]], when: datetime) -> ChangeLink | None:
+    """A change to code that queries a table whose statements are slow: strong when they appeared after it.
+
+    The query may name the table (SQL, MyBatis XML) or its entity (JPQL, derived query methods), or live in
+    a repository of that entity.
+    """
     text = "\n".join(t for _, t in added)
-    for table, fingerprint in symptoms.slow_tables.items():
-        word = re.compile(rf"\b{re.escape(table)}\b", re.IGNORECASE)
+    for table, (fingerprint, first_seen, worse) in symptoms.slow_tables.items():
+        entities, paths = table_code.get(table, (set(), set()))
+        names = [table, *entities]
+        word = re.compile(r"\b(" + "|".join(re.escape(n) for n in names) + r")\b", re.IGNORECASE)
         sql_change = (_QUERY_HINT.search(text) or _SQL_WORDS.search(text) or _QUERY_HINT.search(removed)
                       or _SQL_WORDS.search(removed))
         names_table = word.search(text) or word.search(removed)
-        if not sql_change or not (names_table or path in table_paths):
+        if not sql_change or not (names_table or path in paths):
             continue
         line = next((ln for ln, t in added if _QUERY_HINT.search(t) or _SQL_WORDS.search(t) or word.search(t)),
                     added[0][0] if added else None)
         shared = _shared_columns(fingerprint, text + "\n" + removed)
-        strength = 0.8 if names_table else 0.6
-        strength += 0.1 if shared else 0.0
+        after = first_seen is not None and first_seen >= when
+        strength = 0.55 + (0.15 if names_table else 0.0) + (0.1 if shared else 0.0) + (0.15 if after else 0.0) \
+            + (0.05 if worse else 0.0)
+        timing = ("; that statement shape first appears after this change" if after else
+                  "; that statement shape was already slow before this change" if first_seen else "")
         return ChangeLink(
             kind="sql", strength=round(min(strength, 0.95), 3), path=path, line=line,
-            text=f"changed a query on `{table}` ({path}:{line}); statements on `{table}` are new or slower after the "
-                 f"onset: {fingerprint[:120]}" + (f" (shared columns: {', '.join(sorted(shared)[:4])})" if shared else ""))
+            text=f"changed a query on `{table}` ({path}:{line}), whose statements are slow: {fingerprint[:110]}"
+                 + (f" (shared columns: {', '.join(sorted(shared)[:4])})" if shared else "") + timing)
     return None
 
 

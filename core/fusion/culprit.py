@@ -254,6 +254,14 @@ def rank_frames(
             if site.is_test:
                 site.score += weight * 0.02  # how the failure was reached, never ahead of production code
 
+    # A frame on the path of most failing traces that is never where one of them fails is the way requests
+    # come in (a filter, a dispatcher, a public entry point), not the fault.
+    innermost = {id(next((s for s in ordered if not s.is_test), None)) for ordered in per_group}
+    if len(per_group) >= 3:
+        for site in sites.values():
+            if id(site) not in innermost and len(site.groups) >= max(3, 0.6 * len(per_group)):
+                site.score *= 0.5
+                site.why.append("an entry point every kind of failing request passes through")
     ranked = sorted(sites.values(), key=lambda s: (-s.score, s.is_test))
     production_sites = [s for s in ranked if not s.is_test]
     if not production_sites:
