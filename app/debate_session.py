@@ -32,6 +32,8 @@ def start_debate(store: Store, cfg: Settings, registry: DebateRegistry, incident
     current = registry.get(incident_id)
     if current is not None and current.alive:
         raise DebateError(f"A debate for {incident_id} is already running; wait for it or stop it.")
+    if resume_id:  # as `python -m core resume` does: a judge turn whose ruling was not stored runs once more, not twice
+        store.drop_unruled_judge_turns(resume_id)
     debate = pipeline.start_debate(store, cfg, incident_id, brain, pace_s=pace_s, language=language,
                                    debate_id=resume_id)
     return registry.start(incident_id, brain, pace_s, lambda: iterate_sync(debate.events()),

@@ -13,7 +13,7 @@ from core.pipeline import AnalysisResult, Progress, fuse, ingest_bundle, iterate
 from core.schema import Incident, JudgmentReady
 from core.store import Store
 
-__all__ = ["resume_incident", "resume_step"]
+__all__ = ["reset_ingest", "resume_incident", "resume_step"]
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +37,19 @@ def resume_step(store: Store, incident_id: str) -> str:
     if debate is not None and debate.status == "finished" and store.get_judgment(debate.id) is not None:
         return "done"
     return "debate"
+
+
+def reset_ingest(store: Store, incident_id: str) -> None:
+    """Remove everything an interrupted ingest wrote for the incident (the incident row itself stays)."""
+    keep = {"incidents", "debates", "events", "judgments", "schema_version", "in_app_rules"}  # not ingest output
+    tables = [t for t in store.query_df(
+        "SELECT DISTINCT table_name FROM duckdb_columns() WHERE schema_name = 'main' AND column_name = 'incident_id'"
+    )["table_name"] if t not in keep]
+    with store.transaction() as cur:
+        for table in tables:
+            cur.execute(f'DELETE FROM "{table}" WHERE incident_id = ?', [incident_id])
+    store.forget_secrets(incident_id)
+    log.info("incident %s: partial ingest removed from %d tables", incident_id, len(tables))
 
 
 def _incident(store: Store, incident_id: str) -> Incident:
@@ -77,7 +90,7 @@ def resume_incident(
             raise ResumeError(f"{bundle_dir} describes another incident ({bundle.draft.title!r}); give the bundle "
                               f"{incident_id} was opened from ({incident.title!r}).")
         progress(f"Reading the files of {incident_id} again", 0.0)
-        store.reset_ingest(incident_id)
+        reset_ingest(store, incident_id)
         ingest_bundle(store, settings, incident, bundle, progress, log_format=log_format)
     if step in ("ingest", "fusion"):
         progress("Fusing evidence", 0.85)

@@ -15,38 +15,28 @@ from typing import Any
 
 import duckdb
 import pandas as pd
-from pydantic import TypeAdapter
 
+from core._store_events import DebateLog
 from core.errors import StoreError, StoreLockedError
-from core.redact import Redactor
 from core.schema import (
-    AgentTurn,
     Asset,
     Commit,
-    Consensus,
-    DebateEvent,
     DebateInfo,
     Evidence,
     ExceptionCause,
     ExceptionRecord,
     Incident,
     IncidentDraft,
-    Intervention,
-    Judgment,
-    RoundFinished,
     StackFrame,
-    TokenDelta,
-    TurnFinished,
     started_at_problem,
 )
-from core.stored_secrets import StoredSecrets, redact_json, redact_stored_text
+from core.stored_secrets import SecretsAtRest, StoredSecrets
 
 __all__ = ["Store", "SCHEMA_VERSION"]
 
 log = logging.getLogger(__name__)
 
 _MIGRATIONS = Path(__file__).with_name("migrations")
-_EVENT = TypeAdapter(DebateEvent)
 
 
 def _migrations() -> list[tuple[int, Path]]:
@@ -69,7 +59,7 @@ def _new_id(prefix: str) -> str:
     return f"{prefix}-{secrets.token_hex(5)}"
 
 
-class Store:
+class Store(DebateLog, SecretsAtRest):
     """One DuckDB database (a file, or ``:memory:``) holding every incident.
 
     One instance per process: DuckDB lets only one process open a file for writing, so the
@@ -515,87 +505,6 @@ class Store:
         )
         return self._debate(rows[0]) if rows else None
 
-    def append_event(self, event: DebateEvent) -> DebateEvent:
-        """Persist one event (token deltas are transient and skipped) and return it with its seq.
-
-        A round's Consensus or RoundFinished is stored once: a resumed debate announces its finished rounds
-        again, and those are not new events.
-        """
-        if isinstance(event, TokenDelta):
-            return event
-        with self.transaction() as cur:
-            if isinstance(event, Consensus | RoundFinished):
-                stored = cur.execute(
-                    "SELECT seq FROM events WHERE debate_id = ? AND type = ? AND CAST(json_extract(payload, '$.round') "
-                    "AS INTEGER) = ? LIMIT 1", [event.debate_id, event.type, event.round]).fetchall()
-                if stored:
-                    return event.model_copy(update={"seq": stored[0][0]})
-            seq = cur.execute(
-                "SELECT coalesce(max(seq), 0) + 1 FROM events WHERE debate_id = ?", [event.debate_id]
-            ).fetchall()[0][0]
-            event = event.model_copy(update={"seq": seq})
-            # Stored with its secrets replaced (a turn quotes what the model was told, restored for display).
-            payload = self._redacted_json(cur, event.incident_id, event.model_dump(mode="json"))
-            cur.execute(
-                "INSERT INTO events VALUES (?,?,?,?,?,?)",
-                [event.debate_id, seq, event.incident_id, event.type, payload, event.at],
-            )
-        if isinstance(event, TurnFinished):
-            log.info("incident %s: turn %s round %d stored", event.incident_id, event.turn.agent, event.turn.round)
-        return event
-
-    def drop_unruled_judge_turns(self, debate_id: str) -> int:
-        """Remove the judge's events of a debate that has no stored ruling (it stopped between the two).
-
-        Returns:
-            How many events were removed.
-        """
-        if self.get_judgment(debate_id) is not None:
-            return 0
-        with self.transaction() as cur:
-            agent = "coalesce(json_extract_string(payload, '$.agent'), json_extract_string(payload, '$.turn.agent'))"
-            removed = cur.execute(f"SELECT count(*) FROM events WHERE debate_id = ? AND {agent} = 'JudgeAgent'",
-                                  [debate_id]).fetchall()[0][0]
-            cur.execute(f"DELETE FROM events WHERE debate_id = ? AND {agent} = 'JudgeAgent'", [debate_id])
-        if removed:
-            log.info("debate %s: %d event(s) of a judge turn without a ruling removed before resuming", debate_id, removed)
-        return int(removed)
-
-    def reset_ingest(self, incident_id: str) -> None:
-        """Remove everything an interrupted ingest wrote for the incident (the incident row itself stays)."""
-        keep = {"incidents", "debates", "events", "judgments", "schema_version", "in_app_rules"}  # not ingest output
-        tables = [t for (t,) in self._rows(
-            "SELECT DISTINCT table_name FROM duckdb_columns() WHERE schema_name = 'main' AND column_name = 'incident_id'")
-            if t not in keep]
-        with self.transaction() as cur:
-            for table in tables:
-                cur.execute(f'DELETE FROM "{table}" WHERE incident_id = ?', [incident_id])
-        self._secrets.forget(incident_id)
-        log.info("incident %s: partial ingest removed from %d tables", incident_id, len(tables))
-
-    def list_events(self, debate_id: str, after_seq: int = 0) -> list[DebateEvent]:
-        rows = self._rows(
-            "SELECT payload FROM events WHERE debate_id = ? AND seq > ? ORDER BY seq", [debate_id, after_seq]
-        )
-        return [_EVENT.validate_json(r[0]) for r in rows]
-
-    def list_turns(self, debate_id: str) -> list[AgentTurn]:
-        return [e.turn for e in self.list_events(debate_id) if isinstance(e, TurnFinished)]
-
-    def list_interventions(self, debate_id: str) -> list[Intervention]:
-        return [e for e in self.list_events(debate_id) if isinstance(e, Intervention)]
-
-    def save_judgment(self, debate_id: str, incident_id: str, judgment: Judgment) -> None:
-        with self.transaction() as cur:
-            cur.execute(
-                "INSERT OR REPLACE INTO judgments VALUES (?,?,?,?)",
-                [debate_id, incident_id, self._redacted_json(cur, incident_id, judgment.model_dump(mode="json")), _now()],
-            )
-
-    def get_judgment(self, debate_id: str) -> Judgment | None:
-        rows = self._rows("SELECT payload FROM judgments WHERE debate_id = ?", [debate_id])
-        return Judgment.model_validate_json(rows[0][0]) if rows else None
-
     # --- fused context ---------------------------------------------------------------------
 
     def save_fusion(self, incident_id: str, payload_json: str, evidence: Sequence[Evidence]) -> None:
@@ -609,44 +518,6 @@ class Store:
     def load_fusion(self, incident_id: str) -> str | None:
         rows = self._rows("SELECT payload FROM fusion WHERE incident_id = ?", [incident_id])
         return rows[0][0] if rows else None
-
-    # --- secrets at rest --------------------------------------------------------------------
-
-    def _redacted_json(self, cur: duckdb.DuckDBPyConnection, incident_id: str, value: Any) -> str:
-        """`value` as JSON text, every string in it redacted with the incident's at-rest placeholders."""
-        return json.dumps(redact_json(value, lambda text: self._secrets.redact_text(cur, incident_id, text)),
-                          ensure_ascii=False)
-
-    def _redacted_evidence(self, cur: duckdb.DuckDBPyConnection, items: Sequence[Evidence]) -> list[Evidence]:
-        return [e.model_copy(update={"text": self._secrets.redact_text(cur, e.incident_id, e.text)}) for e in items]
-
-    def redact_incident(self, incident_id: str, *, keep_map: bool = False) -> dict[str, int]:
-        """Replace the secrets in what the store holds of an incident's files (log lines, templates, exceptions,
-        spans, SQL) with placeholders like `<EMAIL#1>`; evidence, fused context, turns and judgments are
-        redacted as they are written.
-
-        Args:
-            incident_id: the incident.
-            keep_map: keep the original values in `secret_map` (the user opted in to see them); off by default.
-
-        Returns:
-            How many occurrences of each kind this call replaced.
-        """
-        with self.transaction() as cur:
-            cur.execute("INSERT OR REPLACE INTO secret_policy VALUES (?, ?)", [incident_id, keep_map])
-            tally = redact_stored_text(cur, self._secrets, incident_id)
-        return dict(tally)
-
-    def redaction_counts(self, incident_id: str) -> dict[str, int]:
-        """How many values of each kind were replaced in what is stored of the incident (for the report)."""
-        return {k: int(n) for k, n in self._rows(
-            "SELECT kind, occurrences FROM redactions WHERE incident_id = ? AND occurrences > 0 ORDER BY kind",
-            [incident_id])}
-
-    def restore_secrets(self, incident_id: str, text: str) -> str:
-        """`text` with the incident's stored placeholders replaced by the originals, if the incident kept them."""
-        known = self._rows("SELECT placeholder, kind, value FROM secret_map WHERE incident_id = ?", [incident_id])
-        return Redactor(marker="#", known=known).restore(text) if known else text  # type: ignore[arg-type]
 
     # --- views for the dashboard and the template miner ----------------------------------------
 

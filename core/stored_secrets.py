@@ -5,15 +5,17 @@ from __future__ import annotations
 import json
 import logging
 from collections import Counter
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 import pandas as pd
 
 from core.redact import Redactor
+from core.schema import Evidence
 
-__all__ = ["StoredSecrets", "redact_json", "redact_stored_text"]
+__all__ = ["SecretsAtRest", "StoredSecrets", "redact_json", "redact_stored_text"]
 
 log = logging.getLogger(__name__)
 
@@ -146,3 +148,53 @@ def _redacted_frame(frame: pd.DataFrame, texts: tuple[str, ...], jsons: tuple[st
     for column in (*texts, *jsons):
         differs |= out[column].fillna("\0") != frame[column].fillna("\0")
     return out[differs]
+
+
+class SecretsAtRest:
+    """Store methods that keep secrets out of what is stored (mixed into Store, whose transaction they use)."""
+
+    _secrets: StoredSecrets
+
+    if TYPE_CHECKING:
+        def transaction(self) -> AbstractContextManager[duckdb.DuckDBPyConnection]: ...
+        def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]: ...
+
+    def _redacted_json(self, cur: duckdb.DuckDBPyConnection, incident_id: str, value: Any) -> str:
+        """`value` as JSON text, every string in it redacted with the incident's at-rest placeholders."""
+        return json.dumps(redact_json(value, lambda text: self._secrets.redact_text(cur, incident_id, text)),
+                          ensure_ascii=False)
+
+    def _redacted_evidence(self, cur: duckdb.DuckDBPyConnection, items: Sequence[Evidence]) -> list[Evidence]:
+        return [e.model_copy(update={"text": self._secrets.redact_text(cur, e.incident_id, e.text)}) for e in items]
+
+    def redact_incident(self, incident_id: str, *, keep_map: bool = False) -> dict[str, int]:
+        """Replace the secrets in what the store holds of an incident's files (log lines, templates, exceptions,
+        spans, SQL) with placeholders like `<EMAIL#1>`; evidence, fused context, turns and judgments are
+        redacted as they are written.
+
+        Args:
+            incident_id: the incident.
+            keep_map: keep the original values in `secret_map` (the user opted in to see them); off by default.
+
+        Returns:
+            How many occurrences of each kind this call replaced.
+        """
+        with self.transaction() as cur:
+            cur.execute("INSERT OR REPLACE INTO secret_policy VALUES (?, ?)", [incident_id, keep_map])
+            tally = redact_stored_text(cur, self._secrets, incident_id)
+        return dict(tally)
+
+    def redaction_counts(self, incident_id: str) -> dict[str, int]:
+        """How many values of each kind were replaced in what is stored of the incident (for the report)."""
+        return {k: int(n) for k, n in self._rows(
+            "SELECT kind, occurrences FROM redactions WHERE incident_id = ? AND occurrences > 0 ORDER BY kind",
+            [incident_id])}
+
+    def restore_secrets(self, incident_id: str, text: str) -> str:
+        """`text` with the incident's stored placeholders replaced by the originals, if the incident kept them."""
+        known = self._rows("SELECT placeholder, kind, value FROM secret_map WHERE incident_id = ?", [incident_id])
+        return Redactor(marker="#", known=known).restore(text) if known else text  # type: ignore[arg-type]
+
+    def forget_secrets(self, incident_id: str) -> None:
+        """Drop the cached numbering of an incident whose stored rows (and counts) were removed."""
+        self._secrets.forget(incident_id)
