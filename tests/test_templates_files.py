@@ -148,10 +148,11 @@ def test_a_line_without_end_keeps_only_its_head(tmp_path: pathlib.Path, monkeypa
     assert len(mined) == 3 and mined.template_ids[1] == mined.template_ids[2]
 
 
-def test_a_word_used_as_a_value_elsewhere_is_a_value_everywhere() -> None:
-    users = ["root", "bob", "alice", "carol", "dave", "erin"]
-    msgs = [f"Invalid user {u} from 10.0.0.{i}" for i, u in enumerate(users)]
-    msgs += ["session opened for user root", "session opened for user bob", "session closed for user bob"]
+@pytest.mark.parametrize("noun", ["user", "utilisateur"])
+def test_a_word_followed_by_many_names_is_learned_from_the_log(noun: str) -> None:
+    names = ["root", "bob", "alice", "carol", "dave", "erin"]
+    msgs = [f"Invalid {noun} {u} from 10.0.0.{i}" for i, u in enumerate(names)]
+    msgs += [f"session opened for {noun} root", f"session opened for {noun} bob", f"session closed for {noun} bob"]
     ids = TemplateMiner().mine(msgs).template_ids.to_pylist()
     assert len(set(ids[:6])) == 1
-    assert ids[6] == ids[7] != ids[8]  # two users of one event share it; opened and closed stay apart
+    assert ids[6] == ids[7] != ids[8]  # two names of one event share it; opened and closed stay apart

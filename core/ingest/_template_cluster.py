@@ -85,7 +85,7 @@ def _is_constant_position(
     settings: MinerSettings,
     first: bool,
     previous: str | None = None,
-    known: frozenset[str] = frozenset(),
+    namers: frozenset[str] = frozenset(),
 ) -> bool:
     """Whether the differing values at one position name different events (not a variable).
 
@@ -94,7 +94,7 @@ def _is_constant_position(
         settings: The knobs and rules.
         first: Whether this is the message's first token.
         previous: The token before this position when it is the same in every shape, else None.
-        known: Words the log already uses as values elsewhere (at a many-valued position).
+        namers: Words this log follows with many different words (learned by ``_namers``).
 
     Returns:
         True when the cluster should be split on this position.
@@ -127,12 +127,12 @@ def _is_constant_position(
         return False  # key=value pairs with one key and differing values: the value is data
     if settings.on("value_literals") and all(v.strip(_PUNCT).lower() in _VALUE_LITERALS for v in plain):
         return False  # true / false / null are values of something, whatever the log
-    if known and all(v in known for v in plain):
-        return False  # words this log uses as values elsewhere are values here too (root, admin)
     if settings.on("after_equals") and previous is not None and previous.endswith("=") and previous != "=":
         return False  # "allDrawn= false": the word after "key=" is its value
     if settings.on("enum_words") and all(_ENUM_RE.fullmatch(v.strip(_PUNCT)) for v in plain):
         return True  # ALL_CAPS words are states and keywords (RUNNING, LOOKING), not data
+    if previous is not None and previous in namers:
+        return False  # this log follows that word with many different words: it names a value
     # A message's first word usually names its event (as Drain's prefix tree assumes), so it
     # takes many more different words to call it a variable there.
     return len(values) < max_variants
@@ -143,7 +143,7 @@ def _split(
     toks: Sequence[Shape],
     weights: Sequence[int],
     settings: MinerSettings,
-    known: frozenset[str] = frozenset(),
+    namers: frozenset[str] = frozenset(),
 ) -> list[list[int]]:
     """Recursively split a cluster on its most constant-looking differing position."""
     n = len(toks[members[0]])
@@ -156,7 +156,7 @@ def _split(
             continue
         prev = {toks[i][p - 1] for i in members} if p else set()
         previous = next(iter(prev)) if len(prev) == 1 else None
-        if _is_constant_position(values, settings, p == 0, previous, known) and (best_p < 0 or len(values) < best_d):
+        if _is_constant_position(values, settings, p == 0, previous, namers) and (best_p < 0 or len(values) < best_d):
             best_p, best_d = p, len(values)
     if best_p < 0:
         return [members]
@@ -165,21 +165,23 @@ def _split(
         groups[toks[i][best_p]].append(i)
     out: list[list[int]] = []
     for sub in groups.values():
-        out.extend(_split(sub, toks, weights, settings, known))
+        out.extend(_split(sub, toks, weights, settings, namers))
     return out
 
 
-def _known_values(clusters: list[list[int]], toks: Sequence[Shape], max_variants: int) -> frozenset[str]:
-    """Plain words seen at a position of a template that holds at least ``max_variants`` values."""
-    known: set[str] = set()
-    for members in clusters:
-        if len(members) < max_variants:
-            continue
-        for p in range(len(toks[members[0]])):
+def _namers(groups: list[list[int]], toks: Sequence[Shape], max_variants: int) -> frozenset[str]:
+    """Words followed by at least ``max_variants`` different plain words, over all candidate groups.
+
+    Learned from the log itself, so it holds in any language or vocabulary (no word list).
+    """
+    after: dict[str, set[str]] = defaultdict(set)
+    for members in groups:
+        for p in range(1, len(toks[members[0]])):
+            prev = {toks[i][p - 1] for i in members}
             values = {toks[i][p] for i in members}
-            if len(values) >= max_variants:
-                known.update(v for v in values if WILDCARD not in v)
-    return frozenset(known)
+            if len(prev) == 1 and len(values) > 1:
+                after[prev.pop()].update(v for v in values if WILDCARD not in v)
+    return frozenset(w for w, vals in after.items() if len(vals) >= max_variants and WILDCARD not in w)
 
 
 def _render(p: int, tok: str, toks: Sequence[Shape], members: list[int]) -> str:
@@ -219,13 +221,10 @@ def cluster_shapes(
             raw.append(shapes)
             continue
         merged.extend(_merge_similar(shapes, toks, weights, settings.similarity))
-    split = [part for group in merged for part in _split(group, toks, weights, settings)]
-    known = _known_values(split, toks, settings.max_variants) if settings.on("known_values") else frozenset()
-    if known:
-        # a second pass: a word that is a value at one event's many-valued position is a value
-        # wherever it differs (user root / user admin), however few values that event shows
-        split = [part for group in merged for part in _split(group, toks, weights, settings, known)]
-    raw.extend(split)
+    namers = _namers(merged, toks, settings.max_variants) if settings.on("learned_namers") else frozenset()
+    # "Invalid user root/admin/...": a word this log follows with many different words names a
+    # value, so the word after it is data even where one event shows only two or three of them.
+    raw.extend(part for group in merged for part in _split(group, toks, weights, settings, namers))
     raw.sort(key=min)
     templates: list[str] = []
     for c, members in enumerate(raw):
