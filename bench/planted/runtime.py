@@ -144,6 +144,7 @@ class Scenario:
     weights: Callable[[float, Route], float] | None = None
     tomcat_threads: int = 200
     gateway_timeout_s: float = 60.0                     # ingress proxy_read_timeout
+    pool_is_threads: bool = False                       # the simulated pool is Tomcat's worker pool, not JDBC
 
 
 def _poisson(rng: random.Random, mean: float) -> int:
@@ -349,6 +350,9 @@ def write_metrics(path: Path, requests: list[Request], sc: Scenario, pool: PoolN
         in_use = min(size, active.at(moment))
         waiting = pending.at(moment)
         busy = min(sc.tomcat_threads, in_flight.at(moment))
+        if sc.pool_is_threads:
+            busy, size, waiting = in_use, 20, 0
+            in_use = min(size, rng.randint(0, 2) + (1 if rate > 5 else 0))
         allocated = step * (2.0 + 8.5 * rate) * rng.uniform(0.85, 1.15)
         heap += allocated
         pauses, collections = 0.0, 0
