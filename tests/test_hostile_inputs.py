@@ -80,24 +80,22 @@ class Run:
     peak_rss: int  # bytes, of the CLI process
 
 
+# Runs the CLI and writes its peak RSS (KB) to argv[1]. A child forked from pytest would inherit pytest's own
+# high-water mark (ru_maxrss survives exec), so the CLI is started from this small process instead.
+_MEASURE = ("import resource, subprocess, sys; code = subprocess.call(sys.argv[2:]); "
+            "open(sys.argv[1], 'w').write(str(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)); "
+            "sys.exit(code)")
+
+
 def _cli(args: list[str], home: Path, *, timeout: float = 600) -> Run:
     """Run `python -m core …` in a child and measure its peak resident memory."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("LLM_", "NEO4J_", "TRIBUNAL_"))}
     env["TRIBUNAL_HOME"] = str(home)
-    out, err = home.parent / f"{home.name}.out", home.parent / f"{home.name}.err"
+    out, err, rss = (home.parent / f"{home.name}.{ext}" for ext in ("out", "err", "rss"))
     with out.open("w") as stdout, err.open("w") as stderr:
-        proc = subprocess.Popen([sys.executable, "-m", "core", *args], stdout=stdout, stderr=stderr, cwd=ROOT, env=env)
-        deadline = time.monotonic() + timeout
-        while True:
-            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
-            if pid:
-                break
-            if time.monotonic() > deadline:
-                proc.kill()
-                pytest.fail(f"python -m core {' '.join(args)} did not finish in {timeout}s")
-            time.sleep(0.05)
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    run = Run(proc.returncode, out.read_text(), err.read_text(), usage.ru_maxrss * 1024)
+        proc = subprocess.run([sys.executable, "-c", _MEASURE, str(rss), sys.executable, "-m", "core", *args],
+                              stdout=stdout, stderr=stderr, cwd=ROOT, env=env, timeout=timeout, check=False)
+    run = Run(proc.returncode, out.read_text(), err.read_text(), int(rss.read_text()) * 1024)
     print(f"python -m core {args[0]}: exit {run.code}, peak RSS {run.peak_rss / 1024**2:.0f} MB")  # shown with -s
     return run
 
