@@ -181,7 +181,8 @@ def _namers(groups: list[list[int]], toks: Sequence[Shape], max_variants: int) -
             values = {toks[i][p] for i in members}
             if len(prev) == 1 and len(values) > 1:
                 after[prev.pop()].update(v for v in values if WILDCARD not in v)
-    return frozenset(w for w, vals in after.items() if len(vals) >= max_variants and WILDCARD not in w)
+    # only words name things: after "-" or ":" any text may follow
+    return frozenset(w for w, vals in after.items() if len(vals) >= max_variants and w.isalpha())
 
 
 def _render(p: int, tok: str, toks: Sequence[Shape], members: list[int]) -> str:
