@@ -8,6 +8,7 @@ import shutil
 import stat
 import tarfile
 import zipfile
+import zlib
 from datetime import date, datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -419,18 +420,21 @@ def _extract_zip(raw: bytes, dest: Path, max_bytes: int, max_files: int) -> None
 def _extract_tar(raw: bytes, dest: Path, max_bytes: int, max_files: int) -> None:
     try:
         archive = tarfile.open(fileobj=io.BytesIO(raw), mode="r:*")
-        members = archive.getmembers()
     except (tarfile.TarError, OSError, EOFError) as exc:
         raise BundleError("The upload is neither a zip nor a tar archive; upload a .zip or .tar.gz.") from exc
-    total = 0
-    for member in members:
-        _safe_member(member.name)
-        if member.issym() or member.islnk():
-            raise BundleError(f"The archive entry {member.name!r} is a link; links are not accepted.")
-        if not (member.isfile() or member.isdir()):
-            raise BundleError(f"The archive entry {member.name!r} is not a regular file.")
-        total += member.size
-    _check_totals(len(members), total, max_files, max_bytes)
+    total, count = 0, 0
+    try:
+        # Entry by entry, stopping at the limits: listing a tar of millions of entries first would hold them all.
+        for member in archive:
+            _safe_member(member.name)
+            if member.issym() or member.islnk():
+                raise BundleError(f"The archive entry {member.name!r} is a link; links are not accepted.")
+            if not (member.isfile() or member.isdir()):
+                raise BundleError(f"The archive entry {member.name!r} is not a regular file.")
+            total, count = total + member.size, count + 1
+            _check_totals(count, total, max_files, max_bytes)
+    except (tarfile.TarError, OSError, EOFError, zlib.error) as exc:
+        raise BundleError(f"The tar archive is damaged ({exc}); re-create it.") from exc
     dest.mkdir(parents=True, exist_ok=True)
     try:
         archive.extractall(dest, filter="data")

@@ -73,7 +73,8 @@ def _bundle(bundle_dir: Path) -> Bundle:
         if (bundle_dir / "incident.yaml").exists():
             raise
         # A folder with just repo/ and design/ is enough to index; no incident is described.
-        repo = bundle_dir / "repo" if (bundle_dir / "repo" / ".git").exists() else None
+        linked = (bundle_dir / "repo").is_symlink()  # links in a bundle are never followed
+        repo = bundle_dir / "repo" if (bundle_dir / "repo" / ".git").exists() and not linked else None
         design_dir = bundle_dir / "design"
         design = sorted(p for p in design_dir.rglob("*") if p.is_file() and not p.is_symlink()) \
             if design_dir.is_dir() and not design_dir.is_symlink() else []

@@ -470,3 +470,19 @@ def test_tool_output_is_fenced_and_redacted_whole(store: Store, settings: Settin
     text = asyncio.run(call())
     assert text.startswith(FENCE_START) and text.endswith(FENCE_END)
     assert PEM_BODY[:20] not in text and "<PRIVATE_KEY_1>" in text
+
+
+def test_a_tar_of_many_entries_is_refused_while_it_is_read(tmp_path: Path) -> None:
+    import io
+    import tarfile
+
+    from core.bundle import extract_archive
+
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz") as archive:
+        for i in range(5_000):
+            info = tarfile.TarInfo(f"b/runtime/f{i}.log")
+            archive.addfile(info, io.BytesIO(b""))
+    with pytest.raises(BundleError, match="more than 100 files"):
+        extract_archive(buffer.getvalue(), tmp_path / "x", max_files=100)
+    assert not (tmp_path / "x").exists()  # nothing was written
