@@ -389,7 +389,23 @@ def _check_totals(count: int, total: int, max_files: int, max_bytes: int) -> Non
         raise BundleError(f"The archive unpacks to more than {max_bytes / 1024**3:.1f} GiB; trim the logs first.")
 
 
+def _zip_entries(raw: bytes) -> int:
+    """How many entries the zip's end record announces (0 if it cannot be found; ZipFile then says why)."""
+    end = raw.rfind(b"PK\x05\x06", max(0, len(raw) - 65_557))
+    if end < 0 or len(raw) < end + 12:
+        return 0
+    count = int.from_bytes(raw[end + 10: end + 12], "little")
+    locator = end - 20  # a Zip64 archive keeps the real count in its own end record
+    if count == 0xFFFF and locator >= 0 and raw[locator: locator + 4] == b"PK\x06\x07":
+        record = int.from_bytes(raw[locator + 8: locator + 16], "little")
+        if raw[record: record + 4] == b"PK\x06\x06":
+            count = int.from_bytes(raw[record + 32: record + 40], "little")
+    return count
+
+
 def _extract_zip(raw: bytes, dest: Path, max_bytes: int, max_files: int) -> None:
+    # Counted before the directory is parsed: a small zip can list millions of empty entries.
+    _check_totals(_zip_entries(raw), 0, max_files, max_bytes)
     try:
         archive = zipfile.ZipFile(io.BytesIO(raw))
         infos = archive.infolist()

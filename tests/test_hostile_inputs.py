@@ -486,3 +486,17 @@ def test_a_tar_of_many_entries_is_refused_while_it_is_read(tmp_path: Path) -> No
     with pytest.raises(BundleError, match="more than 100 files"):
         extract_archive(buffer.getvalue(), tmp_path / "x", max_files=100)
     assert not (tmp_path / "x").exists()  # nothing was written
+
+
+def test_a_zip_listing_too_many_entries_is_refused_before_it_is_parsed(tmp_path: Path) -> None:
+    import io
+
+    from core.bundle import extract_archive
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for i in range(300):
+            archive.writestr(f"b/runtime/f{i}.log", b"")
+    with pytest.raises(BundleError, match="more than 100 files"):
+        extract_archive(buffer.getvalue(), tmp_path / "x", max_files=100)
+    assert not (tmp_path / "x").exists()
