@@ -242,7 +242,7 @@ def select(scorer: Scorer, train: list[str]) -> MinerSettings:
 
     A rule is on when switching it off, with every other rule on, costs GA on the training
     systems; a rule that helps only a held-out system, or no shared system at all, is off. The
-    knobs are then the best point of the grid on the training systems (ties: the first).
+    knobs are then the best point of the grid on the training systems (a tie keeps the defaults).
     """
     full = MinerSettings()
     base = scorer.training_ga(full, train)
@@ -276,7 +276,6 @@ def accuracy(systems: dict[str, System], score) -> None:
     for x in names:
         train = [s for s in names if s != x]
         chosen = select(scorer, train)
-        others = [s for s in names if s != x]
         sx = systems[x]
         rows[x] = {
             "chosen": describe(chosen),
@@ -285,12 +284,12 @@ def accuracy(systems: dict[str, System], score) -> None:
             "d3": drain3_scores(sx.lines, sx.gt, sx.drain, sx.drain, score),
             "words": scorer.get(chosen, x, "words")["GA"],
             "d3_words": drain3_scores(scorer.lines(x, "words")[0], sx.gt, sx.drain, sx.drain, score)["GA"],
-            "layouts": statistics.mean(scorer.get(chosen, x, "layout", y)["GA"] for y in others),
+            "layouts": statistics.mean(scorer.get(chosen, x, "layout", y)["GA"] for y in train),
             "rare": scorer.get(chosen, x, "rare")["GA"],
             "d3_rare": drain3_scores(*scorer.lines(x, "rare"), sx.drain, sx.drain, score)["GA"],
             "d3_layouts": statistics.mean(
                 drain3_scores(scorer.lines(x, "layout", y)[0], sx.gt, sx.drain, systems[y].drain, score)["GA"]
-                for y in others
+                for y in train
             ),
         }
     print("Loghub-2k accuracy: miner (no per-system settings) vs drain3 (published per-system settings)")
