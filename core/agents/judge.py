@@ -158,20 +158,22 @@ def offline_reply(view: DebateView) -> AgentReply:
     confidence = ruling_confidence(view, lead, suspect, mode.score if mode.known else 0.0, len(gaps), len(blocking))
     abstained = confidence < 0.3
     exc = (top.root_type if top else "").rsplit(".", 1)[-1] or say(lang, "The failure", "故障")
+    loc = lead.location
+    named = loc.symbol and loc.symbol != loc.file.rsplit("/", 1)[-1]
+    where = f"{loc.symbol} ({loc.file}:{loc.line})" if named else f"{loc.file}:{loc.line}"
     if suspect:
         link = max(suspect.links, key=lambda lk: lk.strength)
         root_cause = say(
-            lang, "{exc} at {sym} ({file}:{line}), caused by change {sha} (“{msg}”, {who}, {m} the start): it {why}. "
+            lang, "{exc}, caused by change {sha} to {where} (“{msg}”, {who}, {m} the start): it {why}. "
                   "Mechanism: {mech}.",
-            "{sym}（{file}:{line}）处的 {exc}，由变更 {sha}（“{msg}”，{who}，{m}）引起：{why}。机制：{mech}。",
-            exc=exc, sym=lead.location.symbol, file=lead.location.file, line=lead.location.line, sha=suspect.sha[:8],
+            "{exc}，由变更 {sha}（修改 {where}；“{msg}”，{who}，{m}）引起：{why}。机制：{mech}。",
+            exc=exc, where=where, sha=suspect.sha[:8],
             msg=suspect.message[:80], who=suspect.author, m=_ago(suspect.minutes_before_start, lang), why=link.text[:200],
             mech=mode.mechanism(lang))
     else:
-        root_cause = say(lang, "{exc} at {sym} ({file}:{line}); no recent change is tied to it. Mechanism: {mech}.",
-                         "{sym}（{file}:{line}）处的 {exc}；没有近期变更与之关联。机制：{mech}。",
-                         exc=exc, sym=lead.location.symbol, file=lead.location.file, line=lead.location.line,
-                         mech=mode.mechanism(lang))
+        root_cause = say(lang, "{exc} at {where}; no recent change is tied to it. Mechanism: {mech}.",
+                         "{where} 处的 {exc}；没有近期变更与之关联。机制：{mech}。",
+                         exc=exc, where=where, mech=mode.mechanism(lang))
     fix = mode.fix(lang)
     deploy = next((d for d in ctx.deploys if suspect and suspect.sha in d.contains), None)
     rollback = bool(suspect and (deploy or suspect.minutes_before_start <= 7 * 24 * 60) and confidence >= 0.6

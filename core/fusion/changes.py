@@ -55,9 +55,11 @@ _KEY_VALUE = re.compile(r"^\s*([\w.\-\[\]]+)\s*[:=]\s*(.*?)\s*$")
 _POOL_KEY = re.compile(r"pool|max[-_.]?(active|total|idle|size|connections?|threads?)|min[-_.]?idle|connections?", re.I)
 _TIMEOUT_KEY = re.compile(r"timeout|deadline|ttl|wait|retr(y|ies)|backoff", re.I)
 _LIMIT_KEY = re.compile(r"limit|size|capacity|queue|batch|threads?|workers?|heap|xmx|memory", re.I)
+_SERIAL_KEY = re.compile(r"serializ|typing|objectmapper|mapper|codec|converter|marshal", re.I)
+_CODE_CONFIG_FILE = re.compile(r"(Config|Configuration|Configurer|Properties|Settings)\.(java|kt|scala|groovy)$")
 _FLAG_KEY = re.compile(r"enabled?|feature|flag|toggle|switch", re.I)
-_VERSION = re.compile(r"<version>\s*([^<]+?)\s*</version>|['\"]?[\w.\-]+['\"]?\s*[:=]\s*['\"]?(\d+\.\d+[\w.\-]*)")
-_ARTIFACT = re.compile(r"<(?:artifactId|groupId)>\s*([^<]+?)\s*</|([\w.\-]+):([\w.\-]+):[\d$]")
+_VERSION = re.compile(r"<[\w.\-]*version>\s*([^<]+?)\s*</[\w.\-]*version>|['\"]?[\w.\-]+['\"]?\s*[:=]\s*['\"]?(\d+\.\d+[\w.\-]*)")
+_ARTIFACT = re.compile(r"<(?:artifactId|groupId)>\s*([^<]+?)\s*</|<([\w.\-]+?)\.version>|([\w.\-]+):([\w.\-]+):[\d$]")
 _LINKAGE = ("NoSuchMethodError", "NoClassDefFoundError", "ClassNotFoundException", "AbstractMethodError",
             "IncompatibleClassChangeError", "NoSuchFieldError", "LinkageError", "UnsupportedClassVersionError",
             "ModuleNotFoundError", "ImportError")
@@ -344,6 +346,8 @@ class _Symptoms:
             (e.error_rate_after or 0) > (e.error_rate_before or 0) for e in (runtime.endpoints if runtime else []))
         self.limit = bool(_LIMIT_SIGNAL.search(blob))
         self.linkage = [t for t in self.types if t.rsplit(".", 1)[-1] in _LINKAGE]
+        self.serialization = bool(re.search(r"ClassCast|Serializ|JsonMapping|MismatchedInput|InvalidDefinition|"
+                                            r"HttpMessageNotReadable|Cannot deserialize|cannot be cast", blob))
         self.missing = [m for g in groups[:5] if g.root_type.rsplit(".", 1)[-1] in _LINKAGE for m in [g.root_message]]
 
 
@@ -372,6 +376,10 @@ def _content_links(patches: dict[str, FilePatch], symptoms: _Symptoms, spans: _S
                     break
         if _CONFIG_FILE.search(path) and (added or removed):
             link = _config_link(path, added, patch.removed, symptoms)
+            if link:
+                links.append(link)
+        elif _CODE_CONFIG_FILE.search(path) and not is_test_path(path):
+            link = _code_config_link(patch, symptoms)
             if link:
                 links.append(link)
         if _BUILD_FILE.search(path) and _VERSION.search(text + "\n" + removed):
@@ -423,13 +431,15 @@ def _shared_columns(fingerprint: str, code: str) -> set[str]:
 def _config_link(path: str, added: list[tuple[int, str]], removed: list[str], symptoms: _Symptoms) -> ChangeLink | None:
     """A configuration change, linked to the runtime signal its keys govern."""
     changed = []
+    old = {m.group(1): _uncomment(m.group(2)) for r in removed if (m := _KEY_VALUE.match(r))}
     for ln, row in added:
         m = _KEY_VALUE.match(row)
-        if m and not row.strip().startswith("#"):
-            changed.append((ln, m.group(1), m.group(2)))
+        if m and not row.strip().startswith(("#", "//", ";")):
+            value = _uncomment(m.group(2))
+            if old.get(m.group(1)) != value:
+                changed.append((ln, m.group(1), value))
     if not changed:
         return None
-    old = {m.group(1): m.group(2) for r in removed if (m := _KEY_VALUE.match(r))}
     best: tuple[float, str, int] | None = None
     for ln, key, value in changed:
         was = f" (was {old[key]})" if key in old else ""
@@ -449,9 +459,42 @@ def _config_link(path: str, added: list[tuple[int, str]], removed: list[str], sy
     return ChangeLink(kind="config", strength=best[0], path=path, line=best[2], text=best[1])
 
 
+def _uncomment(value: str) -> str:
+    return re.split(r"\s+#|\s+//", value, maxsplit=1)[0].strip()
+
+
+def _code_config_link(patch: FilePatch, symptoms: _Symptoms) -> ChangeLink | None:
+    """Configuration written as code (a @Configuration class, client or executor set-up): the settings it
+    changed, added or removed, linked to the runtime signal they govern."""
+    rows = [(ln, t, "+") for ln, t in patch.added] + [
+        (at, t, "-") for at, t in zip(patch.removed_at or [0] * len(patch.removed), patch.removed, strict=False)]
+    best: tuple[float, str, int] | None = None
+    for ln, row, sign in rows:
+        text = row.strip()
+        if not text or text.startswith(("//", "*", "/*", "import ", "package ")):
+            continue
+        for category, rx, signal, strength in (("pool", _POOL_KEY, symptoms.pool, 0.8),
+                                               ("timeout", _TIMEOUT_KEY, symptoms.timeout, 0.75),
+                                               ("serialization", _SERIAL_KEY, symptoms.serialization, 0.75),
+                                               ("limit", _LIMIT_KEY, symptoms.limit, 0.7)):
+            m = rx.search(text)
+            if not m:
+                continue
+            verb = "added" if sign == "+" else "removed"
+            found = ((strength, f"{verb} `{text[:90]}` in {patch.path}:{ln}, a {category} setting; "
+                                f"the symptoms after the onset are of that kind", ln) if signal else
+                     (0.25, f"{verb} `{text[:90]}` in {patch.path}:{ln}, a {category} setting", ln))
+            if best is None or found[0] > best[0]:
+                best = found
+    if best is None:
+        return None
+    return ChangeLink(kind="config", strength=best[0], path=patch.path, line=max(1, best[2]), text=best[1])
+
+
 def _dependency_link(path: str, added: list[tuple[int, str]], symptoms: _Symptoms) -> ChangeLink:
     """A dependency version change; strong when the runtime cannot link a class or method."""
-    artifacts = [a for _, row in added for m in [_ARTIFACT.search(row)] if m for a in [m.group(1) or m.group(3)] if a]
+    artifacts = [a for _, row in added for m in [_ARTIFACT.search(row)] if m
+                 for a in [m.group(1) or m.group(2) or m.group(4)] if a]
     line = next((ln for ln, row in added if _VERSION.search(row)), added[0][0] if added else None)
     what = f" ({', '.join(sorted(set(artifacts))[:3])})" if artifacts else ""
     if symptoms.linkage:

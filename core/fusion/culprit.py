@@ -120,41 +120,19 @@ class _Code:
         return any(a <= line <= b for a, b in spans)
 
     def load_fan_in(self, keys: set[tuple[str, str]]) -> None:
-        """Distinct calling classes of each (class, method), counting calls made through its supertypes."""
+        """Distinct classes that call each (class, method) by its own type.
+
+        Calls made through a supertype are not counted: an interface method called everywhere says nothing
+        about how widely one of its many implementations is shared.
+        """
         if self.index_id is None or not keys:
             return
-        parents: dict[str, set[str]] = defaultdict(set)
-        frontier = {c for c, _ in keys}
-        for _ in range(4):  # a few levels of the type hierarchy are enough to reach the interface callers use
-            if not frontier:
-                break
-            df = self.store.query_df(
-                "SELECT src, dst FROM code_refs WHERE index_id = ? AND kind IN ('extends', 'implements') "
-                "AND src IN (SELECT unnest(?::VARCHAR[]))", [self.index_id, sorted(frontier)])
-            frontier = set()
-            for row in df.itertuples():
-                if row.dst not in parents[row.src]:
-                    parents[row.src].add(row.dst)
-                    frontier.add(row.dst)
-        lineage: dict[str, set[str]] = {}
-        for cls in {c for c, _ in keys}:
-            seen, todo = {cls}, [cls]
-            while todo:
-                for sup in parents.get(todo.pop(), ()):
-                    if sup not in seen:
-                        seen.add(sup)
-                        todo.append(sup)
-            lineage[cls] = seen
-        every = sorted(set().union(*lineage.values()))
         df = self.store.query_df(
-            "SELECT dst, dst_member, list(DISTINCT src) AS callers FROM code_refs WHERE index_id = ? AND kind = 'calls' "
-            "AND dst IN (SELECT unnest(?::VARCHAR[])) GROUP BY dst, dst_member", [self.index_id, every])
-        callers: dict[tuple[str, str], set[str]] = {(r.dst, r.dst_member): set(r.callers) for r in df.itertuples()}
-        for cls, method in keys:
-            found: set[str] = set()
-            for owner in lineage[cls]:
-                found |= callers.get((owner, method), set())
-            self._fan_in[(cls, method)] = len(found - lineage[cls])
+            "SELECT dst, dst_member, count(DISTINCT src) AS n FROM code_refs WHERE index_id = ? AND kind = 'calls' "
+            "AND dst IN (SELECT unnest(?::VARCHAR[])) AND src <> dst GROUP BY dst, dst_member",
+            [self.index_id, sorted({c for c, _ in keys})])
+        for row in df.itertuples():
+            self._fan_in[(row.dst, row.dst_member)] = int(row.n)
 
     def fan_in(self, cls: str, method: str) -> int:
         return self._fan_in.get((cls, method), 0)
@@ -227,26 +205,36 @@ def rank_frames(
     for g, ordered in enumerate(per_group):
         weight = len(kept[g][1]) / total
         production = [s for s in ordered if not s.is_test]
+        inner_is_guard, carried = False, 0.0
         for k, site in enumerate(production):
             later = production[k + 1:]
-            factor, notes = 1.0 / (1.0 + 0.8 * k), []
+            prior, keep, notes = 1.0 / (1.0 + 0.8 * k), 1.0, []
+            guard = bool(_GUARD_NAME.search(site.frame.method[:1].lower() + site.frame.method[1:]))
             if later:
                 frame = site.frame
                 fan_in, caller_fan_in = code.fan_in(*_key(site)), code.fan_in(*_key(later[0]))
                 # Blame moves outward only to code that is more specific than the frame it leaves.
                 shared = fan_in >= 4 and fan_in >= 2 * caller_fan_in + 2
                 trusted = code.line_matches(_key(site), frame.line) is not False
-                if _GUARD_NAME.search(frame.method[:1].lower() + frame.method[1:]):
-                    factor *= 0.3
+                if guard:
+                    keep = 0.3
                     notes.append("a guard that reports a bad value its caller passed")
+                elif inner_is_guard and frame.method == "<init>":
+                    keep = 0.5
+                    notes.append("a constructor checking its arguments: the bad value came from whoever built it")
                 elif shared and trusted and code.statement_throws(site.path, frame.line):
-                    factor *= 0.4
+                    keep = 0.4
                     notes.append(f"a shared helper (called from {fan_in} classes) that throws on the value its "
                                  f"caller passed")
                 elif shared:
-                    factor *= 0.6
+                    keep = 0.6
                     notes.append(f"a shared helper called from {fan_in} classes; its caller is more specific")
-            site.score += weight * factor
+            # A chain of constructors (a subclass calling super(...)) passes the same arguments down.
+            inner_is_guard = guard or (inner_is_guard and site.frame.method == "<init>")
+            # What a frame gives up as "detects, does not make" passes to its caller, the next frame out.
+            mass = prior + carried
+            site.score += weight * mass * keep
+            carried = mass * (1.0 - keep) * 0.9 if later else 0.0
             for note in notes:
                 if note not in site.why:
                     site.why.append(note)

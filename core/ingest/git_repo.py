@@ -6,7 +6,7 @@ import functools
 import hashlib
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from urllib.parse import urlparse
@@ -218,6 +218,7 @@ class FilePatch:
     path: str
     added: list[tuple[int, str]]
     removed: list[str]
+    removed_at: list[int] = field(default_factory=list)  # where each removed line was, in the new file's numbering
 
 
 _HUNK = re.compile(r"^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@")
@@ -247,6 +248,7 @@ def parse_patches(text: str) -> dict[str, FilePatch]:
             line_no += 1
         elif current is not None and row.startswith("-"):
             current.removed.append(row[1:])
+            current.removed_at.append(max(1, line_no))
     return patches
 
 
