@@ -220,8 +220,12 @@ class IncidentTools:
                  ", ".join(f"{k}={v!r}" for k, v in args.items())[:200], result.status)
         # Tool output leaves the machine too: redact it whole, before any cutting can split a secret.
         text = redactor.redact(result.model_dump_json())
-        if on_call is not None:
-            summary = redactor.redact(result.error or json.dumps(result.data, ensure_ascii=False))
+        if on_call is not None:  # the summary comes from the redacted text, so nothing is counted twice
+            try:
+                shown = json.loads(text)
+                summary = shown["error"] or json.dumps(shown["data"], ensure_ascii=False)
+            except (ValueError, KeyError, TypeError):  # a redacted block spanned fields: show the text as it is
+                summary = text
             await on_call(name, args, result.status, summary[:300])
         if len(text) > self.max_chars:
             text = text[: self.max_chars] + " …(truncated)"
