@@ -307,6 +307,11 @@ TABLE: dict[str, tuple[str, str]] = {
     "history.open_assets": ("查看资产", "Open assets"),
     "history.open_debate": ("查看辩论", "Open debate"),
     "history.open_report": ("查看报告", "Open report"),
+    "history.stopped_ingest": ("{id} 在读取文件时中断。用命令行继续：python -m core resume {id} --bundle 事件包目录",
+                               "{id} stopped while its files were read. Continue it on the command line: "
+                               "python -m core resume {id} --bundle BUNDLE_DIR"),
+    "history.stopped_fusion": ("{id} 在证据融合前中断。", "{id} stopped before its evidence was fused."),
+    "history.resume": ("从中断处继续", "Continue where it stopped"),
 }
 
 TABLE.update(RUNTIME_STRINGS)

@@ -9,6 +9,8 @@ from app import nav, resources, state
 from app.i18n import t
 from app.state import Widgets as W
 from app.widgets.incident import show_flash
+from core import pipeline
+from core.resume import resume_step
 
 cfg = resources.settings()
 store = resources.store(cfg)
@@ -46,3 +48,10 @@ with st.container(border=True):
                          type="primary" if target == "report" else "secondary"):
                 state.set_current_incident(picked)
                 nav.switch_to(target)
+    step = resume_step(store, picked)  # an incident killed part way: say so, and continue it where the UI can
+    if step in ("ingest", "fusion"):
+        st.warning(t(f"history.stopped_{step}", id=picked), icon=":material/pause_circle:")
+    if step == "fusion" and st.button(t("history.resume"), key=f"{W.HISTORY_OPEN}.resume", icon=":material/resume:"):
+        pipeline.fuse(store, cfg, picked)
+        state.set_current_incident(picked)
+        nav.switch_to("debate")

@@ -148,3 +148,26 @@ def test_the_cli_resumes_and_says_what_to_do(mini_bundle: MiniBundle, tmp_path: 
     again = _cli(["resume", payload["incident_id"], "--json"], home)
     assert again.returncode == 0, again.stderr
     assert json.loads(again.stdout)["judgment"] == payload["judgment"]
+
+
+def test_the_history_page_continues_an_unfused_incident(mini_bundle: MiniBundle, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    from core.config import load_settings
+    from tests.ui.support import PAGES, isolate, new_app, no_exception, texts
+
+    isolate(monkeypatch, tmp_path / "home")
+    settings = load_settings(secrets_path=tmp_path / "none.toml")
+    store = Store(settings.db_path, memory_limit=settings.duckdb_memory)  # the app's own settings, same file
+    bundle = load_bundle(mini_bundle.root)
+    incident = open_incident(store, bundle.draft)
+    ingest_bundle(store, settings, incident, bundle)  # killed before fusion
+    store.close()
+    at = new_app(timeout=60).run()
+    at.switch_page(PAGES["history"]).run()
+    no_exception(at)
+    assert f"{incident.id} stopped before its evidence was fused." in texts(at)
+    at.button(key="w.history.open.resume").click().run()
+    no_exception(at)
+    store = Store(settings.db_path, memory_limit=settings.duckdb_memory)
+    assert resume_step(store, incident.id) == "debate"
+    store.close()
