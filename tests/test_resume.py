@@ -171,3 +171,40 @@ def test_the_history_page_continues_an_unfused_incident(mini_bundle: MiniBundle,
     store = Store(settings.db_path, memory_limit=settings.duckdb_memory)
     assert resume_step(store, incident.id) == "debate"
     store.close()
+
+
+def test_kill_9_during_ingest_then_resume_from_the_cli(mini_bundle: MiniBundle, tmp_path: Path) -> None:
+    import re
+    import signal
+
+    log = mini_bundle.root / "runtime" / "app.log"
+    lines = log.read_text(encoding="utf-8").splitlines()
+    filler = [ln for ln in lines if " INFO " in ln][:50] * 6000  # ~300k lines: a few seconds of parsing
+    log.write_text("\n".join(filler + lines) + "\n", encoding="utf-8")
+    home = tmp_path / "home"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("LLM_", "NEO4J_", "TRIBUNAL_"))}
+    env["TRIBUNAL_HOME"] = str(home)
+    proc = subprocess.Popen([sys.executable, "-m", "core", "analyze", str(mini_bundle.root)], cwd=ROOT, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    incident_id = None
+    assert proc.stderr is not None
+    for line in proc.stderr:
+        if found := re.search(r"Incident (INC-\S+) opened", line):
+            incident_id = found.group(1)
+        if "Parsing app.log" in line:
+            proc.send_signal(signal.SIGKILL)
+            break
+    proc.wait(timeout=60)
+    assert proc.returncode == -signal.SIGKILL and incident_id
+    refused = _cli(["resume", incident_id], home)
+    assert refused.returncode == 2 and "--bundle BUNDLE_DIR" in refused.stderr
+    resumed = _cli(["resume", incident_id, "--bundle", str(mini_bundle.root), "--json"], home)
+    assert resumed.returncode == 0, resumed.stderr
+    assert json.loads(resumed.stdout)["judgment"]["suspect_commit"]["sha"] == mini_bundle.bug_sha
+    store = Store(home / "tribunal.duckdb")
+    try:
+        count = store.query_df("SELECT count(*) AS n FROM log_lines WHERE incident_id = ?", [incident_id])["n"][0]
+        assert count == len(filler) + len(lines) - sum(1 for ln in lines if ln.startswith(("\t", "org.", "Caused")))
+        assert [a.name for a in store.list_assets(incident_id)].count("runtime/app.log") == 1
+    finally:
+        store.close()
