@@ -55,21 +55,58 @@ ONCALL = """# mall 线上值班手册
   过期 token 触发的 `JWT格式验证失败`，支付宝沙箱回调的签名校验异常。
 """
 
-DOMAIN = """# mall 领域说明
-
-限界上下文：
-- **交易（portal-trade）**：购物车 `OmsCartItem`、确认单、订单 `OmsOrder`/`OmsOrderItem`；下单时按 SKU
-  锁定库存（`pms_sku_stock.lock_stock`），超时未支付订单取消并释放库存。接口：`/cart/**`、`/order/**`。
-- **促销（promotion）**：`OmsPromotionServiceImpl.calcCartPromotion` 按商品促销类型计算优惠：
-  1 单品促销（SKU 的 `promotion_price`）、3 打折（阶梯 `pms_product_ladder`：满 count 件打 discount 折）、
-  4 满减（`pms_product_full_reduction`）。不变量：SKU 价格 `price` 非空且大于 0；阶梯折扣 0 < discount ≤ 1。
-- **商品（merchant-ops，mall-admin）**：商品、SKU 库存、阶梯价在后台维护（`/product/**`、`/sku/**`）。
-- **首页（portal-home）**：`/home/content` 汇总广告、品牌、秒杀、新品、人气推荐（`HomeDao.xml`）。
-- **会员与认证（platform）**：JWT 过滤器 `JwtAuthenticationTokenFilter` 每个请求按用户名加载会员，
-  会员信息缓存在 Redis（`UmsMemberCacheServiceImpl`，key `mall:ums:member:{username}`）。
-- **支付（payment）**：支付宝 SDK（`AlipayClientConfig`、`AlipayServiceImpl`），前端支付后轮询 `/alipay/query`。
+DOMAIN = """# mall 领域模型
 
 数据规模：oms_order 约 680 万行，oms_order_item 约 1900 万行，pms_product 约 3.2 万行，pms_sku_stock 约 21 万行。
+连接池 Druid（max-active 20，max-wait 3000ms），会员缓存 Redis，支付对接支付宝 SDK。
+
+## 限界上下文：交易
+
+团队 @mall/portal-trade，接口 `/cart/**`、`/order/**`（mall-portal）。
+
+### 聚合：OmsOrder（聚合根）
+
+订单 `OmsOrder` 及其订单项 `OmsOrderItem`；购物车 `OmsCartItem` 按会员保存。下单时按 SKU 锁定库存
+（`pms_sku_stock.lock_stock`），超时未支付订单取消并释放库存。
+
+#### 不变量
+
+- 订单应付金额 = 商品合计 - 促销优惠 - 优惠券 - 积分抵扣，且不小于 0。
+- 锁定库存不超过实际库存。
+
+## 限界上下文：促销
+
+团队 @mall/promotion。`OmsPromotionServiceImpl.calcCartPromotion` 按商品促销类型计算优惠：
+1 单品促销（SKU 的 `promotion_price`）、3 打折（阶梯 `pms_product_ladder`：满 count 件打 discount 折）、
+4 满减（`pms_product_full_reduction`）。
+
+#### 不变量
+
+- SKU 价格 `price` 非空且大于 0。
+- 阶梯折扣 0 < discount ≤ 1。
+
+## 限界上下文：商品
+
+团队 @mall/merchant-ops（mall-admin）。商品 `PmsProduct`、SKU 库存 `PmsSkuStock`、阶梯价在后台维护
+（`/product/**`、`/sku/**`），SKU 批量保存使用 `PmsSkuStockDao.replaceList`（REPLACE INTO）。
+
+## 限界上下文：首页
+
+团队 @mall/portal-home。`/home/content` 汇总广告、品牌、秒杀、新品、人气推荐（`HomeDao.xml`）。
+
+## 限界上下文：会员与认证
+
+团队 @mall/platform。JWT 过滤器 `JwtAuthenticationTokenFilter` 每个请求按用户名加载会员，会员信息缓存在
+Redis（`UmsMemberCacheServiceImpl`，key `mall:ums:member:{username}`，序列化器见 `BaseRedisConfig`）。
+
+## 限界上下文：支付
+
+团队 @mall/payment。支付宝 SDK（`AlipayClientConfig`、`AlipayServiceImpl`），前端支付后每 2 秒轮询 `/alipay/query`。
+
+## 术语
+
+- **SKU**：商品的一个规格组合，带价格与库存。
+- **阶梯价**：按购买件数打折的促销方式。
 """
 
 OWNERSHIP = """# 团队
@@ -479,7 +516,7 @@ def run_runtime(case: Case, out: Path, sc: Scenario, ctx: Ctx, errors: Callable[
         extra(log, requests)
     rt = out / "runtime"
     log.write(rt / "mall-portal.log")
-    write_ingress_log(rt / "nginx-access.log", requests, sc, "mall-mall-portal-8085", POD_IPS, AGENTS)
+    write_ingress_log(rt / "nginx-access.log", requests, sc, "mall-mall-portal-8085", POD_IPS, AGENTS, port=8085)
     write_metrics(rt / "metrics" / "jvm-metrics.csv", requests, sc, DRUID, PODS, heap_max_mb=1024)
 
     def default_error(r: Request) -> tuple[str, str] | None:

@@ -71,7 +71,7 @@ def npe_pet_edit(mirror: Path, out: Path) -> Case:
         ctx = CTX[0]
         app = ctx.frame("owner.PetController", "processUpdateForm", "owner/PetController.java",
                         "if (!existingPet.getId().equals(pet.getId())) {")
-        msg = ('Cannot invoke "org.springframework.samples.petclinic.model.BaseEntity.getId()" because '
+        msg = ('Cannot invoke "org.springframework.samples.petclinic.owner.Pet.getId()" because '
                '"existingPet" is null')
         tomcat_error(log, r, [Exc("java.lang.NullPointerException", msg, [app, *F.pc_mvc("POST", ctx.timing)])])
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import csv
+from collections import deque
 import heapq
 import json
 import math
@@ -28,6 +29,8 @@ def stamp(moment: float, zone: timezone) -> str:
 
 def abbreviate(name: str, target: int = 36) -> str:
     """Logback's %logger{N}."""
+    if name.startswith("org.apache.catalina.core.ContainerBase.[Tomcat]"):
+        return "o.a.c.c.C.[.[.[/].[dispatcherServlet]"  # what Logback prints for Tomcat's servlet logger
     if len(name) <= target:
         return name
     parts = name.split(".")
@@ -91,6 +94,7 @@ class Route:
     bytes: int = 4000
     description: str = ""        # mall @ApiOperation text
     auth: bool = False            # carries a member JWT (mall)
+    ok_status: int = 200          # what a successful call answers (302 for form posts)
 
 
 @dataclass
@@ -219,14 +223,24 @@ def simulate(sc: Scenario) -> list[Request]:
             r.end = r.arrival + r.pre + r.post + sum(c["took"] for c in r.remote)
         if r.fail and not r.pool_timeout:
             r.status = r.extra.get("status", 500)
-    # threads: the lowest free worker, as Tomcat's LIFO-ish executor tends to do
+        elif r.status == 200:
+            r.status = r.route.ok_status
+    # threads: Tomcat starts 10 workers, adds more up to the maximum when all are busy; idle workers take
+    # new connections in the order they became idle
     busy: list[tuple[float, int]] = []
-    idle = list(range(1, sc.tomcat_threads + 1))
+    idle = deque(range(1, 11))
+    created = 10
     for r in requests:
         while busy and busy[0][0] <= r.arrival:
             _, worker = heapq.heappop(busy)
-            bisect.insort(idle, worker)
-        worker = idle.pop(0) if idle else sc.tomcat_threads
+            idle.append(worker)
+        if idle:
+            worker = idle.popleft()
+        elif created < sc.tomcat_threads:
+            created += 1
+            worker = created
+        else:
+            worker = 1 + int(r.trace_id[:4], 16) % sc.tomcat_threads
         r.thread = f"http-nio-8080-exec-{worker}"
         heapq.heappush(busy, (r.end, worker))
     return requests
@@ -275,7 +289,7 @@ class AppLog:
 
 
 def write_ingress_log(path: Path, requests: list[Request], sc: Scenario, upstream: str, pod_ips: tuple[str, str],
-                      agents: list[str]) -> None:
+                      agents: list[str], port: int = 8080) -> None:
     """ingress-nginx's default log format; a request the app held past proxy_read_timeout is a 504 here."""
     rng = random.Random(f"{sc.seed}-ingress")
     lines = []
@@ -295,7 +309,7 @@ def write_ingress_log(path: Path, requests: list[Request], sc: Scenario, upstrea
         pod = pod_ips[1] if r.arrival >= deploy else pod_ips[0]
         lines.append((r.arrival,
                       f'{r.client} - - [{stamp_text}] "{r.route.method} {r.path} HTTP/1.1" {status} {size} "-" '
-                      f'"{agent}" {rng.randint(380, 720)} {took:.3f} [{upstream}] [] {pod}:8080 {size} '
+                      f'"{agent}" {rng.randint(380, 720)} {took:.3f} [{upstream}] [] {pod}:{port} {size} '
                       f'{took - 0.001 if took > 0.001 else took:.3f} {upstream_status} {r.trace_id[:32]}'))
     lines.sort(key=lambda x: x[0])
     path.parent.mkdir(parents=True, exist_ok=True)
