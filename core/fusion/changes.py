@@ -55,6 +55,7 @@ _KEY_VALUE = re.compile(r"^\s*([\w.\-\[\]]+)\s*[:=]\s*(.*?)\s*$")
 _POOL_KEY = re.compile(r"pool|max[-_.]?(active|total|idle|size|connections?|threads?)|min[-_.]?idle|connections?", re.I)
 _TIMEOUT_KEY = re.compile(r"timeout|deadline|ttl|wait|retr(y|ies)|backoff", re.I)
 _LIMIT_KEY = re.compile(r"limit|size|capacity|queue|batch|threads?|workers?|heap|xmx|memory", re.I)
+_CODE_EXT = (".java", ".kt", ".scala", ".groovy")
 _SERIAL_KEY = re.compile(r"serializ|typing|objectmapper|mapper|codec|converter|marshal", re.I)
 _CODE_CONFIG_FILE = re.compile(r"(Config|Configuration|Configurer|Properties|Settings)\.(java|kt|scala|groovy)$")
 _FLAG_KEY = re.compile(r"enabled?|feature|flag|toggle|switch", re.I)
@@ -63,6 +64,15 @@ _ARTIFACT = re.compile(r"<(?:artifactId|groupId)>\s*([^<]+?)\s*</|<([\w.\-]+?)\.
 _LINKAGE = ("NoSuchMethodError", "NoClassDefFoundError", "ClassNotFoundException", "AbstractMethodError",
             "IncompatibleClassChangeError", "NoSuchFieldError", "LinkageError", "UnsupportedClassVersionError",
             "ModuleNotFoundError", "ImportError")
+_WAITING = re.compile(r"Connection is not available|timeout waiting|Timeout|timed out|Unable to acquire|"
+                      r"CannotGetJdbcConnection|SQLTransientConnection|PoolExhausted", re.IGNORECASE)
+_ACQUIRE = re.compile(r"\.getConnection\(|\.openConnection\(|\.getInputStream\(|\.getOutputStream\(|new File(Input|Output)Stream\(|"
+                      r"Files\.new(Input|Output)Stream\(|Files\.(lines|newBufferedReader)\(|\.openStream\(|\.openSession\(|"
+                      r"\.borrowObject\(|\.getResource\(\)|new Socket\(|\.acquire\(|\.lock\(\)")
+_RELEASE = re.compile(r"\.close\(|\.release\(|\.unlock\(|\.returnObject\(|try\s*\(|\buse\s*\{|closeQuietly|"
+                      r"\.returnResource\(")
+_LOCAL_TYPE = re.compile(r"\b([A-Z][\w$]*)(?:<[^>=;]*>)?\s+([a-z_][\w$]*)\s*(?:=|;|:)")
+_WRITE = re.compile(r"\b(insert|replace|update|save|persist|merge|upsert|put|write)\w*\s*\(", re.IGNORECASE)
 _POOL_SIGNAL = re.compile(r"pool|connection is not available|too many connections|timeout waiting for (idle )?"
                           r"(connection|object)|hikari|pending|active", re.I)
 _TIMEOUT_SIGNAL = re.compile(r"timeout|timed out|deadline", re.I)
@@ -114,6 +124,14 @@ class _Spans:
             [pairs, self.index_id, self.index_id, self.index_id, _MAX_NEIGHBOURS])
         return [(str(r.cls), str(r.m), str(r.path), int(r.start_line), int(r.end_line), str(r.why))
                 for r in df.itertuples()]
+
+    def known_types(self, names: set[str]) -> set[str]:
+        """Which of these simple type names are the application's own classes."""
+        if self.index_id is None or not names:
+            return set()
+        df = self.store.query_df("SELECT DISTINCT name FROM code_symbols WHERE index_id = ? AND name IN "
+                                 "(SELECT unnest(?::VARCHAR[]))", [self.index_id, sorted(names)])
+        return {str(n) for n in df["name"]}
 
     def symbol_at(self, path: str, line: int | None) -> str | None:
         """`Class.method` enclosing `path:line` at the incident revision, when the index has it."""
@@ -203,9 +221,13 @@ def link_changes(
         return candidates[commit.sha]
 
     in_window = {c.sha: c for c in window}
-    _frame_links(repo, rev, production, top_score, spans, in_window, candidate)
+    top_group = groups[0] if groups else None
+    waited = bool(top_group and _WAITING.search(f"{top_group.root_type} {' '.join(top_group.chain)} {top_group.root_message}"))
+    _frame_links(repo, rev, production, top_score, spans, in_window, candidate, 0.65 if waited else 1.0)
     _neighbour_links(repo, rev, production, top_score, spans, in_window, candidate)
     symptoms = _Symptoms(groups, runtime, templates, {f.path for f in production if f.path})
+    if production and production[0].path:
+        symptoms.value_types, symptoms.failing_at = _value_types(repo, rev, production[0], spans), production[0].symbol
     for commit in window:
         patches = None
         if any(_CONFIG_FILE.search(p) or _BUILD_FILE.search(p) or _MAPPER_FILE.search(p) or p.endswith(
@@ -240,6 +262,20 @@ def link_changes(
     return out[:6]
 
 
+def _value_types(repo: GitRepo, rev: str, frame: FrameFinding, spans: _Spans) -> set[str]:
+    """The application's own types of the values used on the failing line, from their local declarations."""
+    lines = repo.file_lines(rev, frame.path or "")
+    if not lines or not 0 < frame.line <= len(lines):
+        return set()
+    members = [m for m in spans.of_class(_index_name(frame.class_name)) if m[0] == frame.method]
+    start = next((a for _, a, b, _ in members if a <= frame.line <= b), max(1, frame.line - 30))
+    declared = {var: typ for ln in range(start, frame.line + 1) for typ, var in _LOCAL_TYPE.findall(lines[ln - 1])}
+    used = set(re.findall(r"\b([a-z_][\w$]*)\s*\.", lines[frame.line - 1]))
+    types = {declared[v] for v in used if v in declared}
+    known = spans.known_types(types)
+    return known
+
+
 def _record(cand: ChangeCandidate, ledger: EvidenceLedger) -> None:
     for i, link in enumerate(sorted(cand.links, key=lambda lk: -lk.strength)[:4]):
         link.evidence_id = ledger.add(
@@ -262,8 +298,12 @@ def _ago(minutes: float) -> str:
 
 
 def _frame_links(repo: GitRepo, rev: str, frames: Sequence[FrameFinding], top_score: float, spans: _Spans,
-                 window: dict[str, Commit], candidate) -> None:  # type: ignore[no-untyped-def]
-    """Blame each failing frame's line and method at the incident revision: who wrote what failed."""
+                 window: dict[str, Commit], candidate, waiting: float) -> None:  # type: ignore[no-untyped-def]
+    """Blame each failing frame's line and method at the incident revision: who wrote what failed.
+
+    `waiting` < 1 when the code failed waiting for a shared resource (a pool, a remote call): the waiting
+    code is then a victim, and changing it does not by itself explain the wait.
+    """
     for frame in frames[:4]:
         weight = max(0.2, frame.score / top_score)
         members = [m for m in spans.of_class(_index_name(frame.class_name)) if m[0] == frame.method]
@@ -281,7 +321,7 @@ def _frame_links(repo: GitRepo, rev: str, frames: Sequence[FrameFinding], top_sc
             kind: LinkKind = "frame_line" if exact else "frame_method"
             # A change to code on the failing path is a strong link whatever the frame's rank; the rank
             # only decides between such changes.
-            strength = ((0.75 if exact else 0.6) + 0.2 * weight) * (0.6 + 0.4 * weight)
+            strength = ((0.75 if exact else 0.6) + 0.2 * weight) * (0.6 + 0.4 * weight) * waiting
             candidate(window[sha]).links.append(ChangeLink(
                 kind=kind, strength=round(strength, 3), path=frame.path, line=frame.line if exact else changed[0],
                 symbol=frame.symbol,
@@ -325,6 +365,8 @@ class _Symptoms:
     def __init__(self, groups: Sequence[ErrorGroup], runtime: RuntimeFindings | None, templates: Sequence[str],
                  stack_paths: set[str]) -> None:
         self.stack_paths = stack_paths
+        self.value_types: set[str] = set()
+        self.failing_at = ""
         self.types = [t for g in groups[:5] for t in g.chain + [g.root_type]]
         self.messages = [g.root_message for g in groups[:5] if g.root_message]
         self.texts = [_PLACEHOLDER.sub(" ", t) for t in (*templates, *self.messages)]
@@ -384,6 +426,13 @@ def _content_links(patches: dict[str, FilePatch], symptoms: _Symptoms, spans: _S
                 links.append(link)
         if _BUILD_FILE.search(path) and _VERSION.search(text + "\n" + removed):
             links.append(_dependency_link(path, added, symptoms))
+        if added and not is_test_path(path) and path.endswith(_CODE_EXT):
+            leak = _leak_link(path, added, symptoms)
+            if leak:
+                links.append(leak)
+            flow = _data_flow_link(path, added, symptoms)
+            if flow:
+                links.append(flow)
     return links
 
 
@@ -457,6 +506,36 @@ def _config_link(path: str, added: list[tuple[int, str]], removed: list[str], sy
             best = found
     assert best is not None
     return ChangeLink(kind="config", strength=best[0], path=path, line=best[2], text=best[1])
+
+
+def _leak_link(path: str, added: list[tuple[int, str]], symptoms: _Symptoms) -> ChangeLink | None:
+    """New code that acquires a connection, stream or lock and never releases it, when a pool or limit ran dry."""
+    text = "\n".join(t for _, t in added)
+    acquired = [(ln, t.strip()) for ln, t in added if _ACQUIRE.search(t)]
+    if not acquired or _RELEASE.search(text) or not (symptoms.pool or symptoms.limit):
+        return None
+    ln, row = acquired[0]
+    return ChangeLink(kind="resource_leak", strength=0.75, path=path, line=ln,
+                      text=f"added `{row[:90]}` at {path}:{ln} with no close or release in the change: each call "
+                           f"keeps what it acquired, and the pool ran dry after the onset")
+
+
+def _data_flow_link(path: str, added: list[tuple[int, str]], symptoms: _Symptoms) -> ChangeLink | None:
+    """New code that writes records of a type whose values fail downstream (an upstream producer)."""
+    if not symptoms.value_types or path in symptoms.stack_paths:
+        return None
+    for ln, row in added:
+        if not _WRITE.search(row):
+            continue
+        context = "\n".join(t for n, t in added if abs(n - ln) <= 8)
+        found = sorted(t for t in symptoms.value_types if re.search(rf"\b{re.escape(t)}\b", context))
+        if found:
+            # Written through a persistence object (DAO, mapper, repository), not just passed along.
+            persists = bool(re.search(r"\b\w*(Dao|DAO|Mapper|Repository|Repo|Template|Store)\s*\.\s*\w+\s*\(", row))
+            return ChangeLink(kind="data_flow", strength=0.7 if persists else 0.6, path=path, line=ln,
+                              text=f"changed how {found[0]} records are written ({path}:{ln}: `{row.strip()[:80]}`); "
+                                   f"a {found[0]} value is what fails downstream, at {symptoms.failing_at}")
+    return None
 
 
 def _uncomment(value: str) -> str:

@@ -83,7 +83,8 @@ class NoiseFinding(BaseModel):
 
 
 GUILTY_SCORE = 0.55  # below this no change is convicted: the evidence does not tie one to the symptoms
-LinkKind = Literal["frame_line", "frame_method", "frame_file", "call_graph", "sql", "log_string", "config", "dependency"]
+LinkKind = Literal["frame_line", "frame_method", "frame_file", "call_graph", "sql", "log_string", "config", "dependency",
+                   "data_flow", "resource_leak"]
 
 
 class ChangeLink(BaseModel):
