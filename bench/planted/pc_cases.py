@@ -164,7 +164,7 @@ def pool_config(mirror: Path, out: Path) -> Case:
                 "The release lowered the Hikari pool to 4 connections with a 2 s connection timeout; when Monday "
                 "morning traffic rose, requests queued for connections and failed after 2 s across all owner pages.",
                 "Intermittent errors on owner and visit pages", "high", onset, "petclinic",
-                "Since the Monday morning rush, roughly one page in five fails with an error. Retrying usually works.",
+                "Since the Monday morning rush, some pages fail with an error (maybe one in ten). Retrying usually works.",
                 history(day, items), design())
     dep = deploy.timestamp()
 
