@@ -524,18 +524,22 @@ def _data_flow_link(path: str, added: list[tuple[int, str]], symptoms: _Symptoms
     """New code that writes records of a type whose values fail downstream (an upstream producer)."""
     if not symptoms.value_types or path in symptoms.stack_paths:
         return None
+    best: ChangeLink | None = None
     for ln, row in added:
         if not _WRITE.search(row):
             continue
         context = "\n".join(t for n, t in added if abs(n - ln) <= 8)
         found = sorted(t for t in symptoms.value_types if re.search(rf"\b{re.escape(t)}\b", context))
-        if found:
-            # Written through a persistence object (DAO, mapper, repository), not just passed along.
-            persists = bool(re.search(r"\b\w*(Dao|DAO|Mapper|Repository|Repo|Template|Store)\s*\.\s*\w+\s*\(", row))
-            return ChangeLink(kind="data_flow", strength=0.7 if persists else 0.6, path=path, line=ln,
-                              text=f"changed how {found[0]} records are written ({path}:{ln}: `{row.strip()[:80]}`); "
-                                   f"a {found[0]} value is what fails downstream, at {symptoms.failing_at}")
-    return None
+        if not found:
+            continue
+        # Written through a persistence object (DAO, mapper, repository), not just passed along.
+        persists = bool(re.search(r"\b\w*(Dao|DAO|Mapper|Repository|Repo|Template|Store)\s*\.\s*\w+\s*\(", row))
+        link = ChangeLink(kind="data_flow", strength=0.7 if persists else 0.6, path=path, line=ln,
+                          text=f"changed how {found[0]} records are written ({path}:{ln}: `{row.strip()[:80]}`); "
+                               f"a {found[0]} value is what fails downstream, at {symptoms.failing_at}")
+        if best is None or link.strength > best.strength:
+            best = link
+    return best
 
 
 def _uncomment(value: str) -> str:
