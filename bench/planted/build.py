@@ -12,8 +12,8 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
     __package__ = "bench.planted"
 
-from bench.planted import mall_cases, pc_cases  # noqa: E402
-from bench.planted.kit import write_key  # noqa: E402
+from bench.planted import mall_cases, pc_cases
+from bench.planted.kit import write_key
 
 ALL = [*pc_cases.CASES, *mall_cases.CASES]
 

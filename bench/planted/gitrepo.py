@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 import subprocess
 from dataclasses import dataclass, field
-from functools import lru_cache
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 
 DEPTH = 400  # real history kept below the planted commits
@@ -19,7 +19,7 @@ class BuildError(RuntimeError):
 def git(repo: Path, *args: str, env: dict[str, str] | None = None, input_text: str | None = None) -> str:
     full_env = {**os.environ, "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull,
                 "GIT_TERMINAL_PROMPT": "0", **(env or {})}
-    done = subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True, env=full_env,
+    done = subprocess.run(["git", "-C", str(repo), *args], check=False, capture_output=True, text=True, env=full_env,
                           input=input_text)
     if done.returncode != 0:
         raise BuildError(f"git {' '.join(args)} failed in {repo}: {done.stderr.strip()}")

@@ -12,8 +12,20 @@ from . import frames as F
 from .gitrepo import Commit, Edit, History, line_of
 from .kit import CST, Case, build_repo, write_bundle_head
 from .runtime import (
-    DRUID, AppLog, Exc, Request, Route, Scenario, TraceSpec, abbreviate, simulate, stamp, write_ingress_log,
-    write_metrics, write_slow_log, write_traces,
+    DRUID,
+    AppLog,
+    Exc,
+    Request,
+    Route,
+    Scenario,
+    TraceSpec,
+    abbreviate,
+    simulate,
+    stamp,
+    write_ingress_log,
+    write_metrics,
+    write_slow_log,
+    write_traces,
 )
 
 MIRROR = "macrozheng+mall"
@@ -185,31 +197,31 @@ def _routes() -> dict[str, Route]:
     def pid(r: random.Random) -> int:
         return int(r.paretovariate(1.1) * 30) % 32000 + 26
 
-    home_sql = [("SELECT", "sms_home_advertise", "select id, name, type, pic, start_time, end_time, status, click_count, "
-                 "order_count, url, note, sort from sms_home_advertise WHERE ( type = ? and status = ? ) order by sort desc"),
-                ("SELECT", "pms_brand", "SELECT b.* FROM sms_home_brand hb LEFT JOIN pms_brand b ON hb.brand_id = b.id "
-                 "WHERE hb.recommend_status = 1 AND b.show_status = 1 ORDER BY hb.sort DESC LIMIT ?, ?"),
-                ("SELECT", "pms_product", "SELECT p.* FROM sms_home_recommend_product hp LEFT JOIN pms_product p ON "
+    home_sql = [("SELECT", "sms_home_advertise", ("select id, name, type, pic, start_time, end_time, status, click_count, "
+                 "order_count, url, note, sort from sms_home_advertise WHERE ( type = ? and status = ? ) order by sort desc")),
+                ("SELECT", "pms_brand", ("SELECT b.* FROM sms_home_brand hb LEFT JOIN pms_brand b ON hb.brand_id = b.id "
+                 "WHERE hb.recommend_status = 1 AND b.show_status = 1 ORDER BY hb.sort DESC LIMIT ?, ?")),
+                ("SELECT", "pms_product", ("SELECT p.* FROM sms_home_recommend_product hp LEFT JOIN pms_product p ON "
                  "hp.product_id = p.id WHERE hp.recommend_status = 1 AND p.publish_status = 1 ORDER BY hp.sort DESC "
-                 "LIMIT ?, ?")]
-    cart_sql = [("SELECT", "oms_cart_item", "select id, product_id, product_sku_id, member_id, quantity, price, "
+                 "LIMIT ?, ?"))]
+    cart_sql = [("SELECT", "oms_cart_item", ("select id, product_id, product_sku_id, member_id, quantity, price, "
                  "product_pic, product_name, product_sub_title, product_sku_code, member_nickname, create_date, "
                  "modify_date, delete_status, product_category_id, product_brand, product_sn, product_attr from "
-                 "oms_cart_item WHERE ( delete_status = ? and member_id = ? )")]
-    promo_sql = cart_sql + [("SELECT", "pms_sku_stock", "SELECT p.id, p.name, p.promotion_type, p.gift_growth, "
+                 "oms_cart_item WHERE ( delete_status = ? and member_id = ? )"))]
+    promo_sql = cart_sql + [("SELECT", "pms_sku_stock", ("SELECT p.id, p.name, p.promotion_type, p.gift_growth, "
                              "p.gift_point, sku.id sku_id, sku.price sku_price, sku.sku_code sku_sku_code, "
                              "sku.promotion_price sku_promotion_price, sku.stock sku_stock, sku.lock_stock "
                              "sku_lock_stock, ladder.id ladder_id, ladder.count ladder_count, ladder.discount "
                              "ladder_discount FROM pms_product p LEFT JOIN pms_sku_stock sku ON p.id = sku.product_id "
-                             "LEFT JOIN pms_product_ladder ladder ON p.id = ladder.product_id WHERE p.id IN (?, ?)")]
+                             "LEFT JOIN pms_product_ladder ladder ON p.id = ladder.product_id WHERE p.id IN (?, ?)"))]
     return {
         "home": Route("home", "GET", "/home/content", lambda r: "/home/content", 16, f"{PP}.controller.HomeController",
                       "content", 8, 30, home_sql, 18500, "首页内容信息展示"),
         "recommend": Route("recommend", "GET", "/home/recommendProductList",
                            lambda r: f"/home/recommendProductList?pageNum={r.randint(1, 6)}&pageSize=4", 6,
                            f"{PP}.controller.HomeController", "recommendProductList", 6, 14,
-                           [("SELECT", "pms_product", "select count(0) from pms_product WHERE ( delete_status = ? and "
-                             "publish_status = ? )")], 6200, "分页获取推荐商品"),
+                           [("SELECT", "pms_product", ("select count(0) from pms_product WHERE ( delete_status = ? and "
+                             "publish_status = ? )"))], 6200, "分页获取推荐商品"),
         "detail": Route("detail", "GET", "/product/detail/{id}", lambda r: f"/product/detail/{pid(r)}", 14,
                         f"{PP}.controller.PmsPortalProductController", "detail", 9, 22,
                         [("SELECT", "pms_product", "select * from pms_product where id = ?"),
@@ -219,8 +231,8 @@ def _routes() -> dict[str, Route]:
             ["%E6%89%8B%E6%9C%BA", "%E5%B0%8F%E7%B1%B3", "%E8%80%B3%E6%9C%BA", "T%E6%81%A4", "%E5%8D%8E%E4%B8%BA",
              "%E8%BF%90%E5%8A%A8%E9%9E%8B"]) + f"&pageNum=1&pageSize={r.choice([5, 10])}", 8,
             f"{PP}.controller.PmsPortalProductController", "search", 9, 28,
-            [("SELECT", "pms_product", "SELECT count(0) FROM pms_product WHERE (delete_status = ? AND publish_status = "
-              "? AND name LIKE ?)")], 7800, "综合搜索、筛选、排序"),
+            [("SELECT", "pms_product", ("SELECT count(0) FROM pms_product WHERE (delete_status = ? AND publish_status = "
+              "? AND name LIKE ?)"))], 7800, "综合搜索、筛选、排序"),
         "cart": Route("cart", "GET", "/cart/list", lambda r: "/cart/list", 9, f"{PP}.controller.OmsCartItemController",
                       "list", 6, 10, cart_sql, 3400, "获取当前会员的购物车列表", True),
         "promotion": Route("promotion", "GET", "/cart/list/promotion", lambda r: "/cart/list/promotion", 7,
@@ -231,8 +243,8 @@ def _routes() -> dict[str, Route]:
                          "根据购物车信息生成确认单", True),
         "orders": Route("orders", "GET", "/order/list", lambda r: f"/order/list?status={r.choice([-1, 0, 1, 2])}"
                         "&pageNum=1&pageSize=5", 5, f"{PP}.controller.OmsPortalOrderController", "list", 7, 16,
-                        [("SELECT", "oms_order", "SELECT count(0) FROM oms_order WHERE (member_id = ? AND delete_status "
-                          "= ? AND status = ?)")], 6100, "按状态分页获取用户订单列表", True),
+                        [("SELECT", "oms_order", ("SELECT count(0) FROM oms_order WHERE (member_id = ? AND delete_status "
+                          "= ? AND status = ?)"))], 6100, "按状态分页获取用户订单列表", True),
         "info": Route("info", "GET", "/sso/info", lambda r: "/sso/info", 5, f"{PP}.controller.UmsMemberController",
                       "info", 4, 0, [], 900, "获取会员信息", True),
         "query": Route("query", "GET", "/alipay/query", lambda r: f"/alipay/query?outTradeNo=2026112{r.randint(10**9, 10**10 - 1)}",
@@ -243,10 +255,10 @@ def _routes() -> dict[str, Route]:
 
 PODS = ("mall-portal-6b8f7d9c5-h4k2m", "mall-portal-7d5c9f6b8-x7p3q")
 POD_IPS = ("10.42.2.31", "10.42.6.14")
-AGENTS = ["Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 "
-          "MicroMessenger/8.0.54(0x18003637) NetType/WIFI Language/zh_CN",
-          "Mozilla/5.0 (Linux; Android 14; 23127PN0CC Build/UKQ1.230804.001; wv) AppleWebKit/537.36 (KHTML, like Gecko) "
-          "Version/4.0 Chrome/130.0.6723.103 Mobile Safari/537.36 uni-app",
+AGENTS = [("Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 "
+          "MicroMessenger/8.0.54(0x18003637) NetType/WIFI Language/zh_CN"),
+          ("Mozilla/5.0 (Linux; Android 14; 23127PN0CC Build/UKQ1.230804.001; wv) AppleWebKit/537.36 (KHTML, like Gecko) "
+          "Version/4.0 Chrome/130.0.6723.103 Mobile Safari/537.36 uni-app"),
           "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"]
 TOMCAT = "org.apache.catalina.core.ContainerBase.[Tomcat].[localhost].[/].[dispatcherServlet]"
 
@@ -289,7 +301,6 @@ class Ctx:
         return self.frame(f"{PP}.{cls}", method, f"{PORTAL}/{rel}.java", anchor, nth)
 
     def mvc(self, route: Route, jwt_line: int | None = None) -> list[str]:
-        enhancer = f"{abs(hash(route.controller)) % 16**8:08x}"  # replaced below for determinism
         enhancer = format(sum(map(ord, route.controller)) * 2654435761 % 16**8, "08x")
         return F.mall_mvc(route.controller, route.handler, route.method, self.weblog, jwt_line or self.jwt_pass,
                           enhancer)
@@ -347,7 +358,7 @@ class Ctx:
         raise KeyError(route.name)
 
     def pool_chain(self, route: Route, active: int) -> list[Exc]:
-        service, mapper, method, proxy, paged = self.data_access(route)
+        service, mapper, method, proxy, _paged = self.data_access(route)
         mapper_frames = F.mall_mapper(mapper, method, proxy, pagehelper=False)
         below = [*service, self.controller_frame(route), *self.mvc(route)]
         cut = next(i for i, f in enumerate(mapper_frames) if "SqlSessionTemplate$SqlSessionInterceptor" in f)
@@ -484,8 +495,8 @@ def _normal_lines(log: AppLog, requests: list[Request], base: str = "http://mall
                 json.dumps(weblog, ensure_ascii=False, separators=(",", ":")))
 
 
-TRACE = dict(service="mall-portal", namespace="mall", host="mall-portal.mall.svc.cluster.local", db_name="mall",
-             db_host="mysql-master.mall.svc", java="1.8.0_412-b08")
+TRACE = {"service": "mall-portal", "namespace": "mall", "host": "mall-portal.mall.svc.cluster.local", "db_name": "mall",
+             "db_host": "mysql-master.mall.svc", "java": "1.8.0_412-b08"}
 
 
 def run_runtime(case: Case, out: Path, sc: Scenario, ctx: Ctx, errors: Callable[[AppLog, Request], None],

@@ -11,8 +11,20 @@ from . import frames as F
 from .gitrepo import Commit, Edit
 from .kit import CST, Case
 from .mall import (
-    A, ADMIN, PORTAL, PP, BootLog, Ctx, background_reports, build_case, decoys, design, history, run_runtime,
-    scenario, tomcat_error,
+    ADMIN,
+    PORTAL,
+    PP,
+    A,
+    BootLog,
+    Ctx,
+    background_reports,
+    build_case,
+    decoys,
+    design,
+    history,
+    run_runtime,
+    scenario,
+    tomcat_error,
 )
 from .runtime import AppLog, Exc, Request
 
@@ -29,9 +41,7 @@ def _member_frames(ctx: Ctx, top: list[str]) -> list[str]:
     """From UmsMemberCacheServiceImpl.getMember (through its CGLIB proxy) down to the JWT filter and Tomcat."""
     cache = "com.macro.mall.portal.service.impl.UmsMemberCacheServiceImpl"
     return [*top,
-            ctx.portal("service.impl.UmsMemberCacheServiceImpl", "getMember", "return (UmsMember) redisService.get(key);")
-            if not top else ctx.portal("service.impl.UmsMemberCacheServiceImpl", "getMember",
-                                       "return (UmsMember) redisService.get(key);"),
+            ctx.portal("service.impl.UmsMemberCacheServiceImpl", "getMember", "return (UmsMember) redisService.get(key);"),
             f"{cache}$$FastClassBySpringCGLIB$$5f0c2a1e.invoke(<generated>)",
             "org.springframework.cglib.proxy.MethodProxy.invoke(MethodProxy.java:218)",
             "org.springframework.aop.framework.CglibAopProxy$DynamicAdvisedInterceptor.intercept(CglibAopProxy.java:689)",

@@ -10,9 +10,21 @@ from . import frames as F
 from .gitrepo import Commit, Edit
 from .kit import EST, Case
 from .petclinic import (
-    A, LAST_NAMES, PKG, SRC, Ctx, build_case, decoys, design, history, run_runtime, tagged, tomcat_error, _routes,
+    LAST_NAMES,
+    PKG,
+    SRC,
+    A,
+    Ctx,
+    _routes,
+    build_case,
+    decoys,
+    design,
+    history,
+    run_runtime,
+    tagged,
+    tomcat_error,
 )
-from .runtime import AppLog, Exc, Request, Scenario
+from .runtime import AppLog, Exc, Request, Route, Scenario
 
 
 def _timeline(onset: datetime, deploy_before_min: float = 38):
@@ -240,12 +252,11 @@ def vet_export_leak(mirror: Path, out: Path) -> Case:
 
     def runtime(ctx: Ctx) -> None:
         sc = _scenario(case.id, onset, deploy, start, end, shape, before="2026.11.5", after="2026.11.6")
-        from .runtime import Route, simulate as _sim  # noqa: F401
         base_shape = sc.shape
         export = Route("export", "GET", "/vets.csv", lambda r: "/vets.csv", 0.0, f"{PKG}.vet.VetController",
-                       "exportVetsCsv", 6, 35, [("SELECT", "vets", "SELECT v.first_name, v.last_name, s.name FROM vets v "
+                       "exportVetsCsv", 6, 35, [("SELECT", "vets", ("SELECT v.first_name, v.last_name, s.name FROM vets v "
                                                  "LEFT JOIN vet_specialties vs ON vs.vet_id = v.id LEFT JOIN specialties "
-                                                 "s ON s.id = vs.specialty_id ORDER BY v.last_name")], bytes=2900)
+                                                 "s ON s.id = vs.specialty_id ORDER BY v.last_name"))], bytes=2900)
         sc.routes.append(export)
         taken: set[int] = set()
 

@@ -9,10 +9,20 @@ from pathlib import Path
 
 from . import frames as F
 from .gitrepo import Commit, Edit, History, line_of
-from .kit import EST, Case, build_repo, write_bundle_head
+from .kit import Case, build_repo, write_bundle_head
 from .runtime import (
-    HIKARI, AppLog, Exc, Request, Route, Scenario, TraceSpec, simulate, write_ingress_log, write_metrics,
-    write_slow_log, write_traces,
+    HIKARI,
+    AppLog,
+    Exc,
+    Request,
+    Route,
+    Scenario,
+    TraceSpec,
+    simulate,
+    write_ingress_log,
+    write_metrics,
+    write_slow_log,
+    write_traces,
 )
 
 MIRROR = "spring-projects+spring-petclinic"
@@ -172,21 +182,21 @@ def _routes(rng_names: list[str]) -> dict[str, Route]:
     def name(r: random.Random) -> str:
         return r.choice(rng_names)
 
-    owner_sql = [("SELECT", "owners", "select o1_0.id,o1_0.address,o1_0.city,o1_0.first_name,o1_0.last_name,"
+    owner_sql = [("SELECT", "owners", ("select o1_0.id,o1_0.address,o1_0.city,o1_0.first_name,o1_0.last_name,"
                   "o1_0.telephone,p1_0.owner_id,p1_0.id,p1_0.birth_date,p1_0.name,p1_0.type_id from owners o1_0 "
-                  "left join pets p1_0 on o1_0.id=p1_0.owner_id where o1_0.id=?"),
-                 ("SELECT", "visits", "select v1_0.pet_id,v1_0.id,v1_0.visit_date,v1_0.description from visits v1_0 "
-                  "where v1_0.pet_id in (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")]
+                  "left join pets p1_0 on o1_0.id=p1_0.owner_id where o1_0.id=?")),
+                 ("SELECT", "visits", ("select v1_0.pet_id,v1_0.id,v1_0.visit_date,v1_0.description from visits v1_0 "
+                  "where v1_0.pet_id in (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"))]
     return {
         "home": Route("home", "GET", "/", lambda r: "/", 6, f"{PKG}.system.WelcomeController", "welcome", 4, bytes=3100),
         "find": Route("find", "GET", "/owners/find", lambda r: "/owners/find", 5, f"{PKG}.owner.OwnerController",
                       "initFindForm", 4, bytes=3500),
         "search": Route("search", "GET", "/owners", lambda r: f"/owners?lastName={name(r)}", 9,
                         f"{PKG}.owner.OwnerController", "processFindForm", 12, 14,
-                        [("SELECT", "owners", "select o1_0.id,o1_0.address,o1_0.city,o1_0.first_name,o1_0.last_name,"
-                          "o1_0.telephone from owners o1_0 where o1_0.last_name like ? escape '\\\\' limit ?,?"),
-                         ("SELECT", "owners", "select count(o1_0.id) from owners o1_0 where o1_0.last_name like ? "
-                          "escape '\\\\'")], bytes=6200),
+                        [("SELECT", "owners", ("select o1_0.id,o1_0.address,o1_0.city,o1_0.first_name,o1_0.last_name,"
+                          "o1_0.telephone from owners o1_0 where o1_0.last_name like ? escape '\\\\' limit ?,?")),
+                         ("SELECT", "owners", ("select count(o1_0.id) from owners o1_0 where o1_0.last_name like ? "
+                          "escape '\\\\'"))], bytes=6200),
         "owner": Route("owner", "GET", "/owners/{ownerId}", lambda r: f"/owners/{owner_id(r)}", 20,
                        f"{PKG}.owner.OwnerController", "showOwner", 10, 40, owner_sql, bytes=7400),
         "visit_form": Route("visit_form", "GET", "/owners/{ownerId}/pets/{petId}/visits/new",
@@ -195,13 +205,13 @@ def _routes(rng_names: list[str]) -> dict[str, Route]:
         "visit_post": Route("visit_post", "POST", "/owners/{ownerId}/pets/{petId}/visits/new",
                             lambda r: f"/owners/{owner_id(r)}/pets/{owner_id(r) * 2 % 90000 + 1}/visits/new", 5,
                             f"{PKG}.owner.VisitController", "processNewVisitForm", 10, 55,
-                            [*owner_sql, ("INSERT", "visits", "insert into visits (description,visit_date,pet_id) "
-                                          "values (?,?,?)")], bytes=0, ok_status=302),
+                            [*owner_sql, ("INSERT", "visits", ("insert into visits (description,visit_date,pet_id) "
+                                          "values (?,?,?)"))], bytes=0, ok_status=302),
         "pet_edit": Route("pet_edit", "POST", "/owners/{ownerId}/pets/{petId}/edit",
                           lambda r: f"/owners/{owner_id(r)}/pets/{owner_id(r) * 2 % 90000 + 1}/edit", 3,
                           f"{PKG}.owner.PetController", "processUpdateForm", 10, 50,
-                          [*owner_sql, ("UPDATE", "pets", "update pets set birth_date=?,name=?,owner_id=?,type_id=? "
-                                        "where id=?")], bytes=0, ok_status=302),
+                          [*owner_sql, ("UPDATE", "pets", ("update pets set birth_date=?,name=?,owner_id=?,type_id=? "
+                                        "where id=?"))], bytes=0, ok_status=302),
         "vets": Route("vets", "GET", "/vets.html", lambda r: f"/vets.html?page={r.choice([1, 1, 1, 2])}", 5,
                       f"{PKG}.vet.VetController", "showVetList", 6, bytes=5600),
     }
@@ -334,7 +344,6 @@ def _noise(log: AppLog, sc: Scenario, seed: str) -> None:
                 f"HikariPool-1 - Failed to validate connection com.mysql.cj.jdbc.ConnectionImpl@{rng.getrandbits(28):07x} "
                 "(No operations allowed after connection closed.). Possibly consider using a shorter maxLifetime value.")
         t += rng.uniform(20, 70)
-    return None
 
 
 def _owner_not_found(log: AppLog, ctx: Ctx, sc: Scenario, seed: str) -> None:
@@ -383,8 +392,8 @@ def _background_slow(sc: Scenario) -> list:
     return rows
 
 
-TRACE = dict(service="petclinic", namespace="clinic", host="petclinic.clinic.svc.cluster.local", db_name="petclinic",
-             db_host="mysql-clinic.clinic.svc.cluster.local", java="21.0.5+11-LTS")
+TRACE = {"service": "petclinic", "namespace": "clinic", "host": "petclinic.clinic.svc.cluster.local", "db_name": "petclinic",
+             "db_host": "mysql-clinic.clinic.svc.cluster.local", "java": "21.0.5+11-LTS"}
 
 
 def run_runtime(case: Case, out: Path, sc: Scenario, ctx: Ctx,

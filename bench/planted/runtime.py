@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import bisect
 import csv
-from collections import deque
 import heapq
 import json
 import math
 import random
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
@@ -153,7 +153,7 @@ class Scenario:
 
 def _poisson(rng: random.Random, mean: float) -> int:
     if mean > 30:
-        return max(0, int(round(rng.gauss(mean, math.sqrt(mean)))))
+        return max(0, round(rng.gauss(mean, math.sqrt(mean))))
     limit, k, p = math.exp(-mean), 0, 1.0
     while True:
         p *= rng.random()
@@ -308,9 +308,9 @@ def write_ingress_log(path: Path, requests: list[Request], sc: Scenario, upstrea
         agent = agents[int(r.trace_id[:2], 16) % len(agents)]
         pod = pod_ips[1] if r.arrival >= deploy else pod_ips[0]
         lines.append((r.arrival,
-                      f'{r.client} - - [{stamp_text}] "{r.route.method} {r.path} HTTP/1.1" {status} {size} "-" '
+                      (f'{r.client} - - [{stamp_text}] "{r.route.method} {r.path} HTTP/1.1" {status} {size} "-" '
                       f'"{agent}" {rng.randint(380, 720)} {took:.3f} [{upstream}] [] {pod}:{port} {size} '
-                      f'{took - 0.001 if took > 0.001 else took:.3f} {upstream_status} {r.trace_id[:32]}'))
+                      f'{took - 0.001 if took > 0.001 else took:.3f} {upstream_status} {r.trace_id[:32]}')))
     lines.sort(key=lambda x: x[0])
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("".join(line + "\n" for _, line in lines), encoding="utf-8")
