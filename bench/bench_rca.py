@@ -40,7 +40,7 @@ def _run_cli(bundle: Path, timeout: float) -> tuple[dict | None, float, str]:
     t0 = time.perf_counter()
     try:
         proc = subprocess.run([sys.executable, "-m", "core", "analyze", str(bundle), "--json", "--brain", "offline"],
-                              cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout)
+                              cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout, check=False)
         took = time.perf_counter() - t0
         if proc.returncode != 0:
             return None, took, (proc.stderr.strip().splitlines() or ["?"])[-1]
@@ -68,7 +68,7 @@ def _ranked_files(result: dict | None) -> list[str]:
 
 def _baseline_files(bundle: Path) -> list[str]:
     """First appearance of stack frames whose source file exists in the bundle's repository (non-test)."""
-    files = subprocess.run(["git", "-C", str(bundle / "repo"), "ls-files"], capture_output=True, text=True).stdout.split()
+    files = subprocess.run(["git", "-C", str(bundle / "repo"), "ls-files"], capture_output=True, text=True, check=False).stdout.split()
     by_suffix: dict[str, str] = {}
     for path in files:
         if "/test/" in path:
@@ -123,7 +123,7 @@ def planted(folder: Path, jobs: int, timeout: float) -> list[dict]:
           f"{'secs':5} | {'base@1':6}")
     for r in rows:
         base_ok = bool(r["gold"] & set(r["baseline"][:1])) if r["gold"] else False
-        print(f"{r['case'][:28]:28} {str(r['fault_type'])[:24]:24} {str(r['lang']):4} {str(r['in_stack'])[:5]:5} "
+        print(f"{r['case'][:28]:28} {str(r['fault_type'])[:24]:24} {r['lang']!s:4} {str(r['in_stack'])[:5]:5} "
               f"{str(r['guilty'])[:6]:6} | {('yes' if r['file_ok'] else 'no'):6} {('yes' if r['commit_ok'] else 'no'):6} "
               f"{(r['confidence'] or 0):5.2f} {r['seconds']:5.1f} | {('yes' if base_ok else 'no'):6}"
               + (f"  error: {r['error'][:60]}" if r["error"] else ""))
@@ -149,7 +149,7 @@ def devset(folder: Path, jobs: int, timeout: float) -> list[dict]:
     out = Path(tempfile.mkdtemp(prefix="devset-run-"))
     proc = subprocess.run([sys.executable, str(runner), "--bundles", str(folder), "--python", sys.executable,
                            "--brain", "offline", "--jobs", str(jobs), "--timeout", str(int(timeout)), "--out", str(out)],
-                          cwd=ROOT, capture_output=True, text=True)
+                          cwd=ROOT, capture_output=True, text=True, check=False)
     print("\n== development corpus (real bugs) ==")
     print(proc.stdout.strip())
     rows = []
@@ -180,9 +180,15 @@ def calibration(rows: list[dict]) -> None:
 
 def demo_time() -> None:
     sys.path.insert(0, str(ROOT))
-    from core.config import load_settings
-    from core.pipeline import ensure_demo_bundle, fuse, ingest_bundle, open_incident, run_debate
     from core.bundle import load_bundle
+    from core.config import load_settings
+    from core.pipeline import (
+        ensure_demo_bundle,
+        fuse,
+        ingest_bundle,
+        open_incident,
+        run_debate,
+    )
     from core.store import Store
 
     home = tempfile.mkdtemp(prefix="rca-demo-")

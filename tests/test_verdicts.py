@@ -17,7 +17,13 @@ import pytest
 
 from core.bundle import load_bundle
 from core.config import Settings
-from core.pipeline import fuse, ingest_bundle, open_incident, run_debate, set_in_app_rules
+from core.pipeline import (
+    fuse,
+    ingest_bundle,
+    open_incident,
+    run_debate,
+    set_in_app_rules,
+)
 from core.schema import Judgment
 from core.store import Store
 
@@ -207,8 +213,8 @@ def test_configuration_change_linked_to_pool_exhaustion(tmp_path: Path, store: S
         "org.springframework.jdbc.CannotGetJdbcConnectionException: Failed to obtain JDBC Connection",
         "\tat org.springframework.jdbc.datasource.DataSourceUtils.getConnection(DataSourceUtils.java:84)",
         "\tat org.lumen.text.LabelReader.read(LabelReader.java:5)",
-        "Caused by: java.sql.SQLTransientConnectionException: HikariPool-1 - Connection is not available, "
-        "request timed out after 3000ms.",
+        ("Caused by: java.sql.SQLTransientConnectionException: HikariPool-1 - Connection is not available, "
+        "request timed out after 3000ms."),
         "\tat com.zaxxer.hikari.pool.HikariPool.createTimeoutException(HikariPool.java:696)",
         "\t... 12 more",
     ]
@@ -229,8 +235,8 @@ def test_configuration_change_linked_to_pool_exhaustion(tmp_path: Path, store: S
 
 def test_no_commit_is_convicted_for_a_downstream_outage(tmp_path: Path, store: Store, settings: Settings) -> None:
     trace = [
-        "org.springframework.web.client.ResourceAccessException: I/O error on GET request for "
-        "\"http://dictionary/api/terms\": Read timed out",
+        ("org.springframework.web.client.ResourceAccessException: I/O error on GET request for "
+        "\"http://dictionary/api/terms\": Read timed out"),
         "\tat org.springframework.web.client.RestTemplate.doExecute(RestTemplate.java:785)",
         "\tat org.lumen.text.LabelReader.read(LabelReader.java:5)",
         "Caused by: java.net.SocketTimeoutException: Read timed out",

@@ -6,4 +6,4 @@ from core.agents.base import PHASE_OF, ROLES, AgentReply, Brain, DebateView
 from core.agents.offline import OfflineBrain
 from core.agents.render import render_reply
 
-__all__ = ["AgentReply", "Brain", "DebateView", "OfflineBrain", "PHASE_OF", "ROLES", "render_reply"]
+__all__ = ["PHASE_OF", "ROLES", "AgentReply", "Brain", "DebateView", "OfflineBrain", "render_reply"]

@@ -8,9 +8,19 @@ from typing import Literal, Protocol
 from pydantic import BaseModel, ConfigDict, Field
 
 from core.fusion.facts import FusedContext
-from core.schema import AgentName, AgentTurn, Answer, Challenge, Claim, Hypothesis, Intervention, Judgment, Phase
+from core.schema import (
+    AgentName,
+    AgentTurn,
+    Answer,
+    Challenge,
+    Claim,
+    Hypothesis,
+    Intervention,
+    Judgment,
+    Phase,
+)
 
-__all__ = ["AgentReply", "DebateView", "Brain", "StreamFn", "ROLES", "PHASE_OF", "say"]
+__all__ = ["PHASE_OF", "ROLES", "AgentReply", "Brain", "DebateView", "StreamFn", "say"]
 
 StreamFn = Callable[[str], Awaitable[None]]
 

@@ -7,7 +7,7 @@ from core.agents.failure_modes import classify
 from core.fusion.facts import ChangeCandidate, FrameFinding
 from core.schema import Claim, CodeLocation, Hypothesis
 
-__all__ = ["offline_reply", "change_location"]
+__all__ = ["change_location", "offline_reply"]
 
 
 def change_location(change: ChangeCandidate, frames: list[FrameFinding]) -> CodeLocation | None:

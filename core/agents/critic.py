@@ -6,7 +6,7 @@ from core.agents.base import AgentReply, DebateView, say
 from core.agents.failure_modes import classify
 from core.schema import Challenge
 
-__all__ = ["offline_reply", "challenge_kind"]
+__all__ = ["challenge_kind", "offline_reply"]
 
 
 def challenge_kind(challenge_id: str) -> str:

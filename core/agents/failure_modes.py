@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from core.fusion.facts import FusedContext
 
-__all__ = ["FailureMode", "ModeVerdict", "MODES", "classify", "UNKNOWN_BELOW"]
+__all__ = ["MODES", "UNKNOWN_BELOW", "FailureMode", "ModeVerdict", "classify"]
 
 UNKNOWN_BELOW = 0.45
 
@@ -113,7 +113,7 @@ def _surge(sig: Signals) -> tuple[float, list[str], list[str]]:
 MODES: tuple[FailureMode, ...] = (
     FailureMode(
         "null-dereference", re.compile(r"^(NullPointerException|NoneType|NullReferenceException)$"),
-        re.compile(r"Cannot invoke .* because .* is null|'NoneType' object|null reference", re.I),
+        re.compile(r"Cannot invoke .* because .* is null|'NoneType' object|null reference", re.IGNORECASE),
         "a value the code assumed present was null on this path", "代码假定存在的值在该路径上为 null",
         "handle the absent value where it enters (validate at the boundary, Optional or a default) and add a test "
         "for that input", "在值进入处显式处理缺失（边界校验、Optional 或默认值），并为该输入补充测试"),
@@ -122,7 +122,7 @@ MODES: tuple[FailureMode, ...] = (
                                 r"InputMismatchException|JsonParseException|JsonSyntaxException|MalformedJsonException|"
                                 r"ValueError|DecoderException|IllegalFieldValueException|.*ParseException)$"),
         re.compile(r"for input string|unparseable|cannot parse|could not parse|invalid|malformed|unexpected (char|token)"
-                   r"|not a valid|illegal (character|value)|out of range|must (be|not)", re.I),
+                   r"|not a valid|illegal (character|value)|out of range|must (be|not)", re.IGNORECASE),
         "input the code does not accept — a value in an unexpected format or range — reached a parser or a check",
         "代码不接受的输入（格式或取值范围不符合预期）到达了解析或校验逻辑",
         "decide whether that input is legal: if so, make the parsing accept it; if not, reject it at the boundary with "
@@ -131,14 +131,14 @@ MODES: tuple[FailureMode, ...] = (
     FailureMode(
         "index-bounds", re.compile(r"^(IndexOutOfBoundsException|ArrayIndexOutOfBoundsException|StringIndexOutOfBoundsException|"
                                    r"IndexError|KeyError|NoSuchElementException|BufferUnderflowException|BufferOverflowException)$"),
-        re.compile(r"index \S+ out of bounds|out of range|length \d+", re.I),
+        re.compile(r"index \S+ out of bounds|out of range|length \d+", re.IGNORECASE),
         "the code indexed past the end of a sequence (an off-by-one, or a size assumption the data breaks)",
         "代码越过了序列的边界访问（差一错误，或数据打破了对长度的假设）",
         "check the index arithmetic and the size assumption against the failing input; guard the access and test the "
         "boundary sizes (empty, one, exact end)", "对照失败输入检查下标计算与长度假设；为访问加保护并测试边界长度（空、单元素、恰好到末尾）"),
     FailureMode(
         "class-cast", re.compile(r"^(ClassCastException|TypeError|InvalidCastException|ArrayStoreException)$"),
-        re.compile(r"cannot be cast to|incompatible types", re.I),
+        re.compile(r"cannot be cast to|incompatible types", re.IGNORECASE),
         "an object of one type was used as another: a type assumption the data or a dispatch broke",
         "某个对象被当作另一种类型使用：数据或分派打破了类型假设",
         "find where the value's type is decided and make it match what the consumer expects (or check before casting)",
@@ -153,7 +153,7 @@ MODES: tuple[FailureMode, ...] = (
         "there; add a test for that sequence", "追踪对象在失败路径上如何进入该状态，阻止它或在该状态下支持此操作；为该调用序列补充测试"),
     FailureMode(
         "arithmetic", re.compile(r"^(ArithmeticException|ZeroDivisionError|OverflowError|FloatingPointError)$"),
-        re.compile(r"/ by zero|division by zero|overflow", re.I),
+        re.compile(r"/ by zero|division by zero|overflow", re.IGNORECASE),
         "an arithmetic operation received a value it cannot compute with (zero divisor, overflow)",
         "算术运算收到了无法计算的值（除数为零、溢出）",
         "guard the operands on the failing path and test the zero/limit cases", "在失败路径上校验运算数，并测试零值与极限值"),
@@ -166,7 +166,7 @@ MODES: tuple[FailureMode, ...] = (
         "pool-exhaustion", re.compile(r"^(SQLTransientConnectionException|CannotGetJdbcConnectionException|"
                                       r"PoolExhaustedException|JDBCConnectionException|.*PoolTimeoutException)$"),
         re.compile(r"Connection is not available|pool.*exhaust|timeout waiting for (idle )?(connection|object)|"
-                   r"too many connections|Cannot get a connection|unable to acquire", re.I),
+                   r"too many connections|Cannot get a connection|unable to acquire", re.IGNORECASE),
         "connections were held longer than requests arrived, so the pool ran dry and requests waited for it",
         "连接被占用的时间超过请求到达的间隔，连接池耗尽，请求排队等待连接",
         "find what holds connections (slow statements, long transactions, remote calls inside them, leaks) and release "
@@ -175,7 +175,7 @@ MODES: tuple[FailureMode, ...] = (
     FailureMode(
         "lock-wait", re.compile(r"^(CannotAcquireLockException|PessimisticLockingFailureException|LockTimeoutException|"
                                 r"DeadlockLoserDataAccessException|LockAcquisitionException|MySQLTransactionRollbackException)$"),
-        re.compile(r"lock wait timeout|deadlock|could not obtain lock|lock timeout", re.I),
+        re.compile(r"lock wait timeout|deadlock|could not obtain lock|lock timeout", re.IGNORECASE),
         "transactions waited on row locks held by other transactions until the lock wait timed out",
         "事务等待其他事务持有的行锁，直到锁等待超时",
         "shorten the locking transactions (no remote calls while holding locks, consistent lock order, one batched "
@@ -185,7 +185,7 @@ MODES: tuple[FailureMode, ...] = (
     FailureMode(
         "slow-query", re.compile(r"^(QueryTimeoutException|SQLTimeoutException|MySQLTimeoutException|"
                                  r"QueryCanceledException|TransactionTimedOutException)$"),
-        re.compile(r"statement (timeout|cancel)|query (timeout|timed out)|canceling statement", re.I),
+        re.compile(r"statement (timeout|cancel)|query (timeout|timed out)|canceling statement", re.IGNORECASE),
         "a statement became slow (a full scan or a missing index), holding connections and time",
         "某条 SQL 变慢（全表扫描或缺少索引），占用连接与时间",
         "restore an indexed access path for the statement (the query shape or the index), and check its plan before "
@@ -197,7 +197,7 @@ MODES: tuple[FailureMode, ...] = (
                                  r"ResourceAccessException|ServiceUnavailableException|TimeoutException|"
                                  r"NoRouteToHostException|UnknownHostException|WebClientResponseException)$"),
         re.compile(r"read timed out|connect timed out|connection refused|503|502|504|service unavailable|"
-                   r"bad gateway|gateway timeout|timed out", re.I),
+                   r"bad gateway|gateway timeout|timed out", re.IGNORECASE),
         "a downstream call failed or answered slower than the caller's timeout",
         "下游调用失败，或响应慢于调用方的超时",
         "bound each remote call (deadline, circuit breaker, bounded retries with jitter) and find why the callee "
@@ -205,7 +205,7 @@ MODES: tuple[FailureMode, ...] = (
         external=True, runtime=_downstream, links=("config",)),
     FailureMode(
         "memory", re.compile(r"^(OutOfMemoryError|MemoryError)$"),
-        re.compile(r"Java heap space|GC overhead limit|Metaspace|unable to create native thread", re.I),
+        re.compile(r"Java heap space|GC overhead limit|Metaspace|unable to create native thread", re.IGNORECASE),
         "the process ran out of memory: something retains or loads far more than before",
         "进程内存耗尽：某处保留或加载的数据远多于以往",
         "bound what is loaded at once (pagination, streaming), fix the retention a heap dump shows, then size the heap",
@@ -213,7 +213,7 @@ MODES: tuple[FailureMode, ...] = (
         runtime=_memory, links=("frame_method", "call_graph", "config", "sql")),
     FailureMode(
         "thread-pool-rejection", re.compile(r"^(RejectedExecutionException|TaskRejectedException)$"),
-        re.compile(r"rejected from|Thread pool is EXHAUSTED|queue capacity|pool is full", re.I),
+        re.compile(r"rejected from|Thread pool is EXHAUSTED|queue capacity|pool is full", re.IGNORECASE),
         "work arrived faster than the executor could run it, and its queue refused more",
         "任务到达速度超过线程池处理能力，队列拒绝了新任务",
         "find what slowed the tasks or raised their number; bound the producers and size the pool and queue from "
@@ -223,7 +223,7 @@ MODES: tuple[FailureMode, ...] = (
         "configuration", re.compile(r"^(BeanCreationException|UnsatisfiedDependencyException|ConfigurationException|"
                                     r"ConfigDataException|BindException|InvalidConfigurationPropertyValueException|"
                                     r"NoSuchBeanDefinitionException|ImproperlyConfigured)$"),
-        re.compile(r"Could not resolve placeholder|property|configuration|misconfigur|no qualifying bean", re.I),
+        re.compile(r"Could not resolve placeholder|property|configuration|misconfigur|no qualifying bean", re.IGNORECASE),
         "the application is configured in a way its code cannot run with", "应用的配置使其代码无法正常运行",
         "correct the setting (and validate it at start-up so a bad value fails the deploy, not the traffic)",
         "修正该配置项（并在启动时校验，让错误的值在部署时失败，而不是在流量中失败）", links=("config",)),
@@ -243,7 +243,7 @@ MODES: tuple[FailureMode, ...] = (
                                     r"NotSerializableException|InvalidClassException|UnrecognizedPropertyException|"
                                     r"InvalidFormatException|JsonEOFException)$"),
         re.compile(r"Cannot deserialize|cannot construct instance|not serializable|Unrecognized field|"
-                   r"could not (read|write) JSON", re.I),
+                   r"could not (read|write) JSON", re.IGNORECASE),
         "a payload and the type it maps to disagree (a field, a format or a version changed on one side)",
         "载荷与其映射的类型不一致（某一方的字段、格式或版本发生了变化）",
         "make the contract explicit on both sides (tolerate unknown fields, version the payload) and add a contract test",
@@ -251,7 +251,7 @@ MODES: tuple[FailureMode, ...] = (
     FailureMode(
         "data-integrity", re.compile(r"^(ConstraintViolationException|DataIntegrityViolationException|"
                                      r"DuplicateKeyException|SQLIntegrityConstraintViolationException|IntegrityError)$"),
-        re.compile(r"Duplicate entry|unique constraint|foreign key|violates .* constraint", re.I),
+        re.compile(r"Duplicate entry|unique constraint|foreign key|violates .* constraint", re.IGNORECASE),
         "a write broke a database constraint the code no longer respects", "写入违反了代码不再遵守的数据库约束",
         "restore the invariant before writing, and make the write idempotent", "在写入前恢复该不变量，并使写操作幂等",
         links=("sql", "frame_method", "frame_line")),

@@ -6,12 +6,19 @@ from datetime import datetime, tzinfo
 
 from core.agents.base import AgentReply, DebateView, say
 from core.agents.failure_modes import classify
-from core.fusion.runtime_rules import share
 from core.fusion.culprit import location_margin
 from core.fusion.facts import ChangeCandidate, FusedContext
-from core.schema import AgentTurn, CommitRef, EvidenceRef, Hypothesis, Judgment, RejectedHypothesis
+from core.fusion.runtime_rules import share
+from core.schema import (
+    AgentTurn,
+    CommitRef,
+    EvidenceRef,
+    Hypothesis,
+    Judgment,
+    RejectedHypothesis,
+)
 
-__all__ = ["offline_reply", "evidence_cap", "ruling_confidence", "CHAIN_ORDER"]
+__all__ = ["CHAIN_ORDER", "evidence_cap", "offline_reply", "ruling_confidence"]
 
 # The order a reader follows an evidence chain in: symptom → code → change → release → owner.
 CHAIN_ORDER = ("exception", "log_burst", "stack_frame", "blame", "commit", "change_link", "deploy", "design", "ownership",

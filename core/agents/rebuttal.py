@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from core.agents.base import AgentReply, DebateView, say
 from core.agents.critic import challenge_kind
 from core.schema import Answer, Challenge, Hypothesis
@@ -16,7 +18,7 @@ def _answer(view: DebateView, challenge: Challenge, lead: Hypothesis | None) -> 
     burst = ctx.burst
     updated: list[Hypothesis] = []
 
-    def answer(verdict: str, text: str, cites: list[str | None]) -> Answer:
+    def answer(verdict: str, text: str, cites: Sequence[str | None]) -> Answer:
         return Answer(challenge_id=challenge.id, verdict=verdict, text=text, citations=[c for c in cites if c])  # type: ignore[arg-type]
 
     if kind == "timing" and suspect:

@@ -23,7 +23,14 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from core.fusion.facts import GUILTY_SCORE, ChangeCandidate, ChangeLink, ErrorGroup, FrameFinding, LinkKind
+from core.fusion.facts import (
+    GUILTY_SCORE,
+    ChangeCandidate,
+    ChangeLink,
+    ErrorGroup,
+    FrameFinding,
+    LinkKind,
+)
 from core.fusion.ledger import EvidenceLedger
 from core.fusion.runtime_rules import RuntimeFindings
 from core.ingest.app_code import is_test_path
@@ -32,7 +39,7 @@ from core.ingest.symbols import incident_index
 from core.schema import Commit
 from core.store import Store
 
-__all__ = ["ChangeCandidate", "ChangeLink", "link_changes", "GUILTY_SCORE", "LOOKBACK_DAYS"]
+__all__ = ["GUILTY_SCORE", "LOOKBACK_DAYS", "ChangeCandidate", "ChangeLink", "link_changes"]
 
 log = logging.getLogger(__name__)
 
@@ -52,13 +59,13 @@ _QUERY_HINT = re.compile(r"@Query|@Select|@Update|@Insert|@Delete|<select|<updat
 _STRING = re.compile(r'"((?:[^"\\]|\\.){6,200})"')
 _PLACEHOLDER = re.compile(r"\{\}|%[sdfx]|\{\d*\}|\\[nt]")
 _KEY_VALUE = re.compile(r"^\s*([\w.\-\[\]]+)\s*[:=]\s*(.*?)\s*$")
-_POOL_KEY = re.compile(r"pool|max[-_.]?(active|total|idle|size|connections?|threads?)|min[-_.]?idle|connections?", re.I)
-_TIMEOUT_KEY = re.compile(r"timeout|deadline|ttl|wait|retr(y|ies)|backoff", re.I)
-_LIMIT_KEY = re.compile(r"limit|size|capacity|queue|batch|threads?|workers?|heap|xmx|memory", re.I)
+_POOL_KEY = re.compile(r"pool|max[-_.]?(active|total|idle|size|connections?|threads?)|min[-_.]?idle|connections?", re.IGNORECASE)
+_TIMEOUT_KEY = re.compile(r"timeout|deadline|ttl|wait|retr(y|ies)|backoff", re.IGNORECASE)
+_LIMIT_KEY = re.compile(r"limit|size|capacity|queue|batch|threads?|workers?|heap|xmx|memory", re.IGNORECASE)
 _CODE_EXT = (".java", ".kt", ".scala", ".groovy")
-_SERIAL_KEY = re.compile(r"serializ|typing|objectmapper|mapper|codec|converter|marshal", re.I)
+_SERIAL_KEY = re.compile(r"serializ|typing|objectmapper|mapper|codec|converter|marshal", re.IGNORECASE)
 _CODE_CONFIG_FILE = re.compile(r"(Config|Configuration|Configurer|Properties|Settings)\.(java|kt|scala|groovy)$")
-_FLAG_KEY = re.compile(r"enabled?|feature|flag|toggle|switch", re.I)
+_FLAG_KEY = re.compile(r"enabled?|feature|flag|toggle|switch", re.IGNORECASE)
 _VERSION = re.compile(r"<[\w.\-]*version>\s*([^<]+?)\s*</[\w.\-]*version>|['\"]?[\w.\-]+['\"]?\s*[:=]\s*['\"]?(\d+\.\d+[\w.\-]*)")
 _ARTIFACT = re.compile(r"<(?:artifactId|groupId)>\s*([^<]+?)\s*</|<([\w.\-]+?)\.version>|([\w.\-]+):([\w.\-]+):[\d$]")
 _LINKAGE = ("NoSuchMethodError", "NoClassDefFoundError", "ClassNotFoundException", "AbstractMethodError",
@@ -74,9 +81,9 @@ _RELEASE = re.compile(r"\.close\(|\.release\(|\.unlock\(|\.returnObject\(|try\s*
 _LOCAL_TYPE = re.compile(r"\b([A-Z][\w$]*)(?:<[^>=;]*>)?\s+([a-z_][\w$]*)\s*(?:=|;|:)")
 _WRITE = re.compile(r"\b(insert|replace|update|save|persist|merge|upsert|put|write)\w*\s*\(", re.IGNORECASE)
 _POOL_SIGNAL = re.compile(r"pool|connection is not available|too many connections|timeout waiting for (idle )?"
-                          r"(connection|object)|hikari|pending|active", re.I)
-_TIMEOUT_SIGNAL = re.compile(r"timeout|timed out|deadline", re.I)
-_LIMIT_SIGNAL = re.compile(r"rejected|queue|capacity|OutOfMemory|heap|limit|too large|exceed", re.I)
+                          r"(connection|object)|hikari|pending|active", re.IGNORECASE)
+_TIMEOUT_SIGNAL = re.compile(r"timeout|timed out|deadline", re.IGNORECASE)
+_LIMIT_SIGNAL = re.compile(r"rejected|queue|capacity|OutOfMemory|heap|limit|too large|exceed", re.IGNORECASE)
 
 
 def _noisy_or(strengths: Sequence[float]) -> float:
@@ -564,8 +571,8 @@ def _code_config_link(patch: FilePatch, symptoms: _Symptoms) -> ChangeLink | Non
             if not m:
                 continue
             verb = "added" if sign == "+" else "removed"
-            found = ((strength, f"{verb} `{text[:90]}` in {patch.path}:{ln}, a {category} setting; "
-                                f"the symptoms after the onset are of that kind", ln) if signal else
+            found = ((strength, (f"{verb} `{text[:90]}` in {patch.path}:{ln}, a {category} setting; "
+                                f"the symptoms after the onset are of that kind"), ln) if signal else
                      (0.25, f"{verb} `{text[:90]}` in {patch.path}:{ln}, a {category} setting", ln))
             if best is None or found[0] > best[0]:
                 best = found

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import logging
-from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 import numpy as np
 import pandas as pd
 
+from core.fusion.changes import LOOKBACK_DAYS, link_changes
+from core.fusion.culprit import rank_frames
 from core.fusion.facts import (
     Burst,
     DeployMarker,
@@ -19,10 +20,8 @@ from core.fusion.facts import (
     NoiseFinding,
     OwnerFinding,
 )
-from core.fusion.culprit import rank_frames
 from core.fusion.ledger import EvidenceLedger
 from core.fusion.runtime_rules import add_runtime_evidence
-from core.fusion.changes import LOOKBACK_DAYS, link_changes
 from core.graph import DuckGraph
 from core.indexing import design_links, symbol_at
 from core.ingest.access_log import ACCESS_FORMAT
@@ -32,7 +31,7 @@ from core.ingest.ownership import OwnershipRule, owner_of
 from core.schema import ExceptionRecord, Incident
 from core.store import Store
 
-__all__ = ["fuse_incident", "bounded_context_of", "layer_of"]
+__all__ = ["bounded_context_of", "fuse_incident", "layer_of"]
 
 log = logging.getLogger(__name__)
 

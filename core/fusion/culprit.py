@@ -28,7 +28,7 @@ from core.ingest.symbols import incident_index
 from core.schema import ExceptionRecord, StackFrame
 from core.store import Store
 
-__all__ = ["rank_frames", "MAX_FRAMES"]
+__all__ = ["MAX_FRAMES", "rank_frames"]
 
 MAX_FRAMES = 6
 _MAX_GROUPS = 8
@@ -292,7 +292,7 @@ def _under_test(tests: list[_Site], code: _Code) -> list[_Site]:
             continue
         fqn, path, start = classes[0]
         members = code.members(fqn)
-        called = []
+        called: list[str] = []
         for ln in range(max(1, (site.frame.line or 1) - 3), (site.frame.line or 1) + 1):
             called.extend(m for m in _CALL.findall(code.line(site.path, ln)) if m in members)
         method, (mpath, mline) = (called[-1], members[called[-1]]) if called else ("<class>", (path, start))

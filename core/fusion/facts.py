@@ -13,9 +13,18 @@ from core.graph import BlastRadius
 from core.schema import Evidence, Incident
 
 __all__ = [
-    "FrameFinding", "ErrorGroup", "Burst", "NoiseFinding", "Suspect", "ChangeCandidate", "ChangeLink", "GUILTY_SCORE",
-    "LinkKind", "DeployMarker", "OwnerFinding",
+    "GUILTY_SCORE",
+    "Burst",
+    "ChangeCandidate",
+    "ChangeLink",
+    "DeployMarker",
+    "ErrorGroup",
+    "FrameFinding",
     "FusedContext",
+    "LinkKind",
+    "NoiseFinding",
+    "OwnerFinding",
+    "Suspect",
 ]
 
 

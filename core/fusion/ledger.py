@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 from core.schema import Evidence, EvidenceKind
 
-__all__ = ["EvidenceLedger", "check_citations", "EVIDENCE_ID"]
+__all__ = ["EVIDENCE_ID", "EvidenceLedger", "check_citations"]
 
 EVIDENCE_ID = re.compile(r"\bE\d+\b")
 
@@ -24,7 +24,7 @@ class EvidenceLedger:
             self._items[item.id] = item
             self._by_key[(item.kind, item.source)] = item.id
 
-    def add(self, kind: EvidenceKind, source: str, text: str, **ref: str | int | float | None) -> str:
+    def add(self, kind: EvidenceKind, source: str, text: str, **ref: str | float | None) -> str:
         """Record a fact and return its id (stable: ids are never reused or renumbered)."""
         key = (kind, source)
         if key in self._by_key:

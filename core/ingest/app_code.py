@@ -14,7 +14,6 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-
 from typing import TYPE_CHECKING
 
 from core.ingest.stacktrace import PLATFORM_PREFIXES
@@ -24,7 +23,7 @@ if TYPE_CHECKING:  # kept light: incident.yaml checks import this module without
     from core.schema import Incident
     from core.store import Store
 
-__all__ = ["AppCode", "FrameOrigin", "InAppRules", "RUNTIME_PREFIXES", "app_code_for", "is_test_path", "mark_app_frames"]
+__all__ = ["RUNTIME_PREFIXES", "AppCode", "FrameOrigin", "InAppRules", "app_code_for", "is_test_path", "mark_app_frames"]
 
 log = logging.getLogger(__name__)
 
@@ -99,7 +98,7 @@ class InAppRules:
 
 def _covers(prefix: str, class_name: str) -> bool:
     p = prefix.rstrip(".*")
-    return class_name == p or class_name.startswith(p + ".") or class_name.startswith(p + "$")
+    return class_name == p or class_name.startswith((p + ".", p + "$"))
 
 
 @dataclass(frozen=True)
