@@ -22,6 +22,7 @@ from pydantic import BaseModel
 from core._cases_embed import DIM, embed
 from core.config import Settings
 from core.errors import IngestError
+from core.redact import Redactor
 from core.schema import Incident, Judgment
 
 __all__ = [
@@ -159,10 +160,14 @@ def add_case_files(settings: Settings, paths: Sequence[Path], root: Path | None 
 
 
 def add_finished_analysis(settings: Settings, incident: Incident, judgment: Judgment) -> PastCase:
-    """Feed a finished analysis back into the library (an abstained judgment is kept, marked as such)."""
-    symptoms = "\n".join([incident.description] + [f"- {e.text}" for e in judgment.evidence_chain])
-    root = judgment.root_cause if not judgment.abstained else f"(abstained) {judgment.root_cause}"
-    case = PastCase(id=incident.id, title=incident.title, date=incident.started_at.date().isoformat(),
+    """Feed a finished analysis back into the library (an abstained judgment is kept, marked as such).
+
+    The library is shared by every incident, so what goes in is redacted (placeholders like `<EMAIL#1>`).
+    """
+    redact = Redactor(marker="#").redact
+    symptoms = redact("\n".join([incident.description] + [f"- {e.text}" for e in judgment.evidence_chain]))
+    root = redact(judgment.root_cause if not judgment.abstained else f"(abstained) {judgment.root_cause}")
+    case = PastCase(id=incident.id, title=redact(incident.title), date=incident.started_at.date().isoformat(),
                     severity=incident.severity, tags=[incident.service] + ([judgment.responsible_team]
                                                                           if judgment.responsible_team else []),
                     root_cause=root, symptoms=symptoms[:4000], source=f"analysis:{incident.id}", kind="analysis")

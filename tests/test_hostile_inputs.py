@@ -500,3 +500,21 @@ def test_a_zip_listing_too_many_entries_is_refused_before_it_is_parsed(tmp_path:
     with pytest.raises(BundleError, match="more than 100 files"):
         extract_archive(buffer.getvalue(), tmp_path / "x", max_files=100)
     assert not (tmp_path / "x").exists()
+
+
+def test_the_shared_case_library_gets_no_secret(settings: Settings) -> None:
+    from core.cases import add_finished_analysis, similar_cases
+    from core.schema import Incident, Judgment
+
+    incident = Incident(id="INC-20261120-abcdef", title="Checkout fails", severity="high", service="order",
+                        started_at=datetime(2026, 11, 20, 14, tzinfo=UTC), created_at=datetime.now(UTC),
+                        description=f"Call {SECRETS['phone']} or mail {SECRETS['email']}; key {SECRETS['openai']}")
+    judgment = Judgment(root_cause=f"Lock wait timeouts; the DSN postgres://pay:{URL_PASSWORD}@db-1:5432/pay leaked",
+                        root_cause_location=None, suspect_commit=None, evidence_chain=[], fix_suggestion="",
+                        impact_analysis="", risk_level="high", rollback_recommended=True, responsible_team=None,
+                        confidence=0.8)
+    case = add_finished_analysis(settings, incident, judgment)
+    stored = case.model_dump_json()
+    assert not [name for name, secret in SECRETS.items() if secret in stored] and URL_PASSWORD not in stored
+    hit = similar_cases(settings, "Lock wait timeouts DSN", 1)
+    assert hit and URL_PASSWORD not in hit[0].model_dump_json() and "<URL_PASSWORD#1>" in hit[0].model_dump_json()
