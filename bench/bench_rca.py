@@ -141,12 +141,12 @@ def planted(folder: Path, jobs: int, timeout: float) -> list[dict]:
     return rows
 
 
-def devset(folder: Path, jobs: int, timeout: float) -> list[dict]:
+def devset(folder: Path, jobs: int, timeout: float, keep: Path | None = None) -> list[dict]:
     runner = DEVSET / "d4j_run.py"
     if not runner.exists() or not any(folder.glob("*.expected.json")):
         print(f"devset: skipped ({runner} or bundles in {folder} missing; see {DEVSET / 'README.md'})")
         return []
-    out = Path(tempfile.mkdtemp(prefix="devset-run-"))
+    out = keep or Path(tempfile.mkdtemp(prefix="devset-run-"))
     proc = subprocess.run([sys.executable, str(runner), "--bundles", str(folder), "--python", sys.executable,
                            "--brain", "offline", "--jobs", str(jobs), "--timeout", str(int(timeout)), "--out", str(out)],
                           cwd=ROOT, capture_output=True, text=True, check=False)
@@ -163,7 +163,8 @@ def devset(folder: Path, jobs: int, timeout: float) -> list[dict]:
         gold = set(exp["gold_files"])
         rows.append({"case": name, "file_ok": bool(gold & set(pred["ranked_files"][:1])), "confidence": conf,
                      "seconds": pred.get("seconds") or 0.0, "project": pred["project"]})
-    shutil.rmtree(out, ignore_errors=True)
+    if keep is None:
+        shutil.rmtree(out, ignore_errors=True)
     return rows
 
 
@@ -223,8 +224,9 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--timeout", type=float, default=180)
     parser.add_argument("--skip-devset", action="store_true")
+    parser.add_argument("--keep", type=Path, default=None, help="keep the corpus runner's raw output here")
     args = parser.parse_args()
-    rows = [] if args.skip_devset else devset(args.devset, args.jobs, args.timeout)
+    rows = [] if args.skip_devset else devset(args.devset, args.jobs, args.timeout, args.keep)
     rows_p = planted(args.planted, args.jobs, args.timeout)
     calibration(rows + rows_p)
     times = [r["seconds"] for r in rows + rows_p if r.get("seconds")]

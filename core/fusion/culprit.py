@@ -54,6 +54,16 @@ class _Site:
     groups: set[int] = field(default_factory=set)
     why: list[str] = field(default_factory=list)
     line_votes: Counter[int] = field(default_factory=Counter)
+    library_rejected: bool = False  # a runtime call it made rejected the argument it passed (index, number)
+
+
+# Exceptions a runtime library raises when handed a bad argument: an index, a number, a format.
+_ARGUMENT_CHECK = re.compile(r"^(\w*IndexOutOfBounds\w*|NumberFormatException|IllegalArgumentException|"
+                             r"DateTimeParseException|NoSuchElementException|IndexError|KeyError|ValueError)$")
+
+
+def _short(name: str) -> str:
+    return name.rsplit(".", 1)[-1]
 
 
 def _root_cause_order(frames: Sequence[StackFrame]) -> list[StackFrame]:
@@ -107,6 +117,11 @@ class _Code:
             "AND class_fqn IN (SELECT unnest(?::VARCHAR[]))", [self.index_id, sorted({c for c, _ in keys})])
         for row in df.itertuples():
             self._spans[(row.class_fqn, row.name)].append((int(row.start_line), int(row.end_line)))
+
+    def is_thin(self, key: tuple[str, str]) -> bool:
+        """A method of a few lines (every overload of the name), i.e. one that mostly forwards its arguments."""
+        spans = self._spans.get(key)
+        return bool(spans) and all(b - a <= 8 for a, b in spans)
 
     def line_matches(self, key: tuple[str, str], line: int | None) -> bool | None:
         """Whether the frame's line lies in the method it names at this revision (None: not indexed).
@@ -185,15 +200,24 @@ def rank_frames(
         shape = _root_cause_order(shapes[common].frames)
         ordered: list[_Site] = []
         seen: set[tuple[str, str]] = set()
-        for f in shape:
+        checked_call = False  # the frame just inside is library code that rejected an argument
+        thrown_by_library: set[int] = set()
+        root_type = _short(items[0].root_type)
+        for i, f in enumerate(shape):
             origin = app_code.origin(f.class_name, f.file)
             if not origin.in_app or f.line is None:
+                checked_call = i == 0 or checked_call
                 continue
+            if checked_call and f.cause_index == shape[0].cause_index and _ARGUMENT_CHECK.match(root_type):
+                thrown_by_library.add(id(f))
+            checked_call = False
             key = (_index_name(f.class_name), f.method)
             if key in seen:
                 continue  # recursion, or a frame shared by two causes of one chain
             seen.add(key)
             site = sites.setdefault(key, _Site(frame=f, path=origin.path, is_test=origin.is_test))
+            if id(f) in thrown_by_library:
+                site.library_rejected = True
             site.hits += len(items)
             site.groups.add(g)
             site.line_votes[f.line] += len(items)
@@ -222,6 +246,9 @@ def rank_frames(
                 elif inner_is_guard and frame.method == "<init>":
                     keep = 0.5
                     notes.append("a constructor checking its arguments: the bad value came from whoever built it")
+                elif site.library_rejected and code.is_thin(_key(site)):
+                    keep = 0.5
+                    notes.append("a thin wrapper: the library call it makes rejected the argument handed to it")
                 elif shared and trusted and code.statement_throws(site.path, frame.line):
                     keep = 0.4
                     notes.append(f"a shared helper (called from {fan_in} classes) that throws on the value its "
