@@ -8,9 +8,13 @@ debate as a hypothesis to re-check, never as evidence.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import random
 import re
-from collections.abc import Sequence
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +25,7 @@ from pydantic import BaseModel
 
 from core._cases_embed import DIM, embed
 from core.config import Settings
-from core.errors import IngestError
+from core.errors import IngestError, StoreError
 from core.redact import Redactor
 from core.schema import Incident, Judgment
 
@@ -41,6 +45,14 @@ log = logging.getLogger(__name__)
 
 TABLE = "cases"
 _VECTOR_WEIGHT = 0.75
+#: One writer at a time: sessions (demo loads, rulings) writing at once race on LanceDB's optimistic
+#: commits (index rebuilds conflict; concurrent upserts of one id both insert). A thread lock serialises
+#: this process, a lock file next to the table serialises other processes (the CLI, a second server).
+_WRITE_LOCK = threading.Lock()
+_LOCK_FILE = ".cases.writer.lock"
+_ATTEMPTS = 6
+_BACKOFF_S = 0.05  # doubled per attempt, with jitter: 0.05 … 1.6 s, under 4 s in all
+
 _SCHEMA = pa.schema([
     pa.field("id", pa.string()), pa.field("title", pa.string()), pa.field("date", pa.string()),
     pa.field("severity", pa.string()), pa.field("tags", pa.string()), pa.field("root_cause", pa.string()),
@@ -124,31 +136,93 @@ def _table(settings: Settings, create: bool) -> Any | None:
     db = lancedb.connect(str(settings.lance_dir))
     if TABLE in db.list_tables().tables:
         return db.open_table(TABLE)
-    return db.create_table(TABLE, schema=_SCHEMA) if create else None
+    return db.create_table(TABLE, schema=_SCHEMA, exist_ok=True) if create else None  # another process may win
+
+
+@contextlib.contextmanager
+def _writer(settings: Settings) -> Iterator[None]:
+    try:
+        settings.lance_dir.mkdir(parents=True, exist_ok=True)
+        handle = open(settings.lance_dir / _LOCK_FILE, "a+b")  # noqa: SIM115 - closed by the with below
+    except OSError as exc:
+        raise StoreError(f"case library: {settings.lance_dir} cannot be written ({exc}).") from exc
+    with _WRITE_LOCK, handle:
+        try:
+            import fcntl
+        except ImportError:  # not POSIX: other processes rely on the retry alone
+            yield
+            return
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _retryable(exc: BaseException) -> bool:
+    # LanceDB reports optimistic-commit races as "Retryable commit conflict for version N" (a RuntimeError
+    # from the Rust side, or OSError/ValueError depending on where it surfaces).
+    text = str(exc).lower()
+    return "commit conflict" in text or "retryable" in text
+
+
+def _with_retry(what: str, action: Callable[[], Any]) -> Any:
+    """Run a LanceDB write, retrying commit conflicts with bounded, jittered backoff.
+
+    Raises:
+        StoreError: the write still failed after the last attempt, or failed for another reason.
+    """
+    for attempt in range(1, _ATTEMPTS + 1):
+        try:
+            return action()
+        except (RuntimeError, OSError, ValueError) as exc:
+            if not _retryable(exc) or attempt == _ATTEMPTS:
+                raise StoreError(f"case library: {what} failed ({str(exc).splitlines()[0] if str(exc) else type(exc).__name__}); "
+                                 "the cases can be added again later.") from exc
+            delay = _BACKOFF_S * 2 ** (attempt - 1) * (0.5 + random.random())
+            log.info("case library: %s hit a commit conflict (attempt %d/%d), retrying in %.2fs",
+                     what, attempt, _ATTEMPTS, delay)
+            time.sleep(delay)
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def add_cases(settings: Settings, cases: Sequence[PastCase]) -> int:
-    """Insert or replace cases (by id) and refresh the full-text index; returns how many were written."""
+    """Insert or replace cases (by id) and refresh the full-text index; returns how many were written.
+
+    Writers take turns (a thread lock, and a lock file for other processes); a commit conflict is retried.
+
+    Raises:
+        StoreError: the library could not be written (after retries).
+    """
     if not cases:
         return 0
     rows = [{**c.model_dump(exclude={"tags"}), "tags": " ".join(c.tags), "text": c.search_text(),
              "vector": embed(c.search_text()).tolist()} for c in cases]
-    table = _table(settings, create=True)
-    assert table is not None
-    (table.merge_insert("id").when_matched_update_all().when_not_matched_insert_all()
-     .execute(pa.Table.from_pylist(rows, schema=_SCHEMA)))
+    data = pa.Table.from_pylist(rows, schema=_SCHEMA)
     from lancedb.index import FTS
 
-    # n-gram tokens: Chinese has no spaces, and a 2–3 character window matches words in both languages.
-    table.create_index("text", replace=True,  # with a config, the first argument names the column
-                       config=FTS(base_tokenizer="ngram", ngram_min_length=2, ngram_max_length=3, stem=False,
-                                  remove_stop_words=False))
+    def write() -> None:
+        # Opened afresh on every attempt: a handle that lost a commit race stays on its old version.
+        table = _table(settings, create=True)
+        assert table is not None
+        table.merge_insert("id").when_matched_update_all().when_not_matched_insert_all().execute(data)  # idempotent
+        # n-gram tokens: Chinese has no spaces, and a 2–3 character window matches words in both languages.
+        # Rebuilt under the lock, so two rebuilds in this process never race with replace=True.
+        table.create_index("text", replace=True,  # with a config, the first argument names the column
+                           config=FTS(base_tokenizer="ngram", ngram_min_length=2, ngram_max_length=3, stem=False,
+                                      remove_stop_words=False))
+
+    with _writer(settings):
+        _with_retry("write", write)
     log.info("case library %s: %d case(s) written", settings.lance_dir, len(rows))
     return len(rows)
 
 
 def add_case_files(settings: Settings, paths: Sequence[Path], root: Path | None = None) -> tuple[int, dict[str, str]]:
-    """Add case files (e.g. a bundle's design/cases/*.md); a bad file is reported, the others still land."""
+    """Add case files (e.g. a bundle's design/cases/*.md); a bad file is reported, the others still land.
+
+    A library that cannot be written is reported per file in the returned failures, never raised.
+    """
     cases, failed = [], {}
     for path in paths:
         source = path.relative_to(root).as_posix() if root and path.is_relative_to(root) else path.name
@@ -156,13 +230,20 @@ def add_case_files(settings: Settings, paths: Sequence[Path], root: Path | None 
             cases.append(parse_case(path.read_text(encoding="utf-8-sig"), source))
         except (IngestError, UnicodeDecodeError) as exc:
             failed[source] = str(exc) if isinstance(exc, IngestError) else f"{source} is not UTF-8 text."
-    return add_cases(settings, cases), failed
+    try:
+        return add_cases(settings, cases), failed
+    except StoreError as exc:  # an ingest never fails because the shared library could not be written
+        log.warning("case library: %d case file(s) not added: %s", len(cases), exc)
+        return 0, {**failed, **{c.source: str(exc) for c in cases}}
 
 
 def add_finished_analysis(settings: Settings, incident: Incident, judgment: Judgment) -> PastCase:
     """Feed a finished analysis back into the library (an abstained judgment is kept, marked as such).
 
     The library is shared by every incident, so what goes in is redacted (placeholders like `<EMAIL#1>`).
+
+    Raises:
+        StoreError: the library could not be written (after retries); the caller logs it and carries on.
     """
     redact = Redactor(marker="#").redact
     symptoms = redact("\n".join([incident.description] + [f"- {e.text}" for e in judgment.evidence_chain]))
