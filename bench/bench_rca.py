@@ -110,7 +110,7 @@ def planted(folder: Path, jobs: int, timeout: float) -> list[dict]:
         commit = (j.get("suspect_commit") or {}).get("sha")
         files = _ranked_files(result)
         gold = set(exp.get("gold_files") or [])
-        file_ok = bool(gold & set(files[:1])) if gold else not files[:1] or True
+        file_ok = bool(gold & set(files[:1])) if gold else True  # no file to find: only the commit counts
         commit_ok = (commit == exp.get("gold_commit")) if exp.get("change_guilty") else commit is None
         rows.append({
             "case": exp.get("case", bundle.name), "fault_type": exp.get("fault_type"), "lang": exp.get("language"),
