@@ -116,6 +116,15 @@ TABLE: dict[str, tuple[str, str]] = {
     "intake.field_date": ("开始日期", "Start date"),
     "intake.field_time": ("开始时间", "Start time"),
     "intake.field_zone": ("时区", "Time zone"),
+    "intake.field_time_help": ("按右侧所选时区填写；默认是现在（该时区的当前时间）。",
+                               "In the time zone chosen on the right; the default is now, in that zone."),
+    "zone.480": ("北京 · 上海 · 新加坡", "Beijing · Shanghai · Singapore"),
+    "zone.540": ("东京 · 首尔", "Tokyo · Seoul"),
+    "zone.330": ("孟买", "Mumbai"),
+    "zone.0": ("UTC · 伦敦", "UTC · London"),
+    "zone.60": ("柏林 · 巴黎", "Berlin · Paris"),
+    "zone.-300": ("纽约", "New York"),
+    "zone.-480": ("旧金山", "San Francisco"),
     "intake.field_language": ("事件语言", "Incident language"),
     "intake.field_description": ("描述", "Description"),
     "intake.field_pasted": ("粘贴日志", "Paste log lines"),
@@ -334,11 +343,14 @@ def t(key: str, lang: str | None = None, **fmt: object) -> str:
     """The string for `key` in the current (or given) language, formatted with `fmt`.
 
     An unknown key returns the key itself, so a missing translation is visible but never crashes;
-    a test checks that every key used in app/ and pages/ exists.
+    a test checks that every key used in app/ and pages/ exists. With ``n=1`` a ``key.one`` entry, if
+    present, gives the singular.
     """
     pair = TABLE.get(key)
     if pair is None:
         return key
+    if fmt.get("n") == 1 and key + ".one" in TABLE:  # English singular ("1 turn"); Chinese has one form
+        pair = TABLE[key + ".one"]
     text = pair[0] if (lang or _lang()) == "zh" else pair[1]
     return text.format(**fmt) if fmt else text
 

@@ -9,14 +9,18 @@ from typing import Any
 from core.agents.base import say
 from core.errors import ReportError
 from core.fusion.facts import FusedContext
+from core.plain_text import clip, md_data
 from core.schema import AgentTurn, DebateInfo, Judgment, ReportData
 from core.store import Store
 
-__all__ = ["build_report", "render_markdown", "render_json", "cli_payload", "confidence_by_round"]
+__all__ = ["build_report", "cli_payload", "confidence_by_round", "render_json", "render_markdown", "zone_name"]
 
 
-def build_report(store: Store, debate_id: str) -> ReportData:
+def build_report(store: Store, debate_id: str, lang: str | None = None) -> ReportData:
     """Gather everything a report shows for one finished debate.
+
+    Args:
+        lang: the language of the timeline's labels (``zh`` or ``en``); the incident's language by default.
 
     Raises:
         ReportError: the debate has no judgment yet.
@@ -26,23 +30,33 @@ def build_report(store: Store, debate_id: str) -> ReportData:
     if judgment is None:
         raise ReportError("This debate has no ruling yet; let it finish (or re-run it) before building the report.")
     incident = store.get_incident(debate.incident_id)
-    timeline: list[tuple[datetime, str]] = [(incident.started_at, "Incident reported start")]
+    lang = lang or incident.language
+
+    def t(en: str, zh: str, **kw: object) -> str:
+        return say(lang, en, zh, **kw)
+
+    timeline: list[tuple[datetime, str]] = [(incident.started_at, t("Incident reported start", "事件报告的开始时间"))]
     payload = store.load_fusion(incident.id)
     if payload:
         ctx = FusedContext.model_validate_json(payload)
         if ctx.burst:
-            timeline.append((ctx.burst.onset, f"Error onset ({ctx.burst.after_per_min}/min){_cite(ctx.burst.evidence_id)}"))
+            timeline.append((ctx.burst.onset, t("Error onset ({n}/min)", "错误突增（每分钟 {n} 条）", n=ctx.burst.after_per_min)
+                             + _cite(ctx.burst.evidence_id)))
         for deploy in ctx.deploys:
-            timeline.append((deploy.at, f"Release {deploy.tag} ({deploy.sha[:8]}){_cite(deploy.evidence_id)}"))
+            timeline.append((deploy.at, t("Release {tag} ({sha})", "发布 {tag}（{sha}）", tag=deploy.tag, sha=deploy.sha[:8])
+                             + _cite(deploy.evidence_id)))
         for suspect in ctx.suspects[:3]:
-            timeline.append((suspect.authored_at, f"Commit {suspect.sha[:8]} by {suspect.author}: {suspect.message[:60]}"))
+            timeline.append((suspect.authored_at, t("Commit {sha} by {who}: {what}", "提交 {sha}（{who}）：{what}",
+                                                    sha=suspect.sha[:8], who=suspect.author,
+                                                    what=clip(suspect.message, 60))))
         if top := ctx.top_group:
+            exc = top.exc_type.rsplit(".", 1)[-1]
             if top.first_seen:
-                timeline.append((top.first_seen, f"First {top.exc_type.rsplit('.', 1)[-1]}{_cite(top.evidence_id)}"))
+                timeline.append((top.first_seen, t("First {exc}", "首次出现 {exc}", exc=exc) + _cite(top.evidence_id)))
             if top.last_seen:
-                timeline.append((top.last_seen, f"Last {top.exc_type.rsplit('.', 1)[-1]} in the logs"))
+                timeline.append((top.last_seen, t("Last {exc} in the logs", "日志中最后一次 {exc}", exc=exc)))
     if debate.finished_at:
-        timeline.append((debate.finished_at, "Ruling"))
+        timeline.append((debate.finished_at, t("Ruling", "裁决")))
     timeline.sort(key=lambda item: item[0])
     return ReportData(
         incident=incident, debate=debate, judgment=judgment, turns=store.list_turns(debate_id),
@@ -61,7 +75,33 @@ def confidence_by_round(turns: list[AgentTurn]) -> list[tuple[int, str, float]]:
 
 
 def _md_escape(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    """Data in a table cell: one line, no column breaks, template wildcards shown as written."""
+    return md_data(text).replace("|", "\\|").replace("\n", " ")
+
+
+_SEVERITY = {"critical": ("Critical", "P0 致命"), "high": ("High", "P1 严重"), "medium": ("Medium", "P2 一般"),
+             "low": ("Low", "P3 轻微")}
+_KINDS = {"exception": ("exception", "异常"), "log_burst": ("log burst", "日志突增"), "stack_frame": ("stack frame", "栈帧"),
+          "blame": ("blame", "代码归属（blame）"), "commit": ("commit", "提交"), "change_link": ("change link", "变更关联"),
+          "deploy": ("deploy", "发布"), "design": ("design", "设计"), "ownership": ("ownership", "负责团队"),
+          "metric_anomaly": ("metric anomaly", "指标异常"), "trace": ("trace", "链路"), "slow_sql": ("slow SQL", "慢 SQL"),
+          "log_noise": ("log noise", "日志噪声"), "human": ("human", "人工"), "case": ("past case", "历史案例")}
+
+
+def _label(table: dict[str, tuple[str, str]], value: str, lang: str) -> str:
+    pair = table.get(value)
+    return value if pair is None else pair[1 if lang == "zh" else 0]
+
+
+def zone_name(when: datetime) -> str:
+    """``UTC+08:00`` for an aware time (``UTC`` for a zero offset)."""
+    offset = when.utcoffset()
+    if not offset:
+        return "UTC"
+    minutes = int(offset.total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "-"
+    hours, mins = divmod(abs(minutes), 60)
+    return f"UTC{sign}{hours:02d}:{mins:02d}"
 
 
 def render_markdown(report: ReportData, lang: str = "en") -> str:
@@ -79,10 +119,10 @@ def render_markdown(report: ReportData, lang: str = "en") -> str:
         f"| {t('Incident', '事件')} | {inc.id} |",
         "|---|---|",
         f"| {t('Service', '服务')} | {inc.service} |",
-        f"| {t('Severity', '严重级别')} | {inc.severity} |",
-        f"| {t('Started', '开始时间')} | {inc.started_at.isoformat()} |",
+        f"| {t('Severity', '严重级别')} | {_label(_SEVERITY, inc.severity, lang)} |",
+        f"| {t('Started', '开始时间')} | {inc.started_at:%Y-%m-%d %H:%M:%S} {zone_name(inc.started_at)} |",
         f"| {t('Analysed by', '分析方式')} | {t('offline brain (deterministic)', '离线推理（确定性）') if d.brain == 'offline' else t('LLM brain', '大模型推理')} |",
-        f"| {t('Debate', '辩论')} | {d.rounds} {t('round(s)', '轮')}, {t('consensus', '达成共识') if d.consensus else t('no consensus', '未达成共识')} |",
+        f"| {t('Debate', '辩论')} | {t('{n} round', '{n} 轮', n=d.rounds) if d.rounds == 1 else t('{n} rounds', '{n} 轮', n=d.rounds)}{t(', ', '，')}{t('consensus', '达成共识') if d.consensus else t('no consensus', '未达成共识')} |",
         f"| {t('Confidence', '置信度')} | {j.confidence:.0%}{' — ' + t('abstained', '弃权') if j.abstained else ''} |",
         "",
     ]
@@ -97,7 +137,7 @@ def render_markdown(report: ReportData, lang: str = "en") -> str:
         lines.append(f"- {t('Suspect commit', '嫌疑提交')}: `{c.sha}` — {c.author}: {c.message.splitlines()[0] if c.message else ''}")
     lines += [
         f"- {t('Responsible team', '负责团队')}: {j.responsible_team or '—'}",
-        f"- {t('Risk level', '风险等级')}: **{j.risk_level}**",
+        f"- {t('Risk level', '风险等级')}: **{_label(_SEVERITY, j.risk_level, lang)}**",
         f"- {t('Rollback recommended', '建议回滚')}: **{t('yes', '是') if j.rollback_recommended else t('no', '否')}**",
         "",
         f"## {t('Fix', '修复建议')}", "", j.fix_suggestion, "",
@@ -105,13 +145,14 @@ def render_markdown(report: ReportData, lang: str = "en") -> str:
         f"## {t('Evidence chain', '证据链')}", "",
         f"| # | {t('Kind', '类型')} | {t('Source', '来源')} | {t('Fact', '事实')} |", "|---|---|---|---|",
     ]
-    lines += [f"| {e.id} | {e.kind} | `{_md_escape(e.source)}` | {_md_escape(e.text)} |" for e in j.evidence_chain]
+    lines += [f"| {e.id} | {_label(_KINDS, e.kind, lang)} | `{e.source.replace('|', '/')}` | {_md_escape(e.text)} |"
+              for e in j.evidence_chain]
     if j.missing:
         lines += ["", f"## {t('Missing or open', '缺失或未决')}", ""] + [f"- {m}" for m in j.missing]
     if j.rejected_hypotheses:
         lines += ["", f"## {t('Hypotheses rejected', '被否定的假设')}", ""]
         lines += [f"- **{h.id}** {h.title}: {h.reason}" for h in j.rejected_hypotheses]
-    lines += ["", f"## {t('Timeline', '时间线')}", ""]
+    lines += ["", f"## {t('Timeline', '时间线')} ({zone_name(inc.started_at)})", ""]
     lines += [f"- {when.astimezone(zone):%Y-%m-%d %H:%M:%S} — {what}" for when, what in report.timeline]
     lines += ["", f"## {t('Debate', '辩论过程')}", "",
               f"| {t('Round', '轮次')} | {t('Agent', '角色')} | {t('Confidence', '置信度')} | {t('Said', '观点')} |",
@@ -119,7 +160,8 @@ def render_markdown(report: ReportData, lang: str = "en") -> str:
     lines += [f"| {tr.round} | {tr.agent} | {tr.confidence:.0%} | {_md_escape(tr.summary)} |" for tr in report.turns]
     if report.interventions:
         lines += ["", f"## {t('Human interventions', '人工干预')}", ""]
-        lines += [f"- {i.at.astimezone(zone):%H:%M:%S} {i.kind}: {i.text}" for i in report.interventions]
+        lines += [f"- {i.at.astimezone(zone):%H:%M:%S} {zone_name(inc.started_at)} {i.kind}: {md_data(i.text)}"
+                  for i in report.interventions]
     unverified = [(tr.agent, c) for tr in report.turns for c in tr.claims if not c.valid]
     if unverified:
         lines += ["", f"## {t('Claims rejected by the evidence check', '未通过证据校验的论断')}", ""]
@@ -131,7 +173,8 @@ def render_markdown(report: ReportData, lang: str = "en") -> str:
     cited = sorted({cid for e in j.evidence_chain for cid in [e.id]} & set(by_id), key=lambda i: int(i[1:]))
     lines += ["", "---", t("Generated {at} · {n} evidence entries in the ledger, {m} in the chain.",
                            "生成于 {at} · 证据账本共 {n} 条，证据链引用 {m} 条。",
-                           at=report.generated_at.astimezone(zone).strftime("%Y-%m-%d %H:%M"), n=len(report.evidence), m=len(cited))]
+                           at=report.generated_at.astimezone(zone).strftime("%Y-%m-%d %H:%M ") + zone_name(inc.started_at),
+                           n=len(report.evidence), m=len(cited))]
     return "\n".join(lines) + "\n"
 
 

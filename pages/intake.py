@@ -7,6 +7,7 @@ import streamlit as st
 from app import intake_flow, nav, resources, state
 from app.i18n import labeler, t
 from app.state import Widgets as W
+from app.widgets.intake_form import prepare_form, start_fields, zone_option
 from app.widgets.log_format import log_format_select
 from app.widgets.progress import run_with_status
 from core.errors import TribunalError
@@ -21,6 +22,8 @@ def finish(incident) -> None:  # type: ignore[no-untyped-def]
         nav.switch_to("assets")
 
 
+lang = state.language()
+prepare_form(lang)
 st.title(t("intake.title"))
 st.caption(t("intake.subtitle"))
 
@@ -44,20 +47,23 @@ with side_col:
                                    lambda p, o: intake_flow.load_archive(store, cfg, data, p, o,
                                                                          log_format=archive_format)))
 
-with form_col, st.form(W.FORM, border=True):
+# A bordered container, not st.form: a form keeps unsent choices in the browser, where a language
+# switch would either show them with stale labels or drop them; here every choice is sent as it is made.
+with form_col, st.container(border=True, key=W.FORM):
     st.subheader(t("intake.form_title"))
     title = st.text_input(t("intake.field_title"), key=W.TITLE, placeholder=t("intake.field_title_ph"))
     c1, c2 = st.columns(2)
-    severity = c1.selectbox(t("intake.field_severity"), ["critical", "high", "medium", "low"], index=1,
+    severity = c1.selectbox(t("intake.field_severity"), ["critical", "high", "medium", "low"],
                             format_func=labeler("severity."), key=W.SEVERITY)
     service = c2.text_input(t("intake.field_service"), key=W.SERVICE, placeholder="order-service")
-    d1, d2, d3 = st.columns([2, 2, 3])
-    day = d1.date_input(t("intake.field_date"), value="today", key=W.DATE)
-    clock = d2.time_input(t("intake.field_time"), value="now", step=60, key=W.TIME)
-    zone = d3.selectbox(t("intake.field_zone"), range(len(intake_flow.UTC_OFFSETS)), key=W.ZONE,
-                        format_func=lambda i: intake_flow.zone_label(*intake_flow.UTC_OFFSETS[i]))
-    language = st.radio(t("intake.field_language"), ["zh", "en"], horizontal=True, key=W.INCIDENT_LANG,
-                        index=0 if state.language() == "zh" else 1, format_func=labeler("lang."))
+    d1, d2 = st.columns(2)
+    day = d1.date_input(t("intake.field_date"), key=W.DATE)
+    clock = d2.time_input(t("intake.field_time"), step=60, key=W.TIME, help=t("intake.field_time_help"))
+    z1, z2 = st.columns([3, 2])
+    zone = z1.selectbox(t("intake.field_zone"), range(len(intake_flow.UTC_OFFSETS)), key=W.ZONE,
+                        format_func=lambda i, lang=lang: zone_option(i, lang))
+    language = z2.radio(t("intake.field_language"), ["zh", "en"], horizontal=True, key=W.INCIDENT_LANG,
+                        format_func=labeler("lang."))
     description = st.text_area(t("intake.field_description"), key=W.DESCRIPTION, height=90)
     pasted = st.text_area(t("intake.field_pasted"), key=W.PASTED, height=180, placeholder=t("intake.field_pasted_ph"))
     u1, u2 = st.columns([2, 1])
@@ -65,12 +71,13 @@ with form_col, st.form(W.FORM, border=True):
                                help=t("intake.field_files_help"))
     with u2:
         log_format = log_format_select(W.LOG_FORMAT, t("log_format.help"))
-    submitted = st.form_submit_button(t("intake.submit"), type="primary", icon=":material/gavel:", key=W.SUBMIT)
+    submitted = st.button(t("intake.submit"), type="primary", icon=":material/gavel:", key=W.SUBMIT)
 
 if submitted:
     try:
+        day, clock = start_fields(day, clock, zone)  # type: ignore[arg-type]
         draft = intake_flow.build_draft(
-            title=title, severity=severity, day=day, clock=clock,  # type: ignore[arg-type]
+            title=title, severity=severity, day=day, clock=clock,
             utc_offset_min=intake_flow.UTC_OFFSETS[zone][0], service=service, description=description,
             language=language,
         )

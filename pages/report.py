@@ -15,7 +15,7 @@ from app.widgets.incident import incident_header, require_incident
 from app.widgets.judgment import judgment_card
 from app.widgets.usage import usage_panel
 from core.errors import TribunalError
-from core.report import build_report, render_json, render_markdown
+from core.report import build_report, render_json, render_markdown, zone_name
 from core.views import usage_summary
 
 cfg = resources.settings()
@@ -31,7 +31,7 @@ if info is None or store.get_judgment(info.id) is None:
     st.stop()
 
 try:
-    report = build_report(store, info.id)
+    report = build_report(store, info.id, state.language())
 except TribunalError as exc:
     st.error(str(exc))
     st.stop()
@@ -62,7 +62,7 @@ with timeline_col:
     st.dataframe(pd.DataFrame([{"time": at.astimezone(zone).strftime("%m-%d %H:%M:%S"), "event": what}
                                for at, what in report.timeline], columns=["time", "event"]),
                  hide_index=True, height=330, column_config={
-                     "time": t("report.col_time"), "event": st.column_config.TextColumn(t("report.col_event"), width="large")})
+                     "time": f"{t('report.col_time')} ({zone_name(incident.started_at)})", "event": st.column_config.TextColumn(t("report.col_event"), width="large")})
 
 st.markdown(f"**{t('report.turns')}**")
 turns = pd.DataFrame([{
@@ -79,7 +79,8 @@ with st.container(horizontal=True, vertical_alignment="bottom", gap="medium"):
     lang = st.segmented_control(t("report.lang"), list(LANGUAGES), default=state.language(), required=True,
                                 format_func=lambda c: LANGUAGES[c], key=W.REPORT_LANG)
     try:
-        markdown = render_markdown(report, lang or state.language())
+        lang = lang or state.language()
+        markdown = render_markdown(report if lang == state.language() else build_report(store, info.id, lang), lang)
         as_json = render_json(report)
     except TribunalError as exc:
         st.error(str(exc))

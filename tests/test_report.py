@@ -60,3 +60,25 @@ def test_no_ruling_no_report(store: Store, settings: Settings, mini_bundle: Mini
     debate = store.create_debate(incident.id, "offline")
     with pytest.raises(ReportError, match="no ruling"):
         build_report(store, debate.id)
+
+
+def test_fixed_labels_and_times_follow_the_report_language_with_the_zone(store: Store, debate_id: str) -> None:
+    incident = store.get_incident(store.get_debate(debate_id).incident_id)
+    zone = f"UTC{incident.started_at:%z}"
+    zone = "UTC" if zone == "UTC+0000" else f"{zone[:6]}:{zone[6:]}"
+    zh = render_markdown(build_report(store, debate_id, "zh"), "zh")
+    en = render_markdown(build_report(store, debate_id, "en"), "en")
+    assert f"## 时间线 ({zone})" in zh and f"## Timeline ({zone})" in en
+    assert f"| 开始时间 | {incident.started_at:%Y-%m-%d %H:%M:%S} {zone} |" in zh
+    assert incident.started_at.isoformat() not in zh
+    assert "事件报告的开始时间" in zh and "Incident reported start" not in zh and "— Ruling" not in zh
+    assert "Incident reported start" in en and "事件报告的开始时间" not in en
+    severity = {"critical": "P0 致命", "high": "P1 严重", "medium": "P2 一般", "low": "P3 轻微"}[incident.severity]
+    assert f"| 严重级别 | {severity} |" in zh and f"| Severity | {incident.severity.capitalize()} |" in en
+    generated = zh.rsplit("生成于 ", 1)[1]
+    assert zone in generated.split("·")[0]
+
+
+def test_templates_in_the_markdown_keep_their_wildcards(store: Store, debate_id: str) -> None:
+    md = render_markdown(build_report(store, debate_id, "en"), "en")
+    assert "<*>" not in md.replace("<\\*>", "")  # every template wildcard is escaped, so no renderer italicises it
