@@ -18,7 +18,7 @@ from typing import Literal
 from core.errors import DebateError, TribunalError
 from core.schema import JudgmentReady, TokenDelta, TurnFinished, TurnStarted
 
-__all__ = ["DebateRun", "DebateRegistry", "RunState"]
+__all__ = ["DebateRegistry", "DebateRun", "RunState"]
 
 log = logging.getLogger(__name__)
 
@@ -181,7 +181,7 @@ class DebateRegistry:
             run = DebateRun(incident_id=incident_id, brain=brain, pace_s=pace_s, debate_id=debate_id,
                             _on_cancel=on_cancel, _on_intervene=on_intervene)
             self._runs[incident_id] = run
-        run.start(source)
+            run.start(source)  # under the lock: another session never finds the run without its thread
         return run
 
     def running(self) -> list[DebateRun]:

@@ -10,10 +10,20 @@ from core import pipeline
 from core.config import Settings
 from core.errors import DebateError
 from core.pipeline import iterate_sync
-from core.schema import DebateInfo, Evidence, Judgment, JudgmentReady
+from core.schema import (
+    DebateEvent,
+    DebateInfo,
+    Evidence,
+    Intervention,
+    Judgment,
+    JudgmentReady,
+)
 from core.store import Store
 
-__all__ = ["DebateSnapshot", "snapshot", "start_debate"]
+__all__ = ["WATCH_KEY", "DebateSnapshot", "DebateWatch", "snapshot", "start_debate"]
+
+#: Session-state key of the page's DebateWatch (app.state is another module's; this one is only the debate page's).
+WATCH_KEY = "tribunal.debate_watch"
 
 
 def start_debate(store: Store, cfg: Settings, registry: DebateRegistry, incident_id: str, brain: str,
@@ -77,26 +87,74 @@ class DebateSnapshot:
         return self.info.error if self.info and self.info.status == "failed" else None
 
 
-def snapshot(store: Store, registry: DebateRegistry, incident_id: str) -> DebateSnapshot:
-    """Read the incident's latest debate: stored events plus the live run's streaming text."""
+@dataclass
+class DebateWatch:
+    """What one page session has already read of an incident's debate, so a refresh reads only what is new.
+
+    Keep one per session (in session state) and pass it to every `snapshot`; without one, each
+    snapshot reads the whole debate again.
+    """
+
+    incident_id: str
+    debate_id: str | None = None
+    last_seq: int = 0
+    events: list[DebateEvent] = field(default_factory=list)
+    evidence: dict[str, Evidence] | None = None
+    info: DebateInfo | None = None
+    judgment: Judgment | None = None
+    final: bool = False  # the debate ended and everything about it has been read
+
+    def follow(self, debate_id: str) -> None:
+        """Start over on another debate (a rerun, a resume, another incident's)."""
+        if debate_id != self.debate_id:
+            self.debate_id, self.last_seq, self.events = debate_id, 0, []
+            self.evidence, self.info, self.judgment, self.final = None, None, None, False
+
+
+def snapshot(store: Store, registry: DebateRegistry, incident_id: str,
+             watch: DebateWatch | None = None) -> DebateSnapshot:
+    """Read the incident's latest debate: stored events plus the live run's streaming text.
+
+    With a `watch`, only events after the last one seen are read; the evidence ledger is read once per
+    debate (again when a human adds evidence); a finished debate costs one small query.
+    """
+    if watch is None or watch.incident_id != incident_id:
+        watch = DebateWatch(incident_id)
     run = registry.get(incident_id)
     # Read the in-flight text before the stored events: a turn finishing in between is then
     # drawn from the store, never lost between the two reads.
     live = run.live_text() if run is not None else {}
     running = run is not None and run.alive
     debate_id = run.debate_id if run is not None and run.debate_id else None
-    info = store.latest_debate(incident_id)
-    if debate_id is None and info is not None and not running:
-        debate_id = info.id
-    if info is not None and debate_id is not None and info.id != debate_id:
-        info = store.get_debate(debate_id)
+    if running and debate_id is not None and watch.debate_id == debate_id and watch.info is not None:
+        info: DebateInfo | None = watch.info  # the run's own debate: its row only changes when it ends
+    else:
+        info = store.latest_debate(incident_id)
+        if debate_id is None and info is not None and not running:
+            debate_id = info.id
+        if info is not None and debate_id is not None and info.id != debate_id:
+            info = store.get_debate(debate_id)
     snap = DebateSnapshot(info=info if debate_id else (None if running else info), run=run)
     if debate_id is None:
         return snap
-    events = store.list_events(debate_id)
-    snap.items = build_transcript(events, live, running)
-    snap.judgment = next((e.judgment for e in events if isinstance(e, JudgmentReady)), None)
-    if snap.judgment is None and not running:
-        snap.judgment = store.get_judgment(debate_id)
-    snap.evidence = {e.id: e for e in store.list_evidence(incident_id)}
+    if watch.final and running:  # a resumed debate: its unruled judge turns were dropped, read it afresh
+        watch.debate_id = None
+    watch.follow(debate_id)
+    watch.info = info
+    if not (watch.final and not running):
+        new = store.list_events(debate_id, after_seq=watch.last_seq)
+        if new:
+            watch.events.extend(new)
+            watch.last_seq = max(watch.last_seq, *(getattr(e, "seq", 0) or 0 for e in new))
+        judged = next((e.judgment for e in new if isinstance(e, JudgmentReady)), None)
+        watch.judgment = judged or watch.judgment
+        if watch.judgment is None and not running:
+            watch.judgment = store.get_judgment(debate_id)
+        if watch.evidence is None or not running or any(
+                isinstance(e, Intervention) and e.kind == "evidence" for e in new):
+            watch.evidence = {e.id: e for e in store.list_evidence(incident_id)}
+        watch.final = not running
+    snap.items = build_transcript(list(watch.events), live, running)
+    snap.judgment = watch.judgment
+    snap.evidence = dict(watch.evidence or {})
     return snap

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app import llm_settings, nav, resources, state
-from app.debate_session import snapshot, start_debate
+from app.debate_session import WATCH_KEY, DebateWatch, snapshot, start_debate
 from app.i18n import labeler, t
 from app.state import Keys
 from app.state import Widgets as W
@@ -14,7 +14,7 @@ from app.widgets.evidence import show_open_source
 from app.widgets.incident import incident_header, require_incident
 from core.errors import TribunalError
 
-REFRESH_S = 0.5
+REFRESH_S = 1.0  # each refresh reads only new events (the session's DebateWatch)
 
 cfg = resources.settings()
 store = resources.store(cfg)
@@ -22,7 +22,10 @@ registry = resources.registry(cfg)
 run_cfg = llm_settings.effective_settings(cfg)  # with this session's rounds and per-agent model changes
 incident = require_incident(store)
 incident_header(incident, t("debate.title"))
-snap = snapshot(store, registry, incident.id)
+watch = st.session_state.get(WATCH_KEY)
+if not isinstance(watch, DebateWatch) or watch.incident_id != incident.id:
+    watch = st.session_state[WATCH_KEY] = DebateWatch(incident.id)
+snap = snapshot(store, registry, incident.id, watch)
 if snap.running:  # also true when re-attaching after a reload or a page switch
     st.session_state[Keys.WATCHING] = incident.id
 
@@ -78,30 +81,34 @@ if snap.error:
     st.error(t("debate.failed_hint", message=snap.error))
 
 
+first = [snap]  # the full run's own read: its fragment call does not read again
+
+
 @st.fragment(run_every=REFRESH_S if snap.running else None)
 def transcript() -> None:
-    now = snapshot(store, registry, incident.id)
-    if not now.running and st.session_state.get(Keys.WATCHING) == incident.id:
-        st.session_state[Keys.WATCHING] = None
-        st.rerun()  # the run ended: redraw the whole page once (controls, banners), stop polling
+    now = first.pop() if first else snapshot(store, registry, incident.id, watch)
     model = cfg.llm.model if now.brain == "llm" else None
     if now.brain:
         st.caption(t("debate.brain_spoke", brain=brain_label(now.brain, model), rounds=run_cfg.max_rounds))
     if now.info is None and not now.running:
         agent_roster()
-        return
-    if now.starting:
-        st.caption(t("debate.starting"))
-    box = st.container(height=720, autoscroll=True, border=False) if now.running else st.container()
-    with box:
-        render_transcript(now.items, now.evidence, incident.id, now.brain, model)
-    if now.running:
-        st.caption(t("debate.live", n=sum(1 for i in now.items if i.kind == "turn")))
-    show_open_source(store, cfg, incident.id, now.evidence)
-
+    else:
+        if now.starting:
+            st.caption(t("debate.starting"))
+        box = st.container(height=720, autoscroll=True, border=False) if now.running else st.container()
+        with box:
+            render_transcript(now.items, now.evidence, incident.id, now.brain, model)
+        if now.running:
+            st.caption(t("debate.live", n=sum(1 for i in now.items if i.kind == "turn")))
+        show_open_source(store, cfg, incident.id, now.evidence)
+    # The final state is drawn by the refresh that sees the end, not left to the full rerun below.
+    if now.judgment is not None and not now.running and st.button(
+            t("debate.to_report"), type="primary", icon=":material/description:", key="w.debate.to_report"):
+        nav.switch_to("report")
+    if snap.running and not now.running:
+        # Drawn while the debate ran: redraw the page once (controls, banners), which stops the polling.
+        # Keyed on this page run, not on session state, so every refresh retries until the redraw happens.
+        st.session_state[Keys.WATCHING] = None
+        st.rerun()
 
 transcript()
-
-if snap.judgment is not None and not snap.running:
-    if st.button(t("debate.to_report"), type="primary", icon=":material/description:", key="w.debate.to_report"):
-        nav.switch_to("report")
