@@ -18,6 +18,8 @@ GRAPH_STRINGS: dict[str, tuple[str, str]] = {
     "graph.focus": ("中心节点", "Focus"),
     "graph.reset": ("回到异常", "Back to the exception"),
     "graph.empty": ("该事件还没有图谱：先导入包含代码仓库的资产。", "No graph for this incident yet: ingest assets with a repository first."),
+    "graph.truncated.one": ("为保持流畅，省略了 {n} 个较远的节点；请缩小深度或按类型过滤。",
+                            "{n} farther node is left out to keep the view responsive; lower the depth or filter by kind."),
     "graph.truncated": ("为保持流畅，省略了 {n} 个较远的节点；请缩小深度或按类型过滤。",
                         "{n} farther nodes are left out to keep the view responsive; lower the depth or filter by kind."),
     "graph.stats": ("{nodes} 个节点 · {edges} 条边 · 路径 {path} 步", "{nodes} nodes · {edges} edges · path of {path} steps"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 __all__ = ["clip", "human_size", "md_data", "md_literal"]
 
@@ -12,6 +13,7 @@ _CODE_SPAN = re.compile(r"(`+)(.+?)\1", re.DOTALL)
 # A `*` or `_` that Markdown could take for emphasis: any `*` not part of a `**` pair, `<*>` wildcards,
 # and `_` that starts or ends a word (intraword `_` as in order_id is already literal).
 _STAR = re.compile(r"(?<!\*)\*(?!\*)")
+_BULLET = re.compile(r"^([ \t]*)\\\* ", re.MULTILINE)  # an escaped list bullet, put back
 _UNDERSCORE = re.compile(r"(?<![A-Za-z0-9\\])_|_(?![A-Za-z0-9])")
 _CJK = re.compile(r"[\u3000-\u9fff\uac00-\ud7af\uff00-\uffef]")
 
@@ -35,7 +37,7 @@ def md_data(text: str) -> str:
 
 
 def _escape_emphasis(part: str) -> str:
-    part = _STAR.sub(r"\\*", part)
+    part = _BULLET.sub(r"\1* ", _STAR.sub(r"\\*", part))
     return _UNDERSCORE.sub(r"\\_", part)
 
 
@@ -65,3 +67,26 @@ def human_size(size_bytes: float) -> str:
         if value < 1024 or unit == "GiB":
             return f"{value:.1f} {unit}"
     return f"{value:.1f} GiB"
+
+
+def duration(seconds: float) -> str:
+    """A wall time that never reads as zero: ``< 1 ms``, ``42 ms``, ``3.21 s``, ``2 min 05 s``."""
+    if seconds < 0.0005:
+        return "< 1 ms"
+    if seconds < 1:
+        return f"{seconds * 1000:.0f} ms"
+    if seconds < 120:
+        return f"{seconds:.2f} s"
+    minutes, rest = divmod(round(seconds), 60)
+    return f"{minutes} min {rest:02d} s"
+
+
+def zone_name(when: datetime) -> str:
+    """``UTC+08:00`` for an aware time (``UTC`` for a zero offset)."""
+    offset = when.utcoffset()
+    if not offset:
+        return "UTC"
+    minutes = int(offset.total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "-"
+    hours, mins = divmod(abs(minutes), 60)
+    return f"UTC{sign}{hours:02d}:{mins:02d}"

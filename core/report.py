@@ -9,11 +9,11 @@ from typing import Any
 from core.agents.base import say
 from core.errors import ReportError
 from core.fusion.facts import FusedContext
-from core.plain_text import clip, md_data
+from core.plain_text import clip, md_data, zone_name
 from core.schema import AgentTurn, DebateInfo, Judgment, ReportData
 from core.store import Store
 
-__all__ = ["build_report", "cli_payload", "confidence_by_round", "render_json", "render_markdown", "zone_name"]
+__all__ = ["build_report", "render_markdown", "render_json", "cli_payload", "confidence_by_round"]
 
 
 def build_report(store: Store, debate_id: str, lang: str | None = None) -> ReportData:
@@ -91,17 +91,6 @@ _KINDS = {"exception": ("exception", "异常"), "log_burst": ("log burst", "日�
 def _label(table: dict[str, tuple[str, str]], value: str, lang: str) -> str:
     pair = table.get(value)
     return value if pair is None else pair[1 if lang == "zh" else 0]
-
-
-def zone_name(when: datetime) -> str:
-    """``UTC+08:00`` for an aware time (``UTC`` for a zero offset)."""
-    offset = when.utcoffset()
-    if not offset:
-        return "UTC"
-    minutes = int(offset.total_seconds() // 60)
-    sign = "+" if minutes >= 0 else "-"
-    hours, mins = divmod(abs(minutes), 60)
-    return f"UTC{sign}{hours:02d}:{mins:02d}"
 
 
 def render_markdown(report: ReportData, lang: str = "en") -> str:

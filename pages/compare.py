@@ -13,6 +13,7 @@ from app.widgets.compare import mode_card, votes_table
 from app.widgets.incident import incident_header, require_incident
 from core.compare import MODES, compare_modes, load_comparison, save_comparison
 from core.errors import TribunalError
+from core.plain_text import zone_name
 
 REFRESH_S = 0.5
 
@@ -66,7 +67,8 @@ def results() -> None:
         return
     models = sorted(set(comparison.models.values()))
     st.caption(t("compare.ran", brain=t("brain.offline") if comparison.brain == "offline" else ", ".join(models),
-                 at=comparison.started_at.astimezone(incident.started_at.tzinfo).strftime("%Y-%m-%d %H:%M:%S")))
+                 at=comparison.started_at.astimezone(incident.started_at.tzinfo).strftime("%Y-%m-%d %H:%M:%S ")
+                 + zone_name(incident.started_at)))
     if comparison.brain == "offline":
         st.caption(t("compare.offline_note"))
     elif len(models) == 1:

@@ -15,7 +15,8 @@ from app.widgets.incident import incident_header, require_incident
 from app.widgets.judgment import judgment_card
 from app.widgets.usage import usage_panel
 from core.errors import TribunalError
-from core.report import build_report, render_json, render_markdown, zone_name
+from core.plain_text import zone_name
+from core.report import build_report, render_json, render_markdown
 from core.views import usage_summary
 
 cfg = resources.settings()

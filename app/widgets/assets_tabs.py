@@ -30,6 +30,7 @@ from core.config import Settings
 from core.errors import TribunalError
 from core.fusion.facts import FusedContext
 from core.fusion.runtime_rules import MetricFinding, share
+from core.plain_text import human_size, md_data, md_literal
 from core.schema import Asset, Evidence, Incident
 from core.store import Store
 
@@ -59,7 +60,7 @@ def _clock(ts: object, zone: object) -> str:
 
 
 def _finding_line(text: str) -> str:
-    return "- " + _CITE.sub(r":orange-badge[\1]", text)
+    return "- " + _CITE.sub(r":orange-badge[\1]", md_data(text))
 
 
 # --- overview --------------------------------------------------------------------------------------
@@ -85,17 +86,17 @@ def overview_tab(store: Store, cfg: Settings, incident: Incident, ctx: FusedCont
         icons = {"ok": "✓", "warning": "⚠", "error": "✗", "stored": "·"}
         table = pd.DataFrame([{
             "status": f"{icons.get(a.status, '')} {t('asset_status.' + a.status)}", "kind": a.kind, "name": a.name,
-            "items": a.items, "size": a.size_bytes / 1024, "message": a.message,
+            "items": a.items, "size": human_size(a.size_bytes) if a.size_bytes else "—", "message": a.message,
         } for a in assets])
         st.dataframe(table, hide_index=True, column_config={
             "status": t("assets.col_status"), "kind": t("assets.col_kind"), "name": t("assets.col_name"),
             "items": st.column_config.NumberColumn(t("assets.col_items"), format="%d"),
-            "size": st.column_config.NumberColumn(t("assets.col_size"), format="%.1f KiB"),
+            "size": st.column_config.TextColumn(t("assets.col_size")),
             "message": st.column_config.TextColumn(t("assets.col_message"), width="large"),
         })
         for a in assets:
             if a.status == "error":
-                st.error(f"**{a.name}** — {a.message}")
+                st.error(f"**{md_literal(a.name)}** — {md_data(a.message)}")
     else:
         st.info(t("assets.none"))
     with st.expander(t("assets.add"), icon=":material/upload_file:"), st.form(W.ADD_ASSETS, border=False, clear_on_submit=True):
@@ -213,6 +214,8 @@ def _value(value: float, unit: str) -> str:
     if unit == "bytes":
         return f"{value / 1024 ** 2:,.0f} MiB"
     text = f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
+    if unit in ("threads", "connections", "count"):  # counted things: "1 thread", "36 connections", "36 个连接"
+        return t(f"unit.{unit}" + (".one" if value == 1 else ""), v=text)
     return f"{text} {unit}".strip()
 
 

@@ -10,6 +10,7 @@ import plotly.graph_objects as go
 
 from app.i18n import phase_label, t
 from app.theme import LEVEL_COLORS, agent_style
+from core.plain_text import duration
 from core.schema import AgentTurn
 
 __all__ = ["LAYOUT", "START_COLOR", "ONSET_COLOR", "compare_figure", "confidence_figure", "error_rate_figure", "mark_times",
@@ -117,14 +118,15 @@ def compare_figure(labels: dict[str, str], confidence: dict[str, float], seconds
 
     modes = list(labels)
     panels = [(t("compare.chart_confidence"), [confidence[m] for m in modes], "{:.0%}"),
-              (t("compare.chart_time"), [seconds[m] for m in modes], "{:.2f} s")]
+              (t("compare.chart_time"), [seconds[m] for m in modes], None)]
     if any(tokens.values()):
         panels.append((t("compare.chart_tokens"), [tokens[m] for m in modes], "{:,}"))
     fig = make_subplots(rows=1, cols=len(panels), subplot_titles=[p[0] for p in panels], horizontal_spacing=0.08)
     names = [labels[m] for m in modes]
     colors = [_MODE_COLORS.get(m, "#64748b") for m in modes]
     for col, (_, values, fmt) in enumerate(panels, start=1):
-        fig.add_bar(x=names, y=values, marker_color=colors, text=[fmt.format(v) for v in values], textposition="outside",
+        text = [duration(v) if fmt is None else fmt.format(v) for v in values]
+        fig.add_bar(x=names, y=values, marker_color=colors, text=text, textposition="outside",
                     cliponaxis=False, showlegend=False, row=1, col=col, hoverinfo="skip")
     fig.update_yaxes(rangemode="tozero", gridcolor="#eef2f7")
     fig.update_yaxes(range=[0, 1.15], tickformat=".0%", row=1, col=1)

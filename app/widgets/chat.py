@@ -7,16 +7,28 @@ import re
 
 import streamlit as st
 
-from app.i18n import agent_duty, agent_role, phase_label, t
+from app.i18n import agent_duty, agent_role, has_key, phase_label, t
 from app.theme import agent_style, avatar_html, icon_html
 from app.transcript import TranscriptItem
 from app.widgets.evidence import citation_chips
 from app.widgets.judgment import judgment_card
+from core.plain_text import clip, md_data
 from core.schema import AGENTS, AgentTurn, Evidence, ToolCall, TurnCost
 
 _CITE = re.compile(r"\[(E\d+)\]")
+_CHALLENGE_ID = re.compile(r"^(C\d+)-([a-z]+(?:-[a-z]+)*)")
+_NO_TARGET = {"", "*", "?"}
 
-__all__ = ["render_transcript", "bubble_header", "brain_label", "agent_roster", "usage_line"]
+
+def challenge_label(challenge_id: str) -> str:
+    """``C3-citation2.0`` → ``C3 · citation check``: the round's number and what kind of objection, not the id."""
+    m = _CHALLENGE_ID.match(challenge_id)
+    if m is None:
+        return challenge_id
+    kind = f"challenge.{m.group(2)}"
+    return f"{m.group(1)} · {t(kind)}" if has_key(kind) else f"{m.group(1)} · {m.group(2).replace('-', ' ')}"
+
+__all__ = ["render_transcript", "bubble_header", "brain_label", "agent_roster", "usage_line", "challenge_label"]
 
 
 def brain_label(brain: str, model: str | None) -> str:
@@ -86,8 +98,7 @@ def _tool_lines(calls: list[ToolCall]) -> str:
     for call in calls:
         args = ", ".join(f"{k}={v}" for k, v in call.arguments.items())
         mark = "✓" if call.status == "ok" else "✗"
-        result = call.result.replace("\n", " ")
-        result = result[:140] + ("…" if len(result) > 140 else "")
+        result = clip(call.result, 140)
         lines.append(f'<div class="tb-tool">{icon_html("build")} <b>{html.escape(call.tool)}</b>({html.escape(args)}) '
                      f'<span class="{"good" if call.status == "ok" else "bad"}">{mark}</span> {html.escape(result)}</div>')
     return "".join(lines)
@@ -119,11 +130,13 @@ def _turn_bubble(turn: AgentTurn, evidence: dict[str, Evidence], incident_id: st
         # The judge's body restates the ruling, which the judgment card right after shows in full.
         if turn.body and not structured and turn.agent != "JudgeAgent":
             # The body is the streamed text (summary first); with structured parts they say it better, with chips.
-            rest = turn.body.split("\n\n", 1)
-            st.markdown(rest[1] if len(rest) == 2 and rest[0].strip() == turn.summary.strip() else turn.body)
+            head, _, tail = turn.body.partition("\n\n")
+            shown = tail if head.strip() == turn.summary.strip() else turn.body  # the summary is shown above
+            if shown.strip():
+                st.markdown(md_data(shown))
         for i, claim in enumerate(turn.claims):
             if claim.valid:
-                _cited_line(f"- {claim.text}", claim.citations, evidence, f"{turn.seq}-c{i}", incident_id)
+                _cited_line(f"- {md_data(claim.text)}", claim.citations, evidence, f"{turn.seq}-c{i}", incident_id)
             else:
                 problems = "; ".join(claim.problems) or t("debate.claim_unverified")
                 line = (f'<div class="tb-claim-bad">{icon_html("report")} {html.escape(claim.text)}<br>'
@@ -134,15 +147,17 @@ def _turn_bubble(turn: AgentTurn, evidence: dict[str, Evidence], incident_id: st
                         unsafe_allow_html=True)
             for h in turn.hypotheses:
                 where = f" — `{h.location.file}:{h.location.line}`" if h.location else ""
-                _cited_line(f"**{h.id} · {h.title}** ({t('status.' + h.status)}, {h.confidence:.0%}){where}  \n"
-                            f"{h.statement}" + (f"  \n_{h.reason}_" if h.reason else ""),
+                _cited_line(f"**{h.id} · {md_data(h.title)}** ({t('status.' + h.status)}, {h.confidence:.0%}){where}  \n"
+                            f"{md_data(h.statement)}" + (f"  \n_{md_data(h.reason)}_" if h.reason else ""),
                             h.citations, evidence, f"{turn.seq}-h-{h.id}", incident_id)
         for ch in turn.challenges:
             tag = t("debate.material") if ch.material else t("debate.minor")
-            _cited_line(f"**{ch.id}** → {ch.target} · _{tag}_  \n{ch.text}", ch.citations, evidence,
+            target = "" if ch.target in _NO_TARGET else f" → {ch.target}"
+            _cited_line(f"**{challenge_label(ch.id)}**{target} · _{tag}_  \n{md_data(ch.text)}", ch.citations, evidence,
                         f"{turn.seq}-x-{ch.id}", incident_id)
         for ans in turn.answers:
-            _cited_line(f"**{ans.challenge_id}** · {t('verdict.' + ans.verdict)}  \n{ans.text}", ans.citations, evidence,
+            _cited_line(f"**{challenge_label(ans.challenge_id)}** · {t('verdict.' + ans.verdict)}  \n{md_data(ans.text)}",
+                        ans.citations, evidence,
                         f"{turn.seq}-a-{ans.challenge_id}", incident_id)
         if turn.note:
             st.caption(turn.note)
@@ -184,7 +199,8 @@ def render_transcript(items: list[TranscriptItem], evidence: dict[str, Evidence]
             mark = "✓" if getattr(ev, "status", "ok") == "ok" else "✗"
             args = ", ".join(f"{k}={v}" for k, v in (getattr(ev, "arguments", {}) or {}).items())
             result = getattr(ev, "result", "")
-            st.caption(f":material/build: {item.agent} → `{getattr(ev, 'tool', '')}({args})` {mark} {result[:160]}")
+            st.caption(f":material/build: {item.agent} → `{getattr(ev, 'tool', '')}({args})` {mark} "
+                       f"{md_data(clip(str(result), 160))}")
         elif item.kind == "round_end":
             st.caption(t("debate.round_closed", n=item.round, conf=f"{getattr(ev, 'confidence', 0.0):.0%}"))
         elif item.kind == "consensus":
@@ -197,7 +213,7 @@ def render_transcript(items: list[TranscriptItem], evidence: dict[str, Evidence]
             if getattr(ev, "target", None) in evidence:  # a human's evidence got an id the agents can cite
                 citation_chips([ev.target], evidence, f"intervention-{getattr(ev, 'seq', 0)}", incident_id)  # type: ignore[union-attr]
         elif item.kind == "judgment":
-            judgment_card(getattr(ev, "judgment"), evidence, incident_id, compact=True)
+            judgment_card(ev.judgment, evidence, incident_id, compact=True)
         elif item.kind == "error":
             who = f"{item.agent}: " if item.agent else ""
             st.error(f"{t('debate.failed')} — {who}{getattr(ev, 'message', '')}")

@@ -10,6 +10,7 @@ import streamlit as st
 from app.i18n import t
 from app.theme import icon_html
 from core.compare import ModeResult
+from core.plain_text import duration, md_data
 
 __all__ = ["mode_card", "votes_table"]
 
@@ -31,7 +32,7 @@ def mode_card(result: ModeResult) -> None:
             st.error(result.error)
             return
         cells = ((t("judgment.confidence"), f"{result.confidence:.0%}", "1.7rem"), (t("compare.tokens"), f"{result.tokens:,}", "1.15rem"),
-                 (t("compare.time"), f"{result.wall_s:.2f} s", "1.15rem"))
+                 (t("compare.time"), duration(result.wall_s), "1.15rem"))
         st.markdown('<div style="display:flex;gap:1.4rem;align-items:baseline;margin:.3rem 0">' + "".join(
             f'<div class="tb-kv">{html.escape(label)}<br><b style="font-size:{size}">{value}</b></div>'
             for label, value, size in cells) + "</div>", unsafe_allow_html=True)
@@ -53,7 +54,7 @@ def mode_card(result: ModeResult) -> None:
         st.caption(" · ".join(extra))
         if result.summary:
             with st.expander(t("compare.summary")):
-                st.markdown(result.summary)
+                st.markdown(md_data(result.summary))
 
 
 def votes_table(result: ModeResult) -> None:

@@ -9,6 +9,7 @@ import streamlit as st
 from app.i18n import t
 from app.theme import SEVERITY_COLORS, icon_html
 from app.widgets.evidence import citation_chips
+from core.plain_text import md_data, md_literal
 from core.schema import Evidence, Judgment
 
 __all__ = ["judgment_card"]
@@ -41,7 +42,9 @@ def judgment_card(judgment: Judgment, evidence: dict[str, Evidence], incident_id
         if loc is not None:
             lines.append(f"**{t('judgment.location')}:** `{loc.file}:{loc.line}` · `{loc.symbol}`")
         if commit is not None:
-            lines.append(f"**{t('judgment.commit')}:** `{commit.sha[:10]}` · {commit.author} · _{commit.message.splitlines()[0] if commit.message else ''}_")
+            subject = commit.message.splitlines()[0] if commit.message else ""
+            lines.append(f"**{t('judgment.commit')}:** `{commit.sha[:10]}` · {md_literal(commit.author)}"
+                         + (f" · _{md_literal(subject)}_" if subject else ""))
         if lines:
             st.markdown("  \n".join(lines))
         if compact:
@@ -53,16 +56,16 @@ def judgment_card(judgment: Judgment, evidence: dict[str, Evidence], incident_id
             left, right = st.columns([0.1, 0.9], vertical_alignment="center")
             with left:
                 citation_chips([link.id], evidence, f"chain-{i}", incident_id)
-            right.markdown(f"**{i}.** {link.text}  \n<span class='tb-mono'>{html.escape(link.kind)} · "
+            right.markdown(f"**{i}.** {md_data(link.text)}  \n<span class='tb-mono'>{html.escape(link.kind)} · "
                            f"{html.escape(link.source)}</span>", unsafe_allow_html=True)
         fix, impact = st.columns(2)
         with fix:
             st.markdown(f"#### {t('judgment.fix')}")
-            st.markdown(judgment.fix_suggestion or "—")
+            st.markdown(md_data(judgment.fix_suggestion) or "—")
         with impact:
             st.markdown(f"#### {t('judgment.impact')}")
-            st.markdown(judgment.impact_analysis or "—")
+            st.markdown(md_data(judgment.impact_analysis) or "—")
         if judgment.rejected_hypotheses:
             st.markdown(f"#### {t('judgment.rejected')}")
             for rh in judgment.rejected_hypotheses:
-                st.markdown(f"- **{rh.id} · {rh.title}** — {rh.reason}")
+                st.markdown(f"- **{rh.id} · {md_data(rh.title)}** — {md_data(rh.reason)}")
