@@ -31,4 +31,27 @@ GRAPH_STRINGS: dict[str, tuple[str, str]] = {
     "graph.col_node": ("节点", "Node"),
     "graph.backend": ("图存储：{b}", "Graph store: {b}"),
     "graph.legend": ("图例", "Legend"),
+    "graph.col_kind": ("类型", "Kind"),
+    "graph.props": ("属性", "Properties"),
+    "graph.prop": ("属性", "Property"),
+    "graph.value": ("值", "Value"),
+    "graph.out": ("指向", "to"),
+    "graph.in": ("来自", "from"),
 }
+
+# Node kinds and relations of the incident graph (core.graph.NODE_KINDS / EDGE_KINDS).
+GRAPH_STRINGS.update({
+    "kind.exception": ("异常", "exception"), "kind.frame": ("栈帧", "stack frame"), "kind.method": ("方法", "method"),
+    "kind.class": ("类", "class"), "kind.file": ("文件", "file"), "kind.commit": ("提交", "commit"),
+    "kind.author": ("作者", "author"), "kind.team": ("团队", "team"), "kind.aggregate": ("聚合", "aggregate"),
+    "kind.bounded_context": ("限界上下文", "bounded context"), "kind.api_operation": ("API 操作", "API operation"),
+    "kind.table": ("数据表", "table"), "kind.slow_sql": ("慢 SQL", "slow SQL"), "kind.endpoint": ("接口端点", "endpoint"),
+    "kind.invariant": ("不变量", "invariant"), "kind.rule": ("业务规则", "business rule"),
+    "rel.thrown_at": ("抛出于", "thrown at"), "rel.in_method": ("所在方法", "in method"),
+    "rel.in_class": ("所在类", "in class"), "rel.in_file": ("所在文件", "in file"), "rel.changed_by": ("被修改于", "changed by"),
+    "rel.authored_by": ("作者", "authored by"), "rel.owned_by": ("归属团队", "owned by"), "rel.member_of": ("成员", "member of"),
+    "rel.in_context": ("所属上下文", "in context"), "rel.exposes": ("暴露", "exposes"),
+    "rel.persists_to": ("持久化到", "persists to"), "rel.touches": ("访问", "touches"), "rel.calls": ("调用", "calls"),
+    "rel.uses": ("使用", "uses"), "rel.extends": ("继承", "extends"), "rel.implements": ("实现", "implements"),
+    "rel.routes_to": ("路由到", "routes to"), "rel.constrains": ("约束", "constrains"), "rel.mentions": ("提及", "mentions"),
+})

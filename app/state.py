@@ -23,7 +23,6 @@ class Keys:
     OVERRIDES = "tribunal.session_overrides"  # SessionOverrides: what the settings page changed for this session
     PROBES = "tribunal.probes"  # endpoint·model -> ProbeResult of the last connection test
     COMPARE_BRAIN = "tribunal.compare_brain"
-    INTAKE_FORM_LANG = "tribunal.intake_form_lang"  # the language the intake form was last drawn in
     INTAKE_NOW = "tribunal.intake_now"  # (zone index, date, time) the form's "now" default was seeded with
 
 

@@ -7,10 +7,9 @@ from pathlib import Path
 from pydantic import BaseModel, Field
 
 from core.errors import TribunalError
-from core.ingest.git_repo import GitRepo
-
 from core.fusion.facts import FusedContext
 from core.graph import DuckGraph, Edge, Node
+from core.ingest.git_repo import GitRepo
 from core.store import Store
 
 __all__ = ["GraphView", "NodeDetails", "incident_view", "node_details", "MAX_NODES"]
@@ -33,7 +32,8 @@ class GraphView(BaseModel):
 
 class NodeDetails(BaseModel):
     node: Node
-    neighbours: list[tuple[str, str, str]] = Field(default_factory=list, description="(edge kind, direction, label)")
+    neighbours: list[tuple[str, str, str, str]] = Field(
+        default_factory=list, description="(edge kind, direction, neighbour kind, neighbour label)")
     snippet: str | None = Field(default=None, description="Source lines around the node's file:line, when it has one.")
 
 
@@ -114,9 +114,16 @@ def node_details(store: Store, incident_id: str, node_id: str) -> NodeDetails | 
     if node_id not in found:
         return None
     sub = graph.ego(node_id, depth=1)
-    labels = {n.id: f"{n.kind}: {n.label}" for n in sub.nodes}
-    neighbours = [(e.kind, "→" if e.src == node_id else "←", labels.get(e.dst if e.src == node_id else e.src, "?"))
-                  for e in sub.edges if node_id in (e.src, e.dst)]
+    by_id = {n.id: n for n in sub.nodes}
+    neighbours = []
+    for e in sub.edges:
+        if node_id not in (e.src, e.dst) or e.src == e.dst:
+            continue
+        other_id = e.dst if e.src == node_id else e.src
+        other = by_id.get(other_id)
+        kind, _, rest = other_id.partition(":")
+        neighbours.append((e.kind, "→" if e.src == node_id else "←", other.kind if other else kind,
+                           (other.label if other else rest) or other_id))
     return NodeDetails(node=found[node_id], neighbours=neighbours[:60], snippet=_snippet(store, incident_id, found[node_id]))
 
 

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import html
+
 import pandas as pd
 import streamlit as st
 
-from app import resources
+from app import resources, state
 from app.i18n import t
-from app.widgets.graph import KIND_COLOURS, draw_graph
+from app.widgets.graph import KIND_COLOURS, draw_graph, kind_label, relation_label
 from app.widgets.incident import incident_header, require_incident
+from app.widgets.relabel import relabel_on_language_change
 from core.errors import TribunalError
 from core.graph import NODE_KINDS
 from core.graph_view import incident_view, node_details
+from core.plain_text import md_literal
 
 FOCUS = "graph.focus"
 
@@ -23,8 +27,11 @@ st.caption(t("graph.caption"))
 st.caption(t("graph.backend", b="Neo4j + DuckDB" if cfg.neo4j_uri else "DuckDB"))
 
 default_kinds = [k for k in NODE_KINDS if k not in ("file", "author")]
-left, mid, right, reset = st.columns([4, 1, 2, 1], vertical_alignment="bottom")
-kinds = left.multiselect(t("graph.kinds"), NODE_KINDS, default=default_kinds, key="w.graph.kinds")
+left, mid, right, reset = st.columns([5, 2, 3, 3], vertical_alignment="bottom")
+st.session_state.setdefault("w.graph.kinds", default_kinds)
+relabel_on_language_change("graph", state.language(), ("w.graph.kinds", "w.graph.context"))
+kinds = left.multiselect(t("graph.kinds"), NODE_KINDS, key="w.graph.kinds",
+                         format_func=lambda k, labels={k: kind_label(k) for k in NODE_KINDS}: labels[k])
 depth = mid.slider(t("graph.depth"), 1, 5, 3, key="w.graph.depth")
 try:
     base = incident_view(store, incident.id, focus=st.session_state.get(FOCUS), depth=depth, kinds=kinds or None)
@@ -50,7 +57,8 @@ graph_col, detail_col = st.columns([3, 2])
 with graph_col:
     clicked = draw_graph(view, key=f"agraph-{incident.id}-{depth}-{context}-{len(view.nodes)}")
     shown = sorted({n.kind for n in view.nodes})
-    st.markdown(" ".join(f"<span style='color:{KIND_COLOURS.get(k, '#94a3b8')}'>●</span> {k}" for k in shown),
+    st.markdown(" ".join(f"<span style='color:{KIND_COLOURS.get(k, '#94a3b8')}'>●</span> {html.escape(kind_label(k))}"
+                         for k in shown),
                 unsafe_allow_html=True)
 with detail_col:
     st.subheader(t("graph.details"))
@@ -59,9 +67,14 @@ with detail_col:
     if details is None:
         st.caption(t("graph.pick"))
     else:
-        st.markdown(f"**{details.node.kind}** · `{details.node.label}`")
-        if details.node.props:
-            st.json(details.node.props, expanded=False)
+        with st.container(border=True):
+            st.markdown(f"**{md_literal(kind_label(details.node.kind))}** · `{details.node.label.replace('`', '')}`")
+            props = {k: v for k, v in details.node.props.items() if k != "depth" and v not in (None, "", [], {})}
+            if props:
+                st.dataframe(pd.DataFrame([{"prop": k, "value": ", ".join(map(str, v)) if isinstance(v, list) else str(v)}
+                                           for k, v in props.items()]),
+                             hide_index=True, column_config={"prop": t("graph.prop"), "value": st.column_config.TextColumn(
+                                 t("graph.value"), width="large")})
         if details.snippet:
             st.code(details.snippet, language="java")
         if clicked and clicked != st.session_state.get(FOCUS):
@@ -69,5 +82,8 @@ with detail_col:
                 st.session_state[FOCUS] = clicked
                 st.rerun()
         st.caption(t("graph.neighbours"))
-        st.dataframe(pd.DataFrame(details.neighbours, columns=[t("graph.col_edge"), t("graph.col_dir"), t("graph.col_node")]),
-                     hide_index=True, height=260)
+        rows = [{"edge": relation_label(rel), "dir": t("graph.out") if way == "→" else t("graph.in"),
+                 "kind": kind_label(kind), "node": label} for rel, way, kind, label in details.neighbours if label]
+        st.dataframe(pd.DataFrame(rows, columns=["edge", "dir", "kind", "node"]), hide_index=True, height=260,
+                     column_config={"edge": t("graph.col_edge"), "dir": t("graph.col_dir"), "kind": t("graph.col_kind"),
+                                    "node": st.column_config.TextColumn(t("graph.col_node"), width="large")})

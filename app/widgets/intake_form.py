@@ -1,10 +1,4 @@
-"""The intake form's values across language switches, and its "now" in the chosen time zone.
-
-Streamlit keeps a select box's *displayed* label in the browser: after the labels change language it
-shows the old label (or nothing). Re-assigning each value when the language changes makes Streamlit
-send it again, drawn with the new labels. The form's defaults live in session state (not in widget
-arguments), so a value set here never fights a widget default.
-"""
+"""The intake form's values across language switches, and its "now" in the chosen time zone."""
 
 from __future__ import annotations
 
@@ -16,6 +10,7 @@ from app.i18n import t
 from app.intake_flow import UTC_OFFSETS
 from app.state import Keys
 from app.state import Widgets as W
+from app.widgets.relabel import relabel_on_language_change
 
 __all__ = ["prepare_form", "start_fields", "zone_option"]
 
@@ -28,7 +23,8 @@ def _now_in(zone_index: int) -> datetime:
 
 
 def prepare_form(lang: str) -> None:
-    """Seed the form's defaults once and carry its values over a language switch (call before the form)."""
+    """Seed the form's defaults in session state once (no widget defaults) and carry its values over a
+    language switch (call before the form)."""
     ss = st.session_state
     ss.setdefault(W.SEVERITY, "high")
     ss.setdefault(W.INCIDENT_LANG, lang)
@@ -37,12 +33,7 @@ def prepare_form(lang: str) -> None:
         now = _now_in(int(ss[W.ZONE]))
         ss[W.DATE], ss[W.TIME] = now.date(), now.time()
         ss[Keys.INTAKE_NOW] = (int(ss[W.ZONE]), now.date(), now.time())
-    before = ss.get(Keys.INTAKE_FORM_LANG)
-    ss[Keys.INTAKE_FORM_LANG] = lang
-    if before is not None and before != lang:
-        for key in _CARRIED:
-            if key in ss:
-                ss[key] = ss[key]
+    relabel_on_language_change("intake", lang, _CARRIED)
 
 
 def zone_option(index: int, lang: str) -> str:
