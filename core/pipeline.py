@@ -321,6 +321,13 @@ def make_brain(settings: Settings, brain: str, pace_s: float = 0.0, store: Store
     raise ConfigError(f"Unknown brain {brain!r}; use 'offline' or 'llm'.")
 
 
+def _is_demo(store: Store, settings: Settings, incident_id: str) -> bool:
+    """True when the incident was ingested from the built-in demo bundle (see `ensure_demo_bundle`)."""
+    where = store.asset_location(incident_id)
+    demo = (settings.home / "demo").resolve()
+    return bool(where) and Path(str(where)).resolve().is_relative_to(demo)
+
+
 def start_debate(
     store: Store, settings: Settings, incident_id: str, brain: str = "offline", *, pace_s: float = 0.0,
     language: str | None = None, debate_id: str | None = None,
@@ -330,7 +337,8 @@ def start_debate(
 
     def remember(judgment: Judgment) -> None:
         # Finished analyses feed the case library; failing to write it must not fail the ruling.
-        if judgment.abstained:
+        # The built-in demo's own runs never do: re-running it would fill "similar past incidents" with itself.
+        if judgment.abstained or _is_demo(store, settings, incident_id):
             return
         try:
             add_finished_analysis(settings, incident, judgment)
