@@ -12,6 +12,7 @@ from plotly.subplots import make_subplots
 from app.i18n import t
 from app.widgets.charts import LAYOUT, mark_times, time_marks
 from core.fusion.runtime_rules import MetricFinding
+from core.plain_text import clip
 
 __all__ = ["METRIC_COLORS", "metric_panels_figure", "template_bursts_figure", "waterfall_figure"]
 
@@ -24,7 +25,7 @@ _BYTES = 1024.0 ** 2  # heap is drawn in MiB
 
 
 def _short(text: str, width: int = 48) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
+    return clip(text, width)
 
 
 def template_bursts_figure(series: pd.DataFrame, table: pd.DataFrame, started_at: datetime,
@@ -43,7 +44,7 @@ def template_bursts_figure(series: pd.DataFrame, table: pd.DataFrame, started_at
             # Minutes without a line are zeros, not gaps: a burst must rise from the floor.
             full = pd.date_range(frame["minute"].min(), frame["minute"].max(), freq="1min")
             part = part.reindex(full, fill_value=0)
-            fig.add_scatter(x=part.index, y=part.values, name=_short(names[key]), mode="lines",
+            fig.add_scatter(x=part.index, y=part.values, name=html.escape(_short(names[key])), mode="lines",
                             line=dict(color=_PALETTE[i % len(_PALETTE)], width=2, shape="hv"),
                             hovertemplate="%{y} · " + html.escape(_short(names[key], 80)) + "<extra></extra>")
     mark_times(fig, started_at, onset)
@@ -145,7 +146,7 @@ def _hover(row: object) -> str:
     for field, label in (("http_status", "HTTP"), ("exception_type", ""), ("status_message", ""), ("db_statement", "SQL")):
         value = getattr(row, field, None)
         if value is not None and not (isinstance(value, float) and pd.isna(value)) and str(value):
-            parts.append(html.escape(f"{label} {str(value)[:120]}".strip()))
+            parts.append(html.escape(f"{label} {clip(str(value), 120)}".strip()))
     return "<br>".join(parts)
 
 

@@ -67,3 +67,20 @@ def test_sizes_and_wall_times_never_read_as_zero() -> None:
     assert human_size(5 * 1024) == "5.0 KiB" and human_size(300) == "300 B"
     assert duration(0.0) == "< 1 ms" and duration(0.004) == "4 ms" and duration(3.2) == "3.20 s"
     assert assets_tabs._value(1, "threads") == "1 thread"
+
+
+def test_a_template_in_the_burst_chart_keeps_its_wildcards_and_whole_words() -> None:
+    from datetime import UTC, datetime
+
+    import pandas as pd
+
+    from app.widgets.runtime_charts import template_bursts_figure
+
+    template = "SQL Error: <*>, SQLState: <*> while reserving inventory rows for the flash sale order"
+    table = pd.DataFrame([{"asset_id": "A1", "template_id": "T1", "template": template}])
+    series = pd.DataFrame([{"minute": datetime(2026, 11, 20, 6, m, tzinfo=UTC), "key": "A1/T1", "count": m}
+                           for m in range(3)])
+    fig = template_bursts_figure(series, table, datetime(2026, 11, 20, 6, 0, tzinfo=UTC), None)
+    name = fig.data[0].name
+    assert name.startswith("SQL Error: &lt;*&gt;, SQLState: &lt;*&gt;")  # plotly shows entities as < and >
+    assert name.endswith("…") and name[:-1].split()[-1] in template.split()
