@@ -238,7 +238,7 @@ def rank_frames(
                 frame = site.frame
                 fan_in, caller_fan_in = code.fan_in(*_key(site)), code.fan_in(*_key(later[0]))
                 # Blame moves outward only to code that is more specific than the frame it leaves.
-                shared = fan_in >= 4 and fan_in >= 2 * caller_fan_in + 2
+                shared = fan_in >= 8 and fan_in >= 3 * caller_fan_in + 2
                 trusted = code.line_matches(_key(site), frame.line) is not False
                 if guard:
                     keep = 0.3
