@@ -10,6 +10,7 @@ from app.i18n import t
 from app.state import Widgets as W
 from app.widgets.incident import show_flash
 from core import pipeline
+from core.plain_text import zone_name
 from core.resume import resume_step
 
 cfg = resources.settings()
@@ -26,13 +27,14 @@ lang = state.language()
 icons = {"critical": "●●●●", "high": "●●●○", "medium": "●●○○", "low": "●○○○"}
 table = pd.DataFrame([{
     "id": i.id, "title": i.text("title", lang), "severity": f"{icons.get(i.severity, '')} {t('severity.' + i.severity)}",
-    "status": t("status." + i.status), "service": i.service, "started": i.started_at.strftime("%Y-%m-%d %H:%M %Z"),
-    "created": i.created_at,
+    "status": t("status." + i.status), "service": i.service,
+    "started": f"{i.started_at:%Y-%m-%d %H:%M} {zone_name(i.started_at)}",
+    "created": f"{i.created_at.astimezone(i.started_at.tzinfo):%Y-%m-%d %H:%M} {zone_name(i.started_at)}",
 } for i in incidents])
 st.dataframe(table, hide_index=True, column_config={
     "id": st.column_config.TextColumn("ID", width="medium"), "title": st.column_config.TextColumn(t("history.col_title"), width="large"),
     "severity": t("history.col_severity"), "status": t("history.col_status"), "service": t("history.col_service"),
-    "started": t("history.col_started"), "created": st.column_config.DatetimeColumn(t("history.col_created"), format="YYYY-MM-DD HH:mm"),
+    "started": t("history.col_started"), "created": t("history.col_created"),
 })
 
 by_id = {i.id: i for i in incidents}

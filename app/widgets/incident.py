@@ -8,6 +8,7 @@ from app import nav, state
 from app.i18n import t
 from app.theme import SEVERITY_COLORS
 from core.errors import TribunalError
+from core.plain_text import zone_name
 from core.schema import Incident
 from core.store import Store
 
@@ -48,7 +49,7 @@ def incident_header(incident: Incident, page_title: str) -> None:
         st.badge(t("severity." + incident.severity), color=SEVERITY_COLORS.get(incident.severity, "gray"))  # type: ignore[arg-type]
         st.badge(t("status." + incident.status), color="gray")
         st.badge(incident.service, icon=":material/dns:", color="blue")
-        st.badge(f"{incident.started_at:%Y-%m-%d %H:%M %Z}", icon=":material/schedule:", color="gray")
+        st.badge(f"{incident.started_at:%Y-%m-%d %H:%M} {zone_name(incident.started_at)}", icon=":material/schedule:", color="gray")
         st.badge(incident.id, icon=":material/tag:", color="gray")
     description = incident.text("description", lang)
     if description:

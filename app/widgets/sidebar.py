@@ -12,6 +12,7 @@ from app.i18n import LANGUAGES, t
 from app.theme import SEVERITY_COLORS
 from core.config import Settings
 from core.errors import TribunalError
+from core.plain_text import zone_name
 from core.store import Store
 
 __all__ = ["render_sidebar", "resolve_language"]
@@ -63,7 +64,8 @@ def render_sidebar(cfg: Settings | None, store: Store | None, registry: DebateRe
         st.markdown(
             f'<div class="tb-incident"><div class="tb-inc-title">{title}</div>'
             f'<div class="tb-mono">{html.escape(incident.id)}</div>'
-            f"<div>{html.escape(incident.service)} · {incident.started_at:%Y-%m-%d %H:%M %z}</div></div>",
+            f"<div>{html.escape(incident.service)} · {incident.started_at:%Y-%m-%d %H:%M} "
+            f"{zone_name(incident.started_at)}</div></div>",
             unsafe_allow_html=True,
         )
         with st.container(horizontal=True, gap="small"):
