@@ -121,7 +121,7 @@ TABLE: dict[str, tuple[str, str]] = {
     "zone.480": ("北京 · 上海 · 新加坡", "Beijing · Shanghai · Singapore"),
     "zone.540": ("东京 · 首尔", "Tokyo · Seoul"),
     "zone.330": ("孟买", "Mumbai"),
-    "zone.0": ("UTC · 伦敦", "UTC · London"),
+    "zone.0": ("伦敦", "London"),
     "zone.60": ("柏林 · 巴黎", "Berlin · Paris"),
     "zone.-300": ("纽约", "New York"),
     "zone.-480": ("旧金山", "San Francisco"),
