@@ -88,6 +88,11 @@ _KINDS = {"exception": ("exception", "异常"), "log_burst": ("log burst", "日�
           "log_noise": ("log noise", "日志噪声"), "human": ("human", "人工"), "case": ("past case", "历史案例")}
 
 
+_INTERVENTIONS = {"note": ("note", "补充说明"), "question": ("question", "提问"),
+                  "reject_hypothesis": ("hypothesis rejected", "否决假设"), "evidence": ("new evidence", "补充证据"),
+                  "cancel": ("stopped", "停止辩论")}
+
+
 def _label(table: dict[str, tuple[str, str]], value: str, lang: str) -> str:
     pair = table.get(value)
     return value if pair is None else pair[1 if lang == "zh" else 0]
@@ -117,30 +122,31 @@ def render_markdown(report: ReportData, lang: str = "en") -> str:
     ]
     if inc.text("description", lang):
         lines += [inc.text("description", lang), ""]
-    lines += [f"## {t('Root cause', '根因')}", "", j.root_cause, ""]
+    lines += [f"## {t('Root cause', '根因')}", "", md_data(j.root_cause), ""]
     if j.root_cause_location:
         loc = j.root_cause_location
         lines.append(f"- {t('Location', '位置')}: `{loc.file}:{loc.line}` (`{loc.symbol}`)")
     if j.suspect_commit:
         c = j.suspect_commit
-        lines.append(f"- {t('Suspect commit', '嫌疑提交')}: `{c.sha}` — {c.author}: {c.message.splitlines()[0] if c.message else ''}")
+        subject = c.message.splitlines()[0] if c.message else ""
+        lines.append(f"- {t('Suspect commit', '嫌疑提交')}: `{c.sha}` — {md_data(c.author)}: {md_data(subject)}")
     lines += [
         f"- {t('Responsible team', '负责团队')}: {j.responsible_team or '—'}",
         f"- {t('Risk level', '风险等级')}: **{_label(_SEVERITY, j.risk_level, lang)}**",
         f"- {t('Rollback recommended', '建议回滚')}: **{t('yes', '是') if j.rollback_recommended else t('no', '否')}**",
         "",
-        f"## {t('Fix', '修复建议')}", "", j.fix_suggestion, "",
-        f"## {t('Impact', '影响分析')}", "", j.impact_analysis, "",
+        f"## {t('Fix', '修复建议')}", "", md_data(j.fix_suggestion), "",
+        f"## {t('Impact', '影响分析')}", "", md_data(j.impact_analysis), "",
         f"## {t('Evidence chain', '证据链')}", "",
         f"| # | {t('Kind', '类型')} | {t('Source', '来源')} | {t('Fact', '事实')} |", "|---|---|---|---|",
     ]
     lines += [f"| {e.id} | {_label(_KINDS, e.kind, lang)} | `{e.source.replace('|', '/')}` | {_md_escape(e.text)} |"
               for e in j.evidence_chain]
     if j.missing:
-        lines += ["", f"## {t('Missing or open', '缺失或未决')}", ""] + [f"- {m}" for m in j.missing]
+        lines += ["", f"## {t('Missing or open', '缺失或未决')}", ""] + [f"- {md_data(m)}" for m in j.missing]
     if j.rejected_hypotheses:
         lines += ["", f"## {t('Hypotheses rejected', '被否定的假设')}", ""]
-        lines += [f"- **{h.id}** {h.title}: {h.reason}" for h in j.rejected_hypotheses]
+        lines += [f"- **{h.id}** {md_data(h.title)}: {md_data(h.reason)}" for h in j.rejected_hypotheses]
     lines += ["", f"## {t('Timeline', '时间线')} ({zone_name(inc.started_at)})", ""]
     lines += [f"- {when.astimezone(zone):%Y-%m-%d %H:%M:%S} — {what}" for when, what in report.timeline]
     lines += ["", f"## {t('Debate', '辩论过程')}", "",
@@ -149,12 +155,13 @@ def render_markdown(report: ReportData, lang: str = "en") -> str:
     lines += [f"| {tr.round} | {tr.agent} | {tr.confidence:.0%} | {_md_escape(tr.summary)} |" for tr in report.turns]
     if report.interventions:
         lines += ["", f"## {t('Human interventions', '人工干预')}", ""]
-        lines += [f"- {i.at.astimezone(zone):%H:%M:%S} {zone_name(inc.started_at)} {i.kind}: {md_data(i.text)}"
+        lines += [f"- {i.at.astimezone(zone):%H:%M:%S} {zone_name(inc.started_at)} {_label(_INTERVENTIONS, i.kind, lang)}: "
+                  f"{md_data(i.text)}"
                   for i in report.interventions]
     unverified = [(tr.agent, c) for tr in report.turns for c in tr.claims if not c.valid]
     if unverified:
         lines += ["", f"## {t('Claims rejected by the evidence check', '未通过证据校验的论断')}", ""]
-        lines += [f"- {agent}: {c.text} ({'; '.join(c.problems)})" for agent, c in unverified]
+        lines += [f"- {agent}: {md_data(c.text)} ({md_data('; '.join(c.problems))})" for agent, c in unverified]
     if report.redactions:
         counts = ", ".join(f"{kind} {n}" for kind, n in sorted(report.redactions.items()))
         lines += ["", t("Secrets and personal data were replaced by placeholders before storing ({counts}).",
