@@ -175,7 +175,9 @@ def _with_retry(what: str, action: Callable[[], Any]) -> Any:
     for attempt in range(1, _ATTEMPTS + 1):
         try:
             return action()
-        except (RuntimeError, OSError, ValueError) as exc:
+        except Exception as exc:  # an adapter: every LanceDB/Arrow failure becomes a StoreError the caller can log
+            if not isinstance(exc, RuntimeError | OSError | ValueError):
+                log.warning("case library: %s failed unexpectedly", what, exc_info=exc)
             if not _retryable(exc) or attempt == _ATTEMPTS:
                 raise StoreError(f"case library: {what} failed ({str(exc).splitlines()[0] if str(exc) else type(exc).__name__}); "
                                  "the cases can be added again later.") from exc
