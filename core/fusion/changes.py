@@ -34,6 +34,7 @@ from core.fusion.facts import (
 from core.fusion.ledger import EvidenceLedger
 from core.fusion.runtime_rules import RuntimeFindings
 from core.ingest.app_code import is_test_path
+from core.ingest.slow_sql import Fingerprint, fingerprint_sql
 from core.ingest.git_repo import FilePatch, GitRepo, Tag
 from core.ingest.symbols import incident_index
 from core.schema import Commit
@@ -62,6 +63,9 @@ _KEY_VALUE = re.compile(r"^\s*([\w.\-\[\]]+)\s*[:=]\s*(.*?)\s*$")
 _POOL_KEY = re.compile(r"pool|max[-_.]?(active|total|idle|size|connections?|threads?)|min[-_.]?idle|connections?", re.IGNORECASE)
 _TIMEOUT_KEY = re.compile(r"timeout|deadline|ttl|wait|retr(y|ies)|backoff", re.IGNORECASE)
 _LIMIT_KEY = re.compile(r"limit|size|capacity|queue|batch|threads?|workers?|heap|xmx|memory", re.IGNORECASE)
+_XML_TAG = re.compile(r"<[^>]+>")
+_BIND = re.compile(r"[#$]\{[^}]*\}|:\w+|\?\d*")
+_STATEMENT = re.compile(r"\b(select|update|delete|insert)\b", re.IGNORECASE)
 _CODE_EXT = (".java", ".kt", ".scala", ".groovy")
 _SERIAL_KEY = re.compile(r"serializ|typing|objectmapper|mapper|codec|converter|marshal", re.IGNORECASE)
 _CODE_CONFIG_FILE = re.compile(r"(Config|Configuration|Configurer|Properties|Settings)\.(java|kt|scala|groovy)$")
@@ -464,15 +468,34 @@ def _sql_link(path: str, added: list[tuple[int, str]], removed: str, symptoms: _
                     added[0][0] if added else None)
         shared = _shared_columns(fingerprint, text + "\n" + removed)
         after = first_seen is not None and first_seen >= when
+        code_fp = _code_statement(text)
+        same_shape = code_fp is not None and code_fp.text == fingerprint
+        reads_table = code_fp is not None and table in {t.lower().split(".")[-1] for t in code_fp.tables}
         strength = 0.55 + (0.15 if names_table else 0.0) + (0.1 if shared else 0.0) + (0.15 if after else 0.0) \
-            + (0.05 if worse else 0.0)
+            + (0.05 if worse else 0.0) + (0.1 if same_shape else 0.05 if reads_table else 0.0)
         timing = ("; that statement shape first appears after this change" if after else
                   "; that statement shape was already slow before this change" if first_seen else "")
         return ChangeLink(
             kind="sql", strength=round(min(strength, 0.95), 3), path=path, line=line,
             text=f"changed a query on `{table}` ({path}:{line}), whose statements are slow: {fingerprint[:110]}"
-                 + (f" (shared columns: {', '.join(sorted(shared)[:4])})" if shared else "") + timing)
+                 + (f" (shared columns: {', '.join(sorted(shared)[:4])})" if shared else "")
+                 + ("; normalised, the changed statement has the same shape" if same_shape else
+                    f"; normalised, the changed statement reads `{table}`" if reads_table else "") + timing)
     return None
+
+
+def _code_statement(text: str) -> Fingerprint | None:
+    """The SQL a change wrote (a MyBatis mapper body or string literals), normalised like the slow log's."""
+    body = _XML_TAG.sub(" ", text) if "<" in text else " ".join(_STRING.findall(text)) or text
+    body = _BIND.sub("?", body)
+    start = _STATEMENT.search(body)
+    if start is None:
+        return None
+    statement = " ".join(body[start.start():].split())[:4000]
+    try:
+        return fingerprint_sql(statement)
+    except Exception:  # noqa: BLE001 - a statement the normaliser cannot read is simply not compared
+        return None
 
 
 def _shared_columns(fingerprint: str, code: str) -> set[str]:
