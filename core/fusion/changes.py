@@ -34,8 +34,8 @@ from core.fusion.facts import (
 from core.fusion.ledger import EvidenceLedger
 from core.fusion.runtime_rules import RuntimeFindings
 from core.ingest.app_code import is_test_path
-from core.ingest.slow_sql import Fingerprint, fingerprint_sql
 from core.ingest.git_repo import FilePatch, GitRepo, Tag
+from core.ingest.slow_sql import Fingerprint, fingerprint_sql
 from core.ingest.symbols import incident_index
 from core.schema import Commit
 from core.store import Store
