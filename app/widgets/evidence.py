@@ -10,6 +10,7 @@ from app.i18n import t
 from core.config import Settings
 from core.errors import TribunalError
 from core.fusion import SourceView, resolve_source
+from core.plain_text import md_data
 from core.schema import Evidence
 from core.store import Store
 
@@ -45,7 +46,7 @@ def citation_chips(citations: list[str], evidence: dict[str, Evidence], key: str
                 )
                 continue
             st.button(
-                cid, key=f"chip-{key}-{i}-{cid}", help=f"{item.kind} · {item.text}", type="secondary",
+                cid, key=f"chip-{key}-{i}-{cid}", help=f"{item.kind} · {md_data(item.text)}", type="secondary",
                 on_click=open_source, args=(incident_id, cid),
             )
 
@@ -61,14 +62,14 @@ def show_open_source(store: Store, cfg: Settings, incident_id: str, evidence: di
     def _dialog() -> None:
         item = evidence.get(evidence_id)
         if item is not None:
-            st.markdown(f"**{item.text}**")
+            st.markdown(f"**{md_data(item.text)}**")
             st.caption(f"{t('evidence.kind')}: `{item.kind}` · {t('evidence.source')}: `{item.source}`")
         try:
             view = _resolve(store, incident_id, evidence_id)
         except TribunalError as exc:
             st.warning(t("source.unavailable", message=str(exc)))
         else:
-            st.markdown(f"**{view.title}**")
+            st.markdown(f"**{md_data(view.title)}**")
             if view.location:
                 st.caption(view.location)
             # Core numbers the lines itself (and marks the cited one), so no line_numbers here.

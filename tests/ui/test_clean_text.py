@@ -84,3 +84,17 @@ def test_a_template_in_the_burst_chart_keeps_its_wildcards_and_whole_words() -> 
     name = fig.data[0].name
     assert name.startswith("SQL Error: &lt;*&gt;, SQLState: &lt;*&gt;")  # plotly shows entities as < and >
     assert name.endswith("…") and name[:-1].split()[-1] in template.split()
+
+
+def test_an_evidence_chip_tooltip_keeps_template_wildcards() -> None:
+    def script() -> None:
+        from app.widgets.evidence import citation_chips
+        from core.schema import Evidence
+
+        item = Evidence(id="E7", incident_id="INC-1", kind="log_burst", source="template:A/T1",
+                        text="WARN template 'SQL Error: <*>, SQLState: <*>': 51 lines")
+        citation_chips(["E7"], {"E7": item}, "k", "INC-1")
+
+    at = AppTest.from_function(script, default_timeout=30).run()
+    no_exception(at)
+    assert at.button[0].help == "log_burst · WARN template 'SQL Error: <\\*>, SQLState: <\\*>': 51 lines"
