@@ -1,4 +1,4 @@
-"""Build the planted incident bundles: python -m bench.planted.build [--mirror-root DIR] [--out DIR] [--only ID...]"""
+"""Build the planted incident bundles: python -m bench.planted.build [--set default|heldout] [--mirror-root DIR] [--out DIR] [--only ID...]"""
 
 from __future__ import annotations
 
@@ -12,10 +12,21 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
     __package__ = "bench.planted"
 
-from bench.planted import mall_cases, pc_cases
+from bench.planted import mall_cases, pc_cases, realworld_cases
 from bench.planted.kit import write_key
 
 ALL = [*pc_cases.CASES, *mall_cases.CASES]
+# held out from the analysis engineers: a third codebase (gothinkster/spring-boot-realworld-example-app)
+HELDOUT = [*realworld_cases.CASES]
+SETS = {"default": ALL, "heldout": HELDOUT}
+
+
+def prefix(fn) -> str:
+    if fn in pc_cases.CASES:
+        return "pc-"
+    if fn in mall_cases.CASES:
+        return "mall-"
+    return "rw-"
 
 
 def case_id(fn) -> str:
@@ -24,6 +35,8 @@ def case_id(fn) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--set", choices=sorted(SETS), default="default",
+                        help="default: petclinic + mall; heldout: the RealWorld (Conduit) cases")
     parser.add_argument("--mirror-root", type=Path, default=Path("/work/.mirror"))
     parser.add_argument("--out", type=Path, default=Path("/tmp/planted-bundles"))
     parser.add_argument("--only", nargs="*", default=None, help="builder function names or case ids to build")
@@ -31,8 +44,8 @@ def main(argv: list[str] | None = None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
     built = []
-    for fn in ALL:
-        cid = ("pc-" if fn in pc_cases.CASES else "mall-") + fn.__name__.replace("_", "-")
+    for fn in SETS[args.set]:
+        cid = prefix(fn) + fn.__name__.replace("_", "-")
         if args.only and cid not in args.only and fn.__name__ not in args.only:
             continue
         staging = args.out / f".building-{fn.__name__}"
