@@ -30,7 +30,7 @@ from core.config import Settings
 from core.errors import TribunalError
 from core.fusion.facts import FusedContext
 from core.fusion.runtime_rules import MetricFinding, share
-from core.plain_text import human_size, md_data, md_literal
+from core.plain_text import human_size, md_data, md_literal, zone_name
 from core.schema import Asset, Evidence, Incident
 from core.store import Store
 
@@ -57,6 +57,15 @@ def _clock(ts: object, zone: object) -> str:
     if ts is None or (isinstance(ts, float) and pd.isna(ts)) or ts is pd.NaT:
         return "—"
     return pd.Timestamp(ts).tz_convert(zone).strftime("%H:%M:%S")  # type: ignore[arg-type]
+
+
+def _stamp(ts: object, started_at: datetime) -> str:
+    """``11-20 14:01:00 UTC+08:00``: a stored (UTC) time in the incident's zone, with the zone."""
+    if ts is None or (isinstance(ts, float) and pd.isna(ts)) or ts is pd.NaT:
+        return "—"
+    stamp = pd.Timestamp(ts)  # type: ignore[arg-type]
+    stamp = stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp
+    return f"{stamp.tz_convert(started_at.tzinfo).strftime('%m-%d %H:%M:%S')} {zone_name(started_at)}"
 
 
 def _finding_line(text: str) -> str:
@@ -143,7 +152,7 @@ def logs_tab(store: Store, incident: Incident, ctx: FusedContext | None, groups:
             "before": st.column_config.NumberColumn(t("logs.col_before"), format="%.2f"),
             "after": st.column_config.NumberColumn(t("logs.col_after"), format="%.2f"),
             "jump": st.column_config.NumberColumn(t("logs.col_jump"), format="×%.1f"),
-            "first": t("logs.col_first"),
+            "first": f"{t('logs.col_first')} ({zone_name(incident.started_at)})",
         })
     _access_section(store, incident, ctx, reference, ref=t("assets.error_onset") if onset else t("assets.incident_start"))
     st.subheader(t("assets.groups"))
@@ -155,7 +164,8 @@ def logs_tab(store: Store, incident: Incident, ctx: FusedContext | None, groups:
     for row in groups.to_dict("records"):
         root = f" ← `{row['root_type']}`" if row["root_type"] != row["exc_type"] else ""
         with st.expander(f"**{row['count']}×** `{row['exc_type']}`{root} · {row['top_frame']}"):
-            st.caption(t("assets.seen", first=row["first_seen"], last=row["last_seen"]))
+            st.caption(t("assets.seen", first=_stamp(row["first_seen"], incident.started_at),
+                         last=_stamp(row["last_seen"], incident.started_at)))
             sample = samples.get(row["fingerprint"])
             if sample is not None:
                 lines = [f"{sample.exc_type}: {sample.message}"]
@@ -328,7 +338,7 @@ def slow_sql_tab(store: Store, incident: Incident, ctx: FusedContext | None) -> 
     if stats.empty:
         st.info(t("sql.none"), icon=":material/database:")
         return
-    st.caption(t("sql.help", at=_clock(onset, incident.started_at.tzinfo)))
+    st.caption(t("sql.help", at=f"{_clock(onset, incident.started_at.tzinfo)} {zone_name(incident.started_at)}"))
     table = pd.DataFrame({
         "evidence": stats["evidence_id"].fillna(""), "fingerprint": stats["fingerprint"].str.slice(0, 160),
         "kind": stats["statement_kind"], "for_update": stats["for_update"], "tables": stats["tables"],
