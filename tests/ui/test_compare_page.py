@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
@@ -41,6 +42,8 @@ def test_offline_compare_on_the_demo(demo_app: AppTest) -> None:
     for mode in ("Single agent", "Majority vote", "Full debate"):
         assert mode in page, mode
     assert "3 of 3 modes named a root-cause location, and they agree." in page, page[-800:]
+    assert re.search(r"ran at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC\+08:00", page), "the run time says its zone"
+    assert "0.00 s" not in page, "a wall time never reads as zero"
     assert page.count("InventoryService.java:53") >= 3 and "@acme/inventory-team" in page
     assert at.get("plotly_chart"), "a small bar chart compares the modes"
     saved = load_comparison(resources.settings(), incident_id)
