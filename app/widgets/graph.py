@@ -36,7 +36,9 @@ def draw_graph(view: GraphView, key: str, height: int = 620) -> str | None:
     nodes = [
         Node(id=n.id, label=clip(n.label, 32), title=f"{kind_label(n.kind)}: {n.label}", color=KIND_COLOURS.get(n.kind, "#94a3b8"),
              size=26 if n.id == view.center else 18 if n.id in on_path else 12,
-             borderWidth=3 if n.id in on_path else 1)
+             borderWidth=3 if n.id in on_path else 1,
+             # A white backing keeps crossing labels legible on a projector.
+             font={"size": 16 if n.id in on_path else 13, "background": "rgba(255,255,255,0.85)"})
         for n in view.nodes
     ]
     edges = []
