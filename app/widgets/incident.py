@@ -8,7 +8,7 @@ from app import nav, state
 from app.i18n import t
 from app.theme import SEVERITY_COLORS
 from core.errors import TribunalError
-from core.plain_text import zone_name
+from core.plain_text import md_data, zone_name
 from core.schema import Incident
 from core.store import Store
 
@@ -44,7 +44,7 @@ def incident_header(incident: Incident, page_title: str) -> None:
     show_flash()
     lang = state.language()
     st.title(page_title)
-    st.markdown(f"#### {incident.text('title', lang)}")
+    st.markdown(f"#### {md_data(incident.text('title', lang))}")
     with st.container(horizontal=True, gap="small", vertical_alignment="center"):
         st.badge(t("severity." + incident.severity), color=SEVERITY_COLORS.get(incident.severity, "gray"))  # type: ignore[arg-type]
         st.badge(t("status." + incident.status), color="gray")
@@ -53,4 +53,4 @@ def incident_header(incident: Incident, page_title: str) -> None:
         st.badge(incident.id, icon=":material/tag:", color="gray")
     description = incident.text("description", lang)
     if description:
-        st.caption(description)
+        st.caption(md_data(description))
