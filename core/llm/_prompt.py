@@ -24,9 +24,12 @@ _TASKS: dict[AgentName, str] = {
         "Map the failure onto the design: the bounded context and layer of the failing code, the API entry point, "
         "and the owning team. Propose hypotheses with ids {prefix}1, {prefix}2 …"),
     "CodeAgent": (
-        "Follow the failing in-app frames into the code: blame, suspect commits and their timing, the changed line. "
-        "Propose hypotheses with ids {prefix}1, {prefix}2 …; give `location` (file, line, symbol) from stack_frame "
-        "evidence and `commit_sha` from commit evidence when you can."),
+        "Follow the failing frames into the code and its history. Every change before the onset is a candidate: "
+        "change_link evidence says how each is tied to the symptoms (the failing line or method, a call away, a "
+        "query on a slow table, a setting, a dependency, a leak, an upstream writer) and how strongly. Name a "
+        "commit only when its links explain the symptoms; otherwise say no change is to blame. Propose hypotheses "
+        "with ids {prefix}1, {prefix}2 …; give `location` (file, line, symbol) from the changed code when a change "
+        "explains it, else from stack_frame evidence, and `commit_sha` from commit evidence."),
     "CriticAgent": (
         "Attack the leading hypotheses: timing (was the change live before the onset?), closer alternatives, "
         "coverage of the traces, background noise, external causes, and every claim the orchestrator flagged for "
