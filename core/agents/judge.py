@@ -35,6 +35,21 @@ def evidence_cap(kinds: set[str]) -> float:
     return min(0.95, 0.3 + 0.09 * len(kinds))
 
 
+# What each kind of change link means, for Chinese rulings (the ledger's own text is English).
+_LINK_ZH = {
+    "frame_line": "它写下了出错行 {where}",
+    "frame_method": "它修改了出错方法（{where}）",
+    "frame_file": "它修改了出错代码所在的文件（{where}）",
+    "call_graph": "它修改了与出错代码相距一次调用的方法（{where}）",
+    "sql": "它修改了一条查询（{where}），该表上的语句在其后变慢",
+    "log_string": "它加入的文本（{where}）正出现在突增后的错误里",
+    "config": "它修改的配置（{where}）正对应出问题的资源（连接池、超时、容量或序列化）",
+    "dependency": "它修改了依赖版本（{where}），随后运行时找不到类或方法",
+    "resource_leak": "它新增的资源获取（{where}）没有释放，连接池随后耗尽",
+    "data_flow": "它改变了数据的写入方式（{where}），下游读到该数据时出错",
+}
+
+
 def ruling_confidence(view: DebateView, lead: Hypothesis, change: ChangeCandidate | None, mode_score: float,
                       gaps: int, blocking: int) -> float:
     """Confidence that follows the evidence, not the debaters' self-assessment.
@@ -175,7 +190,8 @@ def offline_reply(view: DebateView) -> AgentReply:
                   "Mechanism: {mech}.",
             "{exc}，由变更 {sha}（修改 {where}；“{msg}”，{who}，{m}）引起：{why}。机制：{mech}。",
             exc=exc, where=where, sha=suspect.sha[:8],
-            msg=suspect.message[:80], who=suspect.author, m=_ago(suspect.minutes_before_start, lang), why=link.text[:200],
+            msg=suspect.message[:80], who=suspect.author, m=_ago(suspect.minutes_before_start, lang),
+            why=link.text[:200] if lang != "zh" else _LINK_ZH[link.kind].format(where=f"{link.path}:{link.line}"),
             mech=mode.mechanism(lang))
     else:
         root_cause = say(lang, "{exc} at {where}; no recent change is tied to it. Mechanism: {mech}.",
@@ -194,13 +210,15 @@ def offline_reply(view: DebateView) -> AgentReply:
         missing.extend(_what_would_help(ctx, lang, suspect, mode.known))
     entry = ctx.entry_point
     zone = ctx.incident.started_at.tzinfo
+    first, last = _clock(top.first_seen if top else None, zone), _clock(top.last_seen if top else None, zone)
+    when = (say(lang, "at {a}", "{a} 时", a=first) if first == last else
+            say(lang, "between {a} and {b}", "{a} 至 {b} 之间", a=first, b=last))
     impact = say(
-        lang, "{n} failed requests through {entry} between {a} and {b}; the '{bc}' bounded context is affected"
+        lang, "{n} failed requests through {entry} {when}; the '{bc}' bounded context is affected"
               " and every caller of {sym} is at risk.",
-        "{a} 至 {b} 之间经 {entry} 的请求失败 {n} 次；“{bc}”限界上下文受影响，{sym} 的所有调用方都有风险。",
+        "{when}经 {entry} 的请求失败 {n} 次；“{bc}”限界上下文受影响，{sym} 的所有调用方都有风险。",
         n=top.count if top else 0, entry=entry.symbol if entry else "?", bc=ctx.bounded_context or "?",
-        a=_clock(top.first_seen if top else None, zone), b=_clock(top.last_seen if top else None, zone),
-        sym=lead.location.symbol)
+        when=when, sym=lead.location.symbol)
     if ctx.blast and (ctx.blast.apis or ctx.blast.tables):
         impact += " " + say(lang, "Blast radius: API {a}; tables {t}; teams {tm}.", "影响范围：API {a}；数据表 {t}；团队 {tm}。",
                             a=", ".join(ctx.blast.apis[:5]) or "—", t=", ".join(ctx.blast.tables[:5]) or "—",
