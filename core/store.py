@@ -306,8 +306,14 @@ class Store(DebateLog, SecretsAtRest):
     def next_exception_id(self, incident_id: str) -> int:
         return int(self._rows("SELECT coalesce(max(id), 0) FROM exceptions WHERE incident_id = ?", [incident_id])[0][0]) + 1
 
-    def list_exceptions(self, incident_id: str, limit: int | None = None, *, one_per_group: bool = False) -> list[ExceptionRecord]:
-        """The incident's exceptions with their frames, oldest first (or the first of each fingerprint)."""
+    def list_exceptions(self, incident_id: str, limit: int | None = None, *, one_per_group: bool = False,
+                        frames_per_group: int | None = None) -> list[ExceptionRecord]:
+        """The incident's exceptions with their frames, oldest first (or the first of each fingerprint).
+
+        Args:
+            frames_per_group: load frames for at most this many exceptions of each fingerprint (the rest come
+                without frames), so a log with thousands of identical traces stays cheap to analyse.
+        """
         where = "incident_id = ?"
         if one_per_group:
             where += " AND id IN (SELECT min(id) FROM exceptions WHERE incident_id = ? GROUP BY fingerprint)"
@@ -318,9 +324,13 @@ class Store(DebateLog, SecretsAtRest):
         )
         rows = self._rows(sql + (f" LIMIT {int(limit)}" if limit else ""), params)
         frames: dict[int, list[StackFrame]] = {}
+        chosen = f"SELECT id FROM exceptions WHERE {where}"
+        if frames_per_group:
+            chosen = (f"SELECT id FROM (SELECT id, row_number() OVER (PARTITION BY fingerprint ORDER BY id) AS k "
+                      f"FROM exceptions WHERE {where}) WHERE k <= {int(frames_per_group)}")
         for fr in self._rows(
             "SELECT exception_id, class_name, method, file, line, in_app, cause_index, depth FROM frames "
-            f"WHERE incident_id = ? AND exception_id IN (SELECT id FROM exceptions WHERE {where}) "
+            f"WHERE incident_id = ? AND exception_id IN ({chosen}) "
             "ORDER BY exception_id, cause_index, depth",
             [incident_id, *params],
         ):

@@ -34,6 +34,7 @@ from core.store import Store
 __all__ = ["bounded_context_of", "fuse_incident", "layer_of"]
 
 log = logging.getLogger(__name__)
+_FRAMES_PER_GROUP = 40
 
 _LAYERS = {
     "interfaces": "interface", "interface": "interface", "web": "interface", "rest": "interface", "api": "interface",
@@ -255,7 +256,8 @@ def fuse_incident(
     ctx.revision = rev
     asset_names = {a.id: a.name for a in store.list_assets(incident.id)}
 
-    grouped = _group(store.list_exceptions(incident.id), onset)
+    # Every exception counts; the frames of a few dozen per group are enough to read their shape.
+    grouped = _group(store.list_exceptions(incident.id, frames_per_group=_FRAMES_PER_GROUP), onset)
     for fingerprint, items in grouped[:5]:
         first = items[0]
         times = [e.ts for e in items if e.ts]

@@ -195,8 +195,9 @@ def rank_frames(
     sites: dict[tuple[str, str], _Site] = {}
     per_group: list[list[_Site]] = []
     for g, (_, items) in enumerate(kept):
-        shapes = {tuple((f.class_name, f.method, f.line) for f in e.frames): e for e in items}
-        common = Counter(tuple((f.class_name, f.method, f.line) for f in e.frames) for e in items).most_common(1)[0][0]
+        sampled = [e for e in items if e.frames] or items  # frames are loaded for a sample of each group
+        shapes = {tuple((f.class_name, f.method, f.line) for f in e.frames): e for e in sampled}
+        common = Counter(tuple((f.class_name, f.method, f.line) for f in e.frames) for e in sampled).most_common(1)[0][0]
         shape = _root_cause_order(shapes[common].frames)
         ordered: list[_Site] = []
         seen: set[tuple[str, str]] = set()
