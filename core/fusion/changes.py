@@ -146,7 +146,7 @@ def link_changes(
         for link in cand.links:
             best[link.kind] = max(best.get(link.kind, 0.0), link.strength)
         hours = cand.minutes_before_start / 60
-        cand.score = round(_noisy_or(list(best.values())) * _recency(hours) * (1.05 if tag else 1.0), 4)
+        cand.score = round(min(1.0, _noisy_or(list(best.values())) * _recency(hours) * (1.05 if tag else 1.0)), 4)
         out.append(cand)
     out.sort(key=lambda c: -c.score)
     for cand in out[:6]:
