@@ -26,6 +26,7 @@ from core.pipeline import (
 )
 from core.schema import Judgment
 from core.store import Store
+from tests.conftest import _commit
 
 ZONE = timezone(timedelta(hours=-5))  # west of UTC on purpose
 START = datetime(2026, 3, 10, 9, 30, tzinfo=ZONE)
@@ -76,17 +77,6 @@ spring:
       maximum-pool-size: 20
       connection-timeout: 3000
 """
-
-
-def _commit(repo: git.Repo, files: dict[str, str], message: str, when: datetime, author: str) -> str:
-    root = Path(repo.working_tree_dir or ".")
-    for rel, text in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-        repo.index.add([rel])
-    actor = git.Actor(author, f"{author.split()[0].lower()}@lumen.test")
-    return repo.index.commit(message, author=actor, committer=actor, author_date=when, commit_date=when).hexsha
 
 
 @dataclass
