@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-__all__ = ["clip", "human_size", "md_data", "md_literal"]
+__all__ = ["clip", "human_size", "md_data", "md_literal", "relative_minutes"]
 
 # Characters Markdown (and Streamlit's directives) would act on inside ordinary text.
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-!|~:$])")
@@ -90,3 +90,10 @@ def zone_name(when: datetime) -> str:
     sign = "+" if minutes >= 0 else "-"
     hours, mins = divmod(abs(minutes), 60)
     return f"UTC{sign}{hours:02d}:{mins:02d}"
+
+
+def relative_minutes(minutes: float) -> str:
+    """`minutes` before (positive) or after (negative) a reference, in minutes, hours or days: "2.5 h before"."""
+    m = abs(minutes)
+    text = f"{m:.0f} min" if m < 120 else f"{m / 60:.1f} h" if m < 2880 else f"{m / 1440:.1f} days"
+    return f"{text} {'before' if minutes >= 0 else 'after'}"

@@ -45,6 +45,7 @@ from core.fusion.ledger import EvidenceLedger
 from core.fusion.runtime_rules import RuntimeFindings
 from core.ingest.app_code import is_test_path
 from core.ingest.git_repo import GitRepo, Tag
+from core.plain_text import relative_minutes
 from core.schema import Commit
 from core.store import Store
 
@@ -175,19 +176,13 @@ def _record(cand: ChangeCandidate, ledger: EvidenceLedger) -> None:
             "change_link", f"change:{cand.sha}#{link.kind}:{i}",
             f"{cand.sha[:8]} ({link.kind.replace('_', ' ')}, strength {link.strength:.2f}): {link.text[:260]}",
             sha=cand.sha, link=link.kind, strength=link.strength, path=link.path, line=link.line)
-    deployed = (f"; shipped by {cand.deployed_tag} {_ago(cand.deployed_minutes_before_start or 0)} the start"
+    deployed = (f"; shipped by {cand.deployed_tag} {relative_minutes(cand.deployed_minutes_before_start or 0)} the start"
                 if cand.deployed_tag else "; no release tag shows when it went live")
     cand.evidence_id = ledger.add(
         "commit", f"commit:{cand.sha}",
-        f"{cand.sha[:8]} by {cand.author}, {_ago(cand.minutes_before_start)} the start: \"{cand.message[:100]}\" — "
+        f"{cand.sha[:8]} by {cand.author}, {relative_minutes(cand.minutes_before_start)} the start: \"{cand.message[:100]}\" — "
         f"{len(cand.links)} link(s) to the symptoms, score {cand.score:.2f}{deployed}",
         sha=cand.sha, score=cand.score, match=max(cand.links, key=lambda lk: lk.strength).kind)
-
-
-def _ago(minutes: float) -> str:
-    m = abs(minutes)
-    text = f"{m:.0f} min" if m < 120 else f"{m / 60:.1f} h" if m < 2880 else f"{m / 1440:.1f} days"
-    return f"{text} {'before' if minutes >= 0 else 'after'}"
 
 
 def _frame_links(repo: GitRepo, rev: str, frames: Sequence[FrameFinding], top_score: float, spans: CodeIndexView,

@@ -28,6 +28,7 @@ from core.ingest.access_log import ACCESS_FORMAT
 from core.ingest.app_code import app_code_for
 from core.ingest.git_repo import GitRepo
 from core.ingest.ownership import OwnershipRule, owner_of
+from core.plain_text import relative_minutes
 from core.schema import ExceptionRecord, Incident
 from core.store import Store
 
@@ -68,12 +69,6 @@ def _fmt(ts: datetime | None, incident: Incident) -> str:
 
 def _minutes(delta: timedelta) -> float:
     return round(delta.total_seconds() / 60, 1)
-
-
-def _human(minutes: float) -> str:
-    sign = "before" if minutes >= 0 else "after"
-    m = abs(minutes)
-    return f"{m:.0f} min {sign}" if m < 120 else f"{m / 60:.1f} h {sign}" if m < 2880 else f"{m / 1440:.1f} days {sign}"
 
 
 def _error_series(store: Store, incident: Incident) -> pd.DataFrame:
@@ -283,7 +278,7 @@ def fuse_incident(
         b.evidence_id = ledger.add(
             "log_burst", "log:errors-per-minute",
             f"ERROR/FATAL lines rose from {b.baseline_per_min}/min to {b.after_per_min}/min (peak {b.peak_per_min:.0f}) "
-            f"at {_fmt(b.onset, incident)}, {_human(b.minutes_before_start)} the reported start",
+            f"at {_fmt(b.onset, incident)}, {relative_minutes(b.minutes_before_start)} the reported start",
             onset=b.onset.isoformat(),
         )
 
@@ -315,7 +310,7 @@ def fuse_incident(
                     frame.blame_evidence_id = ledger.add(
                         "blame", f"blame:{frame.path}:{frame.line}@{blame.sha[:10]}",
                         f"{frame.path}:{frame.line} was last changed by {blame.author} in {blame.sha[:8]} on "
-                        f"{_fmt(blame.authored_at, incident)}, {_human(_minutes(start - blame.authored_at))} the start",
+                        f"{_fmt(blame.authored_at, incident)}, {relative_minutes(_minutes(start - blame.authored_at))} the start",
                         path=frame.path, line=frame.line, sha=blame.sha, rev=rev,
                     )
         _symbols(store, incident, top.frames)
@@ -387,7 +382,7 @@ def _deploys(ctx: FusedContext, repo: GitRepo, ledger: EvidenceLedger) -> None:
         marker.evidence_id = ledger.add(
             "deploy", f"tag:{marker.tag}",
             f"Release tag {marker.tag} ({marker.sha[:8]}) at {_fmt(marker.at, ctx.incident)}, "
-            f"{_human(marker.minutes_before_start)} the start; it ships {shipped}",
+            f"{relative_minutes(marker.minutes_before_start)} the start; it ships {shipped}",
             tag=marker.tag, sha=marker.sha,
         )
 
@@ -414,7 +409,7 @@ def _ownership(ctx: FusedContext, rules: Sequence[OwnershipRule], ledger: Eviden
 def _key_findings(ctx: FusedContext) -> list[str]:
     out = []
     if ctx.burst:
-        out.append(f"Error onset {_human(ctx.burst.minutes_before_start)} the reported start [{ctx.burst.evidence_id}]")
+        out.append(f"Error onset {relative_minutes(ctx.burst.minutes_before_start)} the reported start [{ctx.burst.evidence_id}]")
     if top := ctx.top_group:
         out.append(f"Dominant error: {top.count}× {top.exc_type.rsplit('.', 1)[-1]} / {top.root_type.rsplit('.', 1)[-1]} [{top.evidence_id}]")
         if top.frames:
