@@ -155,9 +155,14 @@ def test_demo_click_through(server: str) -> None:
             page.get_by_role("button", name="Open the report").click()
             expect(page.get_by_text("Post-mortem report").first).to_be_visible()
             expect(page.locator(".tb-verdict").first).to_have_text(verdict)
-            page.locator(".js-plotly-plot .main-svg").first.wait_for()
             page.wait_for_timeout(500)
             page.screenshot(path=ARTIFACTS / "05-report.png")
+            # The evidence chain is long: the chart sits far below the fold, and Plotly draws only once in view.
+            chart = page.locator(".js-plotly-plot").first
+            chart.scroll_into_view_if_needed()
+            page.locator(".js-plotly-plot .main-svg").first.wait_for()
+            page.wait_for_timeout(500)
+            page.screenshot(path=ARTIFACTS / "05a-report-chart.png")
             page.locator('div[class*="st-key-chips-chain-1"] button').first.click()
             dialog = page.get_by_role("dialog")
             expect(dialog).to_be_visible()
