@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 __all__ = [
-    "TribunalError",
-    "ConfigError",
-    "IngestError",
+    "AuthError",
     "BundleError",
-    "StoreError",
-    "StoreLockedError",
-    "FusionError",
+    "ConfigError",
     "DebateError",
+    "Forbidden",
+    "FusionError",
+    "IngestError",
     "ReportError",
     "ResumeError",
+    "StoreError",
+    "StoreLockedError",
+    "TribunalError",
 ]
 
 
@@ -54,3 +56,11 @@ class ReportError(TribunalError):
 
 class ResumeError(TribunalError):
     """An incident cannot be continued from where it stopped (unknown, or its bundle is needed and missing)."""
+
+
+class AuthError(TribunalError):
+    """Sign-in failed, the account is locked or disabled, or the session expired."""
+
+
+class Forbidden(AuthError):
+    """The signed-in role may not do this (checked in core, not only hidden in the UI)."""
