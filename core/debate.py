@@ -32,6 +32,7 @@ from core.schema import (
     TurnFinished,
     TurnStarted,
 )
+from core.review import carried_note
 from core.store import Store
 
 __all__ = ["Debate", "iterate_sync", "EXPERTS"]
@@ -73,6 +74,8 @@ class Debate:
         self.max_rounds = max_rounds
         context = FusedContext.model_validate_json(payload)
         context.evidence = store.list_evidence(incident_id)  # human-added evidence joins the ledger
+        # A new debate after an approver sent the last ruling back starts with the approver's note.
+        carried = None if debate_id else carried_note(store, incident_id)
         if debate_id:
             self.info = store.get_debate(debate_id)
             turns, interventions = store.list_turns(debate_id), store.list_interventions(debate_id)
@@ -87,6 +90,8 @@ class Debate:
         self._pending: list[Intervention] = []
         self._lock = threading.Lock()
         self._cancelled = False
+        if carried:
+            self.intervene("note", carried)  # stored and shown before the first turn; the critic raises it
 
     @property
     def debate_id(self) -> str:

@@ -12,6 +12,7 @@ __all__ = [
     "IngestError",
     "ReportError",
     "ResumeError",
+    "ReviewError",
     "StoreError",
     "StoreLockedError",
     "TribunalError",
@@ -56,6 +57,10 @@ class ReportError(TribunalError):
 
 class ResumeError(TribunalError):
     """An incident cannot be continued from where it stopped (unknown, or its bundle is needed and missing)."""
+
+
+class ReviewError(TribunalError):
+    """A review decision cannot be made: no ruling yet, already decided, or a reason or note is missing."""
 
 
 class AuthError(TribunalError):

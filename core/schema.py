@@ -14,6 +14,7 @@ __all__ = [
     "Answer", "AgentTurn", "TurnCost", "UsageCounts", "EvidenceRef", "RejectedHypothesis", "Judgment", "DebateInfo",
     "DebateEvent", "TurnStarted", "TokenDelta", "TurnFinished", "ToolCall", "RoundFinished",
     "Consensus", "Intervention", "JudgmentReady", "DebateFailed", "ReportData", "started_at_problem",
+    "ReviewState", "ReviewDecision", "ReviewStatus", "FollowUp", "RuntimeSeries",
 ]
 
 Severity = Literal["critical", "high", "medium", "low"]
@@ -386,6 +387,41 @@ DebateEvent = Annotated[
 ]
 
 
+ReviewState = Literal["draft", "final", "rejected", "sent_back"]
+ReviewDecision = Literal["approve", "reject", "send_back", "finalize"]
+
+
+class ReviewStatus(_Model):
+    """Where a ruling stands in review: a draft until someone allowed decides (see core.review)."""
+
+    debate_id: str
+    state: ReviewState = "draft"
+    needs_approval: bool = Field(description="Risk critical/high or a rollback: only an approver may sign it off.")
+    why: list[Literal["risk", "rollback"]] = Field(default_factory=list, description="Why it needs an approver.")
+    decision: ReviewDecision | None = None
+    decided_by: str | None = None
+    decided_role: str | None = None
+    decided_at: datetime | None = None
+    text: str = Field(default="", description="The reason of a rejection, or the note of a send-back.")
+
+
+class FollowUp(_Model):
+    """An action the post-mortem hands out, with who owns it and where it comes from."""
+
+    action: str
+    owner: str
+    source: str = Field(description="An evidence id, or 'ruling'.")
+
+
+class RuntimeSeries(_Model):
+    """One runtime chart of the report: a metric, or logged errors per minute."""
+
+    name: str
+    unit: str = ""
+    points: list[tuple[datetime, float]]
+    evidence_id: str | None = None
+
+
 class ReportData(_Model):
     """Everything a post-mortem report renders, gathered from the store."""
 
@@ -399,3 +435,7 @@ class ReportData(_Model):
     generated_at: datetime
     redactions: dict[str, int] = Field(
         default_factory=dict, description="Secrets and personal data replaced in what is stored, per kind.")
+    review: ReviewStatus | None = None
+    follow_ups: list[FollowUp] = Field(default_factory=list)
+    runtime: list[RuntimeSeries] = Field(default_factory=list, description="Charts of the impact section.")
+    onset: datetime | None = Field(default=None, description="When the errors started, if the logs say.")

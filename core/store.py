@@ -17,6 +17,7 @@ import duckdb
 import pandas as pd
 
 from core._store_events import DebateLog
+from core._store_review import ReviewRecords
 from core.errors import StoreError, StoreLockedError
 from core.schema import (
     Asset,
@@ -59,7 +60,7 @@ def _new_id(prefix: str) -> str:
     return f"{prefix}-{secrets.token_hex(5)}"
 
 
-class Store(DebateLog, SecretsAtRest):
+class Store(DebateLog, SecretsAtRest, ReviewRecords):
     """One DuckDB database (a file, or ``:memory:``) holding every incident.
 
     One instance per process: DuckDB lets only one process open a file for writing, so the
