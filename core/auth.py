@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 
-from core.errors import Forbidden
+from pydantic import BaseModel, ConfigDict, Field
+
+from core.errors import ConfigError, Forbidden
 
 __all__ = [
     "ANONYMOUS_LOCAL",
@@ -52,6 +56,53 @@ class Principal:
 
 #: TRIBUNAL_AUTH=off: one user on their own machine, who may do everything.
 ANONYMOUS_LOCAL = Principal(name="local-user", role="admin", source="off")
+
+
+class AuthSettings(BaseModel):
+    """How people sign in (TRIBUNAL_AUTH and friends); part of `Settings`."""
+
+    model_config = ConfigDict(frozen=True)
+
+    mode: AuthMode = "off"
+    session_hours: float = Field(default=8.0, gt=0, le=24 * 30, description="A local session ends this long after sign-in.")
+    lockout_attempts: int = Field(default=5, ge=1, le=100, description="Failed sign-ins in a row that lock an account.")
+    lockout_minutes: float = Field(default=15.0, gt=0, le=24 * 60, description="How long a locked account stays locked.")
+    role_claim: str = Field(default="tribunal_role", description="OIDC: the ID-token claim that holds the role.")
+    role_map: Path | None = Field(default=None, description="OIDC: a TOML file mapping e-mails/subjects to roles.")
+    default_role: Role = Field(default="viewer", description="OIDC: the role of a signed-in user no rule names.")
+
+
+def load_auth_settings(get: Callable[[str], str | None]) -> AuthSettings:
+    """Read TRIBUNAL_AUTH, TRIBUNAL_SESSION_HOURS, TRIBUNAL_LOCKOUT_ATTEMPTS, TRIBUNAL_LOCKOUT_MINUTES,
+    TRIBUNAL_ROLE_CLAIM, TRIBUNAL_ROLE_MAP and TRIBUNAL_DEFAULT_ROLE through `get` (environment, then secrets.toml).
+
+    Raises:
+        ConfigError: a value is malformed; the message names the variable and what it takes.
+    """
+    mode = (get("TRIBUNAL_AUTH") or "off").strip().lower()
+    if mode not in AUTH_MODES:
+        raise ConfigError(f"TRIBUNAL_AUTH={mode!r} is not one of {', '.join(AUTH_MODES)}.")
+    default_role = (get("TRIBUNAL_DEFAULT_ROLE") or "viewer").strip().lower()
+    if default_role not in ROLES:
+        raise ConfigError(f"TRIBUNAL_DEFAULT_ROLE={default_role!r} is not one of {', '.join(ROLES)}.")
+    values: dict[str, object] = {"mode": mode, "default_role": default_role}
+    for name, key, kind in (("TRIBUNAL_SESSION_HOURS", "session_hours", float),
+                            ("TRIBUNAL_LOCKOUT_ATTEMPTS", "lockout_attempts", int),
+                            ("TRIBUNAL_LOCKOUT_MINUTES", "lockout_minutes", float)):
+        raw = get(name)
+        if raw:
+            try:
+                values[key] = kind(raw)
+            except ValueError as exc:
+                raise ConfigError(f"{name}={raw!r} is not a number.") from exc
+    if claim := get("TRIBUNAL_ROLE_CLAIM"):
+        values["role_claim"] = claim.strip()
+    if role_map := get("TRIBUNAL_ROLE_MAP"):
+        values["role_map"] = Path(role_map).expanduser()
+    try:
+        return AuthSettings(**values)  # type: ignore[arg-type]
+    except ValueError as exc:
+        raise ConfigError(f"Invalid sign-in setting: {exc}") from exc
 
 
 def is_role(role: str) -> bool:

@@ -10,6 +10,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 
+from core.auth import AuthSettings, load_auth_settings
 from core.errors import ConfigError
 from core.llm.routing import Routing, load_routing
 
@@ -60,6 +61,7 @@ class Settings(BaseModel):
     neo4j_uri: str | None = None
     neo4j_user: str = "neo4j"
     neo4j_password: SecretStr | None = None
+    auth: AuthSettings = Field(default_factory=AuthSettings, description="Sign-in mode, sessions, lockout, OIDC roles.")
 
     @property
     def db_path(self) -> Path:
@@ -150,6 +152,7 @@ def load_settings(env: Mapping[str, str] | None = None, secrets_path: Path | Non
             neo4j_uri=get("NEO4J_URI"),
             neo4j_user=get("NEO4J_USER") or "neo4j",
             neo4j_password=SecretStr(pw) if (pw := get("NEO4J_PASSWORD")) else None,
+            auth=load_auth_settings(get),
         )
     except (ValidationError, ValueError) as exc:
         raise ConfigError(f"Invalid setting: {exc}") from exc

@@ -52,10 +52,10 @@ def test_every_command_is_documented_in_the_readme() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     out = subprocess.run([sys.executable, "-m", "core", "--help"], capture_output=True, text=True, cwd=ROOT, timeout=60)
     commands = re.findall(r"^    (\w+)\s{2,}", out.stdout, re.M)
-    assert commands == ["analyze", "demo", "resume", "index", "logs"]
-    for command in ("python -m core analyze", "python -m core demo", "python -m core resume", "python -m core index",
-                    "python -m core logs templates"):
-        assert command in readme
+    assert {"analyze", "demo", "resume", "index", "logs", "users"} <= set(commands)
+    for command in [f"python -m core {c}" for c in commands] + ["python -m core logs templates",
+                                                                 "python -m core users add"]:
+        assert command in readme, command
 
 
 def test_index_prints_the_symbol_index(mini_bundle: MiniBundle, tmp_path: Path) -> None:
