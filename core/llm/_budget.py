@@ -62,7 +62,7 @@ class BudgetLedger:
 
     def check(self, agent: AgentName, route: Route, prompt_tokens: int) -> None:
         """Raise LLMBudgetError when one more call (this prompt plus a full answer) would break a budget."""
-        need = prompt_tokens + route.max_tokens
+        need = prompt_tokens + (route.max_tokens or 0)
         with self._lock:
             for scope, budget, wall in (
                 (agent, self._routing.agent_budget, self._seconds[agent]),

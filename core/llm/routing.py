@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 from core.errors import ConfigError
 from core.schema import AGENTS, AgentName
 
-__all__ = ["AGENT_KEYS", "Budget", "Price", "Route", "Routing", "load_routing"]
+__all__ = ["AGENT_KEYS", "ROLE_MAX_TOKENS", "Budget", "Price", "Route", "Routing", "load_routing"]
 
 # The short names used in the routing file.
 AGENT_KEYS: dict[str, AgentName] = {
@@ -21,6 +21,10 @@ AGENT_KEYS: dict[str, AgentName] = {
     "critic": "CriticAgent", "rebuttal": "RebuttalAgent", "judge": "JudgeAgent",
 }
 _EXPERTS: tuple[AgentName, ...] = ("LogAgent", "DomainAgent", "CodeAgent")
+# Completion tokens per role when a route sets none: sized for reasoning models, whose thinking counts against
+# max_tokens before the JSON starts (the judge writes the longest reply, the code expert reads the most).
+ROLE_MAX_TOKENS: dict[AgentName, int] = {"LogAgent": 4096, "DomainAgent": 4096, "CodeAgent": 6144,
+                                         "CriticAgent": 4096, "RebuttalAgent": 4096, "JudgeAgent": 8192}
 
 
 class Route(BaseModel):
@@ -33,7 +37,8 @@ class Route(BaseModel):
     api_key_env: str | None = Field(default="LLM_API_KEY", description="Variable holding the key; null = no key.")
     api_key: SecretStr | None = Field(default=None, repr=False, exclude=True)
     temperature: float = Field(default=0.2, ge=0.0, le=2.0)
-    max_tokens: int = Field(default=2048, ge=64, le=200_000)
+    max_tokens: int | None = Field(default=None, ge=64, le=200_000,
+                                   description="Completion tokens; None = the role's default (ROLE_MAX_TOKENS).")
     timeout_s: float = Field(default=60.0, gt=0.0, le=3600.0)
     max_concurrency: int = Field(default=4, ge=1, le=64, description="Concurrent requests to this base_url.")
     vision: bool = False
@@ -91,7 +96,9 @@ class Routing(BaseModel):
     backoff_s: float = Field(default=1.0, ge=0.0, le=60.0, description="First backoff; doubles each retry.")
 
     def route(self, agent: AgentName) -> Route:
-        return self.agents.get(agent, self.default)
+        """`agent`'s route, its max_tokens filled from the role's default when the routing sets none."""
+        route = self.agents.get(agent, self.default)
+        return route if route.max_tokens is not None else route.model_copy(update={"max_tokens": ROLE_MAX_TOKENS[agent]})
 
     def models(self) -> dict[AgentName, str]:
         return {agent: self.route(agent).model for agent in AGENTS}
