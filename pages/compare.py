@@ -8,7 +8,7 @@ from app import llm_settings, resources, state
 from app.i18n import t
 from app.state import Keys
 from app.state import Widgets as W
-from app.widgets.charts import compare_figure
+from app.widgets.charts import compare_figure, show_chart
 from app.widgets.compare import mode_card, votes_table
 from app.widgets.incident import incident_header, require_incident
 from core.compare import MODES, compare_modes, load_comparison, save_comparison
@@ -84,7 +84,7 @@ def results() -> None:
         st.warning(t("compare.disagree"), icon=":material/call_split:")
     done = [r for r in comparison.results if not r.error]
     labels = {r.mode: t(f"compare.mode_{r.mode}") for r in done}
-    st.plotly_chart(compare_figure(labels, {r.mode: r.confidence for r in done}, {r.mode: r.wall_s for r in done},
+    show_chart(compare_figure(labels, {r.mode: r.confidence for r in done}, {r.mode: r.wall_s for r in done},
                                    {r.mode: r.tokens for r in done}), key="chart-compare")
     vote = comparison.result("vote")
     if vote is not None and vote.votes:

@@ -16,7 +16,7 @@ from app.i18n import t
 from app.intake_flow import add_files, apply_in_app_rules
 from app.state import Keys
 from app.state import Widgets as W
-from app.widgets.charts import error_rate_figure
+from app.widgets.charts import error_rate_figure, show_chart
 from app.widgets.evidence import citation_chips, open_source
 from app.widgets.log_format import log_format_select
 from app.widgets.runtime_charts import (
@@ -89,7 +89,7 @@ def overview_tab(store: Store, cfg: Settings, incident: Incident, ctx: FusedCont
         if timeline.empty:
             st.caption(t("assets.no_timeline"))
         else:
-            st.plotly_chart(error_rate_figure(timeline, incident.started_at, views.onset_of(ctx)), key="chart-timeline")
+            show_chart(error_rate_figure(timeline, incident.started_at, views.onset_of(ctx)), key="chart-timeline")
     st.subheader(t("assets.ingested"))
     if assets:
         icons = {"ok": "✓", "warning": "⚠", "error": "✗", "stored": "·"}
@@ -139,7 +139,7 @@ def logs_tab(store: Store, incident: Incident, ctx: FusedContext | None, groups:
     else:
         st.caption(t("logs.bursts_help", before=f"{bursts.before_minutes:.0f}", after=f"{bursts.after_minutes:.0f}",
                      ref=t("assets.error_onset") if onset else t("assets.incident_start")))
-        st.plotly_chart(template_bursts_figure(bursts.series, bursts.table, incident.started_at, onset), key="chart-bursts")
+        show_chart(template_bursts_figure(bursts.series, bursts.table, incident.started_at, onset), key="chart-bursts")
         zone = incident.started_at.tzinfo
         table = pd.DataFrame({
             "template": bursts.table["template"], "level": bursts.table["level"],
@@ -200,7 +200,7 @@ def _access_section(store: Store, incident: Incident, ctx: FusedContext | None, 
         return
     st.subheader(t("logs.access"))
     st.caption(t("logs.access_help", ref=ref))
-    st.plotly_chart(access_errors_figure(view.series, incident.started_at, views.onset_of(ctx),
+    show_chart(access_errors_figure(view.series, incident.started_at, views.onset_of(ctx),
                                          list(view.table["endpoint"])), key="chart-access")
     table = view.table
     st.dataframe(pd.DataFrame({
@@ -251,7 +251,7 @@ def metrics_tab(store: Store, incident: Incident, ctx: FusedContext | None, evid
     fig = metric_panels_figure(panels, anomalies, views.anomaly_windows(store, incident.id), incident.started_at, onset,
                                since, flat=flat)
     st.caption(t("metrics.legend"))
-    st.plotly_chart(fig, key="chart-metrics")
+    show_chart(fig, key="chart-metrics")
     cited = [f for f in (*anomalies, *flat) if f.evidence_id]
     if cited:
         st.markdown(f"**{t('metrics.cited')}**")
@@ -312,7 +312,7 @@ def traces_tab(store: Store, incident: Incident, ctx: FusedContext | None) -> No
     if spans.empty:
         st.caption(t("traces.no_spans"))
         return
-    st.plotly_chart(waterfall_figure(spans), key="chart-waterfall")
+    show_chart(waterfall_figure(spans), key="chart-waterfall")
     path = spans[spans["critical"]]
     st.markdown(f"**{t('traces.critical_path')}**")
     st.dataframe(pd.DataFrame({

@@ -13,16 +13,28 @@ from app.theme import LEVEL_COLORS, agent_style
 from core.plain_text import duration
 from core.schema import AgentTurn
 
-__all__ = ["LAYOUT", "START_COLOR", "ONSET_COLOR", "compare_figure", "confidence_figure", "error_rate_figure", "mark_times",
-           "step_label", "time_marks"]
+__all__ = ["CHART_CONFIG", "LAYOUT", "START_COLOR", "ONSET_COLOR", "compare_figure", "confidence_figure", "error_rate_figure", "mark_times",
+           "show_chart", "step_label", "time_marks"]
 
 START_COLOR = "#b91c1c"
 ONSET_COLOR = "#d97706"
 
+# Legends sit under the plot: above it they ran into the titles and the time-mark labels.
 LAYOUT = dict(
-    margin=dict(l=10, r=10, t=40, b=10), height=330, legend=dict(orientation="h", y=1.12, x=0),
+    margin=dict(l=10, r=10, t=40, b=10), height=330,
+    legend=dict(orientation="h", yanchor="top", y=-0.12, x=0, font=dict(size=11)),
     plot_bgcolor="white", hovermode="x unified",
 )
+#: Plotly's toolbar floats over the figure's top-right corner, exactly where legends, subplot titles and the
+#: time-mark labels are; on a projector it only hides them. Zoom stays (drag; double-click resets).
+CHART_CONFIG: dict[str, object] = {"displayModeBar": False, "displaylogo": False, "scrollZoom": False}
+
+
+def show_chart(fig: go.Figure, key: str) -> None:
+    """Draw a figure the dashboard's way (no floating toolbar)."""
+    import streamlit as st
+
+    st.plotly_chart(fig, key=key, config=CHART_CONFIG)
 
 
 def time_marks(started_at: datetime, onset: datetime | None, axes: list[tuple[str, str]],
