@@ -5,12 +5,16 @@ except token deltas. A `DebateRun` drains it in a daemon thread and keeps only w
 not: the debate id as soon as it is known, the streaming text of turns in flight, and how the run
 ended. Pages render stored events plus `DebateRun.live_text()`, so any browser session re-attaches
 to a running debate just by reading the registry. Nothing here imports a page or calls Streamlit.
+With a job runner (`core.jobs`), the orchestrator itself runs in a worker process and the thread
+here only relays what the worker sends.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Literal
@@ -45,6 +49,13 @@ class DebateRun:
     _thread: threading.Thread | None = None
     _on_cancel: Callable[[], None] | None = None
     _on_intervene: Callable[[str, str, str | None], None] | None = None
+    _process: Callable[[], int | None] | None = None
+    ended_at: float | None = None  # time.monotonic() when the run ended
+
+    @property
+    def pid(self) -> int | None:
+        """The process running the debate: a worker's, or this one's when it runs in a thread here."""
+        return self._process() if self._process is not None else os.getpid()
 
     @property
     def alive(self) -> bool:
@@ -146,23 +157,37 @@ class DebateRun:
             self.state = "failed" if state == "finished" and error else state
             self.error = error
             self._live.clear()
+            self.ended_at = time.monotonic()
         log.info("incident %s: debate thread ended (%s) %s", self.incident_id, self.state, error or "")
 
 
 class DebateRegistry:
-    """The debate runs of one process, keyed by incident id (at most one live run per incident)."""
+    """The debate runs of one process, keyed by incident id (at most one live run per incident).
 
-    def __init__(self) -> None:
+    A run that ended is forgotten `keep_s` seconds later (the store has everything it said), so a day
+    of debates does not pile up in the server's memory.
+    """
+
+    def __init__(self, keep_s: float = 300.0) -> None:
         self._runs: dict[str, DebateRun] = {}
         self._lock = threading.Lock()
+        self.keep_s = keep_s
+
+    def _forget_old(self) -> None:
+        cutoff = time.monotonic() - self.keep_s
+        for incident_id, run in list(self._runs.items()):
+            if run.ended_at is not None and run.ended_at < cutoff and not run.alive:
+                del self._runs[incident_id]
 
     def get(self, incident_id: str) -> DebateRun | None:
         with self._lock:
+            self._forget_old()
             return self._runs.get(incident_id)
 
     def start(self, incident_id: str, brain: str, pace_s: float, source: EventSource, *,
               debate_id: str | None = None, on_cancel: Callable[[], None] | None = None,
-              on_intervene: Callable[[str, str, str | None], None] | None = None) -> DebateRun:
+              on_intervene: Callable[[str, str, str | None], None] | None = None,
+              process: Callable[[], int | None] | None = None) -> DebateRun:
         """Start a run for the incident unless one is already live.
 
         Args:
@@ -170,6 +195,7 @@ class DebateRegistry:
             debate_id: the debate's id when known before the first event.
             on_cancel: the orchestrator's own (thread-safe) cancel, if it has one.
             on_intervene: the orchestrator's (thread-safe) intervention hook, if it has one.
+            process: says which process runs the debate (a worker's pid), when not this one.
 
         Raises:
             DebateError: a debate for this incident is already running.
@@ -179,7 +205,7 @@ class DebateRegistry:
             if current is not None and current.alive:
                 raise DebateError(f"A debate for {incident_id} is already running; wait for it or cancel it.")
             run = DebateRun(incident_id=incident_id, brain=brain, pace_s=pace_s, debate_id=debate_id,
-                            _on_cancel=on_cancel, _on_intervene=on_intervene)
+                            _on_cancel=on_cancel, _on_intervene=on_intervene, _process=process)
             self._runs[incident_id] = run
             run.start(source)  # under the lock: another session never finds the run without its thread
         return run

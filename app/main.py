@@ -33,6 +33,7 @@ try:
     cfg = resources.settings()
     store = resources.store(cfg)
     registry = resources.registry(cfg)
+    resources.jobs(cfg)  # start the debate workers with the app
 except TribunalError as exc:
     problem = str(exc)
 

@@ -1,4 +1,4 @@
-"""Process-wide resources: settings, the one Store per data directory, the debate registry."""
+"""Process-wide resources: settings, the one Store per data directory, the debate registry, the job runner."""
 
 from __future__ import annotations
 
@@ -7,9 +7,10 @@ import streamlit as st
 from app.compare_runner import CompareJobs
 from app.debate_runner import DebateRegistry
 from core.config import Settings, load_settings
+from core.jobs import JobRunner
 from core.store import Store
 
-__all__ = ["settings", "store", "registry", "compare_jobs"]
+__all__ = ["compare_jobs", "jobs", "registry", "settings", "store"]
 
 
 def settings() -> Settings:
@@ -35,6 +36,25 @@ def _registry(home: str) -> DebateRegistry:
 @st.cache_resource(show_spinner=False)
 def _compare_jobs(home: str) -> CompareJobs:
     return CompareJobs()
+
+
+def _close_runner(runner: JobRunner | None) -> None:
+    if runner is not None:
+        runner.close()
+
+
+@st.cache_resource(show_spinner=False, max_entries=4, on_release=_close_runner)
+def _jobs(db_path: str, memory_limit: str, workers: int) -> JobRunner | None:
+    # The worker processes reach the DuckDB file only through this process's Store (DuckDB: one owner per file).
+    return JobRunner(_store(db_path, memory_limit), workers) if workers > 0 else None
+
+
+def jobs(cfg: Settings) -> JobRunner | None:
+    """The worker processes that run debates for this data directory (None with TRIBUNAL_WORKERS=0: threads here).
+
+    Started with the app, so the first debate does not wait for a process to start.
+    """
+    return _jobs(str(cfg.db_path), cfg.duckdb_memory, cfg.workers)
 
 
 def store(cfg: Settings) -> Store:

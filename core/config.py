@@ -55,6 +55,9 @@ class Settings(BaseModel):
         default="1GB", pattern=r"(?i)^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$",
         description="DuckDB's memory_limit for the store; beyond it DuckDB spills to disk.",
     )
+    workers: int = Field(
+        default=2, ge=0, le=16, description="Worker processes that run debates outside the page-serving process "
+        "(TRIBUNAL_WORKERS); 0 runs them in threads of the dashboard's own process.")
     keep_secret_map: bool = Field(
         default=False, description="Keep the originals of redacted values per incident, to show them on request "
         "(TRIBUNAL_KEEP_SECRETS=1); off: the store holds placeholders only.")
@@ -148,6 +151,7 @@ def load_settings(env: Mapping[str, str] | None = None, secrets_path: Path | Non
             llm_problem=problem,
             clone_hosts=tuple(h.strip() for h in (get("TRIBUNAL_CLONE_HOSTS") or "").split(",") if h.strip()),
             duckdb_memory=(get("TRIBUNAL_DUCKDB_MEMORY") or "1GB").strip(),
+            workers=int(get("TRIBUNAL_WORKERS") or 2),
             keep_secret_map=(get("TRIBUNAL_KEEP_SECRETS") or "").strip().lower() in ("1", "true", "yes", "on"),
             neo4j_uri=get("NEO4J_URI"),
             neo4j_user=get("NEO4J_USER") or "neo4j",

@@ -19,6 +19,7 @@ REFRESH_S = 1.0  # each refresh reads only new events (the session's DebateWatch
 cfg = resources.settings()
 store = resources.store(cfg)
 registry = resources.registry(cfg)
+jobs = resources.jobs(cfg)  # worker processes for the debate, when configured
 run_cfg = llm_settings.effective_settings(cfg)  # with this session's rounds and per-agent model changes
 incident = require_incident(store)
 incident_header(incident, t("debate.title"))
@@ -59,7 +60,8 @@ with st.container(horizontal=True, vertical_alignment="bottom", gap="medium"):
 
 if start:
     try:
-        start_debate(store, run_cfg, registry, incident.id, brain or "offline", float(pace), language=state.language())
+        start_debate(store, run_cfg, registry, incident.id, brain or "offline", float(pace), language=state.language(),
+                     jobs=jobs)
     except TribunalError as exc:
         st.error(str(exc))
     else:
@@ -71,7 +73,7 @@ if snap.interrupted and snap.info is not None:
     if st.button(t("debate.resume"), key=W.RESUME, icon=":material/resume:"):
         try:
             start_debate(store, run_cfg, registry, incident.id, snap.info.brain, float(pace), language=state.language(),
-                         resume_id=snap.info.id)
+                         resume_id=snap.info.id, jobs=jobs)
         except TribunalError as exc:
             st.error(str(exc))
         else:

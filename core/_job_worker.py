@@ -1,0 +1,144 @@
+"""A job worker process: runs debates handed out by a JobRunner, with the owner's Store over its socket.
+
+Started by `core.jobs.JobRunner` as ``python -m core._job_worker`` with the runner's address and key in
+its environment; not meant to be started by hand.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import threading
+import time
+from multiprocessing.managers import BaseManager
+from typing import Any
+
+from core.errors import TribunalError
+from core.jobs import Command, DebateJob
+from core.schema import TokenDelta
+
+log = logging.getLogger("core.jobs.worker")
+
+#: How often a running job sends its events (and picks up cancel/intervene requests).
+BATCH_S = 0.1
+
+
+class _Client(BaseManager):
+    pass
+
+
+_Client.register("store")
+_Client.register("hub")
+
+
+class _Outbox:
+    """Events of one job, sent in batches by a flusher thread; applies the commands each batch brings back."""
+
+    def __init__(self, hub: Any, job_id: str) -> None:
+        self.hub, self.job_id = hub, job_id
+        self.debate: Any = None
+        self._events: list[object] = []
+        self._lock = threading.Lock()
+        self._done = threading.Event()
+        self._flusher = threading.Thread(target=self._run, name=f"outbox-{job_id}", daemon=True)
+        self._flusher.start()
+
+    def add(self, event: object) -> None:
+        with self._lock:
+            self._events.append(event)
+
+    def end(self, state: str, error: str | None) -> None:
+        self._done.set()
+        self._flusher.join()
+        self._send((state, error))
+
+    def _run(self) -> None:
+        while not self._done.wait(BATCH_S):
+            try:
+                self._send(None)
+            except (EOFError, OSError):  # the owner went away; the job thread notices on its next store call
+                return
+
+    def _send(self, end: tuple[str, str | None] | None) -> None:
+        with self._lock:
+            batch, self._events = self._events, []
+        # Token deltas of one turn in flight are merged: fewer objects to send, same text.
+        merged: list[object] = []
+        for event in batch:
+            last = merged[-1] if merged else None
+            if (isinstance(event, TokenDelta) and isinstance(last, TokenDelta)
+                    and (last.agent, last.round) == (event.agent, event.round)):
+                merged[-1] = last.model_copy(update={"text": last.text + event.text})
+            else:
+                merged.append(event)
+        for command in self.hub.post(self.job_id, merged, end):
+            self._apply(command)
+
+    def _apply(self, command: Command) -> None:
+        if self.debate is None:
+            return
+        if command[0] == "cancel":
+            self.debate.cancel()
+        elif command[0] == "intervene":
+            self.debate.intervene(*command[1:])
+
+
+def _run_debate(manager: _Client, job: DebateJob) -> None:
+    from core import pipeline
+    from core.debate import iterate_sync
+
+    hub = manager.hub()  # type: ignore[attr-defined]
+    out = _Outbox(hub, job.id)
+    state, error = "finished", None
+    try:
+        store = manager.store()  # type: ignore[attr-defined]
+        out.debate = pipeline.start_debate(store, job.settings, job.incident_id, job.brain, pace_s=job.pace_s,
+                                           language=job.language, debate_id=job.debate_id)
+        log.info("incident %s: debate %s running in worker pid %d", job.incident_id, out.debate.debate_id,
+                 os.getpid())
+        for event in iterate_sync(out.debate.events()):
+            out.add(event)
+    except TribunalError as exc:
+        state, error = "failed", str(exc)
+    except Exception as exc:  # a bug in core: the page shows it, this log keeps the traceback
+        log.exception("incident %s: debate job %s crashed", job.incident_id, job.id)
+        state, error = "failed", f"{type(exc).__name__}: {exc}"
+    try:
+        out.end(state, error)
+    except (EOFError, OSError):
+        log.warning("incident %s: the page process went away before job %s ended", job.incident_id, job.id)
+
+
+def main() -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s[worker]: %(message)s")
+    host, port = os.environ["TRIBUNAL_JOB_ADDRESS"].rsplit(":", 1)
+    number = int(os.environ["TRIBUNAL_JOB_WORKER"])
+    manager = _Client(address=(host, int(port)), authkey=bytes.fromhex(os.environ["TRIBUNAL_JOB_KEY"]))
+    manager.connect()
+    hub = manager.hub()  # type: ignore[attr-defined]
+    idle_exit_s = float(hub.hello(number, os.getpid()))
+    jobs: list[threading.Thread] = []
+    idle_since = time.monotonic()
+    while True:
+        try:
+            job = hub.next_job(number, 1.0)
+        except (EOFError, OSError):
+            log.info("worker %d: the page process went away; exiting", number)
+            return 0
+        jobs = [t for t in jobs if t.is_alive()]
+        if job is None:
+            if jobs:
+                idle_since = time.monotonic()
+            elif time.monotonic() - idle_since > idle_exit_s:
+                log.info("worker %d: idle for %.0f s; exiting", number, idle_exit_s)
+                return 0
+            continue
+        thread = threading.Thread(target=_run_debate, args=(manager, job), name=f"job-{job.id}", daemon=True)
+        thread.start()
+        jobs.append(thread)
+        idle_since = time.monotonic()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

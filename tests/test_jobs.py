@@ -1,0 +1,110 @@
+"""Debates in worker processes: started from the app, run in another process, seen by the page as they happen.
+
+Real pieces throughout: a DuckDB file owned by this (the page's) process, a worker started with
+``python -m core._job_worker`` that reaches the store only through the runner's socket, and the
+page's own incremental watch.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from app.debate_runner import DebateRegistry
+from app.debate_session import DebateWatch, snapshot, start_debate
+from core.bundle import load_bundle
+from core.config import Settings
+from core.errors import DebateError
+from core.jobs import JobRunner
+from core.pipeline import fuse, ingest_bundle, open_incident
+from core.schema import JudgmentReady, TurnFinished
+from core.store import Store
+from tests.conftest import MiniBundle
+
+
+@pytest.fixture
+def fused(store: Store, settings: Settings, mini_bundle: MiniBundle) -> str:
+    bundle = load_bundle(mini_bundle.root)
+    incident = open_incident(store, bundle.draft)
+    ingest_bundle(store, settings, incident, bundle)
+    fuse(store, settings, incident.id)
+    return incident.id
+
+
+@pytest.fixture
+def runner(store: Store) -> Iterator[JobRunner]:
+    jobs = JobRunner(store, workers=1)
+    yield jobs
+    jobs.close()
+
+
+def _watch_until_done(store: Store, registry: DebateRegistry, incident_id: str, timeout_s: float) -> list[int]:
+    """Refresh like the page does; returns how many transcript items each refresh drew."""
+    watch, drawn = DebateWatch(incident_id), []
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        snap = snapshot(store, registry, incident_id, watch)
+        drawn.append(len(snap.items))
+        if not snap.running and snap.judgment is not None:
+            return drawn
+        time.sleep(0.05)
+    raise AssertionError(f"no ruling within {timeout_s}s: {drawn[-5:]}")
+
+
+def test_a_debate_started_from_the_app_runs_in_a_worker_process_and_the_page_sees_it(
+        store: Store, settings: Settings, fused: str, runner: JobRunner) -> None:
+    registry = DebateRegistry()
+    run = start_debate(store, settings, registry, fused, "offline", 0.01, jobs=runner)
+    drawn = _watch_until_done(store, registry, fused, timeout_s=90)
+    assert run.state == "finished", run.error
+    assert run.pid is not None and run.pid != os.getpid(), "the orchestrator ran in this process"
+    assert run.pid in runner.worker_pids(), "not one of the runner's workers"
+    assert max(drawn) > 0 and drawn[0] < max(drawn), "the page saw the transcript grow while the worker debated"
+    info = store.latest_debate(fused)
+    assert info is not None and info.status == "finished" and run.debate_id == info.id
+    stored = store.list_events(info.id)
+    assert any(isinstance(e, JudgmentReady) for e in stored), "the worker's ruling is in the page's store"
+    assert [e.turn.agent for e in stored if isinstance(e, TurnFinished)][-1] == "JudgeAgent"
+
+
+def test_cancel_from_the_page_reaches_the_worker(store: Store, settings: Settings, fused: str,
+                                                 runner: JobRunner) -> None:
+    registry = DebateRegistry()
+    run = start_debate(store, settings, registry, fused, "offline", 0.2, jobs=runner)  # slow: time to cancel
+    deadline = time.monotonic() + 60
+    while not run.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    run.cancel()
+    assert run.wait(60), "the worker never wound the debate down"
+    info = store.latest_debate(fused)
+    assert run.state == "cancelled" and info is not None and info.status == "cancelled", (run.state, info)
+
+
+def test_a_worker_that_dies_ends_its_debate_as_failed_and_resumable(store: Store, settings: Settings, fused: str,
+                                                                     runner: JobRunner) -> None:
+    registry = DebateRegistry()
+    run = start_debate(store, settings, registry, fused, "offline", 0.2, jobs=runner)
+    deadline = time.monotonic() + 60
+    while not run.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert run.pid is not None and run.pid != os.getpid()
+    os.kill(run.pid, 9)
+    assert run.wait(30), "the page kept waiting for a dead worker"
+    assert run.state == "failed" and "worker process" in (run.error or ""), run.error
+    snap = snapshot(store, registry, fused)
+    assert snap.interrupted, "the stored debate should offer a resume"
+    # A new worker takes the resumed debate and finishes it.
+    resumed = start_debate(store, settings, registry, fused, "offline", 0.0, resume_id=snap.info.id,  # type: ignore[union-attr]
+                           jobs=runner)
+    assert resumed.wait(90) and resumed.state == "finished", resumed.error
+    assert resumed.pid != run.pid
+
+
+def test_an_incident_without_evidence_fails_at_once_with_a_message(store: Store, settings: Settings,
+                                                                    mini_bundle: MiniBundle, runner: JobRunner) -> None:
+    incident = open_incident(store, load_bundle(mini_bundle.root).draft)
+    with pytest.raises(DebateError, match="no fused evidence"):
+        start_debate(store, settings, DebateRegistry(), incident.id, "offline", 0.0, jobs=runner)
