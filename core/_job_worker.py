@@ -11,6 +11,8 @@ import os
 import sys
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from multiprocessing.managers import BaseManager
 from typing import Any
 
@@ -30,6 +32,53 @@ class _Client(BaseManager):
 
 _Client.register("store")
 _Client.register("hub")
+
+
+class _RemoteCursor:
+    """The cursor of a transaction the owner holds open: `execute(...)` then `fetchall()` / `fetchone()` / `df()`."""
+
+    def __init__(self, hub: Any, tx_id: str) -> None:
+        self.hub, self.tx_id = hub, tx_id
+
+    def execute(self, sql: str, params: Any = None) -> _RemoteCursor:
+        self.hub.tx_execute(self.tx_id, sql, list(params) if params is not None else None)
+        return self
+
+    def executemany(self, sql: str, params: Any) -> _RemoteCursor:
+        self.hub.tx_execute(self.tx_id, sql, [list(p) for p in params], True)
+        return self
+
+    def fetchall(self) -> Any:
+        return self.hub.tx_fetch(self.tx_id, "all")
+
+    def fetchone(self) -> Any:
+        return self.hub.tx_fetch(self.tx_id, "one")
+
+    def df(self) -> Any:
+        return self.hub.tx_fetch(self.tx_id, "df")
+
+
+class _RemoteStore:
+    """The owner's Store as a worker sees it: every method runs there; `transaction()` too, statement by statement."""
+
+    def __init__(self, store: Any, hub: Any) -> None:
+        self._store, self._hub = store, hub
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._store, name)
+
+    @contextmanager
+    def transaction(self) -> Iterator[_RemoteCursor]:
+        tx_id = self._hub.tx_begin()
+        committed = False
+        try:
+            yield _RemoteCursor(self._hub, tx_id)
+            committed = True
+        finally:
+            self._hub.tx_end(tx_id, committed)
+
+    def insert_frame(self, cur: _RemoteCursor, table: str, frame: Any) -> None:
+        self._hub.tx_insert_frame(cur.tx_id, table, frame)
 
 
 class _Outbox:
@@ -92,8 +141,8 @@ def _run_debate(manager: _Client, job: DebateJob) -> None:
     out = _Outbox(hub, job.id)
     state, error = "finished", None
     try:
-        store = manager.store()  # type: ignore[attr-defined]
-        out.debate = pipeline.start_debate(store, job.settings, job.incident_id, job.brain, pace_s=job.pace_s,
+        store = _RemoteStore(manager.store(), hub)  # type: ignore[attr-defined]
+        out.debate = pipeline.start_debate(store, job.settings, job.incident_id, job.brain, pace_s=job.pace_s,  # type: ignore[arg-type]
                                            language=job.language, debate_id=job.debate_id)
         log.info("incident %s: debate %s running in worker pid %d", job.incident_id, out.debate.debate_id,
                  os.getpid())

@@ -104,6 +104,7 @@ class JobHub:
 
     def __init__(self, runner: JobRunner) -> None:
         self._runner = runner
+        self._tx: dict[str, tuple[Any, Any]] = {}
 
     def hello(self, worker: int, pid: int) -> float:
         """A worker says it is up; returns how long it may stay idle before it exits."""
@@ -116,6 +117,43 @@ class JobHub:
     def post(self, job_id: str, events: list[object], end: tuple[str, str | None] | None = None) -> list[Command]:
         """Deliver a batch of events (and, with `end`, how the job ended); returns the commands queued since."""
         return self._runner._post(job_id, events, end)
+
+    # A worker's `store.transaction()`: the owner opens it and keeps its cursor between calls. All calls of one
+    # worker thread share one connection, so one server thread, which holds the Store's (re-entrant) write lock.
+
+    def tx_begin(self) -> str:
+        """Open a transaction on the owner's Store; returns its id."""
+        context = self._runner.store.transaction()
+        cursor = context.__enter__()
+        tx_id = secrets.token_hex(6)
+        self._tx[tx_id] = (context, cursor)
+        return tx_id
+
+    def tx_execute(self, tx_id: str, sql: str, params: Any = None, many: bool = False) -> None:
+        """Run one statement in the transaction (its result waits on the owner for `tx_fetch`)."""
+        cursor = self._tx[tx_id][1]
+        if many:
+            cursor.executemany(sql, params)
+        else:
+            cursor.execute(sql, params) if params is not None else cursor.execute(sql)
+
+    def tx_fetch(self, tx_id: str, kind: str) -> Any:
+        """The last statement's result: "all" rows, "one" row, or a "df"."""
+        cursor = self._tx[tx_id][1]
+        return {"all": cursor.fetchall, "one": cursor.fetchone, "df": cursor.df}[kind]()
+
+    def tx_insert_frame(self, tx_id: str, table: str, frame: Any) -> None:
+        """`Store.insert_frame` inside the transaction."""
+        self._runner.store.insert_frame(self._tx[tx_id][1], table, frame)
+
+    def tx_end(self, tx_id: str, commit: bool) -> None:
+        """Commit (or roll back) the transaction and release the Store's write lock."""
+        context, _ = self._tx.pop(tx_id)
+        if commit:
+            context.__exit__(None, None, None)
+        else:
+            error = DebateError("rolled back in the worker")
+            context.__exit__(DebateError, error, None)
 
 
 def _manager_class(store: Store, hub: JobHub) -> type[BaseManager]:

@@ -108,3 +108,21 @@ def test_an_incident_without_evidence_fails_at_once_with_a_message(store: Store,
     incident = open_incident(store, load_bundle(mini_bundle.root).draft)
     with pytest.raises(DebateError, match="no fused evidence"):
         start_debate(store, settings, DebateRegistry(), incident.id, "offline", 0.0, jobs=runner)
+
+
+def test_a_worker_transaction_commits_or_rolls_back_on_the_owners_store(store: Store, runner: JobRunner) -> None:
+    """Core code that writes with `store.transaction()` works from a worker, all or nothing, as in-process."""
+    from core._job_worker import _Client, _RemoteStore
+
+    client = _Client(address=runner.address, authkey=runner._authkey)
+    client.connect()
+    remote = _RemoteStore(client.store(), client.hub())  # type: ignore[attr-defined]
+    with remote.transaction() as cur:
+        cur.execute("CREATE TABLE IF NOT EXISTS _worker_probe (n INTEGER)")
+        cur.execute("INSERT INTO _worker_probe VALUES (?), (?)", [1, 2])
+        assert cur.execute("SELECT count(*) FROM _worker_probe").fetchall() == [(2,)]
+    with pytest.raises(RuntimeError), remote.transaction() as cur:
+        cur.execute("INSERT INTO _worker_probe VALUES (3)")
+        raise RuntimeError("the worker's code failed half way")
+    assert store.query_df("SELECT n FROM _worker_probe ORDER BY n")["n"].tolist() == [1, 2], "the failed one landed"
+    assert remote.list_incidents() == store.list_incidents(), "other methods run on the owner's store"
