@@ -11,7 +11,7 @@ import duckdb
 
 from core.schema import ReviewStatus
 
-__all__ = ["ReviewRecords", "HISTORY_COLS"]
+__all__ = ["HISTORY_COLS", "ReviewRecords"]
 
 log = logging.getLogger(__name__)
 

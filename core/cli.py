@@ -11,13 +11,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from core.config import load_settings
+from core.cli_report import add_report_parsers, run_report
 from core.cli_users import add_users_parser, run_users
 from core.errors import (
     AuthError,
     BundleError,
     ConfigError,
     IngestError,
+    ReportError,
     ResumeError,
+    ReviewError,
     StoreLockedError,
     TribunalError,
 )
@@ -30,7 +33,7 @@ if TYPE_CHECKING:  # the CLI imports the pipeline only when a command needs it (
 __all__ = ["main", "build_parser"]
 
 EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
-_BAD_INPUT = (BundleError, IngestError, ConfigError, StoreLockedError, ResumeError, AuthError)
+_BAD_INPUT = (BundleError, IngestError, ConfigError, StoreLockedError, ResumeError, AuthError, ReportError, ReviewError)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -68,6 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
     index.add_argument("--json", action="store_true", help="print node/edge counts and the class symbols as JSON")
 
     add_users_parser(sub)
+    add_report_parsers(sub)
 
     logs = sub.add_parser("logs", help="log tools", description="Tools over log files.")
     logs_sub = logs.add_subparsers(dest="logs_command", required=True, metavar="TOOL")
@@ -199,6 +203,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _resume(args.incident_id, args.bundle, args.brain, args.json, args.log_format, args.allow_local_repo)
         if args.command == "users":
             return run_users(args)
+        if args.command in ("report", "review"):
+            return run_report(args)  # type: ignore[return-value]
         if args.command == "index":
             return _index(args.bundle, args.json)
         if args.command == "logs" and args.logs_command == "templates":

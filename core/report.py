@@ -1,4 +1,7 @@
-"""Post-mortem reports from the stored judgment and debate: Markdown and JSON."""
+"""Post-mortem reports from the stored judgment and debate: the data behind them, and JSON.
+
+Markdown, HTML and PDF come from one set of Jinja2 templates (see `core.report_render`).
+"""
 
 from __future__ import annotations
 
@@ -6,14 +9,42 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
+import pandas as pd
+
 from core.agents.base import say
+from core.debate_language import debate_in
 from core.errors import ReportError
 from core.fusion.facts import FusedContext
-from core.plain_text import clip, md_data, zone_name
-from core.schema import AgentTurn, DebateInfo, Judgment, ReportData
+from core.plain_text import clip
+from core.report_render import render_html, render_markdown, render_pdf
+from core.review import review_status
+from core.schema import (
+    AgentTurn,
+    DebateInfo,
+    FollowUp,
+    Incident,
+    Judgment,
+    ReportData,
+    RuntimeSeries,
+)
 from core.store import Store
 
-__all__ = ["build_report", "render_markdown", "render_json", "cli_payload", "confidence_by_round"]
+__all__ = [
+    "FORMATS",
+    "build_report",
+    "cli_payload",
+    "confidence_by_round",
+    "export_report",
+    "follow_ups",
+    "incident_report",
+    "render_html",
+    "render_json",
+    "render_markdown",
+    "render_pdf",
+]
+
+_ERROR_LEVELS = ("ERROR", "FATAL", "SEVERE", "CRITICAL", "CRIT", "ALERT", "EMERG")
+_MAX_METRICS, _MAX_POINTS = 3, 240
 
 
 def build_report(store: Store, debate_id: str, lang: str | None = None) -> ReportData:
@@ -31,14 +62,16 @@ def build_report(store: Store, debate_id: str, lang: str | None = None) -> Repor
         raise ReportError("This debate has no ruling yet; let it finish (or re-run it) before building the report.")
     incident = store.get_incident(debate.incident_id)
     lang = lang or incident.language
+    said = debate_in(store, debate_id, lang)  # an offline debate's words in the report's language
+    judgment = said.judgment or judgment
 
     def t(en: str, zh: str, **kw: object) -> str:
         return say(lang, en, zh, **kw)
 
     timeline: list[tuple[datetime, str]] = [(incident.started_at, t("Incident reported start", "事件报告的开始时间"))]
     payload = store.load_fusion(incident.id)
-    if payload:
-        ctx = FusedContext.model_validate_json(payload)
+    ctx = FusedContext.model_validate_json(payload) if payload else None
+    if ctx:
         if ctx.burst:
             timeline.append((ctx.burst.onset, t("Error onset ({n}/min)", "错误突增（每分钟 {n} 条）", n=ctx.burst.after_per_min)
                              + _cite(ctx.burst.evidence_id)))
@@ -55,14 +88,88 @@ def build_report(store: Store, debate_id: str, lang: str | None = None) -> Repor
                 timeline.append((top.first_seen, t("First {exc}", "首次出现 {exc}", exc=exc) + _cite(top.evidence_id)))
             if top.last_seen:
                 timeline.append((top.last_seen, t("Last {exc} in the logs", "日志中最后一次 {exc}", exc=exc)))
+        for anomaly in (ctx.runtime.anomalies if ctx.runtime else [])[:_MAX_METRICS]:
+            if anomaly.window_start is not None:  # where a metric alert would have fired
+                timeline.append((anomaly.window_start, t("Metric anomaly: {m} went {d}", "指标异常：{m} {d}", m=anomaly.metric,
+                                                         d=t("up", "上升") if anomaly.direction == "up" else t("down", "下降"))
+                                 + _cite(anomaly.evidence_id)))
     if debate.finished_at:
         timeline.append((debate.finished_at, t("Ruling", "裁决")))
     timeline.sort(key=lambda item: item[0])
     return ReportData(
-        incident=incident, debate=debate, judgment=judgment, turns=store.list_turns(debate_id),
+        incident=incident, debate=debate, judgment=judgment, turns=said.turns,
         evidence=store.list_evidence(incident.id), interventions=store.list_interventions(debate_id),
         timeline=timeline, generated_at=datetime.now(UTC), redactions=store.redaction_counts(incident.id),
+        review=review_status(store, debate_id, judgment), follow_ups=follow_ups(incident, judgment, lang),
+        runtime=_runtime_series(store, incident.id, ctx), onset=ctx.burst.onset if ctx and ctx.burst else None,
     )
+
+
+def follow_ups(incident: Incident, judgment: Judgment, lang: str) -> list[FollowUp]:
+    """The actions the post-mortem hands out, each with an owner from the ruling and the team."""
+    def t(en: str, zh: str, **kw: object) -> str:
+        return say(lang, en, zh, **kw)
+
+    team = judgment.responsible_team or t("the owning team (unassigned)", "负责团队（待指派）")
+    where = f"{judgment.root_cause_location.file}:{judgment.root_cause_location.line}" if judgment.root_cause_location else None
+    out = []
+    if judgment.abstained:
+        out.append(FollowUp(action=t("Collect the evidence the ruling lacked and re-run the analysis",
+                                     "补齐裁决缺少的证据后重新分析"), owner=team, source="ruling"))
+    else:
+        out.append(FollowUp(action=t("Fix: {fix}", "修复：{fix}", fix=clip(judgment.fix_suggestion, 240)), owner=team,
+                            source=where or "ruling"))
+    commit = judgment.suspect_commit
+    if judgment.rollback_recommended:
+        what = t("Roll back commit {sha}", "回滚提交 {sha}", sha=commit.sha[:12]) if commit else t(
+            "Roll back the last release of {svc}", "回滚 {svc} 的最近一次发布", svc=incident.service)
+        out.append(FollowUp(action=what, owner=t("{team}, with the on-call engineer", "{team}（与值班工程师）", team=team),
+                            source=commit.sha[:12] if commit else "ruling"))
+    if commit and not judgment.abstained:
+        out.append(FollowUp(action=t("Review commit {sha} and why its change was not caught before release",
+                                     "复盘提交 {sha}，以及发布前为何没有发现该问题", sha=commit.sha[:12]),
+                            owner=t("{who} ({team})", "{who}（{team}）", who=commit.author, team=team), source=commit.sha[:12]))
+    if where and not judgment.abstained:
+        out.append(FollowUp(action=t("Add a regression test that covers {where}", "为 {where} 补充回归测试", where=where),
+                            owner=team, source=where))
+    for item in judgment.missing[:3]:
+        out.append(FollowUp(action=t("Close the gap: {m}", "补齐缺口：{m}", m=clip(item, 200)), owner=team, source="ruling"))
+    return out
+
+
+def _runtime_series(store: Store, incident_id: str, ctx: FusedContext | None) -> list[RuntimeSeries]:
+    """Logged errors per minute and the metrics that left their baseline, for the impact section's charts."""
+    out = []
+    levels = store.log_timeline(incident_id)
+    if not levels.empty:
+        errors = levels[levels["level"].astype(str).str.upper().isin(_ERROR_LEVELS)]
+        per_minute = errors.groupby("minute")["count"].sum().sort_index()
+        if not per_minute.empty:
+            # A minute without errors is a zero on the chart, not a line drawn across the gap.
+            per_minute.index = pd.to_datetime(per_minute.index, utc=True)
+            span = pd.date_range(per_minute.index[0], per_minute.index[-1], freq="min")
+            if len(span) <= 7 * 24 * 60:
+                per_minute = per_minute.reindex(span, fill_value=0)
+            out.append(RuntimeSeries(name="errors", unit="", points=_thin(pd.Series(per_minute.index), per_minute),
+                                     evidence_id=ctx.burst.evidence_id if ctx and ctx.burst else None))
+    for anomaly in (ctx.runtime.anomalies if ctx and ctx.runtime else [])[:_MAX_METRICS]:
+        frame = store.query_df(
+            "SELECT ts, max(value) AS value FROM metric_points WHERE incident_id = ? AND metric = ? AND "
+            "coalesce(labels, '') = '' AND ts IS NOT NULL AND value IS NOT NULL GROUP BY ts ORDER BY ts",
+            [incident_id, anomaly.metric])
+        if not frame.empty:
+            out.append(RuntimeSeries(name=anomaly.metric, unit=anomaly.unit, points=_thin(frame["ts"], frame["value"]),
+                                     evidence_id=anomaly.evidence_id))
+    return out
+
+
+def _thin(times: pd.Series, values: pd.Series) -> list[tuple[datetime, float]]:
+    """At most _MAX_POINTS points, each bucket keeping its highest value (a spike must survive)."""
+    frame = pd.DataFrame({"ts": pd.to_datetime(times, utc=True).to_numpy(), "v": values.astype(float).to_numpy()})
+    step = max(1, -(-len(frame) // _MAX_POINTS))
+    if step > 1:
+        frame = frame.groupby(frame.index // step).agg(ts=("ts", "first"), v=("v", "max"))
+    return [(ts.to_pydatetime(), float(v)) for ts, v in zip(frame["ts"], frame["v"], strict=True)]
 
 
 def _cite(evidence_id: str | None) -> str:
@@ -72,106 +179,6 @@ def _cite(evidence_id: str | None) -> str:
 def confidence_by_round(turns: list[AgentTurn]) -> list[tuple[int, str, float]]:
     """(round, agent, confidence) per turn, for the confidence chart."""
     return [(t.round, t.agent, t.confidence) for t in turns]
-
-
-def _md_escape(text: str) -> str:
-    """Data in a table cell: one line, no column breaks, template wildcards shown as written."""
-    return md_data(text).replace("|", "\\|").replace("\n", " ")
-
-
-_SEVERITY = {"critical": ("Critical", "P0 致命"), "high": ("High", "P1 严重"), "medium": ("Medium", "P2 一般"),
-             "low": ("Low", "P3 轻微")}
-_KINDS = {"exception": ("exception", "异常"), "log_burst": ("log burst", "日志突增"), "stack_frame": ("stack frame", "栈帧"),
-          "blame": ("blame", "代码归属（blame）"), "commit": ("commit", "提交"), "change_link": ("change link", "变更关联"),
-          "deploy": ("deploy", "发布"), "design": ("design", "设计"), "ownership": ("ownership", "负责团队"),
-          "metric_anomaly": ("metric anomaly", "指标异常"), "trace": ("trace", "链路"), "slow_sql": ("slow SQL", "慢 SQL"),
-          "log_noise": ("log noise", "日志噪声"), "human": ("human", "人工"), "case": ("past case", "历史案例")}
-
-
-_INTERVENTIONS = {"note": ("note", "补充说明"), "question": ("question", "提问"),
-                  "reject_hypothesis": ("hypothesis rejected", "否决假设"), "evidence": ("new evidence", "补充证据"),
-                  "cancel": ("stopped", "停止辩论")}
-
-
-def _label(table: dict[str, tuple[str, str]], value: str, lang: str) -> str:
-    pair = table.get(value)
-    return value if pair is None else pair[1 if lang == "zh" else 0]
-
-
-def render_markdown(report: ReportData, lang: str = "en") -> str:
-    """The post-mortem as Markdown, in English or Chinese."""
-    inc, j, d = report.incident, report.judgment, report.debate
-    zone = inc.started_at.tzinfo
-    by_id = {e.id: e for e in report.evidence}
-
-    def t(en: str, zh: str, **kw: object) -> str:
-        return say(lang, en, zh, **kw)
-
-    lines = [
-        f"# {t('Post-mortem', '事后复盘')}: {inc.text('title', lang)}",
-        "",
-        f"| {t('Incident', '事件')} | {inc.id} |",
-        "|---|---|",
-        f"| {t('Service', '服务')} | {inc.service} |",
-        f"| {t('Severity', '严重级别')} | {_label(_SEVERITY, inc.severity, lang)} |",
-        f"| {t('Started', '开始时间')} | {inc.started_at:%Y-%m-%d %H:%M:%S} {zone_name(inc.started_at)} |",
-        f"| {t('Analysed by', '分析方式')} | {t('offline brain (deterministic)', '离线推理（确定性）') if d.brain == 'offline' else t('LLM brain', '大模型推理')} |",
-        f"| {t('Debate', '辩论')} | {t('{n} round', '{n} 轮', n=d.rounds) if d.rounds == 1 else t('{n} rounds', '{n} 轮', n=d.rounds)}{t(', ', '，')}{t('consensus', '达成共识') if d.consensus else t('no consensus', '未达成共识')} |",
-        f"| {t('Confidence', '置信度')} | {j.confidence:.0%}{' — ' + t('abstained', '弃权') if j.abstained else ''} |",
-        "",
-    ]
-    if inc.text("description", lang):
-        lines += [inc.text("description", lang), ""]
-    lines += [f"## {t('Root cause', '根因')}", "", md_data(j.root_cause), ""]
-    if j.root_cause_location:
-        loc = j.root_cause_location
-        lines.append(f"- {t('Location', '位置')}: `{loc.file}:{loc.line}` (`{loc.symbol}`)")
-    if j.suspect_commit:
-        c = j.suspect_commit
-        subject = c.message.splitlines()[0] if c.message else ""
-        lines.append(f"- {t('Suspect commit', '嫌疑提交')}: `{c.sha}` — {md_data(c.author)}: {md_data(subject)}")
-    lines += [
-        f"- {t('Responsible team', '负责团队')}: {j.responsible_team or '—'}",
-        f"- {t('Risk level', '风险等级')}: **{_label(_SEVERITY, j.risk_level, lang)}**",
-        f"- {t('Rollback recommended', '建议回滚')}: **{t('yes', '是') if j.rollback_recommended else t('no', '否')}**",
-        "",
-        f"## {t('Fix', '修复建议')}", "", md_data(j.fix_suggestion), "",
-        f"## {t('Impact', '影响分析')}", "", md_data(j.impact_analysis), "",
-        f"## {t('Evidence chain', '证据链')}", "",
-        f"| # | {t('Kind', '类型')} | {t('Source', '来源')} | {t('Fact', '事实')} |", "|---|---|---|---|",
-    ]
-    lines += [f"| {e.id} | {_label(_KINDS, e.kind, lang)} | `{e.source.replace('|', '/')}` | {_md_escape(e.text)} |"
-              for e in j.evidence_chain]
-    if j.missing:
-        lines += ["", f"## {t('Missing or open', '缺失或未决')}", ""] + [f"- {md_data(m)}" for m in j.missing]
-    if j.rejected_hypotheses:
-        lines += ["", f"## {t('Hypotheses rejected', '被否定的假设')}", ""]
-        lines += [f"- **{h.id}** {md_data(h.title)}: {md_data(h.reason)}" for h in j.rejected_hypotheses]
-    lines += ["", f"## {t('Timeline', '时间线')} ({zone_name(inc.started_at)})", ""]
-    lines += [f"- {when.astimezone(zone):%Y-%m-%d %H:%M:%S} — {what}" for when, what in report.timeline]
-    lines += ["", f"## {t('Debate', '辩论过程')}", "",
-              f"| {t('Round', '轮次')} | {t('Agent', '角色')} | {t('Confidence', '置信度')} | {t('Said', '观点')} |",
-              "|---|---|---|---|"]
-    lines += [f"| {tr.round} | {tr.agent} | {tr.confidence:.0%} | {_md_escape(tr.summary)} |" for tr in report.turns]
-    if report.interventions:
-        lines += ["", f"## {t('Human interventions', '人工干预')}", ""]
-        lines += [f"- {i.at.astimezone(zone):%H:%M:%S} {zone_name(inc.started_at)} {_label(_INTERVENTIONS, i.kind, lang)}: "
-                  f"{md_data(i.text)}"
-                  for i in report.interventions]
-    unverified = [(tr.agent, c) for tr in report.turns for c in tr.claims if not c.valid]
-    if unverified:
-        lines += ["", f"## {t('Claims rejected by the evidence check', '未通过证据校验的论断')}", ""]
-        lines += [f"- {agent}: {md_data(c.text)} ({md_data('; '.join(c.problems))})" for agent, c in unverified]
-    if report.redactions:
-        counts = ", ".join(f"{kind} {n}" for kind, n in sorted(report.redactions.items()))
-        lines += ["", t("Secrets and personal data were replaced by placeholders before storing ({counts}).",
-                        "密钥与个人信息在存储前已替换为占位符（{counts}）。", counts=counts)]
-    cited = sorted({cid for e in j.evidence_chain for cid in [e.id]} & set(by_id), key=lambda i: int(i[1:]))
-    lines += ["", "---", t("Generated {at} · {n} evidence entries in the ledger, {m} in the chain.",
-                           "生成于 {at} · 证据账本共 {n} 条，证据链引用 {m} 条。",
-                           at=report.generated_at.astimezone(zone).strftime("%Y-%m-%d %H:%M ") + zone_name(inc.started_at),
-                           n=len(report.evidence), m=len(cited))]
-    return "\n".join(lines) + "\n"
 
 
 def render_json(report: ReportData) -> str:
@@ -196,3 +203,46 @@ def cli_payload(incident_id: str, debate: DebateInfo, judgment: Judgment, turns:
         },
         "redactions": dict(redactions or {}),
     }
+
+
+#: Every download format: (MIME type, file extension).
+FORMATS = {"md": ("text/markdown", "md"), "html": ("text/html", "html"), "pdf": ("application/pdf", "pdf"),
+           "json": ("application/json", "json")}
+
+
+def incident_report(store: Store, incident_id: str, lang: str | None = None) -> ReportData:
+    """The report of the incident's latest ruling.
+
+    Raises:
+        StoreError: no such incident.
+        ReportError: its latest debate has no ruling (none yet, running, failed or stopped).
+    """
+    store.get_incident(incident_id)
+    info = store.latest_debate(incident_id)
+    if info is None:
+        raise ReportError(f"Incident {incident_id} has no debate yet; run one before asking for its report.")
+    return build_report(store, info.id, lang)
+
+
+def export_report(store: Store, report: ReportData, fmt: str, lang: str, *, actor: str) -> bytes:
+    """The report as a file's bytes in `fmt` (md, html, pdf, json), the export written to the audit trail.
+
+    Raises:
+        ReportError: an unknown format, or the PDF could not be rendered.
+    """
+    from core import audit
+
+    if fmt == "md":
+        data = render_markdown(report, lang).encode("utf-8")
+    elif fmt == "html":
+        data = render_html(report, lang).encode("utf-8")
+    elif fmt == "pdf":
+        data = render_pdf(report, lang)
+    elif fmt == "json":
+        data = render_json(report).encode("utf-8")
+    else:
+        raise ReportError(f"Unknown report format {fmt!r}; one of {', '.join(FORMATS)}.")
+    audit.record(store, actor=actor, action=audit.Action.EXPORT, incident_id=report.incident.id,
+                 detail={"format": fmt, "lang": lang, "debate_id": report.debate.id, "bytes": len(data),
+                         "review_state": report.review.state if report.review else None})
+    return data
