@@ -26,7 +26,8 @@ from core.agents.base import DebateView
 from core.fusion.facts import FusedContext
 from core.schema import Evidence, Incident
 
-__all__ = ["LLMServer", "RecordedRequest", "RecordingReplay", "Reply", "llm_server_fixture", "plausible_reply", "tiny_view"]
+__all__ = ["STYLES", "LLMServer", "RecordedRequest", "RecordingReplay", "Reply", "dead_endpoint", "llm_server_fixture",
+           "plausible_reply", "silent_endpoint", "styled_reply", "tiny_view"]
 
 _AGENT = re.compile(r"You are (\w+Agent)\b")
 _LEDGER_LINE = re.compile(r"^(E\d+) \[(\w+)\] (\S+) — (.*)$", re.MULTILINE)
@@ -326,6 +327,71 @@ def plausible_reply(request: RecordedRequest) -> str:
             "abstained": False, "missing": [], "rejected_hypotheses": [],
         }
     return json.dumps(out, ensure_ascii=False)
+
+
+# --- reply styles: the same answer written the ways real models write it ------------------------------------
+
+
+def _restyle(obj: Any, style: str) -> Any:
+    """Rewrite values the way some models do (numbers as strings, percentages, severity names, "file:line")."""
+    if isinstance(obj, list):
+        return [_restyle(v, style) for v in obj]
+    if not isinstance(obj, dict):
+        return obj
+    out: dict[str, Any] = {}
+    for key, value in obj.items():
+        value = _restyle(value, style)
+        if key == "confidence" and isinstance(value, float):
+            value = {"strings": f"{value}", "percent": round(value * 100)}.get(style, value)
+        elif key == "risk_level" and style == "synonyms":
+            value = {"critical": "P0", "high": "严重", "medium": "Medium", "low": "minor"}[value]
+        elif key in ("location", "root_cause_location") and isinstance(value, dict) and style == "synonyms":
+            value = f"{value['file']}:{value['line']}"
+        elif key == "suspect_commit" and isinstance(value, dict) and style == "synonyms":
+            value = value["sha"]
+        out[key] = value
+    if style == "extra_keys":
+        out["notes"] = "extra key a model added"
+    return out
+
+
+def _wrap(text: str, style: str) -> str:
+    if style == "fenced":
+        return f"```json\n{text}\n```"
+    if style == "prose":
+        return f"Here is my analysis of the evidence.\n\n{text}\n\nLet me know if you need more."
+    if style == "think":
+        return f"<think>\nLet me weigh the ledger first: E1 {{burst}} then E3.\n</think>\n{text}"
+    if style == "broken":  # what a repair turn must fix: the reply is cut off half way
+        return text[: len(text) // 2]
+    return text
+
+
+STYLES = ("clean", "fenced", "prose", "think", "strings", "percent", "synonyms", "extra_keys", "broken")
+
+
+def styled_reply(style: str) -> Responder:
+    """A responder answering like `plausible_reply`, written in `style` (one of STYLES).
+
+    "broken" cuts every first answer in half; the repair request that follows gets a clean answer.
+    """
+    def respond(request: RecordedRequest) -> str:
+        text = plausible_reply(request)
+        if style == "broken" and any(m.get("role") == "assistant" for m in request.messages):
+            return text  # the repair turn
+        return _wrap(json.dumps(_restyle(json.loads(text), style), ensure_ascii=False), style)
+
+    return respond
+
+
+def dead_endpoint(status: int = 500) -> Responder:
+    """Every request fails with `status` (an outage)."""
+    return lambda request: Reply(status=status)
+
+
+def silent_endpoint(seconds: float = 30.0) -> Responder:
+    """Every request is accepted and never answered (within `seconds`, after which the server gives up)."""
+    return lambda request: Reply(content="{}", delay_s=seconds)
 
 
 @pytest.fixture(name="llm_server")

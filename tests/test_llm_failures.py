@@ -47,7 +47,8 @@ def test_429_is_retried_after_the_servers_retry_after(llm_server: LLMServer) -> 
     assert time.monotonic() - started >= 0.3
     assert reply.summary == "Lock timeouts began at 12:30." and "[retry 1: HTTP 429]" in text
     usage = brain.usage_for_last_turn("LogAgent")
-    assert usage is not None and usage.retries == 1 and usage.calls == 1 and usage.prompt_tokens > 0
+    # Both requests count against the call budget: the refused one too.
+    assert usage is not None and usage.retries == 1 and usage.calls == 2 and usage.prompt_tokens > 0
     assert [r.reply_status for r in llm_server.requests] == [429, 200]
     body = llm_server.requests[-1].body
     assert body["stream"] is True and body["stream_options"] == {"include_usage": True}

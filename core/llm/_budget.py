@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
 import time
 import weakref
 from collections import defaultdict
+from collections.abc import AsyncIterator
 
+from aiolimiter import AsyncLimiter
 from pydantic import Field
 
 from core.llm._errors import LLMBudgetError
@@ -125,10 +128,15 @@ class BudgetLedger:
 
 
 class EndpointLimiter:
-    """One semaphore per (event loop, endpoint): asyncio primitives must not cross loops (see PITFALLS)."""
+    """Per (event loop, endpoint): a concurrency semaphore and, when the route sets one, a requests-per-minute limit.
+
+    asyncio primitives must not cross loops (see PITFALLS), hence one set per loop.
+    """
 
     def __init__(self) -> None:
         self._by_loop: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, asyncio.Semaphore]] = (
+            weakref.WeakKeyDictionary())
+        self._rates: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, AsyncLimiter]] = (
             weakref.WeakKeyDictionary())
         self._lock = threading.Lock()
 
@@ -140,3 +148,22 @@ class EndpointLimiter:
                 per_loop[route.endpoint] = asyncio.Semaphore(route.max_concurrency)
             return per_loop[route.endpoint]
 
+    def rate(self, route: Route) -> AsyncLimiter | None:
+        """The endpoint's requests-per-minute limiter (the first route to ask sets the rate), or None."""
+        if route.requests_per_minute is None:
+            return None
+        loop = asyncio.get_running_loop()
+        with self._lock:
+            per_loop = self._rates.setdefault(loop, {})
+            if route.endpoint not in per_loop:
+                # One request per 60/rpm seconds, no burst: "N a minute" spread evenly, as providers count it.
+                per_loop[route.endpoint] = AsyncLimiter(1, 60.0 / route.requests_per_minute)
+            return per_loop[route.endpoint]
+
+    @contextlib.asynccontextmanager
+    async def slot(self, route: Route) -> AsyncIterator[None]:
+        """Hold one of the endpoint's concurrent slots, after waiting for the rate limit if there is one."""
+        if (rate := self.rate(route)) is not None:
+            await rate.acquire()
+        async with self.get(route):
+            yield

@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+import httpx2 as httpx  # openai 3.x speaks httpx2 (its transports, timeouts and errors)
 import openai
 from autogen_agentchat.agents import AssistantAgent
 from autogen_agentchat.base import TaskResult
@@ -24,8 +25,9 @@ from autogen_core.models import (
 )
 from autogen_core.tools import BaseTool
 from autogen_ext.models.openai import OpenAIChatCompletionClient
+from tenacity import AsyncRetrying, RetryCallState, retry_if_exception
 
-from core.llm._errors import LLMEndpointError
+from core.llm._errors import LLMEndpointError, LLMError
 from core.llm.routing import Route
 from core.schema import AgentName
 
@@ -54,11 +56,14 @@ def openai_client(route: Route, schema: dict[str, Any] | None) -> ChatCompletion
     args: dict[str, Any] = {
         "model": route.model, "base_url": route.base_url, "model_info": route.model_info(),
         "api_key": route.api_key.get_secret_value() if route.api_key else "not-needed",
-        "temperature": route.temperature, "max_tokens": route.max_tokens, "timeout": route.timeout_s,
+        "temperature": route.temperature, "max_tokens": route.max_tokens,
+        # timeout_s bounds each read of a started stream; connecting and the response's start get first_byte_s.
+        "timeout": httpx.Timeout(route.timeout_s, connect=min(route.first_byte_s, route.timeout_s)),
         "max_retries": 0,  # retries (with backoff and budgets) are ours, see with_retries
         "stream_options": {"include_usage": True}, "include_name_in_message": False,
         # A fresh HTTP client per turn (no pool crosses event loops), sharing one TLS context.
-        "http_client": openai.DefaultAsyncHttpxClient(verify=_ssl_context()),
+        "http_client": openai.DefaultAsyncHttpxClient(transport=FirstByteTimeout(
+            httpx.AsyncHTTPTransport(verify=_ssl_context()), min(route.first_byte_s, route.timeout_s))),
     }
     if schema is not None and route.structured_output:
         args["response_format"] = {"type": "json_schema",
@@ -68,6 +73,28 @@ def openai_client(route: Route, schema: dict[str, Any] | None) -> ChatCompletion
     if route.base_url is None:
         del args["base_url"]
     return OpenAIChatCompletionClient(**args)
+
+
+class FirstByteTimeout(httpx.AsyncBaseTransport):
+    """Give up on a request whose response has not started within `seconds` (an endpoint that never answers).
+
+    httpx's read timeout applies to each read, so a server that accepts the connection and then stays silent
+    would hold a turn for the whole read timeout (60 s by default) on every retry; this bounds the wait for the
+    headers alone, and a stream that has started is left to the read timeout.
+    """
+
+    def __init__(self, inner: httpx.AsyncBaseTransport, seconds: float) -> None:
+        self._inner, self._seconds = inner, seconds
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        try:
+            async with asyncio.timeout(self._seconds):
+                return await self._inner.handle_async_request(request)
+        except TimeoutError as exc:
+            raise httpx.ReadTimeout(f"no response within {self._seconds:g} s", request=request) from exc
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
 
 
 @dataclass
@@ -139,7 +166,7 @@ def _describe(exc: BaseException) -> tuple[bool, str, float | None]:
 async def with_retries(
     call: Callable[[], Awaitable[T]], *, retries: int, backoff_s: float, deadline_s: float | None,
     on_retry: Callable[[int, str, float], Awaitable[None]], sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-    label: str = "LLM call",
+    label: str = "LLM call", give_up: Callable[[], bool] = lambda: False,
 ) -> tuple[T, int]:
     """Call `call` until it succeeds, retrying 429/5xx/timeouts/connection errors with exponential backoff and jitter.
 
@@ -148,6 +175,7 @@ async def with_retries(
         backoff_s: the first delay; it doubles per retry, with full jitter in [50%, 100%] and at least Retry-After.
         deadline_s: seconds available for all attempts and waits (None = no limit).
         label: who is calling, for the log ("incident X: LogAgent on glm-5").
+        give_up: asked before each wait; True ends the retries (the endpoint's circuit opened meanwhile).
 
     Returns:
         The call's result and how many retries it took.
@@ -157,29 +185,52 @@ async def with_retries(
     """
     loop = asyncio.get_running_loop()
     end = None if deadline_s is None else loop.time() + deadline_s
-    attempt = 0
-    while True:
-        left = None if end is None else end - loop.time()
-        if left is not None and left <= 0:
-            raise LLMEndpointError(f"time budget spent after {attempt} retries")
-        try:
-            async with asyncio.timeout(left):
-                return await call(), attempt
-        except LLMEndpointError:
-            raise
-        except Exception as exc:  # classified below: anything unexpected ends this turn, never the debate
-            retryable, reason, retry_after = _describe(exc)
-            if not retryable:
-                log.warning("%s failed, not retryable: %s", label, reason, exc_info=exc)
-                raise LLMEndpointError(reason) from exc
-            if attempt >= retries:
-                raise LLMEndpointError(f"{reason} after {attempt} retries") from exc
-            delay = backoff_s * (2 ** attempt) * random.uniform(0.5, 1.0)
-            if retry_after is not None:
-                delay = max(delay, min(retry_after, RETRY_AFTER_CAP_S))
-            if end is not None and loop.time() + delay >= end:
-                raise LLMEndpointError(f"{reason}; no time left to retry") from exc
-            attempt += 1
-            log.warning("%s failed (%s); retry %d/%d in %.2fs", label, reason, attempt, retries, delay)
-            await on_retry(attempt, reason, delay)
-            await sleep(delay)
+    late: list[bool] = []  # set when the next wait would pass the deadline
+
+    def wait(state: RetryCallState) -> float:
+        exc = state.outcome.exception() if state.outcome else None
+        delay = backoff_s * (2 ** (state.attempt_number - 1)) * random.uniform(0.5, 1.0)
+        retry_after = _describe(exc)[2] if exc is not None else None
+        return max(delay, min(retry_after, RETRY_AFTER_CAP_S)) if retry_after is not None else delay
+
+    def stop(state: RetryCallState) -> bool:
+        if state.attempt_number > retries or give_up():
+            return True
+        if end is not None and loop.time() + (state.upcoming_sleep or 0.0) >= end:
+            late.append(True)
+            return True
+        return False
+
+    async def before_sleep(state: RetryCallState) -> None:
+        reason = _describe(state.outcome.exception())[1] if state.outcome and state.outcome.exception() else "?"
+        log.warning("%s failed (%s); retry %d/%d in %.2fs", label, reason, state.attempt_number, retries,
+                    state.upcoming_sleep)
+        await on_retry(state.attempt_number, reason, state.upcoming_sleep)
+
+    attempts = 0
+    retrying = AsyncRetrying(
+        retry=retry_if_exception(lambda e: not isinstance(e, LLMError) and _describe(e)[0]),
+        wait=wait, stop=stop, sleep=sleep, before_sleep=before_sleep, reraise=True,
+    )
+    try:
+        async for attempt in retrying:
+            with attempt:
+                attempts += 1
+                left = None if end is None else end - loop.time()
+                if left is not None and left <= 0:
+                    raise LLMEndpointError(f"time budget spent after {attempts - 1} retries")
+                async with asyncio.timeout(left):
+                    result = await call()
+        return result, attempts - 1
+    except LLMError:
+        raise
+    except Exception as exc:  # classified here: anything unexpected ends this turn, never the debate
+        retryable, reason, _ = _describe(exc)
+        if not retryable:
+            log.warning("%s failed, not retryable: %s", label, reason, exc_info=exc)
+            raise LLMEndpointError(reason) from exc
+        if late:
+            raise LLMEndpointError(f"{reason}; no time left to retry") from exc
+        if give_up():
+            raise LLMEndpointError(f"{reason}; the endpoint's circuit is open") from exc
+        raise LLMEndpointError(f"{reason} after {attempts - 1} retries") from exc

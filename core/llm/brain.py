@@ -13,7 +13,6 @@ from core.llm._budget import (
     EndpointLimiter,
     TurnUsage,
     UsageTotals,
-    estimate_tokens,
 )
 from core.llm._client import (
     CallResult,
@@ -24,6 +23,7 @@ from core.llm._client import (
     with_retries,
 )
 from core.llm._errors import LLMError, LLMOutputError
+from core.llm._guard import CircuitBreaker, GuardedClient
 from core.llm._output import (
     OutputInvalid,
     map_strings,
@@ -35,14 +35,39 @@ from core.llm._prompt import repair_prompt, system_prompt, user_prompt
 from core.llm._stream import PlaceholderHold, ProseStream
 from core.llm.routing import Route, Routing
 from core.redact import Redactor, TurnRedactor
-from core.schema import AgentName
+from core.schema import AgentName, AgentTurn
 
 if TYPE_CHECKING:
     from core.llm._tools import IncidentTools, ToolEventFn
 
-__all__ = ["LLMBrain"]
+__all__ = ["FALLBACK_CEILING", "LLMBrain", "capped_fallback"]
 
 log = logging.getLogger(__name__)
+
+# The most confidence an offline answer may carry in an LLM debate where no model turn supports more.
+FALLBACK_CEILING = 0.5
+
+
+def capped_fallback(reply: AgentReply, turns: list[AgentTurn], reason: str, language: str) -> AgentReply:
+    """An offline stand-in for a failed model turn, never more confident than the model's turns so far.
+
+    The cap is the highest confidence of a turn a model answered (FALLBACK_CEILING when none did), so a debate
+    whose endpoint died cannot rule more confidently than a working model would; the ruling also says why.
+    """
+    model_turns = [t.confidence for t in turns if t.brain == "llm" and not (t.usage and t.usage.fallback)]
+    cap = min(max(model_turns, default=FALLBACK_CEILING), 1.0)
+    update: dict[str, Any] = {
+        "summary": f"[offline fallback: {reason}] {reply.summary}", "confidence": min(reply.confidence, cap),
+        "hypotheses": [h.model_copy(update={"confidence": min(h.confidence, cap)}) for h in reply.hypotheses],
+    }
+    if reply.judgment is not None:
+        note = (f"模型未能给出该裁决（{reason}），由离线推理代答；置信度不高于模型各轮所支持的 {cap:.0%}"
+                if language == "zh" else
+                f"the model did not give this ruling ({reason}); the offline brain answered, at no more confidence "
+                f"than the model's turns support ({cap:.0%})")
+        update["judgment"] = reply.judgment.model_copy(update={
+            "confidence": round(min(reply.judgment.confidence, cap), 2), "missing": [*reply.judgment.missing, note]})
+    return reply.model_copy(update=update)
 
 
 class LLMBrain:
@@ -60,6 +85,7 @@ class LLMBrain:
         use_fallback: False to raise the turn's LLMError (a DebateError) instead of falling back.
         tools: read-only incident tools offered to agents whose route supports function calling.
         redactor: the redactor to use (one is made per brain otherwise); consistent within the debate.
+        breaker: the per-endpoint circuit breaker (one per brain otherwise; pass one to share it across brains).
     """
 
     name: Literal["offline", "llm"] = "llm"
@@ -67,6 +93,7 @@ class LLMBrain:
     def __init__(
         self, routing: Routing, *, client_factory: ClientFactory | None = None, fallback: Brain | None = None,
         use_fallback: bool = True, tools: IncidentTools | None = None, redactor: Redactor | None = None,
+        breaker: CircuitBreaker | None = None,
     ) -> None:
         self.routing = routing
         self._factory = client_factory or openai_client
@@ -75,9 +102,11 @@ class LLMBrain:
         self.redactor = redactor or Redactor()
         self._budget = BudgetLedger(routing)
         self._limiter = EndpointLimiter()
+        self.breaker = breaker or CircuitBreaker(routing.breaker_failures, routing.breaker_cooldown_s)
         # What the turn in flight has spent so far, per agent (one turn per agent at a time), so a turn
         # that fails after some successful calls still reports the tokens it used.
         self._running: dict[AgentName, TurnUsage] = {}
+        self._clients: dict[AgentName, GuardedClient] = {}
 
     # --- the Brain protocol --------------------------------------------------------------------
 
@@ -101,7 +130,8 @@ class LLMBrain:
         try:
             reply, usage = await self._ask(agent, route, view, stream, usage, on_tool)
         except LLMError as exc:
-            usage = self._running.get(agent, usage).model_copy(update={"fallback": f"{exc.reason}: {exc}"})
+            usage = self._spent(agent, self._running.get(agent, usage)).model_copy(
+                update={"fallback": f"{exc.reason}: {exc}"})
             if self._fallback is None:
                 self._finish(usage, started)
                 raise
@@ -109,9 +139,10 @@ class LLMBrain:
                         incident_id, agent, route.model, usage.fallback)
             await stream(f"\n[offline fallback: {exc.reason}]\n")
             reply = await self._fallback.reply(agent, view, stream)
-            reply = reply.model_copy(update={"summary": f"[offline fallback: {exc.reason}] {reply.summary}"})
+            reply = capped_fallback(reply, view.turns, exc.reason, view.language)
         finally:
             self._running.pop(agent, None)
+            self._clients.pop(agent, None)
         usage = self._finish(usage, started)
         log.info("incident %s: %s answered by %s (%d+%d tokens, %d calls, %d retries, %.2fs%s)", incident_id, agent,
                  "offline" if usage.fallback else route.model, usage.prompt_tokens, usage.completion_tokens,
@@ -128,6 +159,14 @@ class LLMBrain:
         """The debate's totals so far, with redaction counts (for the report)."""
         return self._budget.totals().model_copy(update={"redactions": self.redactor.counts()})
 
+    def _spent(self, agent: AgentName, usage: TurnUsage) -> TurnUsage:
+        """`usage` with the requests and tokens the agent's guarded client counted (failed requests included)."""
+        client = self._clients.get(agent)
+        if client is None:
+            return usage
+        return usage.model_copy(update={"calls": client.requests, "prompt_tokens": client.prompt_tokens,
+                                        "completion_tokens": client.completion_tokens})
+
     def _finish(self, usage: TurnUsage, started: float) -> TurnUsage:
         return self._budget.finish(usage.model_copy(update={"seconds": round(time.monotonic() - started, 3)}))
 
@@ -143,7 +182,10 @@ class LLMBrain:
         schema = output_schema(agent)
         tools = (self._tools.for_agent(agent, view, redactor, on_tool)
                  if self._tools is not None and route.function_calling else [])
-        client = self._factory(route, schema)  # built here, inside the running loop (PITFALLS: no cross-loop clients)
+        # Built here, inside the running loop (PITFALLS: no cross-loop clients); every request it makes is guarded.
+        client = GuardedClient(self._factory(route, schema), agent=agent, route=route, budget=self._budget,
+                               breaker=self.breaker, limiter=self._limiter)
+        self._clients[agent] = client
         try:
             result, usage = await self._call(agent, route, client, system, task, stream, usage,
                                              incident_id=view.context.incident.id, tools=tools)
@@ -165,17 +207,14 @@ class LLMBrain:
         finally:
             await _close(client)
         reply = to_reply(agent, out, view.context.evidence)
-        usage = usage.model_copy(update={"redactions": dict(redactor.tally)})
+        usage = self._spent(agent, usage).model_copy(update={"redactions": dict(redactor.tally)})
         return map_strings(reply, self.redactor.restore), usage
 
     async def _call(
         self, agent: AgentName, route: Route, client: Any, system: str, task: str, stream: StreamFn,
         usage: TurnUsage, *, incident_id: str, prior: list[Any] | None = None, tools: list[Any] | None = None,
     ) -> tuple[CallResult, TurnUsage]:
-        """One model call (with retries), streamed to the bubble, counted against the budgets."""
-        self._budget.check(agent, route, estimate_tokens(system) + estimate_tokens(task))
-        semaphore = self._limiter.get(route)
-
+        """One agent run (with retries), streamed to the bubble; its client checks and counts each request."""
         async def attempt() -> CallResult:
             prose, hold = ProseStream(), PlaceholderHold(self.redactor.restore)
 
@@ -183,8 +222,7 @@ class LLMBrain:
                 if text := hold.feed(prose.feed(chunk)):
                     await stream(text)
 
-            async with semaphore:
-                result = await run_agent(client, agent, system, task, on_delta, prior=prior or (), tools=tools or ())
+            result = await run_agent(client, agent, system, task, on_delta, prior=prior or (), tools=tools or ())
             if tail := hold.flush():
                 await stream(tail)
             return result
@@ -196,13 +234,10 @@ class LLMBrain:
             attempt, retries=self.routing.retries, backoff_s=self.routing.backoff_s,
             deadline_s=self._budget.remaining_s(agent), on_retry=on_retry,
             label=f"incident {incident_id}: {agent} on {route.model}",
+            give_up=lambda: self.breaker.is_open(route.endpoint),
         )
-        self._budget.add_call(agent, result.prompt_tokens, result.completion_tokens)
-        self._running[agent] = usage = usage.model_copy(update={
-            "prompt_tokens": usage.prompt_tokens + result.prompt_tokens,
-            "completion_tokens": usage.completion_tokens + result.completion_tokens,
-            "calls": usage.calls + result.calls, "retries": usage.retries + retries,
-        })
+        self._running[agent] = usage = self._spent(agent, usage).model_copy(
+            update={"retries": usage.retries + retries})
         return result, usage
 
 

@@ -21,6 +21,7 @@ AGENT_KEYS: dict[str, AgentName] = {
     "critic": "CriticAgent", "rebuttal": "RebuttalAgent", "judge": "JudgeAgent",
 }
 _EXPERTS: tuple[AgentName, ...] = ("LogAgent", "DomainAgent", "CodeAgent")
+_TUNING = ("retries", "backoff_s", "breaker_failures", "breaker_cooldown_s")
 # Completion tokens per role when a route sets none: sized for reasoning models, whose thinking counts against
 # max_tokens before the JSON starts (the judge writes the longest reply, the code expert reads the most).
 ROLE_MAX_TOKENS: dict[AgentName, int] = {"LogAgent": 4096, "DomainAgent": 4096, "CodeAgent": 6144,
@@ -41,6 +42,11 @@ class Route(BaseModel):
                                    description="Completion tokens; None = the role's default (ROLE_MAX_TOKENS).")
     timeout_s: float = Field(default=60.0, gt=0.0, le=3600.0)
     max_concurrency: int = Field(default=4, ge=1, le=64, description="Concurrent requests to this base_url.")
+    requests_per_minute: int | None = Field(default=None, ge=1, le=100_000,
+                                            description="Requests per minute to this base_url; None = no limit.")
+    first_byte_s: float = Field(default=8.0, gt=0.0, le=600.0, description=(
+        "Seconds to wait for a response to start (headers); an endpoint that never answers is given up on this "
+        "soon, while a started stream may run for timeout_s between chunks."))
     vision: bool = False
     function_calling: bool = False
     json_output: bool = True
@@ -94,6 +100,10 @@ class Routing(BaseModel):
     debate_budget: Budget = Budget(tokens=400_000, calls=60, wall_s=1800.0)
     retries: int = Field(default=3, ge=0, le=10, description="Retries after a 429/5xx/timeout, per call.")
     backoff_s: float = Field(default=1.0, ge=0.0, le=60.0, description="First backoff; doubles each retry.")
+    breaker_failures: int = Field(default=3, ge=1, le=100,
+                                  description="Consecutive failures after which an endpoint is not called for a while.")
+    breaker_cooldown_s: float = Field(default=30.0, ge=0.0, le=3600.0,
+                                      description="How long an endpoint's circuit stays open before one request tries.")
 
     def route(self, agent: AgentName) -> Route:
         """`agent`'s route, its max_tokens filled from the role's default when the routing sets none."""
@@ -165,10 +175,10 @@ def load_routing(env: Mapping[str, str], secrets: Mapping[str, str]) -> Routing:
     raw: dict[str, Any] = {}
     if path := get("TRIBUNAL_MODELS"):
         raw = _read_file(Path(path).expanduser())
-    unknown = set(raw) - {"default", "agents", "prices", "budgets", "retries", "backoff_s"}
+    unknown = set(raw) - {"default", "agents", "prices", "budgets", *_TUNING}
     if unknown:
         raise ConfigError(f"Unknown section(s) {sorted(unknown)} in the model routing file; "
-                          "use default, agents, prices, budgets, retries, backoff_s.")
+                          f"use default, agents, prices, budgets, {', '.join(_TUNING)}.")
     default_raw = {**base, **_mapping(raw.get("default"), "'default'")}
     agents_raw = _mapping(raw.get("agents"), "'agents'")
     if bad := sorted(set(agents_raw) - set(AGENT_KEYS)):
@@ -202,7 +212,7 @@ def load_routing(env: Mapping[str, str], secrets: Mapping[str, str]) -> Routing:
             "prices": {m: Price.model_validate(p) for m, p in _mapping(raw.get("prices"), "'prices'").items()},
             **({"agent_budget": Budget.model_validate(budgets["agent"])} if "agent" in budgets else {}),
             **({"debate_budget": Budget.model_validate(budgets["debate"])} if "debate" in budgets else {}),
-            **{k: raw[k] for k in ("retries", "backoff_s") if k in raw},
+            **{k: raw[k] for k in _TUNING if k in raw},
         }
         return Routing(default=default, agents=routes, explicit=frozenset(AGENT_KEYS[k] for k in agents_raw), **extra)
     except ValidationError as exc:
