@@ -241,6 +241,8 @@ TABLE: dict[str, tuple[str, str]] = {
     "debate.live": ("实时进行中 · 已完成 {n} 轮发言。离开本页也会继续，回来即可接上。",
                     "Live · {n} turns finished. It keeps running if you leave; come back to re-attach."),
     "debate.brain_spoke": ("发言引擎：{brain} · 最多 {rounds} 轮质询", "Speaking brain: {brain} · up to {rounds} critique rounds"),
+    "debate.took": ("辩论用时 {secs} 秒 · {rounds} 轮质询", "The debate took {secs} s · {rounds} critique rounds"),
+    "debate.took_min": ("辩论用时 {mins} 分钟 · {rounds} 轮质询", "The debate took {mins} min · {rounds} critique rounds"),
     "debate.live.one": ("实时进行中 · 已完成 {n} 轮发言。离开本页也会继续，回来即可接上。",
                         "Live · {n} turn finished. It keeps running if you leave; come back to re-attach."),
     "challenge.no-location": ("缺少故障位置", "no fault location"),
@@ -332,6 +334,13 @@ TABLE: dict[str, tuple[str, str]] = {
     "history.stopped_ingest": ("{id} 在读取文件时中断。用命令行继续：python -m core resume {id} --bundle 事件包目录",
                                "{id} stopped while its files were read. Continue it on the command line: "
                                "python -m core resume {id} --bundle BUNDLE_DIR"),
+    "history.reingest": ("重新读取它的文件", "Read its files again"),
+    "history.reingest_help": ("删除中断时已写入的部分数据，从原事件包重新读取并融合证据。",
+                              "Removes what the interrupted read wrote, reads the incident's bundle again and fuses the evidence."),
+    "history.reingest_running": ("正在重新读取 {id} 的文件…", "Reading the files of {id} again…"),
+    "history.reingest_none": ("{id} 的原始文件已不在数据目录中：请重新上传它的事件包，或删除这个事件。",
+                              "The files of {id} are no longer in the data directory: upload its bundle again, or "
+                              "delete this incident."),
     "history.stopped_fusion": ("{id} 在证据融合前中断。", "{id} stopped before its evidence was fused."),
     "history.resume": ("从中断处继续", "Continue where it stopped"),
 }

@@ -102,6 +102,10 @@ def transcript() -> None:
             render_transcript(now.items, now.evidence, incident.id, now.brain, model)
         if now.running:
             st.caption(t("debate.live", n=sum(1 for i in now.items if i.kind == "turn")))
+        elif now.info is not None and now.info.finished_at is not None:
+            took = (now.info.finished_at - now.info.started_at).total_seconds()
+            st.caption(t("debate.took", secs=f"{took:.1f}", rounds=now.info.rounds) if took < 120 else
+                       t("debate.took_min", mins=f"{took / 60:.1f}", rounds=now.info.rounds))
         show_open_source(store, cfg, incident.id, now.evidence)
     # The final state is drawn by the refresh that sees the end, not left to the full rerun below.
     if now.judgment is not None and not now.running and st.button(

@@ -10,7 +10,9 @@ from app.i18n import t
 from app.state import Widgets as W
 from app.widgets.incident import show_flash
 from core import pipeline
+from core.errors import TribunalError
 from core.plain_text import zone_name
+from core.reingest import find_bundle, redo_ingest
 from core.resume import resume_step
 
 cfg = resources.settings()
@@ -53,6 +55,19 @@ with st.container(border=True):
     step = resume_step(store, picked)  # an incident killed part way: say so, and continue it where the UI can
     if step in ("ingest", "fusion"):
         st.warning(t(f"history.stopped_{step}", id=picked), icon=":material/pause_circle:")
+    if step == "ingest":  # stopped (or failed) while its files were read: read them again from its bundle
+        if find_bundle(cfg, by_id[picked]) is None:
+            st.caption(t("history.reingest_none", id=picked))
+        elif st.button(t("history.reingest"), key=f"{W.HISTORY_OPEN}.reingest", icon=":material/restart_alt:",
+                       help=t("history.reingest_help")):
+            try:
+                with st.spinner(t("history.reingest_running", id=picked)):
+                    redo_ingest(store, cfg, picked)
+            except TribunalError as exc:
+                st.error(str(exc))
+            else:
+                state.set_current_incident(picked)
+                nav.switch_to("assets")
     if step == "fusion" and st.button(t("history.resume"), key=f"{W.HISTORY_OPEN}.resume", icon=":material/resume:"):
         pipeline.fuse(store, cfg, picked)
         state.set_current_incident(picked)

@@ -29,6 +29,7 @@ def isolate(mp: pytest.MonkeyPatch, home: Path) -> None:
         mp.delenv(name, raising=False)
     mp.setenv("LLM_API_KEY_ENV", "TRIBUNAL_UI_TEST_NO_KEY")
     mp.setenv("TRIBUNAL_HOME", str(home))
+    mp.setenv("TRIBUNAL_WORKERS", "0")  # debates in threads here; tests/ui/test_debate_workers.py covers the workers
 
 
 def new_app(timeout: float = 30) -> AppTest:
