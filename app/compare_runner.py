@@ -56,11 +56,12 @@ class CompareJob:
 
 
 class CompareJobs:
-    """The comparisons of this process, one per incident at a time."""
+    """The comparisons of this process, one per incident at a time; only the `keep` newest finished ones are kept."""
 
-    def __init__(self) -> None:
+    def __init__(self, keep: int = 16) -> None:
         self._lock = threading.Lock()
         self._jobs: dict[str, CompareJob] = {}
+        self.keep = keep
 
     def get(self, incident_id: str) -> CompareJob | None:
         with self._lock:
@@ -78,6 +79,10 @@ class CompareJobs:
                 raise DebateError(f"A comparison for {incident_id} is already running; wait for it to finish.")
             job = CompareJob(incident_id=incident_id, brain=brain)
             job._thread = threading.Thread(target=job._run, args=(work,), name=f"compare-{incident_id}", daemon=True)
-            self._jobs[incident_id] = job
+            self._jobs.pop(incident_id, None)
+            self._jobs[incident_id] = job  # newest last
+            done = [key for key, j in self._jobs.items() if not j.alive and j is not job]
+            for key in done[:max(0, len(done) - self.keep)]:  # a day of comparisons does not pile up in memory
+                del self._jobs[key]
         job._thread.start()
         return job

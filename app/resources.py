@@ -76,7 +76,7 @@ def compare_jobs(cfg: Settings) -> CompareJobs:
     return _compare_jobs(str(cfg.home))
 
 
-@st.cache_data(ttl=60, show_spinner=False)
+@st.cache_data(ttl=60, max_entries=4, show_spinner=False)
 def graph_backend(neo4j_uri: str | None, home: str) -> tuple[str, str | None]:
     """Which graph backend is live ("Neo4j" or "DuckDB") and why not Neo4j; checked at most once a minute."""
     if not neo4j_uri:
