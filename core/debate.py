@@ -9,12 +9,16 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-from core.agents.base import PHASE_OF, AgentReply, Brain, DebateView
-from core.agents.judge import evidence_cap, verified_citations
+from core.agents.base import PHASE_OF, AgentReply, Brain, DebateView, say
+from core.agents.objections import consensus_reached
+from core.agents.questions import addressee, open_questions, question_id
 from core.agents.render import render_reply
+from core.agents.ruling_check import check_ruling
+from core.agents.spec import evidence_slice
 from core.errors import DebateError, TribunalError
 from core.fusion.facts import FusedContext
 from core.fusion.ledger import check_citations
+from core.review import carried_note
 from core.schema import (
     AgentName,
     AgentTurn,
@@ -32,10 +36,9 @@ from core.schema import (
     TurnFinished,
     TurnStarted,
 )
-from core.review import carried_note
 from core.store import Store
 
-__all__ = ["Debate", "iterate_sync", "EXPERTS"]
+__all__ = ["EXPERTS", "Debate", "iterate_sync"]
 
 log = logging.getLogger(__name__)
 
@@ -146,23 +149,37 @@ class Debate:
             problems = check_citations(claim.citations, known)
             claims.append(claim.model_copy(update={"valid": not problems, "problems": problems}))
         hypotheses = [h.model_copy(update={"citations": [c for c in h.citations if c in known]}) for h in reply.hypotheses]
-        answers = [a.model_copy(update={"citations": [c for c in a.citations if c in known]}) for a in reply.answers]
+        asked = {question_id(q) for q in self.view.interventions if q.kind == "question"}
+        # An answer to a human's question is an answer, whatever verdict word the model chose for it.
+        answers = [a.model_copy(update={"citations": [c for c in a.citations if c in known]}
+                                | ({"verdict": "answered"} if a.challenge_id in asked else {})) for a in reply.answers]
         return reply.model_copy(update={"claims": claims, "hypotheses": hypotheses, "answers": answers})
 
     def _enforce(self, judgment: Judgment) -> Judgment:
-        """Keep only verified links in the chain and cap confidence by the evidence behind it."""
-        verified = verified_citations(self.view)
-        chain = [e for e in judgment.evidence_chain if e.id in verified]
-        cap = evidence_cap({e.kind for e in chain})
-        confidence = min(judgment.confidence, cap)
-        abstained = judgment.abstained or not chain or confidence < 0.35
-        missing = list(judgment.missing)
-        if not chain and not judgment.abstained:
-            missing.append("no verified evidence behind the ruling")
-        return judgment.model_copy(update={"evidence_chain": chain, "confidence": round(confidence, 2),
-                                           "abstained": abstained, "missing": missing})
+        """The ruling checked against the ledger, whichever brain gave it (see core.agents.ruling_check)."""
+        return check_ruling(judgment, self.view)
 
-    async def _turn(self, agent: AgentName, round_no: int, queue: asyncio.Queue[object]) -> None:
+    def _view_for(self, agent: AgentName, round_no: int, answer_only: bool) -> DebateView:
+        """What `agent` sees: an expert's first turn holds only its own slice of the ledger and nobody's conclusions."""
+        view = self.view.model_copy(update={"round": round_no, "answer_only": answer_only})
+        if PHASE_OF[agent] == "experts" and not answer_only:
+            context = view.context.model_copy(update={"evidence": evidence_slice(agent, view.context.evidence),
+                                                      "key_findings": []})
+            view = view.model_copy(update={"context": context, "turns": []})
+        return view
+
+    def _note(self, agent: AgentName, reply: AgentReply) -> str:
+        """Where code overruled the agent, said in its bubble."""
+        if agent == "CriticAgent" and reply.consensus and any(c.material for c in reply.challenges):
+            n = sum(c.material for c in reply.challenges)
+            return say(self.view.language, "The critic declared consensus, but {n} material challenge(s) remain open: "
+                       "the debate goes on.", "质询官宣布达成共识，但仍有 {n} 项实质性质疑未解决：辩论继续。", n=n)
+        if agent == "CriticAgent" and reply.consensus is False and not any(c.material for c in reply.challenges):
+            return say(self.view.language, "No material challenge is open, so the debate may end although the critic "
+                       "did not declare consensus.", "已无实质性质疑，因此即使质询官未宣布共识，辩论也可以结束。")
+        return ""
+
+    async def _turn(self, agent: AgentName, round_no: int, queue: asyncio.Queue[object], answer_only: bool = False) -> None:
         started = _now()
         await queue.put(TurnStarted(incident_id=self.info.incident_id, debate_id=self.debate_id, at=started,
                                     agent=agent, round=round_no, phase=PHASE_OF[agent]))
@@ -176,10 +193,16 @@ class Debate:
             await queue.put(ToolCall(incident_id=self.info.incident_id, debate_id=self.debate_id, at=_now(), agent=agent,
                                      tool=tool, arguments=args, status=status, result=result))  # type: ignore[arg-type]
 
-        view = self.view.model_copy(update={"round": round_no})
+        view = self._view_for(agent, round_no, answer_only)
         # Only the LLM brain has tools; other brains (and test fakes) keep the plain contract.
         extra: dict[str, Any] = {"on_tool": on_tool} if self.brain.name == "llm" else {}
         reply = self._validate(await self.brain.reply(agent, view, stream, **extra))
+        if answer_only:  # it spoke to answer the humans: its hypotheses and challenges stand as they were
+            questions = {question_id(q) for q in open_questions(view, agent, unaddressed=False)}
+            answers = [a for a in reply.answers if a.challenge_id in questions]
+            reply = reply.model_copy(update={"hypotheses": [], "challenges": [], "answers": answers, "summary": say(
+                self.view.language, "Answers {n} question(s) from the humans.", "回答了人类提出的 {n} 个问题。",
+                n=len(answers))})
         if reply.judgment is not None:
             reply = reply.model_copy(update={"judgment": self._enforce(reply.judgment)})
         brain, model, usage = self.brain.name, self.brain.model_for(agent), None
@@ -192,14 +215,15 @@ class Debate:
             phase=PHASE_OF[agent], brain=brain, model=model, usage=usage, summary=reply.summary,
             body=render_reply(reply, self.view.language), claims=reply.claims, hypotheses=reply.hypotheses,
             challenges=reply.challenges, answers=reply.answers, confidence=reply.confidence, started_at=started,
-            finished_at=_now(),
+            finished_at=_now(), note=self._note(agent, reply), answer_only=answer_only,
         )
         await queue.put((turn, reply))
 
-    async def _run_step(self, agents: tuple[AgentName, ...], round_no: int) -> AsyncIterator[DebateEvent | AgentReply]:
+    async def _run_step(self, agents: tuple[AgentName, ...], round_no: int,
+                        answer_only: bool = False) -> AsyncIterator[DebateEvent | AgentReply]:
         """Run agents concurrently, yielding their events as they come and each finished reply."""
         queue: asyncio.Queue[object] = asyncio.Queue()
-        tasks = [asyncio.create_task(self._turn(a, round_no, queue)) for a in agents]
+        tasks = [asyncio.create_task(self._turn(a, round_no, queue, answer_only)) for a in agents]
         waiter = asyncio.create_task(self._close_when_done(tasks, queue))
         try:
             while (item := await queue.get()) is not _DONE:
@@ -223,7 +247,19 @@ class Debate:
         await queue.put(_DONE)
 
     def _done(self, agent: AgentName, round_no: int) -> AgentTurn | None:
-        return next((t for t in self.view.turns if t.agent == agent and t.round == round_no), None)
+        return next((t for t in self.view.turns if t.agent == agent and t.round == round_no and not t.answer_only), None)
+
+    def _askees(self, speakers: tuple[AgentName, ...]) -> tuple[AgentName, ...]:
+        """Agents a human question is put to that will not speak in `speakers`: they answer in a turn of their own."""
+        asked = {addressee(q, self.view) for q in self.view.interventions if q.kind == "question"}
+        return tuple(a for a in EXPERTS + ("CriticAgent", "RebuttalAgent")
+                     if a in asked and a not in speakers and open_questions(self.view, a, unaddressed=False))
+
+    async def _answer_turns(self, speakers: tuple[AgentName, ...], round_no: int) -> AsyncIterator[DebateEvent]:
+        if askees := self._askees(speakers):
+            async for item in self._run_step(askees, round_no, answer_only=True):
+                if not isinstance(item, AgentReply):
+                    yield item
 
     async def events(self) -> AsyncIterator[DebateEvent]:
         """Run (or resume) the debate, yielding every event in order."""
@@ -244,20 +280,20 @@ class Debate:
                 if self._cancelled:
                     break
                 rounds = round_no
-                critic = self._done("CriticAgent", round_no)
-                if critic is None:
+                async for event in self._answer_turns(("CriticAgent", "RebuttalAgent"), round_no):
+                    yield event
+                if self._done("CriticAgent", round_no) is None:
                     async for item in self._run_step(("CriticAgent",), round_no):
-                        if isinstance(item, AgentReply):
-                            consensus = bool(item.consensus)
-                        else:
+                        if not isinstance(item, AgentReply):
                             yield item
-                else:
-                    consensus = not any(c.material for c in critic.challenges) and round_no > 1
+                critic = self._done("CriticAgent", round_no)
+                # Code decides, fresh or resumed alike: no material challenge open (the critic's flag is advisory).
+                consensus = critic is not None and consensus_reached(critic)
                 if consensus:
                     yield self._emit(Consensus(incident_id=incident_id, debate_id=self.debate_id, at=_now(),
-                                               round=round_no, reason=self.view.turns[-1].summary))
+                                               round=round_no, reason=critic.summary))  # type: ignore[union-attr]
                     yield self._emit(RoundFinished(incident_id=incident_id, debate_id=self.debate_id, at=_now(),
-                                                   round=round_no, confidence=self.view.turns[-1].confidence))
+                                                   round=round_no, confidence=critic.confidence))  # type: ignore[union-attr]
                     break
                 for event in self._drain_interventions():
                     yield event
@@ -271,6 +307,10 @@ class Debate:
                                                round=round_no, confidence=self.view.turns[-1].confidence))
             for event in self._drain_interventions():
                 yield event
+            if not self._cancelled:
+                # After the last round: a round of its own, so these turns never stand in for a critique or rebuttal.
+                async for event in self._answer_turns(("JudgeAgent",), rounds + 1):
+                    yield event
             if self._cancelled:
                 self.store.finish_debate(self.debate_id, "cancelled", rounds, consensus)
                 self.store.set_incident_status(incident_id, "ingested")

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 __all__ = [
     "Severity", "Language", "AgentName", "AGENTS", "Phase", "AssetKind", "EvidenceKind",
     "Incident", "IncidentDraft", "Asset", "StackFrame", "ExceptionCause", "ExceptionRecord",
     "Commit", "Evidence", "CodeLocation", "CommitRef", "Claim", "Hypothesis", "Challenge",
-    "Answer", "AgentTurn", "TurnCost", "UsageCounts", "EvidenceRef", "RejectedHypothesis", "Judgment", "DebateInfo",
+    "Answer", "AgentTurn", "TurnCost", "UsageCounts", "EvidenceRef", "RejectedHypothesis", "RulingCheck", "Judgment", "DebateInfo",
     "DebateEvent", "TurnStarted", "TokenDelta", "TurnFinished", "ToolCall", "RoundFinished",
     "Consensus", "Intervention", "JudgmentReady", "DebateFailed", "ReportData", "started_at_problem",
     "ReviewState", "ReviewDecision", "ReviewStatus", "FollowUp", "RuntimeSeries",
@@ -203,11 +204,22 @@ class Challenge(_Model):
     text: str
     citations: list[str] = Field(default_factory=list)
     material: bool = True
+    kind: str = Field(default="", description="What is objected to: timing, contradiction, no-location, closer-commit, "
+                                              "noise, external, coverage, citation, human, other.")
+
+    @model_validator(mode="after")
+    def _kind_from_id(self) -> Challenge:
+        # Turns stored before the kind was a field carried it inside the id ("C1-timing").
+        if not self.kind:
+            tail = self.id.split("-", 1)[1] if "-" in self.id else ""
+            self.kind = re.sub(r"[\d.]+$", "", tail) or "other"
+        return self
 
 
 class Answer(_Model):
-    challenge_id: str
-    verdict: Literal["resolved", "conceded", "open"]
+    challenge_id: str = Field(description="The challenge answered, or a human question's id (Q<n>).")
+    verdict: Literal["resolved", "conceded", "open", "answered"] = Field(
+        description="'answered' for a human question; resolved/conceded/open for a challenge.")
     text: str
     citations: list[str] = Field(default_factory=list)
 
@@ -255,6 +267,7 @@ class AgentTurn(_Model):
     answers: list[Answer] = Field(default_factory=list)
     confidence: float = Field(ge=0.0, le=1.0)
     note: str = ""
+    answer_only: bool = Field(default=False, description="The agent spoke again only to answer humans' questions.")
     usage: TurnCost | None = None
     started_at: datetime
     finished_at: datetime
@@ -282,6 +295,14 @@ class RejectedHypothesis(_Model):
     reason: str
 
 
+class RulingCheck(_Model):
+    """A part of the ruling that code dropped or corrected because the ledger does not back it."""
+
+    field: Literal["location", "commit", "author", "team", "impact", "hypothesis", "confidence"]
+    value: str = Field(description="What the judge had said.")
+    reason: str = Field(description="Why it was dropped or changed, in the debate's language.")
+
+
 class Judgment(_Model):
     """The judge's ruling; the CLI's `judgment` object is exactly this."""
 
@@ -298,6 +319,8 @@ class Judgment(_Model):
     abstained: bool = False
     missing: list[str] = Field(default_factory=list)
     rejected_hypotheses: list[RejectedHypothesis] = Field(default_factory=list)
+    hypothesis_id: str | None = Field(default=None, description="The hypothesis the ruling is for.")
+    checks: list[RulingCheck] = Field(default_factory=list, description="What the ledger check dropped or corrected.")
 
 
 class DebateInfo(_Model):

@@ -60,7 +60,7 @@ def test_rebuttal_concedes_unsupported_claims(context: FusedContext) -> None:
     view = DebateView(context=context, round=1)
     challenge_reply = critic.offline_reply(view)
     crit = _turn("CriticAgent", challenge_reply, 1, 1)
-    crit.challenges.append(crit.challenges[0].model_copy(update={"id": "C1-citation3.0"}))
+    crit.challenges.append(crit.challenges[0].model_copy(update={"id": "C1-citation3.0", "kind": "citation"}))
     view.turns.append(crit)
     answers = {a.challenge_id: a.verdict for a in rebuttal.offline_reply(view).answers}
     assert answers["C1-citation3.0"] == "conceded"

@@ -7,6 +7,7 @@ from typing import Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from core.agents.spec import AGENT_SPECS
 from core.fusion.facts import FusedContext
 from core.schema import (
     AgentName,
@@ -24,19 +25,8 @@ __all__ = ["PHASE_OF", "ROLES", "AgentReply", "Brain", "DebateView", "StreamFn",
 
 StreamFn = Callable[[str], Awaitable[None]]
 
-ROLES: dict[AgentName, str] = {
-    "LogAgent": "Reads the runtime symptoms: error groups, their onset, noise, stack traces.",
-    "DomainAgent": "Maps the failure onto the design: bounded context, layer, API entry point, owning team.",
-    "CodeAgent": "Follows the failing frames into the code: blame, suspect commits, the changed line.",
-    "CriticAgent": "Attacks the leading hypotheses: timing, alternatives, coverage, unsupported claims.",
-    "RebuttalAgent": "Answers each challenge with evidence, or concedes it.",
-    "JudgeAgent": "Rules on the root cause, citing only verified evidence, and states what is missing.",
-}
-
-PHASE_OF: dict[AgentName, Phase] = {
-    "LogAgent": "experts", "DomainAgent": "experts", "CodeAgent": "experts",
-    "CriticAgent": "critique", "RebuttalAgent": "rebuttal", "JudgeAgent": "judgment",
-}
+ROLES: dict[AgentName, str] = {name: s.role for name, s in AGENT_SPECS.items()}
+PHASE_OF: dict[AgentName, Phase] = {name: s.phase for name, s in AGENT_SPECS.items()}
 
 
 def say(lang: str, en: str, zh: str, /, **values: object) -> str:
@@ -69,6 +59,7 @@ class DebateView(BaseModel):
     interventions: list[Intervention] = Field(default_factory=list)
     round: int = 0
     language: Literal["zh", "en"] = "en"
+    answer_only: bool = Field(default=False, description="The agent speaks again only to answer humans' questions.")
 
     @property
     def rejected(self) -> set[str]:
@@ -96,7 +87,8 @@ class DebateView(BaseModel):
         return max(live, key=lambda h: (h.commit_sha in guilty, h.confidence), default=None)
 
     def last(self, agent: AgentName) -> AgentTurn | None:
-        return next((t for t in reversed(self.turns) if t.agent == agent), None)
+        """`agent`'s latest turn in the debate proper (a turn that only answered humans' questions is not one)."""
+        return next((t for t in reversed(self.turns) if t.agent == agent and not t.answer_only), None)
 
 
 class Brain(Protocol):

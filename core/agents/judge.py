@@ -6,6 +6,7 @@ from datetime import datetime, tzinfo
 
 from core.agents.base import AgentReply, DebateView, say
 from core.agents.failure_modes import classify
+from core.agents.ruling_check import evidence_cap, verified_citations
 from core.fusion.culprit import location_margin
 from core.fusion.facts import ChangeCandidate, FusedContext
 from core.fusion.runtime_rules import share
@@ -18,7 +19,7 @@ from core.schema import (
     RejectedHypothesis,
 )
 
-__all__ = ["CHAIN_ORDER", "evidence_cap", "offline_reply", "ruling_confidence"]
+__all__ = ["CHAIN_ORDER", "evidence_cap", "offline_reply", "ruling_confidence", "verified_citations"]
 
 # The order a reader follows an evidence chain in: symptom → code → change → release → owner.
 CHAIN_ORDER = ("exception", "log_burst", "stack_frame", "blame", "commit", "change_link", "deploy", "design", "ownership",
@@ -28,11 +29,6 @@ _SEVERITY = ("low", "medium", "high", "critical")
 
 def _clock(ts: datetime | None, zone: tzinfo | None) -> str:
     return ts.astimezone(zone).strftime("%m-%d %H:%M") if ts else "?"
-
-
-def evidence_cap(kinds: set[str]) -> float:
-    """The most confidence a ruling may claim given how many independent kinds of evidence back it."""
-    return min(0.95, 0.3 + 0.09 * len(kinds))
 
 
 # What each kind of change link means, for Chinese rulings (the ledger's own text is English).
@@ -97,20 +93,6 @@ def _what_would_help(ctx: FusedContext, lang: str, change: ChangeCandidate | Non
         out.append(say(lang, "a sharper location: several frames are about as likely; a trace from production with "
                              "the same failure, or the failing input", "更明确的定位：多个栈帧的可能性相近；需要生产环境中相同故障的堆栈或失败输入"))
     return out
-
-
-def verified_citations(view: DebateView) -> set[str]:
-    """Ids cited by claims the orchestrator accepted (known ids), by any agent in the debate."""
-    known = view.context.evidence_ids()
-    cited: set[str] = set()
-    for turn in view.turns:
-        for claim in turn.claims:
-            if claim.valid:
-                cited.update(c for c in claim.citations if c in known)
-        for group in (turn.hypotheses, turn.answers):
-            for item in group:
-                cited.update(c for c in item.citations if c in known)
-    return cited
 
 
 def _own_reading(view: DebateView) -> DebateView:
@@ -250,7 +232,7 @@ def offline_reply(view: DebateView) -> AgentReply:
         evidence_chain=[EvidenceRef(id=e.id, kind=e.kind, source=e.source, text=e.text) for e in chain],
         fix_suggestion=fix, impact_analysis=impact, risk_level=risk, rollback_recommended=rollback,
         responsible_team=ctx.owner.team if ctx.owner else None, confidence=confidence, abstained=abstained,
-        missing=missing + gaps, rejected_hypotheses=rejected,
+        missing=missing + gaps, rejected_hypotheses=rejected, hypothesis_id=lead.id,
     )
     summary = say(lang, "Ruling for {h} at {c:.0%} confidence{r}.", "裁定 {h}，置信度 {c:.0%}{r}。", h=lead.id, c=confidence,
                   r=say(lang, "; roll back", "；建议回滚") if rollback else "")

@@ -9,6 +9,7 @@ from typing import Literal
 
 from core.agents import code_agent, critic, domain_agent, judge, log_agent, rebuttal
 from core.agents.base import AgentReply, DebateView, StreamFn
+from core.agents.questions import offline_answers
 from core.agents.render import render_reply
 from core.schema import AgentName
 
@@ -38,6 +39,8 @@ class OfflineBrain:
 
     async def reply(self, agent: AgentName, view: DebateView, stream: StreamFn) -> AgentReply:
         result = _REASONERS[agent](view)
+        if answers := offline_answers(agent, view):  # questions the humans put to this agent
+            result = result.model_copy(update={"answers": [*result.answers, *answers]})
         text = render_reply(result, view.language)
         # Stream a few words at a time so the bubble fills the way a model's would.
         words = _CHUNK.findall(text)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from core.agents.base import AgentReply, DebateView, say
-from core.agents.critic import challenge_kind
 from core.schema import Answer, Challenge, Hypothesis
 
 __all__ = ["offline_reply"]
@@ -13,7 +12,7 @@ __all__ = ["offline_reply"]
 
 def _answer(view: DebateView, challenge: Challenge, lead: Hypothesis | None) -> tuple[Answer, list[Hypothesis]]:
     ctx, lang = view.context, view.language
-    kind = challenge_kind(challenge.id)
+    kind = challenge.kind
     suspect = next((s for s in ctx.suspects if lead and s.sha == lead.commit_sha and s.guilty), None)
     burst = ctx.burst
     updated: list[Hypothesis] = []

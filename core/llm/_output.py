@@ -293,7 +293,10 @@ class ChallengeOut(_Out):
     text: str = Field(min_length=1)
     citations: Ids = Field(default_factory=list)
     material: Bool = True
-    _aliases: ClassVar[dict[str, str]] = {"challenge_id": "id", "hypothesis": "target", "hypothesis_id": "target", "targets": "target",
+    kind: str = Field(default="", description="timing, contradiction, no-location, no-commit, closer-commit, noise, "
+                                              "external, coverage, citation or other.")
+    _aliases: ClassVar[dict[str, str]] = {"type": "kind", "category": "kind", "challenge_kind": "kind",
+                "challenge_id": "id", "hypothesis": "target", "hypothesis_id": "target", "targets": "target",
                 "objection": "text", "challenge": "text", "statement": "text", "description": "text",
                 "evidence": "citations", "evidence_ids": "citations", "is_material": "material"}
 
@@ -324,6 +327,8 @@ class _Reply(_Out):
     summary: str = Field(min_length=1, description="One or two sentences.")
     claims: list[ClaimOut] = Field(default_factory=list)
     confidence: Fraction = Field(description="0..1, confidence in the leading hypothesis.")
+    answers: list[AnswerOut] = Field(default_factory=list, description="Answers to the humans' questions put to you: "
+                                     "challenge_id = the question's id (Q<n>).")
     _aliases: ClassVar[dict[str, str]] = {"conclusion": "summary", "overall": "summary", "findings": "claims", "key_claims": "claims",
                 "observations": "claims", "overall_confidence": "confidence", "score": "confidence"}
 
@@ -373,7 +378,10 @@ class JudgmentOut(_Out):
     abstained: Bool = False
     missing: list[str] = Field(default_factory=list)
     rejected_hypotheses: list[RejectedOut] = Field(default_factory=list)
-    _aliases: ClassVar[dict[str, str]] = {"cause": "root_cause", "location": "root_cause_location", "code_location": "root_cause_location",
+    hypothesis_id: Annotated[str | None, BeforeValidator(_nullable)] = Field(
+        default=None, description="The id of the hypothesis you rule for; never a rejected one.")
+    _aliases: ClassVar[dict[str, str]] = {"hypothesis": "hypothesis_id", "ruled_hypothesis": "hypothesis_id",
+                "cause": "root_cause", "location": "root_cause_location", "code_location": "root_cause_location",
                 "commit": "suspect_commit", "culprit_commit": "suspect_commit", "evidence": "evidence_chain",
                 "chain": "evidence_chain", "evidence_ids": "evidence_chain", "fix": "fix_suggestion",
                 "remediation": "fix_suggestion", "impact": "impact_analysis", "risk": "risk_level",
@@ -556,7 +564,7 @@ def to_reply(agent: AgentName, out: _Reply, ledger: list[Evidence]) -> AgentRepl
     if isinstance(out, CriticOut):
         fields.update(challenges=[Challenge.model_validate(c.model_dump()) for c in out.challenges],
                       consensus=out.consensus)
-    if isinstance(out, RebuttalOut):
+    if out.answers:  # the rebuttal's answers to challenges; any agent's answers to the humans' questions
         fields["answers"] = [Answer.model_validate(a.model_dump()) for a in out.answers]
     if isinstance(out, JudgeOut):
         by_id = {e.id: e for e in ledger}
