@@ -8,6 +8,7 @@ import streamlit as st
 
 from app.i18n_graph import GRAPH_STRINGS
 from app.i18n_models import MODEL_STRINGS
+from app.i18n_review import REVIEW_STRINGS
 from app.i18n_runtime import RUNTIME_STRINGS
 from app.state import Keys
 
@@ -348,6 +349,7 @@ TABLE: dict[str, tuple[str, str]] = {
 TABLE.update(RUNTIME_STRINGS)
 TABLE.update(MODEL_STRINGS)
 TABLE.update(GRAPH_STRINGS)
+TABLE.update(REVIEW_STRINGS)
 
 
 def _lang() -> str:

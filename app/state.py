@@ -86,9 +86,22 @@ class Widgets:
     REPORT_LANG = "w.report.lang"
     DL_MD = "w.report.dl_md"
     DL_JSON = "w.report.dl_json"
+    DL_HTML = "w.report.dl_html"
+    DL_PDF = "w.report.dl_pdf"
+    REVIEW_TEXT = "w.report.review_text"
+    REVIEW_DECIDE = "w.report.review"  # + "." + decision
     # history
     HISTORY_PICK = "w.history.pick"
     HISTORY_OPEN = "w.history.open"
+    HISTORY_SEARCH = "w.history.search"
+    HISTORY_STATUS = "w.history.status"
+    HISTORY_REVIEW = "w.history.review"
+    HISTORY_SEVERITY = "w.history.severity"
+    HISTORY_TEAM = "w.history.team"
+    HISTORY_SINCE = "w.history.since"
+    HISTORY_UNTIL = "w.history.until"
+    HISTORY_DELETE = "w.history.delete"
+    HISTORY_DELETE_OK = "w.history.delete_ok"
 
 
 def current_incident_id() -> str | None:

@@ -1,17 +1,17 @@
-"""History: every incident in the store, and a way to re-open one."""
+"""History: every incident in the store, searched and filtered; re-open one, or (admin) delete it."""
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from app import nav, resources, state
 from app.i18n import t
 from app.state import Widgets as W
+from app.widgets.history_search import delete_control, history_search
 from app.widgets.incident import show_flash
 from core import pipeline
 from core.errors import TribunalError
-from core.plain_text import zone_name
+from core.history import history
 from core.reingest import find_bundle, redo_ingest
 from core.resume import resume_step
 
@@ -19,25 +19,16 @@ cfg = resources.settings()
 store = resources.store(cfg)
 show_flash()
 st.title(t("history.title"))
-incidents = store.list_incidents()
-if not incidents:
+rows = history(store)
+if not rows:
     st.info(t("history.empty"), icon=":material/inbox:")
     st.page_link(nav.page("intake"), label=t("nav.intake"), icon=":material/input:")
     st.stop()
 
 lang = state.language()
-icons = {"critical": "●●●●", "high": "●●●○", "medium": "●●○○", "low": "●○○○"}
-table = pd.DataFrame([{
-    "id": i.id, "title": i.text("title", lang), "severity": f"{icons.get(i.severity, '')} {t('severity.' + i.severity)}",
-    "status": t("status." + i.status), "service": i.service,
-    "started": f"{i.started_at:%Y-%m-%d %H:%M} {zone_name(i.started_at)}",
-    "created": f"{i.created_at.astimezone(i.started_at.tzinfo):%Y-%m-%d %H:%M} {zone_name(i.started_at)}",
-} for i in incidents])
-st.dataframe(table, hide_index=True, column_config={
-    "id": st.column_config.TextColumn("ID", width="medium"), "title": st.column_config.TextColumn(t("history.col_title"), width="large"),
-    "severity": t("history.col_severity"), "status": t("history.col_status"), "service": t("history.col_service"),
-    "started": t("history.col_started"), "created": t("history.col_created"),
-})
+incidents = history_search(rows)  # search, filters, and the table of what matches
+if not incidents:
+    st.stop()
 
 by_id = {i.id: i for i in incidents}
 current = state.current_incident_id()
@@ -72,3 +63,5 @@ with st.container(border=True):
         pipeline.fuse(store, cfg, picked)
         state.set_current_incident(picked)
         nav.switch_to("debate")
+
+delete_control(store, cfg, by_id[picked])  # admins only; audited in core

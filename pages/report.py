@@ -6,17 +6,18 @@ import pandas as pd
 import streamlit as st
 
 from app import nav, resources, state
-from app.i18n import LANGUAGES, phase_label, t
-from app.state import Widgets as W
+from app.i18n import phase_label, t
 from app.widgets.charts import confidence_figure
 from app.widgets.chat import brain_label
 from app.widgets.evidence import show_open_source
 from app.widgets.incident import incident_header, require_incident
 from app.widgets.judgment import judgment_card
+from app.widgets.report_downloads import report_downloads
+from app.widgets.review import review_panel
 from app.widgets.usage import usage_panel
 from core.errors import TribunalError
 from core.plain_text import zone_name
-from core.report import build_report, render_json, render_markdown
+from core.report import build_report
 from core.views import usage_summary
 
 cfg = resources.settings()
@@ -39,6 +40,7 @@ except TribunalError as exc:
 
 evidence = {e.id: e for e in report.evidence}
 judgment_card(report.judgment, evidence, incident.id, compact=False)
+review_panel(store, report)
 
 st.subheader(t("report.debate"))
 debate = report.debate
@@ -76,20 +78,11 @@ st.dataframe(turns, hide_index=True, column_config={
 })
 
 st.subheader(t("report.download"))
-with st.container(horizontal=True, vertical_alignment="bottom", gap="medium"):
-    lang = st.segmented_control(t("report.lang"), list(LANGUAGES), default=state.language(), required=True,
-                                format_func=lambda c: LANGUAGES[c], key=W.REPORT_LANG)
-    try:
-        lang = lang or state.language()
-        markdown = render_markdown(report if lang == state.language() else build_report(store, info.id, lang), lang)
-        as_json = render_json(report)
-    except TribunalError as exc:
-        st.error(str(exc))
-        st.stop()
-    st.download_button(t("report.dl_md"), markdown, file_name=f"{incident.id}-postmortem-{lang}.md",
-                       mime="text/markdown", key=W.DL_MD, icon=":material/download:", type="primary", on_click="ignore")
-    st.download_button(t("report.dl_json"), as_json, file_name=f"{incident.id}-postmortem.json",
-                       mime="application/json", key=W.DL_JSON, icon=":material/data_object:", on_click="ignore")
+try:
+    markdown = report_downloads(store, report, state.language())
+except TribunalError as exc:
+    st.error(str(exc))
+    st.stop()
 with st.expander(t("report.preview")):
     st.markdown(markdown)
 
