@@ -9,17 +9,14 @@ from typing import TYPE_CHECKING, Any
 
 import duckdb
 
-from core.schema import ReviewStatus
+from core.schema import Incident, ReviewStatus
 
-__all__ = ["HISTORY_COLS", "ReviewRecords"]
+__all__ = ["ReviewRecords"]
 
 log = logging.getLogger(__name__)
 
 # Tables that outlive an incident's deletion: the audit trail is append-only (it records the deletion itself).
 _KEPT_ON_DELETE = frozenset({"audit_log"})
-
-#: Columns of `history_rows`, after the incident's own columns.
-HISTORY_COLS = ("debate_id", "judgment", "review_state", "review_decided_by", "review_decided_at")
 
 
 class ReviewRecords:
@@ -28,6 +25,7 @@ class ReviewRecords:
     if TYPE_CHECKING:
         _INCIDENT_COLS: str
 
+        def _incident(self, row: tuple[Any, ...]) -> Incident: ...
         def transaction(self) -> AbstractContextManager[duckdb.DuckDBPyConnection]: ...
         def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]: ...
 
@@ -59,18 +57,27 @@ class ReviewRecords:
                  review.decision, review.decided_by)
         return True
 
-    def history_rows(self) -> list[tuple[Any, ...]]:
-        """Every incident (newest first) with its latest debate's id, ruling JSON and review state.
+    def history_rows(self) -> list[tuple[Incident, str | None, str | None, str | None, str | None]]:
+        """Every incident (newest first) with its latest debate's id, ruling JSON, review state and decider.
 
-        Each row is the incident's columns (as `_INCIDENT_COLS`) followed by `HISTORY_COLS`; the ruling and
-        review columns are NULL when there is none.
+        The ruling and review are None when there is none; an incident row that no longer reads is left out.
         """
+        n = len(self._INCIDENT_COLS.split(","))
         cols = ", ".join(f"i.{c.strip()}" for c in self._INCIDENT_COLS.split(","))
-        return self._rows(
+        rows = self._rows(
             f"WITH latest AS (SELECT incident_id, arg_max(id, started_at) AS debate_id FROM debates GROUP BY incident_id) "
-            f"SELECT {cols}, l.debate_id, j.payload, r.state, r.decided_by, r.decided_at FROM incidents i "
+            f"SELECT {cols}, l.debate_id, j.payload, r.state, r.decided_by FROM incidents i "
             "LEFT JOIN latest l ON l.incident_id = i.id LEFT JOIN judgments j ON j.debate_id = l.debate_id "
             "LEFT JOIN reviews r ON r.debate_id = l.debate_id ORDER BY i.created_at DESC")
+        out = []
+        for row in rows:
+            try:
+                incident = self._incident(row[:n])
+            except (ValueError, TypeError, OverflowError, AttributeError) as exc:
+                log.warning("incident %s: unreadable row left out of History: %s", row[0], str(exc).splitlines()[0])
+                continue
+            out.append((incident, row[n], row[n + 1], row[n + 2], row[n + 3]))
+        return out
 
     def delete_incident(self, incident_id: str) -> dict[str, int]:
         """Remove every row of an incident from every table that holds one (the audit trail excepted), at once.
