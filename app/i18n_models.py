@@ -15,6 +15,13 @@ MODEL_STRINGS: dict[str, tuple[str, str]] = {
     "usage.fallback_chip": ("改由离线引擎回答", "answered offline"),
     "usage.fallback_note": ("本轮模型调用失败，改由离线推理引擎回答：{reason}", "The model failed this turn; the offline brain answered instead: {reason}"),
     "usage.fallback_unknown": ("原因未记录", "reason not recorded"),
+    "usage.fallback_chip_reason": ("离线代答 · {reason}", "answered offline · {reason}"),
+    "brain.tally_llm": ("全部 {n} 轮均由模型回答。", "All {n} turns were answered by the model."),
+    "brain.tally_mixed": ("混合：模型回答 {m} 轮，离线推理代答 {o} 轮（{why}）。离线代答的置信度不高于模型各轮所支持的水平。",
+                          ("Mixed: the model answered {m} turns, the offline brain {o} ({why}). Offline answers are "
+                           "never more confident than the model's turns support.")),
+    "brain.tally_offline": ("模型未能回答任何一轮：全部 {n} 轮由离线推理代答（{why}）。",
+                            "The model answered no turn: the offline brain answered all {n} ({why})."),
     # settings
     "settings.title": ("模型设置", "Model settings"),
     "settings.subtitle": ("每个智能体使用哪个模型端点，连接测试，以及仅对本次会话生效的调整。密钥只来自环境变量或 secrets.toml，这里不显示也不编辑。",

@@ -5,20 +5,9 @@ from __future__ import annotations
 from collections import Counter
 from typing import Literal
 
-from pydantic import BaseModel, Field
-
-from core.schema import AgentTurn
+from core.schema import AgentTurn, BrainTally
 
 __all__ = ["BrainTally", "tally_brains"]
-
-
-class BrainTally(BaseModel):
-    """How a debate's turns were answered; `brain` is "mixed" as soon as one LLM turn fell back offline."""
-
-    brain: Literal["llm", "offline", "mixed"]
-    model_turns: int = 0
-    offline_turns: int = 0
-    fallbacks: dict[str, int] = Field(default_factory=dict, description="Why turns fell back (reason → turns).")
 
 
 def _reason(fallback: str) -> str:

@@ -12,6 +12,7 @@ from typing import Any
 import pandas as pd
 
 from core.agents.base import say
+from core.brain_tally import tally_brains
 from core.debate_language import debate_in
 from core.errors import ReportError
 from core.fusion.facts import FusedContext
@@ -102,6 +103,7 @@ def build_report(store: Store, debate_id: str, lang: str | None = None) -> Repor
         timeline=timeline, generated_at=datetime.now(UTC), redactions=store.redaction_counts(incident.id),
         review=review_status(store, debate_id, judgment), follow_ups=follow_ups(incident, judgment, lang),
         runtime=_runtime_series(store, incident.id, ctx), onset=ctx.burst.onset if ctx and ctx.burst else None,
+        brains=tally_brains(said.turns, debate.brain),
     )
 
 
@@ -192,9 +194,12 @@ def cli_payload(incident_id: str, debate: DebateInfo, judgment: Judgment, turns:
     data = json.loads(judgment.model_dump_json())
     keep = ("root_cause", "root_cause_location", "suspect_commit", "evidence_chain", "fix_suggestion", "impact_analysis",
             "risk_level", "rollback_recommended", "responsible_team", "confidence", "abstained")
+    brains = tally_brains(turns, debate.brain)
     return {
         "incident_id": incident_id,
-        "brain": debate.brain,
+        # "mixed" when some LLM turns fell back offline; brain_turns says how many and why.
+        "brain": brains.brain,
+        "brain_turns": brains.model_dump(exclude={"brain"}),
         "judgment": {k: data[k] for k in keep},
         "debate": {
             "rounds": debate.rounds,

@@ -97,6 +97,21 @@ def _rounds(report: ReportData) -> list[dict[str, Any]]:
              "summary": clip(turns[-1].summary, 220)} for r, turns in sorted(rounds.items())]
 
 
+def _brain_label(report: ReportData, t: Any) -> str:
+    """Who answered: the offline brain, the model, or both — with the turns each answered and why the model did not."""
+    tally = report.brains
+    if report.debate.brain == "offline" or tally is None:
+        return t("offline brain (deterministic)", "离线推理（确定性）")
+    why = t(", ", "，").join(f"{reason} ×{n}" for reason, n in sorted(tally.fallbacks.items()))
+    if tally.brain == "llm":
+        return t("LLM brain ({n} model turns)", "大模型推理（{n} 轮均由模型回答）", n=tally.model_turns)
+    if tally.brain == "offline":
+        return t("LLM brain unavailable — every turn answered offline ({n}; {why})",
+                 "大模型不可用——所有 {n} 轮均由离线推理代答（{why}）", n=tally.offline_turns, why=why)
+    return t("mixed: {m} model turns, {o} answered offline ({why})", "混合：模型回答 {m} 轮，离线代答 {o} 轮（{why}）",
+             m=tally.model_turns, o=tally.offline_turns, why=why)
+
+
 def report_view(report: ReportData, lang: str = "en") -> dict[str, Any]:
     """Everything the templates show, worked out in `lang` (labels, times in the incident's zone, review state)."""
     inc, j, d = report.incident, report.judgment, report.debate
@@ -126,7 +141,7 @@ def report_view(report: ReportData, lang: str = "en") -> dict[str, Any]:
                         if review.decided_by else ""),
             "text_label": labels["reason"] if review.decision == "reject" else labels["note"], "text": review.text,
         }
-    brain = t("offline brain (deterministic)", "离线推理（确定性）") if d.brain == "offline" else t("LLM brain", "大模型推理")
+    brain = _brain_label(report, t)
     rounds = t("{n} round", "{n} 轮", n=d.rounds) if d.rounds == 1 else t("{n} rounds", "{n} 轮", n=d.rounds)
     facts = [
         (labels["incident"], inc.id), (labels["service"], inc.service),

@@ -13,6 +13,7 @@ __all__ = [
     "Incident", "IncidentDraft", "Asset", "StackFrame", "ExceptionCause", "ExceptionRecord",
     "Commit", "Evidence", "CodeLocation", "CommitRef", "Claim", "Hypothesis", "Challenge",
     "Answer", "AgentTurn", "TurnCost", "UsageCounts", "EvidenceRef", "RejectedHypothesis", "RulingCheck", "Judgment", "DebateInfo",
+    "BrainTally",
     "DebateEvent", "TurnStarted", "TokenDelta", "TurnFinished", "ToolCall", "RoundFinished",
     "Consensus", "Intervention", "JudgmentReady", "DebateFailed", "ReportData", "started_at_problem",
     "ReviewState", "ReviewDecision", "ReviewStatus", "FollowUp", "RuntimeSeries",
@@ -248,6 +249,15 @@ class TurnCost(UsageCounts):
     fallback: str | None = Field(default=None, description="Why the offline brain answered instead, if it did.")
 
 
+class BrainTally(_Model):
+    """How a debate's turns were answered; `brain` is "mixed" as soon as one LLM turn fell back offline."""
+
+    brain: Literal["llm", "offline", "mixed"]
+    model_turns: int = 0
+    offline_turns: int = 0
+    fallbacks: dict[str, int] = Field(default_factory=dict, description="Why turns fell back (reason → turns).")
+
+
 class AgentTurn(_Model):
     """One finished turn of one agent: what it said, what it cited, how sure it is."""
 
@@ -462,3 +472,4 @@ class ReportData(_Model):
     follow_ups: list[FollowUp] = Field(default_factory=list)
     runtime: list[RuntimeSeries] = Field(default_factory=list, description="Charts of the impact section.")
     onset: datetime | None = Field(default=None, description="When the errors started, if the logs say.")
+    brains: BrainTally | None = Field(default=None, description="Turns the model and the offline brain answered.")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import json
 import textwrap
 import time
 from collections.abc import Iterator
@@ -20,6 +21,7 @@ from core.llm import LLMBrain, load_routing
 from core.llm._guard import CircuitBreaker
 from core.llm.brain import FALLBACK_CEILING
 from core.pipeline import fuse, ingest_bundle, open_incident
+from core.report import build_report, cli_payload, render_json, render_markdown
 from core.schema import AgentTurn, Judgment, JudgmentReady, TurnFinished
 from core.store import Store
 from tests.conftest import MiniBundle
@@ -50,7 +52,9 @@ def _fused(store: Store, settings: Settings, bundle: MiniBundle) -> str:
 
 def _run(store: Store, incident_id: str, brain: LLMBrain) -> tuple[list[AgentTurn], Judgment, float]:
     started = time.monotonic()
-    events = list(iterate_sync(Debate(store, incident_id, brain, max_rounds=3).events()))
+    debate = Debate(store, incident_id, brain, max_rounds=3)
+    _run.debate_id = debate.debate_id  # type: ignore[attr-defined]
+    events = list(iterate_sync(debate.events()))
     elapsed = time.monotonic() - started
     turns = [e.turn for e in events if isinstance(e, TurnFinished)]
     rulings = [e.judgment for e in events if isinstance(e, JudgmentReady)]
@@ -106,6 +110,17 @@ def test_a_mixed_debate_counts_both_brains_and_the_fallback_ruling_is_capped(
     assert (tally.brain, tally.model_turns, tally.offline_turns) == ("mixed", len(model_turns), 1)
     assert tally.fallbacks == {"endpoint unavailable": 1}
     assert judgment.confidence <= max(t.confidence for t in model_turns)
+    # The report says so: in its JSON, its Markdown (both languages) and the CLI's payload.
+    debate_id = _run.debate_id  # type: ignore[attr-defined]
+    report = build_report(store, debate_id)
+    again = json.loads(render_json(report))
+    assert again["brains"] == {"brain": "mixed", "model_turns": len(model_turns), "offline_turns": 1,
+                               "fallbacks": {"endpoint unavailable": 1}}
+    assert f"mixed: {len(model_turns)} model turns, 1 answered offline (endpoint unavailable ×1)" in render_markdown(
+        report, "en")
+    assert f"混合：模型回答 {len(model_turns)} 轮，离线代答 1 轮" in render_markdown(build_report(store, debate_id, "zh"), "zh")
+    payload = cli_payload(incident_id, store.get_debate(debate_id), judgment, turns)
+    assert payload["brain"] == "mixed" and payload["brain_turns"]["offline_turns"] == 1
 
 
 def test_the_breaker_opens_after_consecutive_failures_and_lets_one_request_try_after_the_cooldown() -> None:

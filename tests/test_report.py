@@ -47,7 +47,7 @@ def test_json_round_trips(store: Store, debate_id: str) -> None:
 def test_cli_payload_shape(store: Store, debate_id: str) -> None:
     info = store.get_debate(debate_id)
     payload = cli_payload(info.incident_id, info, store.get_judgment(debate_id), store.list_turns(debate_id))  # type: ignore[arg-type]
-    assert set(payload) == {"incident_id", "brain", "judgment", "debate", "redactions"}
+    assert set(payload) == {"incident_id", "brain", "brain_turns", "judgment", "debate", "redactions"}
     assert set(payload["judgment"]) == {
         "root_cause", "root_cause_location", "suspect_commit", "evidence_chain", "fix_suggestion", "impact_analysis",
         "risk_level", "rollback_recommended", "responsible_team", "confidence", "abstained"}

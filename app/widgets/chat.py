@@ -12,6 +12,7 @@ from app.theme import agent_style, avatar_html, icon_html
 from app.transcript import TranscriptItem
 from app.widgets.evidence import citation_chips
 from app.widgets.judgment import judgment_card
+from core.brain_tally import tally_brains
 from core.plain_text import clip, md_data
 from core.schema import AGENTS, AgentTurn, Evidence, ToolCall, TurnCost
 
@@ -28,7 +29,8 @@ def challenge_label(challenge_id: str) -> str:
     kind = f"challenge.{m.group(2)}"
     return f"{m.group(1)} · {t(kind)}" if has_key(kind) else f"{m.group(1)} · {m.group(2).replace('-', ' ')}"
 
-__all__ = ["render_transcript", "bubble_header", "brain_label", "agent_roster", "usage_line", "challenge_label"]
+__all__ = ["render_transcript", "bubble_header", "brain_label", "brain_tally_line", "agent_roster", "usage_line",
+           "challenge_label"]
 
 
 def brain_label(brain: str, model: str | None) -> str:
@@ -120,8 +122,10 @@ def _turn_bubble(turn: AgentTurn, evidence: dict[str, Evidence], incident_id: st
             if invalid else "")
     fallback = _fell_back(turn, debate_brain)
     if fallback:
+        short = fallback.split(":", 1)[0].strip()  # "endpoint unavailable: HTTP 500 after 3 retries" → its reason
+        chip = t("usage.fallback_chip_reason", reason=short) if short and short != fallback else t("usage.fallback_chip")
         flag += (f'<span class="tb-chip warn" title="{html.escape(fallback)}">{icon_html("sync_problem")} '
-                 f'{html.escape(t("usage.fallback_chip"))}</span>')
+                 f'{html.escape(chip)}</span>')
     with st.container(key=f"bubble-{turn.agent}-{turn.seq}", gap="small"):
         st.markdown(bubble_header(turn.agent, turn.phase, turn.round, turn.brain, turn.model, turn.confidence, flag),
                     unsafe_allow_html=True)
@@ -182,9 +186,29 @@ def _live_bubble(item: TranscriptItem, brain: str | None, model: str | None) -> 
             st.markdown(_tool_lines(calls), unsafe_allow_html=True)  # type: ignore[arg-type]
 
 
+def brain_tally_line(turns: list[AgentTurn], brain: str | None) -> tuple[str, str] | None:
+    """("info" | "warning", text): which brain answered the debate's turns, or None for an offline debate."""
+    if brain != "llm" or not turns:
+        return None
+    tally = tally_brains(turns, brain)
+    why = ", ".join(f"{reason} ×{n}" for reason, n in sorted(tally.fallbacks.items()))
+    if tally.brain == "llm":
+        return "info", t("brain.tally_llm", n=tally.model_turns)
+    if tally.brain == "offline":
+        return "warning", t("brain.tally_offline", n=tally.offline_turns, why=why)
+    return "warning", t("brain.tally_mixed", m=tally.model_turns, o=tally.offline_turns, why=why)
+
+
 def render_transcript(items: list[TranscriptItem], evidence: dict[str, Evidence], incident_id: str,
                       brain: str | None, model: str | None) -> None:
-    """Draw the transcript items in order."""
+    """Draw the transcript items in order, then which brain answered its turns (model, offline or mixed)."""
+    turns = [item.turn for item in items if item.kind == "turn" and item.turn is not None]
+    if (line := brain_tally_line(turns, brain)) is not None:
+        kind, text = line
+        if kind == "warning":
+            st.warning(text, icon=":material/sync_problem:")
+        else:
+            st.caption(f":material/smart_toy: {text}")
     for item in items:
         ev = item.event
         if item.kind == "divider":

@@ -67,6 +67,8 @@ def test_llm_bubbles_show_cost_fallback_and_tools(ui_home: Path, tmp_path: Path,
     assert "CNY" in page, "priced models show the cost"
     assert "answered offline" in page, "the critic's bubble says the offline brain answered"
     assert "the offline brain answered instead: endpoint unavailable: HTTP 503" in page
+    assert "answered offline · endpoint unavailable" in page, "the chip says why"
+    assert "Mixed: the model answered" in page, "the transcript counts the turns each brain answered"
     tool_lines = [m.value for m in at.markdown if 'class="tb-tool"' in str(m.value)]
     assert tool_lines and "evidence" in tool_lines[0] and "evidence_id=E1" in tool_lines[0]
 
