@@ -83,7 +83,8 @@ _STATUSES = {
                      "unlikely", "否决", "已否决", "否定", "排除", "已排除"), "rejected"),
 }
 _VERDICTS = {
-    **dict.fromkeys(("resolved", "refuted", "rebutted", "addressed", "answered", "fixed", "disproved", "countered",
+    "answered": "answered", "回答": "answered", "已回答": "answered",
+    **dict.fromkeys(("resolved", "refuted", "rebutted", "addressed", "fixed", "disproved", "countered",
                      "settled", "已解决", "解决", "已反驳", "反驳"), "resolved"),
     **dict.fromkeys(("conceded", "concede", "accepted", "agree", "agreed", "acknowledged", "valid", "correct",
                      "承认", "接受", "认可", "同意"), "conceded"),
@@ -308,9 +309,19 @@ class ChallengeOut(_Out):
 
 class AnswerOut(_Out):
     challenge_id: str = Field(min_length=1)
-    verdict: Annotated[Literal["resolved", "conceded", "open"], BeforeValidator(lambda v: _choice(_VERDICTS, v))]
+    verdict: Annotated[Literal["resolved", "conceded", "open", "answered"],
+                       BeforeValidator(lambda v: _choice(_VERDICTS, v))]
     text: str = Field(min_length=1)
     citations: Ids = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _question_or_challenge(self) -> AnswerOut:
+        # A human question (Q<n>) is answered, whatever word the model used; a challenge is resolved, not "answered".
+        if re.match(r"^Q\d+", self.challenge_id):
+            self.verdict = "answered"
+        elif self.verdict == "answered":
+            self.verdict = "resolved"
+        return self
     _aliases: ClassVar[dict[str, str]] = {"id": "challenge_id", "challenge": "challenge_id", "target": "challenge_id", "status": "verdict",
                 "result": "verdict", "answer": "text", "response": "text", "rebuttal": "text", "reply": "text",
                 "evidence": "citations", "evidence_ids": "citations"}
