@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Literal
 
+from core.auth import Principal, require_principal
 from core.errors import DebateError, TribunalError
 from core.schema import JudgmentReady, TokenDelta, TurnFinished, TurnStarted
 
@@ -47,8 +48,8 @@ class DebateRun:
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _cancel: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None
-    _on_cancel: Callable[[], None] | None = None
-    _on_intervene: Callable[[str, str, str | None], None] | None = None
+    _on_cancel: Callable[..., None] | None = None  # (actor=...) when a signed-in user stops it
+    _on_intervene: Callable[..., None] | None = None  # (kind, text, target, actor=...)
     _process: Callable[[], int | None] | None = None
     ended_at: float | None = None  # time.monotonic() when the run ended
 
@@ -67,29 +68,37 @@ class DebateRun:
         with self._lock:
             return dict(self._live)
 
-    def cancel(self) -> None:
+    def cancel(self, *, actor: Principal | None = None) -> None:
         """Ask the run to stop (the store keeps everything said so far).
 
         With an orchestrator cancel hook the debate records the cancellation and winds down itself;
         without one the event stream is closed after the current event.
+
+        Raises:
+            Forbidden: `actor` is below analyst (checked here, and again by the orchestrator).
         """
+        if actor is not None:
+            require_principal(actor, "analyst", "stop a debate")
         self._cancel.set()
         if self._on_cancel is not None:
-            self._on_cancel()
+            self._on_cancel(**({"actor": actor} if actor is not None else {}))
 
     @property
     def can_intervene(self) -> bool:
         return self._on_intervene is not None and self.alive
 
-    def intervene(self, kind: str, text: str, target: str | None = None) -> None:
+    def intervene(self, kind: str, text: str, target: str | None = None, *, actor: Principal | None = None) -> None:
         """Hand a human note, question or rejected hypothesis to the orchestrator (applied before the next turn).
 
         Raises:
             DebateError: this run cannot take interventions.
+            Forbidden: `actor` is below analyst (checked here, and again by the orchestrator).
         """
+        if actor is not None:
+            require_principal(actor, "analyst", "intervene in a debate")
         if self._on_intervene is None or not self.alive:
             raise DebateError("This debate is not running any more; start it again to intervene.")
-        self._on_intervene(kind, text, target)
+        self._on_intervene(kind, text, target, **({"actor": actor} if actor is not None else {}))
 
     @property
     def cancel_requested(self) -> bool:
@@ -185,8 +194,8 @@ class DebateRegistry:
             return self._runs.get(incident_id)
 
     def start(self, incident_id: str, brain: str, pace_s: float, source: EventSource, *,
-              debate_id: str | None = None, on_cancel: Callable[[], None] | None = None,
-              on_intervene: Callable[[str, str, str | None], None] | None = None,
+              debate_id: str | None = None, on_cancel: Callable[..., None] | None = None,
+              on_intervene: Callable[..., None] | None = None,
               process: Callable[[], int | None] | None = None) -> DebateRun:
         """Start a run for the incident unless one is already live.
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from app.debate_runner import DebateRegistry, DebateRun
 from app.transcript import TranscriptItem, build_transcript
 from core import pipeline
+from core.auth import ANONYMOUS_LOCAL, Principal, require_principal
 from core.config import Settings
 from core.errors import DebateError
 from core.jobs import DebateJob, JobHandle, JobRunner
@@ -31,7 +32,7 @@ WATCH_KEY = "tribunal.debate_watch"
 
 def start_debate(store: Store, cfg: Settings, registry: DebateRegistry, incident_id: str, brain: str,
                  pace_s: float, language: str | None = None, resume_id: str | None = None,
-                 jobs: JobRunner | None = None) -> DebateRun:
+                 jobs: JobRunner | None = None, actor: Principal = ANONYMOUS_LOCAL) -> DebateRun:
     """Start (or, with `resume_id`, resume) the core debate: in a worker process of `jobs`, else in a thread here.
 
     The run keeps going if the page goes away; any session re-attaches through the registry.
@@ -40,29 +41,32 @@ def start_debate(store: Store, cfg: Settings, registry: DebateRegistry, incident
 
     Raises:
         DebateError: one is already running for this incident, or it cannot start.
+        Forbidden: `actor` is below analyst (nothing is changed then).
         ConfigError: the brain cannot be used.
     """
+    require_principal(actor, "analyst", "resume a debate" if resume_id else "start a debate")
     current = registry.get(incident_id)
     if current is not None and current.alive:
         raise DebateError(f"A debate for {incident_id} is already running; wait for it or stop it.")
     if resume_id:  # as `python -m core resume` does: a judge turn whose ruling was not stored runs once more, not twice
         store.drop_unruled_judge_turns(resume_id)
     if jobs is not None:
-        return _start_in_worker(store, cfg, registry, jobs, incident_id, brain, pace_s, language, resume_id)
+        return _start_in_worker(store, cfg, registry, jobs, incident_id, brain, pace_s, language, resume_id, actor)
     debate = pipeline.start_debate(store, cfg, incident_id, brain, pace_s=pace_s, language=language,
-                                   debate_id=resume_id)
+                                   debate_id=resume_id, actor=actor)
     return registry.start(incident_id, brain, pace_s, lambda: iterate_sync(debate.events()),
                           debate_id=debate.debate_id, on_cancel=debate.cancel, on_intervene=debate.intervene)
 
 
 def _start_in_worker(store: Store, cfg: Settings, registry: DebateRegistry, jobs: JobRunner, incident_id: str,
-                     brain: str, pace_s: float, language: str | None, resume_id: str | None) -> DebateRun:
+                     brain: str, pace_s: float, language: str | None, resume_id: str | None,
+                     actor: Principal = ANONYMOUS_LOCAL) -> DebateRun:
     store.get_incident(incident_id)
     if store.load_fusion(incident_id) is None:  # what the orchestrator would say, said before a worker is involved
         raise DebateError(f"Incident {incident_id} has no fused evidence yet; ingest its assets first.")
     pipeline.make_brain(cfg, brain)  # ConfigError now rather than from the worker
     job = DebateJob(id=f"job-{secrets.token_hex(5)}", settings=cfg, incident_id=incident_id, brain=brain,
-                    pace_s=pace_s, language=language, debate_id=resume_id)
+                    pace_s=pace_s, language=language, debate_id=resume_id, actor=actor)
     handles: list[JobHandle] = []
 
     def events() -> Iterator[object]:  # runs in the run's relay thread: submitted only once the run is registered
@@ -70,8 +74,9 @@ def _start_in_worker(store: Store, cfg: Settings, registry: DebateRegistry, jobs
         return handles[0].events
 
     return registry.start(incident_id, brain, pace_s, events, debate_id=resume_id,
-                          on_cancel=lambda: jobs.command(job.id, ("cancel",)),
-                          on_intervene=lambda kind, text, target: jobs.command(job.id, ("intervene", kind, text, target)),
+                          on_cancel=lambda actor=None: jobs.command(job.id, ("cancel", actor)),
+                          on_intervene=lambda kind, text, target, actor=None: jobs.command(
+                              job.id, ("intervene", kind, text, target, actor)),
                           process=lambda: handles[0].pid if handles else None)
 
 

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
+from app.i18n_auth import AUTH_STRINGS
 from app.i18n_graph import GRAPH_STRINGS
 from app.i18n_models import MODEL_STRINGS
 from app.i18n_review import REVIEW_STRINGS
@@ -349,6 +350,7 @@ TABLE: dict[str, tuple[str, str]] = {
 TABLE.update(RUNTIME_STRINGS)
 TABLE.update(MODEL_STRINGS)
 TABLE.update(GRAPH_STRINGS)
+TABLE.update(AUTH_STRINGS)
 TABLE.update(REVIEW_STRINGS)
 
 

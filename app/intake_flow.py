@@ -13,6 +13,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from pydantic import ValidationError
 
 from core import pipeline
+from core.auth import ANONYMOUS_LOCAL, Principal, require_principal
 from core.bundle import Bundle, extract_archive, load_bundle
 from core.config import Settings
 from core.errors import TribunalError
@@ -59,25 +60,26 @@ def build_draft(*, title: str, severity: str, day: date, clock: time, utc_offset
 
 
 def _ingest(store: Store, cfg: Settings, bundle: Bundle, progress: Progress, on_open: OnOpen,
-            log_format: str = AUTO) -> Incident:
-    incident = pipeline.open_incident(store, bundle.draft)
+            log_format: str = AUTO, actor: Principal = ANONYMOUS_LOCAL) -> Incident:
+    incident = pipeline.open_incident(store, bundle.draft, actor=actor)
     on_open(incident)
-    pipeline.ingest_bundle(store, cfg, incident, bundle, progress=progress, log_format=log_format)
+    pipeline.ingest_bundle(store, cfg, incident, bundle, progress=progress, log_format=log_format, actor=actor)
     progress("fuse", 0.96)
-    pipeline.fuse(store, cfg, incident.id)
+    pipeline.fuse(store, cfg, incident.id, actor=actor)
     progress("done", 1.0)
     return incident
 
 
-def load_demo(store: Store, cfg: Settings, progress: Progress, on_open: OnOpen) -> Incident:
+def load_demo(store: Store, cfg: Settings, progress: Progress, on_open: OnOpen, *,
+              actor: Principal = ANONYMOUS_LOCAL) -> Incident:
     """Build (once) and ingest the demo incident bundle."""
     progress("demo", 0.02)
     root = pipeline.ensure_demo_bundle(cfg)
-    return _ingest(store, cfg, load_bundle(root), progress, on_open)
+    return _ingest(store, cfg, load_bundle(root), progress, on_open, actor=actor)
 
 
 def load_archive(store: Store, cfg: Settings, data: bytes, progress: Progress, on_open: OnOpen, *,
-                 log_format: str = AUTO) -> Incident:
+                 log_format: str = AUTO, actor: Principal = ANONYMOUS_LOCAL) -> Incident:
     """Extract an uploaded bundle archive safely into the data directory and ingest it.
 
     Args:
@@ -85,39 +87,43 @@ def load_archive(store: Store, cfg: Settings, data: bytes, progress: Progress, o
 
     Raises:
         BundleError: the archive is unsafe, damaged, or has no valid incident.yaml.
+        Forbidden: `actor` is below analyst (nothing is extracted then).
     """
+    require_principal(actor, "analyst", "upload a bundle")
     progress("extract", 0.02)
     dest = cfg.work_dir / "uploads" / f"{datetime.now():%Y%m%d-%H%M%S}-{secrets.token_hex(3)}"
     root = extract_archive(data, dest)
-    return _ingest(store, cfg, load_bundle(root), progress, on_open, log_format)
+    return _ingest(store, cfg, load_bundle(root), progress, on_open, log_format, actor)
 
 
 def open_from_form(store: Store, cfg: Settings, draft: IncidentDraft, files: list[tuple[str, bytes]],
-                   progress: Progress, on_open: OnOpen, *, log_format: str = AUTO) -> Incident:
+                   progress: Progress, on_open: OnOpen, *, log_format: str = AUTO,
+                   actor: Principal = ANONYMOUS_LOCAL) -> Incident:
     """Open an incident from the form, then ingest pasted text and uploaded files (if any), logs in `log_format`."""
-    incident = pipeline.open_incident(store, draft)
+    incident = pipeline.open_incident(store, draft, actor=actor)
     on_open(incident)
     if files:
-        pipeline.ingest_uploads(store, cfg, incident, files, progress=progress, log_format=log_format)
+        pipeline.ingest_uploads(store, cfg, incident, files, progress=progress, log_format=log_format, actor=actor)
         progress("fuse", 0.96)
-        pipeline.fuse(store, cfg, incident.id)
+        pipeline.fuse(store, cfg, incident.id, actor=actor)
     progress("done", 1.0)
     return incident
 
 
 def add_files(store: Store, cfg: Settings, incident: Incident, files: list[tuple[str, bytes]], progress: Progress, *,
-              log_format: str = AUTO) -> None:
+              log_format: str = AUTO, actor: Principal = ANONYMOUS_LOCAL) -> None:
     """Add more assets to an existing incident and fuse again (the ledger is rebuilt from everything)."""
-    pipeline.ingest_uploads(store, cfg, incident, files, progress=progress, log_format=log_format)
+    pipeline.ingest_uploads(store, cfg, incident, files, progress=progress, log_format=log_format, actor=actor)
     progress("fuse", 0.96)
-    pipeline.fuse(store, cfg, incident.id)
+    pipeline.fuse(store, cfg, incident.id, actor=actor)
     progress("done", 1.0)
 
 
-def apply_in_app_rules(store: Store, cfg: Settings, incident: Incident, include: str, exclude: str) -> None:
+def apply_in_app_rules(store: Store, cfg: Settings, incident: Incident, include: str, exclude: str, *,
+                       actor: Principal = ANONYMOUS_LOCAL) -> None:
     """Save the in-app package prefixes typed in the asset view (one per line) and fuse again."""
     def lines(text: str) -> list[str]:
         return [x.strip() for x in text.replace(",", "\n").splitlines() if x.strip()]
 
-    pipeline.set_in_app_rules(store, incident.id, lines(include), lines(exclude))
-    pipeline.fuse(store, cfg, incident.id)
+    pipeline.set_in_app_rules(store, incident.id, lines(include), lines(exclude), actor=actor)
+    pipeline.fuse(store, cfg, incident.id, actor=actor)

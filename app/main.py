@@ -12,10 +12,11 @@ if str(ROOT) not in sys.path:  # `streamlit run app/main.py` puts app/ on the pa
 
 import streamlit as st  # noqa: E402
 
-from app import nav, resources, state  # noqa: E402
+from app import access, nav, resources, state  # noqa: E402
 from app.i18n import t  # noqa: E402
 from app.theme import inject_css  # noqa: E402
 from app.widgets.sidebar import render_sidebar, resolve_language  # noqa: E402
+from app.widgets.sign_in import render_sign_in  # noqa: E402
 from core.errors import TribunalError  # noqa: E402
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -36,10 +37,20 @@ try:
     resources.jobs(cfg)  # start the debate workers with the app
 except TribunalError as exc:
     problem = str(exc)
+who = None
+if cfg is not None and store is not None:
+    try:
+        who = access.current(cfg, store)  # every run: a role change or a disabled account applies at once
+    except TribunalError as exc:
+        problem = str(exc)
+st.session_state[access.AuthKeys.PRINCIPAL] = who
 
 render_sidebar(cfg, store, registry)
 if problem is not None:
     st.error(t("app.unavailable", message=problem))
+    st.stop()
+if who is None and cfg is not None and store is not None:
+    render_sign_in(cfg, store)  # nobody signed in (TRIBUNAL_AUTH=local|oidc): no page runs
     st.stop()
 state.sync_url()
 page.run()

@@ -18,7 +18,10 @@ PAGES: dict[str, tuple[str, str]] = {
     "compare": ("../pages/compare.py", ":material/compare_arrows:"),
     "history": ("../pages/history.py", ":material/history:"),
     "settings": ("../pages/settings.py", ":material/tune:"),
+    "audit": ("../pages/audit.py", ":material/policy:"),
 }
+#: Pages listed only for a role at least this high (the page checks the role again itself).
+PAGE_ROLES: dict[str, str] = {"audit": "admin"}
 
 
 def page(name: str) -> st.Page:
@@ -27,7 +30,10 @@ def page(name: str) -> st.Page:
 
 
 def build_pages() -> list[st.Page]:
-    return [page(name) for name in PAGES]
+    """The pages this session's role may open (app.access reads who is signed in)."""
+    from app.access import can
+
+    return [page(name) for name in PAGES if name not in PAGE_ROLES or can(PAGE_ROLES[name])]
 
 
 def switch_to(name: str) -> None:

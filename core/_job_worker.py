@@ -127,10 +127,12 @@ class _Outbox:
     def _apply(self, command: Command) -> None:
         if self.debate is None:
             return
+        # ("cancel", actor) and ("intervene", kind, text, target, actor): the actor is checked and audited here too
         if command[0] == "cancel":
-            self.debate.cancel()
+            self.debate.cancel(actor=command[1] if len(command) > 1 else None)
         elif command[0] == "intervene":
-            self.debate.intervene(*command[1:])
+            kind, text, target, *actor = command[1:]
+            self.debate.intervene(kind, text, target, actor=actor[0] if actor else None)
 
 
 def _run_debate(manager: _Client, job: DebateJob) -> None:
@@ -143,7 +145,7 @@ def _run_debate(manager: _Client, job: DebateJob) -> None:
     try:
         store = _RemoteStore(manager.store(), hub)  # type: ignore[attr-defined]
         out.debate = pipeline.start_debate(store, job.settings, job.incident_id, job.brain, pace_s=job.pace_s,  # type: ignore[arg-type]
-                                           language=job.language, debate_id=job.debate_id)
+                                           language=job.language, debate_id=job.debate_id, actor=job.actor)
         log.info("incident %s: debate %s running in worker pid %d", job.incident_id, out.debate.debate_id,
                  os.getpid())
         for event in iterate_sync(out.debate.events()):

@@ -22,8 +22,19 @@ if TYPE_CHECKING:
     from core.store import Store
 
 __all__ = [
-    "UserInfo", "SignedIn", "add_user", "list_users", "set_role", "set_disabled", "set_password",
-    "sign_in", "resume_session", "sign_out", "MIN_PASSWORD", "check_name",
+    "MIN_PASSWORD",
+    "SignInRefused",
+    "SignedIn",
+    "UserInfo",
+    "add_user",
+    "check_name",
+    "list_users",
+    "resume_session",
+    "set_disabled",
+    "set_password",
+    "set_role",
+    "sign_in",
+    "sign_out",
 ]
 
 log = logging.getLogger(__name__)
@@ -34,6 +45,15 @@ _HASHER = PasswordHasher()  # argon2id with the library's recommended parameters
 # Verified when the name is unknown, so a wrong name costs as long as a wrong password (no name probing by timing).
 _DUMMY_HASH = _HASHER.hash(secrets.token_hex(16))
 _WRONG = "Wrong name or password."
+
+
+class SignInRefused(AuthError):
+    """A sign-in was refused; `reason` is "wrong", "locked" or "disabled" (the UI words it in the user's language)."""
+
+    def __init__(self, message: str, reason: str, minutes: float = 0) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.minutes = minutes
 
 
 class UserInfo(BaseModel):
@@ -191,10 +211,10 @@ def set_password(store: Store, name: str, password: str, *, actor: Principal) ->
     audit.record(store, actor=actor.name, action=Action.USER_PASSWORD_CHANGED, detail={"user": name})
 
 
-def _fail(store: Store, name: str, reason: str, message: str) -> AuthError:
+def _fail(store: Store, name: str, reason: str, message: str, kind: str = "wrong", minutes: float = 0) -> AuthError:
     audit.record(store, actor=name[:64] or "?", action=Action.SIGN_IN_FAILED, detail={"reason": reason})
     log.info("sign-in refused for %r: %s", name, reason)
-    return AuthError(message)
+    return SignInRefused(message, kind, minutes)
 
 
 def sign_in(store: Store, name: str, password: str, policy: AuthSettings) -> SignedIn:
@@ -216,12 +236,12 @@ def sign_in(store: Store, name: str, password: str, policy: AuthSettings) -> Sig
         raise _fail(store, name, "unknown user", _WRONG)
     now = _now()
     if row["disabled"]:
-        raise _fail(store, name, "disabled", "This account is disabled; ask an admin.")
+        raise _fail(store, name, "disabled", "This account is disabled; ask an admin.", "disabled")
     locked_until = _ts(row["locked_until"])
     if locked_until is not None and locked_until > now:
         minutes = max(1, round((locked_until - now).total_seconds() / 60))
         raise _fail(store, name, "locked", f"Too many failed sign-ins: this account is locked for {minutes} more "
-                    "minute(s), or until an admin enables it again.")
+                    "minute(s), or until an admin enables it again.", "locked", minutes)
     try:
         _HASHER.verify(row["password_hash"], password)
     except (VerifyMismatchError, InvalidHashError, VerificationError):
@@ -233,7 +253,8 @@ def sign_in(store: Store, name: str, password: str, policy: AuthSettings) -> Sig
                          name])
         if lock:
             raise _fail(store, name, f"wrong password; locked after {failures} failures",
-                        f"Too many failed sign-ins: this account is locked for {policy.lockout_minutes:g} minute(s).")
+                        f"Too many failed sign-ins: this account is locked for {policy.lockout_minutes:g} minute(s).",
+                        "locked", policy.lockout_minutes)
         raise _fail(store, name, f"wrong password ({failures}/{policy.lockout_attempts})", _WRONG) from None
     token = secrets.token_urlsafe(32)
     expires = now + timedelta(hours=policy.session_hours)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import getpass
-import hashlib
 import io
 import json
 import logging
@@ -14,15 +13,14 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict
 
+from core._store_audit import GENESIS, chain_hash
+
 if TYPE_CHECKING:
     from core.store import Store
 
 __all__ = ["Action", "AuditEvent", "actions", "cli_actor", "list_events", "record", "to_csv", "verify_chain"]
 
 log = logging.getLogger(__name__)
-
-_GENESIS = "0" * 64
-
 
 class Action:
     """The action names the product records (a free string is accepted too; these keep names consistent)."""
@@ -76,12 +74,6 @@ def cli_actor() -> str:
     return f"os:{user}"
 
 
-def _digest(prev_hash: str, at: datetime, actor: str, action: str, incident_id: str | None, detail: str) -> str:
-    payload = json.dumps([prev_hash, at.astimezone(UTC).isoformat(), actor, action, incident_id, detail],
-                         ensure_ascii=False)
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
-
-
 def record(store: Store, *, actor: str, action: str, incident_id: str | None = None,
            detail: dict[str, Any] | None = None) -> None:
     """Append one row to the audit trail (rows are never updated or deleted).
@@ -96,14 +88,7 @@ def record(store: Store, *, actor: str, action: str, incident_id: str | None = N
         StoreError: the row could not be written.
     """
     text = json.dumps(detail or {}, ensure_ascii=False, sort_keys=True, default=str)
-    at = datetime.now(UTC)
-    with store.transaction() as cur:  # the write lock orders rows, so each sees the hash before it
-        rows = cur.execute("SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetchall()
-        prev = rows[0][0] if rows else _GENESIS
-        cur.execute(
-            "INSERT INTO audit_log (occurred_at, actor, action, incident_id, detail, prev_hash, hash) VALUES (?,?,?,?,?,?,?)",
-            [at, actor, action, incident_id, text, prev, _digest(prev, at, actor, action, incident_id, text)],
-        )
+    store.append_audit(actor, action, incident_id, text)
     log.info("audit: %s %s %s %s", actor, action, incident_id or "-", text)
 
 
@@ -158,11 +143,11 @@ def verify_chain(store: Store) -> int | None:
     """The sequence number of the first row whose hash does not follow from the rows before it, or None if intact."""
     frame = store.query_df("SELECT seq, occurred_at AS at, actor, action, incident_id, detail, prev_hash, hash FROM audit_log "
                            "ORDER BY seq")
-    prev = _GENESIS
+    prev = GENESIS
     for row in frame.to_dict("records"):
         event = _event(row)
         incident = row["incident_id"] if isinstance(row["incident_id"], str) else None
-        if row["prev_hash"] != prev or row["hash"] != _digest(prev, event.at, row["actor"], row["action"],
+        if row["prev_hash"] != prev or row["hash"] != chain_hash(prev, event.at, row["actor"], row["action"],
                                                                incident, row["detail"]):
             return int(row["seq"])
         prev = row["hash"]

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from core.config import load_settings
 from core.cli_report import add_report_parsers, run_report
+from core.auth import cli_principal
 from core.cli_users import add_users_parser, run_users
 from core.errors import (
     AuthError,
@@ -114,7 +115,7 @@ def _analyze(bundle: Path | None, brain: str, as_json: bool, log_format: str, al
     store = Store(settings.db_path, memory_limit=settings.duckdb_memory)
     try:
         result = analyze_bundle(store, settings, bundle, brain, _progress, log_format=log_format,
-                                allow_local_repo=allow_local_repo)
+                                allow_local_repo=allow_local_repo, actor=cli_principal())
         return _print_result(store, result, as_json)
     finally:
         store.close()
@@ -148,7 +149,7 @@ def _resume(incident_id: str, bundle: Path | None, brain: str, as_json: bool, lo
     store = Store(settings.db_path, memory_limit=settings.duckdb_memory)
     try:
         result = resume_incident(store, settings, incident_id, brain, _progress, bundle_dir=bundle,
-                                 log_format=log_format, allow_local_repo=allow_local_repo)
+                                 log_format=log_format, allow_local_repo=allow_local_repo, actor=cli_principal())
         return _print_result(store, result, as_json)
     finally:
         store.close()

@@ -20,6 +20,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field, ValidationError
 
 from core.agents.base import AgentReply, Brain, DebateView
+from core.auth import ANONYMOUS_LOCAL, Principal, require_principal
 from core.agents.judge import evidence_cap
 from core.config import Settings
 from core.debate import EXPERTS, Debate
@@ -243,7 +244,7 @@ async def _run(store: Store, settings: Settings, ctx: FusedContext, brain_name: 
 
 def compare_modes(
     store: Store, settings: Settings, incident_id: str, brain: str = "offline", *, language: str | None = None,
-    modes: tuple[Mode, ...] = MODES, progress: Progress | None = None,
+    modes: tuple[Mode, ...] = MODES, progress: Progress | None = None, actor: Principal = ANONYMOUS_LOCAL,
 ) -> Comparison:
     """Judge the incident three ways with one brain and say what each way concluded and cost.
 
@@ -262,7 +263,9 @@ def compare_modes(
         StoreError: the incident does not exist.
         DebateError: the incident has no fused evidence yet.
         ConfigError: the brain cannot be used.
+        Forbidden: `actor` is below analyst (a comparison runs the models, as a debate does).
     """
+    require_principal(actor, "analyst", "compare judging modes")
     incident = store.get_incident(incident_id)
     payload = store.load_fusion(incident_id)
     if payload is None:

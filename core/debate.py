@@ -9,12 +9,15 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
+from core import audit
 from core.agents.base import PHASE_OF, AgentReply, Brain, DebateView, say
 from core.agents.objections import consensus_reached
 from core.agents.questions import addressee, open_questions, question_id
 from core.agents.render import render_reply
 from core.agents.ruling_check import check_ruling
 from core.agents.spec import evidence_slice
+from core.audit import Action
+from core.auth import ANONYMOUS_LOCAL, Principal, require_principal
 from core.errors import DebateError, TribunalError
 from core.fusion.facts import FusedContext
 from core.fusion.ledger import check_citations
@@ -68,6 +71,7 @@ class Debate:
         language: str | None = None,
         debate_id: str | None = None,
         on_judged: Callable[[Judgment], None] | None = None,
+        actor: Principal = ANONYMOUS_LOCAL,
     ) -> None:
         payload = store.load_fusion(incident_id)
         if payload is None:
@@ -90,11 +94,12 @@ class Debate:
             language=(language or context.incident.language),  # type: ignore[arg-type]
         )
         self._on_judged = on_judged
+        self.actor = actor  # who started it: the ruling is audited in their name
         self._pending: list[Intervention] = []
         self._lock = threading.Lock()
         self._cancelled = False
         if carried:
-            self.intervene("note", carried)  # stored and shown before the first turn; the critic raises it
+            self._queue("note", carried)  # stored and shown before the first turn; the critic raises it
 
     @property
     def debate_id(self) -> str:
@@ -102,8 +107,23 @@ class Debate:
 
     # --- human control (thread-safe: called from the UI thread while the debate runs) ------
 
-    def intervene(self, kind: str, text: str, target: str | None = None) -> None:
-        """Queue a human intervention; it is applied, stored and shown before the next turn."""
+    def intervene(self, kind: str, text: str, target: str | None = None, *, actor: Principal | None = None) -> None:
+        """Queue a human intervention; it is applied, stored and shown before the next turn.
+
+        Args:
+            actor: who intervenes (default: who started the debate).
+
+        Raises:
+            Forbidden: `actor` is below analyst (nothing is queued then).
+        """
+        actor = actor or self.actor
+        require_principal(actor, "analyst", "stop a debate" if kind == "cancel" else "intervene in a debate")
+        self._queue(kind, text, target)
+        audit.record(self.store, actor=actor.name, incident_id=self.info.incident_id,
+                     action=Action.DEBATE_STOPPED if kind == "cancel" else Action.INTERVENTION,
+                     detail={"debate_id": self.debate_id, "kind": kind, "target": target, "chars": len(text)})
+
+    def _queue(self, kind: str, text: str, target: str | None = None) -> None:
         item = Intervention(incident_id=self.info.incident_id, debate_id=self.debate_id, at=_now(),
                             kind=kind, text=text, target=target)  # type: ignore[arg-type]
         with self._lock:
@@ -111,8 +131,13 @@ class Debate:
             if kind == "cancel":
                 self._cancelled = True
 
-    def cancel(self) -> None:
-        self.intervene("cancel", "stopped by a human")
+    def cancel(self, *, actor: Principal | None = None) -> None:
+        """Stop after the current turn (audited; `actor` defaults to who started the debate).
+
+        Raises:
+            Forbidden: `actor` is below analyst.
+        """
+        self.intervene("cancel", "stopped by a human", actor=actor)
 
     # --- the run -----------------------------------------------------------------------------
 
@@ -324,6 +349,9 @@ class Debate:
             if judgment is None:
                 raise DebateError("The judge gave no ruling.")
             self.store.save_judgment(self.debate_id, incident_id, judgment)
+            audit.record(self.store, actor=self.actor.name, action=Action.RULING, incident_id=incident_id, detail={
+                "debate_id": self.debate_id, "brain": self.brain.name, "risk_level": judgment.risk_level,
+                "rollback_recommended": judgment.rollback_recommended, "confidence": judgment.confidence})
             yield self._emit(JudgmentReady(incident_id=incident_id, debate_id=self.debate_id, at=_now(), judgment=judgment))
             self.store.finish_debate(self.debate_id, "finished", rounds, consensus)
             self.store.set_incident_status(incident_id, "judged")

@@ -27,6 +27,7 @@ from multiprocessing.managers import BaseManager
 from pathlib import Path
 from typing import Any
 
+from core.auth import ANONYMOUS_LOCAL, Principal
 from core.config import Settings
 from core.errors import DebateError
 from core.store import Store
@@ -52,6 +53,7 @@ class DebateJob:
     pace_s: float
     language: str | None = None
     debate_id: str | None = None
+    actor: Principal = ANONYMOUS_LOCAL  # who started it: checked, and named in the audit trail, in the worker too
 
 
 @dataclass

@@ -12,7 +12,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from core import audit
 from core.agents import Brain, OfflineBrain
+from core.audit import Action
+from core.auth import ANONYMOUS_LOCAL, Principal, require_principal
 from core.bundle import LOG_NAME, Bundle, load_bundle
 from core.cases import CaseHit, add_finished_analysis, similar_cases
 from core.config import Settings, project_root
@@ -57,9 +60,23 @@ def _noop(message: str, fraction: float) -> None:
     log.debug("%3.0f%% %s", fraction * 100, message)
 
 
-def open_incident(store: Store, draft: IncidentDraft) -> Incident:
-    """Write the incident row before anything else runs; every later step hangs off its id."""
-    return store.create_incident(draft)
+def open_incident(store: Store, draft: IncidentDraft, *, actor: Principal = ANONYMOUS_LOCAL) -> Incident:
+    """Write the incident row before anything else runs; every later step hangs off its id.
+
+    Raises:
+        Forbidden: `actor` is below analyst.
+    """
+    require_principal(actor, "analyst", "open an incident")
+    incident = store.create_incident(draft)
+    audit.record(store, actor=actor.name, action=Action.INCIDENT_CREATED, incident_id=incident.id,
+                 detail={"title": incident.title, "severity": incident.severity, "service": incident.service})
+    return incident
+
+
+def _audit_assets(store: Store, actor: Principal, incident_id: str, assets: list[Asset], source: str) -> None:
+    audit.record(store, actor=actor.name, action=Action.ASSET_UPLOADED, incident_id=incident_id, detail={
+        "source": source, "assets": [f"{a.kind}:{a.name}" for a in assets],
+        "failed": [a.name for a in assets if a.status == "error"]})
 
 
 def _ingest_repo(store: Store, settings: Settings, incident: Incident, bundle: Bundle) -> GitRepo | None:
@@ -152,14 +169,18 @@ def _build_graph(store: Store, settings: Settings, incident: Incident, progress:
 
 def ingest_bundle(
     store: Store, settings: Settings, incident: Incident, bundle: Bundle, progress: Progress | None = None, *,
-    log_format: str = AUTO,
+    log_format: str = AUTO, actor: Principal = ANONYMOUS_LOCAL,
 ) -> list[Asset]:
     """Ingest every asset of a bundle. A bad file is recorded with its error; the others still land.
 
     Args:
         log_format: the format of every log (one of `log_formats()`); "auto" leaves it to incident.yaml's
             `log_format`, else to detection.
+
+    Raises:
+        Forbidden: `actor` is below analyst (nothing is read then).
     """
+    require_principal(actor, "analyst", "upload assets")
     progress = progress or _noop
     for name, reason in bundle.skipped:  # links in the bundle: reported, never followed
         store.record_failed_asset(incident.id, "other", name, reason)
@@ -188,7 +209,9 @@ def ingest_bundle(
     _build_graph(store, settings, incident, progress)
     store.set_incident_status(incident.id, "ingested")
     progress("Ingested", 1.0)
-    return store.list_assets(incident.id)
+    assets = store.list_assets(incident.id)
+    _audit_assets(store, actor, incident.id, assets, f"bundle:{bundle.root.name}")
+    return assets
 
 
 def _safe_name(name: str) -> str:
@@ -198,7 +221,7 @@ def _safe_name(name: str) -> str:
 
 def ingest_uploads(
     store: Store, settings: Settings, incident: Incident, files: list[tuple[str, bytes]], progress: Progress | None = None,
-    *, log_format: str = AUTO,
+    *, log_format: str = AUTO, actor: Principal = ANONYMOUS_LOCAL,
 ) -> list[Asset]:
     """Add uploaded or pasted files to an incident; each is kept under the data directory first.
 
@@ -207,7 +230,9 @@ def ingest_uploads(
 
     Raises:
         IngestError: no file was given.
+        Forbidden: `actor` is below analyst (nothing is kept then).
     """
+    require_principal(actor, "analyst", "upload assets")
     if not files:
         raise IngestError("Nothing to add: paste a log or choose at least one file.")
     progress = progress or _noop
@@ -242,6 +267,7 @@ def ingest_uploads(
     store.redact_incident(incident.id, keep_map=settings.keep_secret_map)  # secrets never stay at rest
     _build_graph(store, settings, incident, progress)
     store.set_incident_status(incident.id, "ingested")
+    _audit_assets(store, actor, incident.id, added, "upload")
     return added
 
 
@@ -250,22 +276,32 @@ def _incident_repo(store: Store, incident_id: str) -> GitRepo | None:
     return GitRepo(Path(repo_path)) if repo_path else None
 
 
-def set_in_app_rules(store: Store, incident_id: str, include: list[str], exclude: list[str]) -> None:
+def set_in_app_rules(store: Store, incident_id: str, include: list[str], exclude: list[str], *,
+                     actor: Principal = ANONYMOUS_LOCAL) -> None:
     """Save the user's in-app package prefixes and re-decide every frame with them (fuse again afterwards).
 
     Raises:
         IngestError: a prefix is not a package name.
+        Forbidden: `actor` is below analyst.
     """
+    require_principal(actor, "analyst", "change an incident's in-app packages")
     try:
         rules = InAppRules.from_config({"include": include, "exclude": exclude})
     except ValueError as exc:
         raise IngestError(str(exc)) from exc
     store.set_in_app_rules(incident_id, rules.include, rules.exclude)
+    audit.record(store, actor=actor.name, action=Action.SETTING_CHANGED, incident_id=incident_id,
+                 detail={"setting": "in_app", "include": rules.include, "exclude": rules.exclude})
     mark_app_frames(store, store.get_incident(incident_id), _incident_repo(store, incident_id))
 
 
-def fuse(store: Store, settings: Settings, incident_id: str) -> FusedContext:
-    """Correlate the incident's assets into evidence and key findings, and store them together."""
+def fuse(store: Store, settings: Settings, incident_id: str, *, actor: Principal = ANONYMOUS_LOCAL) -> FusedContext:
+    """Correlate the incident's assets into evidence and key findings, and store them together.
+
+    Raises:
+        Forbidden: `actor` is below analyst.
+    """
+    require_principal(actor, "analyst", "fuse an incident's evidence")
     incident = store.get_incident(incident_id)
     repo = _incident_repo(store, incident_id)
     rules = [OwnershipRule(pattern=p, team=t, source=s) for p, t, s in store.list_ownership(incident_id)]
@@ -330,9 +366,14 @@ def _is_demo(store: Store, settings: Settings, incident_id: str) -> bool:
 
 def start_debate(
     store: Store, settings: Settings, incident_id: str, brain: str = "offline", *, pace_s: float = 0.0,
-    language: str | None = None, debate_id: str | None = None,
+    language: str | None = None, debate_id: str | None = None, actor: Principal = ANONYMOUS_LOCAL,
 ) -> Debate:
-    """A debate ready to run (or to resume, with `debate_id`); the caller iterates its events."""
+    """A debate ready to run (or to resume, with `debate_id`); the caller iterates its events.
+
+    Raises:
+        Forbidden: `actor` is below analyst (nothing is written then).
+    """
+    require_principal(actor, "analyst", "resume a debate" if debate_id else "start a debate")
     incident = store.get_incident(incident_id)
 
     def remember(judgment: Judgment) -> None:
@@ -345,16 +386,20 @@ def start_debate(
         except (TribunalError, OSError, ValueError) as exc:
             log.warning("incident %s: not added to the case library: %s", incident_id, exc)
 
-    return Debate(store, incident_id, make_brain(settings, brain, pace_s, store), max_rounds=settings.max_rounds,
-                  language=language, debate_id=debate_id, on_judged=remember)
+    debate = Debate(store, incident_id, make_brain(settings, brain, pace_s, store), max_rounds=settings.max_rounds,
+                    language=language, debate_id=debate_id, on_judged=remember, actor=actor)
+    audit.record(store, actor=actor.name, action=Action.DEBATE_RESUMED if debate_id else Action.DEBATE_STARTED,
+                 incident_id=incident_id, detail={"debate_id": debate.debate_id, "brain": brain,
+                                                  "max_rounds": settings.max_rounds})
+    return debate
 
 
 def run_debate(
     store: Store, settings: Settings, incident_id: str, brain: str = "offline", pace_s: float = 0.0,
-    language: str | None = None,
+    language: str | None = None, *, actor: Principal = ANONYMOUS_LOCAL,
 ) -> Iterator[DebateEvent]:
     """Run a debate synchronously, yielding its events as they happen (each stored before it is yielded)."""
-    debate = start_debate(store, settings, incident_id, brain, pace_s=pace_s, language=language)
+    debate = start_debate(store, settings, incident_id, brain, pace_s=pace_s, language=language, actor=actor)
     yield from iterate_sync(debate.events())
 
 
@@ -368,7 +413,7 @@ class AnalysisResult:
 
 def analyze_bundle(
     store: Store, settings: Settings, bundle_dir: Path, brain: str = "offline", progress: Progress | None = None, *,
-    log_format: str = AUTO, allow_local_repo: bool = False,
+    log_format: str = AUTO, allow_local_repo: bool = False, actor: Principal = ANONYMOUS_LOCAL,
 ) -> AnalysisResult:
     """The whole pipeline, headless: load the bundle, open the incident, ingest, fuse, debate, rule.
 
@@ -385,13 +430,13 @@ def analyze_bundle(
     check_log_format(log_format)
     bundle = load_bundle(bundle_dir, allow_local_repo=allow_local_repo)
     make_brain(settings, brain)  # fail before writing anything if the brain is unusable
-    incident = open_incident(store, bundle.draft)
+    incident = open_incident(store, bundle.draft, actor=actor)
     progress(f"Incident {incident.id} opened", 0.0)
-    ingest_bundle(store, settings, incident, bundle, progress, log_format=log_format)
+    ingest_bundle(store, settings, incident, bundle, progress, log_format=log_format, actor=actor)
     progress("Fusing evidence", 0.85)
-    fuse(store, settings, incident.id)
+    fuse(store, settings, incident.id, actor=actor)
     judgment, debate_id, error = None, "", None
-    for event in run_debate(store, settings, incident.id, brain):
+    for event in run_debate(store, settings, incident.id, brain, actor=actor):
         debate_id = event.debate_id
         if event.type == "turn_finished":
             progress(f"{event.turn.agent} (round {event.turn.round}): {event.turn.summary}", 0.9)  # type: ignore[union-attr]

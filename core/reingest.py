@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from core.auth import ANONYMOUS_LOCAL, Principal, require_principal
 from core.bundle import load_bundle
 from core.config import Settings
 from core.errors import ResumeError, TribunalError
@@ -44,14 +45,17 @@ def find_bundle(settings: Settings, incident: Incident) -> Path | None:
     return None
 
 
-def redo_ingest(store: Store, settings: Settings, incident_id: str, progress: Progress | None = None) -> Path:
+def redo_ingest(store: Store, settings: Settings, incident_id: str, progress: Progress | None = None, *,
+                actor: Principal = ANONYMOUS_LOCAL) -> Path:
     """Remove what an interrupted ingest wrote, read the incident's bundle again and fuse; returns the bundle used.
 
     Raises:
         ResumeError: no such incident, or its bundle is no longer under the data directory (files added through
             the form are not kept: add them again on the assets page, or delete the incident).
         BundleError: the bundle is malformed now.
+        Forbidden: `actor` is below analyst (nothing is removed then).
     """
+    require_principal(actor, "analyst", "read an incident's files again")
     try:
         incident = store.get_incident(incident_id)
     except TribunalError as exc:
@@ -63,6 +67,6 @@ def redo_ingest(store: Store, settings: Settings, incident_id: str, progress: Pr
     log.info("incident %s: reading %s again after an interrupted ingest", incident_id, root)
     bundle = load_bundle(root)
     reset_ingest(store, incident_id)
-    ingest_bundle(store, settings, incident, bundle, progress)
-    fuse(store, settings, incident_id)
+    ingest_bundle(store, settings, incident, bundle, progress, actor=actor)
+    fuse(store, settings, incident_id, actor=actor)
     return root

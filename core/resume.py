@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from core.auth import ANONYMOUS_LOCAL, Principal, require_principal
 from core.bundle import load_bundle
 from core.config import Settings
 from core.errors import ResumeError, StoreError
@@ -62,6 +63,7 @@ def _incident(store: Store, incident_id: str) -> Incident:
 def resume_incident(
     store: Store, settings: Settings, incident_id: str, brain: str = "offline", progress: Progress | None = None, *,
     bundle_dir: Path | None = None, log_format: str = AUTO, allow_local_repo: bool = False,
+    actor: Principal = ANONYMOUS_LOCAL,
 ) -> AnalysisResult:
     """Continue an incident from the step it stopped at, keeping every finished step.
 
@@ -75,7 +77,9 @@ def resume_incident(
     Raises:
         ResumeError: unknown incident, or the ingest must be redone and no (matching) bundle was given.
         BundleError: the bundle is malformed.
+        Forbidden: `actor` is below analyst (nothing is changed then).
     """
+    require_principal(actor, "analyst", "resume an incident")
     progress = progress or _noop
     check_log_format(log_format)
     incident = _incident(store, incident_id)
@@ -91,10 +95,10 @@ def resume_incident(
                               f"{incident_id} was opened from ({incident.title!r}).")
         progress(f"Reading the files of {incident_id} again", 0.0)
         reset_ingest(store, incident_id)
-        ingest_bundle(store, settings, incident, bundle, progress, log_format=log_format)
+        ingest_bundle(store, settings, incident, bundle, progress, log_format=log_format, actor=actor)
     if step in ("ingest", "fusion"):
         progress("Fusing evidence", 0.85)
-        fuse(store, settings, incident_id)
+        fuse(store, settings, incident_id, actor=actor)
     latest = store.latest_debate(incident_id)
     judgment = store.get_judgment(latest.id) if latest else None
     if latest is not None and judgment is not None:
@@ -108,7 +112,7 @@ def resume_incident(
     if latest is not None and store.list_turns(latest.id):
         store.drop_unruled_judge_turns(latest.id)  # the judge runs once more, and its turn is stored once
         resume_id = latest.id
-    debate = start_debate(store, settings, incident_id, brain, debate_id=resume_id)
+    debate = start_debate(store, settings, incident_id, brain, debate_id=resume_id, actor=actor)
     error = None
     for event in iterate_sync(debate.events()):
         if event.type == "turn_finished":

@@ -16,6 +16,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from core._store_audit import AuditLog
 from core._store_events import DebateLog
 from core._store_review import ReviewRecords
 from core.errors import StoreError, StoreLockedError
@@ -60,7 +61,7 @@ def _new_id(prefix: str) -> str:
     return f"{prefix}-{secrets.token_hex(5)}"
 
 
-class Store(DebateLog, SecretsAtRest, ReviewRecords):
+class Store(DebateLog, SecretsAtRest, ReviewRecords, AuditLog):
     """One DuckDB database (a file, or ``:memory:``) holding every incident.
 
     One instance per process: DuckDB lets only one process open a file for writing, so the

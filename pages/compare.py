@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app import llm_settings, resources, state
+from app import access, llm_settings, resources, state
 from app.i18n import t
 from app.state import Keys
 from app.state import Widgets as W
@@ -33,13 +33,15 @@ with st.container(horizontal=True, vertical_alignment="bottom", gap="medium"):
     brain = st.segmented_control(t("debate.brain"), brains, default=st.session_state.get(Keys.COMPARE_BRAIN, brains[0]),
                                  required=True, key=W.CMP_BRAIN, disabled=running,
                                  format_func=brain_names.__getitem__)
-    go = st.button(t("compare.run"), key=W.CMP_RUN, type="primary", icon=":material/compare_arrows:", disabled=running)
+    who = access.principal()
+    go = who.may("analyst") and st.button(t("compare.run"), key=W.CMP_RUN, type="primary",
+                                          icon=":material/compare_arrows:", disabled=running)
 if go:
     chosen, lang = brain or "offline", state.language()
     st.session_state[Keys.COMPARE_BRAIN] = chosen
 
     def work(progress):  # type: ignore[no-untyped-def]
-        result = compare_modes(store, run_cfg, incident.id, chosen, language=lang, progress=progress)
+        result = compare_modes(store, run_cfg, incident.id, chosen, language=lang, progress=progress, actor=who)
         save_comparison(run_cfg, result)
         return result
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app import llm_settings, nav, resources, state
+from app import access, llm_settings, nav, resources, state
 from app.debate_session import WATCH_KEY, DebateWatch, snapshot, start_debate
 from app.i18n import labeler, t
 from app.state import Keys
@@ -31,37 +31,42 @@ if snap.running:  # also true when re-attaching after a reload or a page switch
     st.session_state[Keys.WATCHING] = incident.id
 
 brains = ["offline", "llm"] if cfg.llm_configured else ["offline"]
-with st.container(horizontal=True, vertical_alignment="bottom", gap="medium"):
-    brain = st.segmented_control(
-        t("debate.brain"), brains, default=cfg.default_brain, required=True, key=W.BRAIN, disabled=snap.running,
-        format_func=lambda b, offline=t("brain.offline"): offline if b == "offline" else cfg.llm.model,
-    )
-    pace = st.number_input(t("debate.pace"), min_value=0.0, max_value=1.0, step=0.01, key=W.PACE,
-                           value=llm_settings.pace_default(cfg), help=t("debate.pace_help"),
-                           disabled=snap.running, width=180)
-    label = t("debate.start") if snap.info is None and not snap.running else t("debate.rerun")
-    start = st.button(label, key=W.START, type="primary", icon=":material/play_arrow:", disabled=snap.running)
-    if snap.running and snap.run is not None:
-        st.button(t("debate.cancel"), key=W.CANCEL, icon=":material/stop:", on_click=snap.run.cancel,
-                  disabled=snap.run.cancel_requested)
-        if snap.run.can_intervene:
-            with st.popover(t("debate.intervene"), icon=":material/front_hand:"), st.form(W.INTERVENE, border=False):
-                kind = st.selectbox(t("debate.intervene_kind"), ["note", "question", "evidence", "reject_hypothesis"],
-                                    format_func=labeler("intervention."), key=W.INTERVENE_KIND)
-                note = st.text_area(t("debate.intervene_text"), key=W.INTERVENE_TEXT, height=90)
-                target = st.text_input(t("debate.intervene_target"), key=W.INTERVENE_TARGET, placeholder="H1")
-                if st.form_submit_button(t("debate.intervene_send"), type="primary", key=W.INTERVENE_SEND) and note.strip():
-                    try:
-                        snap.run.intervene(kind, note.strip(), target.strip() or None)
-                    except TribunalError as exc:
-                        st.error(str(exc))
-                    else:
-                        st.toast(t("debate.intervene_sent"), icon=":material/check:")
+who = access.principal()  # core refuses what this role may not do; the page does not offer it either
+brain, pace, start = cfg.default_brain, llm_settings.pace_default(cfg), False
+if not who.may("analyst"):
+    st.caption(t("auth.read_only", role=t(f"role.{who.role}")))
+else:
+    with st.container(horizontal=True, vertical_alignment="bottom", gap="medium"):
+        brain = st.segmented_control(
+            t("debate.brain"), brains, default=cfg.default_brain, required=True, key=W.BRAIN, disabled=snap.running,
+            format_func=lambda b, offline=t("brain.offline"): offline if b == "offline" else cfg.llm.model,
+        )
+        pace = st.number_input(t("debate.pace"), min_value=0.0, max_value=1.0, step=0.01, key=W.PACE,
+                               value=llm_settings.pace_default(cfg), help=t("debate.pace_help"),
+                               disabled=snap.running, width=180)
+        label = t("debate.start") if snap.info is None and not snap.running else t("debate.rerun")
+        start = st.button(label, key=W.START, type="primary", icon=":material/play_arrow:", disabled=snap.running)
+        if snap.running and snap.run is not None:
+            st.button(t("debate.cancel"), key=W.CANCEL, icon=":material/stop:", on_click=snap.run.cancel,
+                      kwargs={"actor": who}, disabled=snap.run.cancel_requested)
+            if snap.run.can_intervene:
+                with st.popover(t("debate.intervene"), icon=":material/front_hand:"), st.form(W.INTERVENE, border=False):
+                    kind = st.selectbox(t("debate.intervene_kind"), ["note", "question", "evidence", "reject_hypothesis"],
+                                        format_func=labeler("intervention."), key=W.INTERVENE_KIND)
+                    note = st.text_area(t("debate.intervene_text"), key=W.INTERVENE_TEXT, height=90)
+                    target = st.text_input(t("debate.intervene_target"), key=W.INTERVENE_TARGET, placeholder="H1")
+                    if st.form_submit_button(t("debate.intervene_send"), type="primary", key=W.INTERVENE_SEND) and note.strip():
+                        try:
+                            snap.run.intervene(kind, note.strip(), target.strip() or None, actor=who)
+                        except TribunalError as exc:
+                            st.error(str(exc))
+                        else:
+                            st.toast(t("debate.intervene_sent"), icon=":material/check:")
 
 if start:
     try:
         start_debate(store, run_cfg, registry, incident.id, brain or "offline", float(pace), language=state.language(),
-                     jobs=jobs)
+                     jobs=jobs, actor=who)
     except TribunalError as exc:
         st.error(str(exc))
     else:
@@ -70,10 +75,10 @@ if start:
 
 if snap.interrupted and snap.info is not None:
     st.warning(t("debate.interrupted"))
-    if st.button(t("debate.resume"), key=W.RESUME, icon=":material/resume:"):
+    if who.may("analyst") and st.button(t("debate.resume"), key=W.RESUME, icon=":material/resume:"):
         try:
             start_debate(store, run_cfg, registry, incident.id, snap.info.brain, float(pace), language=state.language(),
-                         resume_id=snap.info.id, jobs=jobs)
+                         resume_id=snap.info.id, jobs=jobs, actor=who)
         except TribunalError as exc:
             st.error(str(exc))
         else:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app import nav, resources, state
+from app import access, nav, resources, state
 from app.i18n import t
 from app.state import Widgets as W
 from app.widgets.history_search import delete_control, history_search
@@ -46,6 +46,9 @@ with st.container(border=True):
     step = resume_step(store, picked)  # an incident killed part way: say so, and continue it where the UI can
     if step in ("ingest", "fusion"):
         st.warning(t(f"history.stopped_{step}", id=picked), icon=":material/pause_circle:")
+    who = access.principal()
+    if not who.may("analyst"):
+        step = "read-only"  # continuing an incident is an analyst's (core refuses it too)
     if step == "ingest":  # stopped (or failed) while its files were read: read them again from its bundle
         if find_bundle(cfg, by_id[picked]) is None:
             st.caption(t("history.reingest_none", id=picked))
@@ -53,14 +56,14 @@ with st.container(border=True):
                        help=t("history.reingest_help")):
             try:
                 with st.spinner(t("history.reingest_running", id=picked)):
-                    redo_ingest(store, cfg, picked)
+                    redo_ingest(store, cfg, picked, actor=who)
             except TribunalError as exc:
                 st.error(str(exc))
             else:
                 state.set_current_incident(picked)
                 nav.switch_to("assets")
     if step == "fusion" and st.button(t("history.resume"), key=f"{W.HISTORY_OPEN}.resume", icon=":material/resume:"):
-        pipeline.fuse(store, cfg, picked)
+        pipeline.fuse(store, cfg, picked, actor=who)
         state.set_current_incident(picked)
         nav.switch_to("debate")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app import intake_flow, nav, resources, state
+from app import access, intake_flow, nav, resources, state
 from app.i18n import labeler, t
 from app.state import Widgets as W
 from app.widgets.intake_form import prepare_form, start_fields, zone_option
@@ -26,6 +26,7 @@ lang = state.language()
 prepare_form(lang)
 st.title(t("intake.title"))
 st.caption(t("intake.subtitle"))
+who = access.require_role("analyst", "auth.read_only")  # a viewer reads History and reports; nothing to open here
 
 form_col, side_col = st.columns([3, 2], gap="large")
 
@@ -35,7 +36,7 @@ with side_col:
         st.markdown(t("intake.demo_body"))
         if st.button(t("intake.demo_button"), key=W.DEMO, type="primary", icon=":material/play_circle:", width="stretch"):
             finish(run_with_status(t("intake.demo_status"),
-                                   lambda p, o: intake_flow.load_demo(store, cfg, p, o)))
+                                   lambda p, o: intake_flow.load_demo(store, cfg, p, o, actor=who)))
     with st.container(border=True):
         st.subheader(t("intake.bundle_title"))
         st.markdown(t("intake.bundle_body"))
@@ -45,7 +46,7 @@ with side_col:
             data = archive.getvalue() if archive is not None else b""
             finish(run_with_status(t("intake.bundle_status", name=archive.name if archive else ""),
                                    lambda p, o: intake_flow.load_archive(store, cfg, data, p, o,
-                                                                         log_format=archive_format)))
+                                                                         log_format=archive_format, actor=who)))
 
 # A bordered container, not st.form: a form keeps unsent choices in the browser, where a language
 # switch would either show them with stale labels or drop them; here every choice is sent as it is made.
@@ -92,4 +93,4 @@ if submitted:
         with form_col:
             finish(run_with_status(t("intake.form_status"),
                                    lambda p, o: intake_flow.open_from_form(store, cfg, draft, files, p, o,
-                                                                           log_format=log_format)))
+                                                                           log_format=log_format, actor=who)))

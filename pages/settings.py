@@ -7,11 +7,13 @@ import html
 import pandas as pd
 import streamlit as st
 
+from app import access, resources
 from app import llm_settings as ls
-from app import resources
 from app.i18n import agent_role, t
 from app.state import Widgets as W
 from app.widgets.incident import show_flash
+from core import audit
+from core.audit import Action
 from core.schema import AGENTS
 
 cfg = resources.settings()
@@ -21,6 +23,8 @@ st.caption(t("settings.subtitle"))
 changes = ls.overrides()
 effective = ls.effective_settings(cfg)
 routing = effective.llm_routing
+who = access.principal()
+admin = who.may("admin")  # settings are an admin's; others see them read-only
 
 st.subheader(t("settings.routing"))
 if cfg.llm_problem:
@@ -56,7 +60,8 @@ else:
             st.markdown(f'<div class="tb-mono"><b>{html.escape(route.endpoint)}</b> · {html.escape(route.model)}</div>'
                         f'<div style="font-size:.8rem;color:#64748b">{html.escape(", ".join(agents))}</div>',
                         unsafe_allow_html=True, width="stretch")
-            clicked = st.button(t("settings.test_button"), key=f"{W.PROBE}.{i}", icon=":material/network_check:")
+            clicked = st.button(t("settings.test_button"), key=f"{W.PROBE}.{i}", icon=":material/network_check:",
+                                disabled=not who.may("analyst"))
         result = ls.probe_target(key, route) if clicked else ls.last_probe(key)
         if result is not None and result.ok:
             st.success(t("settings.probe_ok", ms=f"{result.latency_ms:,.0f}", reply=(result.model_reply or "—")[:80]),
@@ -67,6 +72,8 @@ else:
 
 st.subheader(t("settings.session"))
 st.caption(t("settings.session_help"))
+if not admin:
+    st.info(t("auth.settings_read_only", role=t(f"role.{who.role}")), icon=":material/lock:")
 with st.form(W.SET_APPLY + ".form", border=True):
     c1, c2 = st.columns(2)
     rounds = c1.slider(t("settings.max_rounds"), 1, 10, value=effective.max_rounds, key=W.SET_ROUNDS)
@@ -84,9 +91,10 @@ with st.form(W.SET_APPLY + ".form", border=True):
                                                          step=0.05, format="%.2f"),
         })
         st.caption(t("settings.override_help"))
-    apply = st.form_submit_button(t("settings.apply"), type="primary", key=W.SET_APPLY, icon=":material/check:")
+    apply = st.form_submit_button(t("settings.apply"), type="primary", key=W.SET_APPLY, icon=":material/check:",
+                                  disabled=not admin)
 
-if apply:
+if apply and admin:
     agents: dict[str, ls.AgentOverride] = {}
     if edited is not None and cfg.llm_routing is not None:
         for row in edited.to_dict("records"):
@@ -98,10 +106,15 @@ if apply:
                                                         temperature=temp if abs(temp - route.temperature) > 1e-9 else None)
     ls.set_overrides(ls.SessionOverrides(max_rounds=rounds if rounds != cfg.max_rounds else None,
                                          pace_s=float(pace), agents=agents))
+    audit.record(resources.store(cfg), actor=who.name, action=Action.SETTING_CHANGED, detail={
+        "scope": "session", "max_rounds": rounds, "pace_s": float(pace),
+        "agents": {a: o.model_dump(exclude_none=True) for a, o in agents.items()}})
     st.toast(t("settings.applied"), icon=":material/check:")
     st.rerun()
 if changes != ls.SessionOverrides():
     st.caption(t("settings.active", n=len(changes.agents), rounds=effective.max_rounds))
-    if st.button(t("settings.reset"), key=W.SET_RESET, icon=":material/restart_alt:"):
+    if admin and st.button(t("settings.reset"), key=W.SET_RESET, icon=":material/restart_alt:"):
         ls.set_overrides(None)
+        audit.record(resources.store(cfg), actor=who.name, action=Action.SETTING_CHANGED,
+                     detail={"scope": "session", "reset": True})
         st.rerun()

@@ -23,8 +23,8 @@ ROOT = Path(__file__).resolve().parent.parent
 def _run(args: list[str], home: Path, stdin: str = "") -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("LLM_", "NEO4J_", "TRIBUNAL_"))}
     env["TRIBUNAL_HOME"] = str(home)
-    return subprocess.run([sys.executable, "-m", "core", "users", *args], capture_output=True, text=True, cwd=ROOT,
-                          env=env, input=stdin, timeout=120)
+    return subprocess.run([sys.executable, "-m", "core", "users", *args], check=False, capture_output=True, text=True,
+                          cwd=ROOT, env=env, input=stdin, timeout=120)
 
 
 def test_add_list_set_role_disable_and_the_audit_names_the_os_user(tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ import streamlit as st
 
 from app import resources
 from app.i18n import t
+from app.access import can, principal
 from app.intake_flow import add_files, apply_in_app_rules
 from app.state import Keys
 from app.state import Widgets as W
@@ -108,6 +109,8 @@ def overview_tab(store: Store, cfg: Settings, incident: Incident, ctx: FusedCont
                 st.error(f"**{md_literal(a.name)}** — {md_data(a.message)}")
     else:
         st.info(t("assets.none"))
+    if not can("analyst"):
+        return  # a viewer reads; adding assets is an analyst's (and core refuses it too)
     with st.expander(t("assets.add"), icon=":material/upload_file:"), st.form(W.ADD_ASSETS, border=False, clear_on_submit=True):
         more = st.file_uploader(t("intake.field_files"), accept_multiple_files=True, help=t("intake.field_files_help"))
         pasted = st.text_area(t("assets.add_paste"), height=120, key=W.ADD_PASTE)
@@ -119,7 +122,7 @@ def overview_tab(store: Store, cfg: Settings, incident: Incident, ctx: FusedCont
                 with st.status(t("assets.adding"), expanded=False) as status:
                     add_files(store, cfg, incident, files,
                               lambda msg, frac: status.update(label=f"{t('assets.adding')} {frac:.0%}"),
-                              log_format=log_format)
+                              log_format=log_format, actor=principal())
             except TribunalError as exc:
                 st.error(str(exc))
             else:
@@ -179,6 +182,8 @@ def logs_tab(store: Store, incident: Incident, ctx: FusedContext | None, groups:
 
 def in_app_rules(store: Store, incident: Incident) -> None:
     """The user's in-app package prefixes, like Sentry's in-app rules: they win over the repository."""
+    if not can("analyst"):
+        return
     include, exclude = store.in_app_rules(incident.id)
     with st.expander(t("assets.in_app")), st.form(W.IN_APP_APPLY):
         st.caption(t("assets.in_app_help"))
@@ -186,7 +191,7 @@ def in_app_rules(store: Store, incident: Incident) -> None:
         exc = st.text_area(t("assets.in_app_exclude"), "\n".join(exclude), key=W.IN_APP_EXCLUDE, height=80)
         if st.form_submit_button(t("assets.in_app_apply")):
             try:
-                apply_in_app_rules(store, resources.settings(), incident, inc, exc)
+                apply_in_app_rules(store, resources.settings(), incident, inc, exc, actor=principal())
             except TribunalError as exc_:
                 st.error(str(exc_))
             else:

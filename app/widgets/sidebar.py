@@ -10,6 +10,7 @@ from app import resources, state
 from app.debate_runner import DebateRegistry
 from app.i18n import LANGUAGES, t
 from app.theme import SEVERITY_COLORS
+from app.widgets.sign_in import render_auth_status
 from core.config import Settings
 from core.errors import TribunalError
 from core.plain_text import zone_name
@@ -38,6 +39,7 @@ def render_sidebar(cfg: Settings | None, store: Store | None, registry: DebateRe
         )
         if cfg is None:
             return
+        render_auth_status(cfg, store)
         st.markdown(f"**{t('sidebar.brain')}**")
         if cfg.default_brain == "offline":
             st.badge(t("brain.offline"), icon=":material/memory:", color="blue", help=t("brain.offline_help"))

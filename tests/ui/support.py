@@ -25,7 +25,7 @@ PAGES = {
 
 def isolate(mp: pytest.MonkeyPatch, home: Path) -> None:
     """Point the app at `home` and make sure no model key (env or secrets.toml) switches the brain."""
-    for name in ("LLM_API_KEY", "LLM_BASE_URL", "LLM_MODEL", "NEO4J_URI", "TRIBUNAL_OFFLINE_PACE"):
+    for name in ("LLM_API_KEY", "LLM_BASE_URL", "LLM_MODEL", "NEO4J_URI", "TRIBUNAL_OFFLINE_PACE", "TRIBUNAL_AUTH"):
         mp.delenv(name, raising=False)
     mp.setenv("LLM_API_KEY_ENV", "TRIBUNAL_UI_TEST_NO_KEY")
     mp.setenv("TRIBUNAL_HOME", str(home))

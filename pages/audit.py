@@ -1,0 +1,67 @@
+"""Audit trail (admins): who did what, when, on which incident; filter, check the hash chain, export CSV."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time, timedelta
+
+import pandas as pd
+import streamlit as st
+
+from app import access, resources
+from app.i18n import t
+from core import accounts, audit
+from core.audit import Action
+
+W = "w.audit."  # widget keys of this page
+cfg = resources.settings()
+store = resources.store(cfg)
+who = access.require_role("admin")
+
+st.title(t("audit.title"))
+st.caption(t("audit.caption"))
+with st.container(horizontal=True, vertical_alignment="bottom", gap="small"):
+    action = st.selectbox(t("audit.action"), ["", *audit.actions()], key=W + "action",
+                          format_func=lambda a: a or t("audit.any"))
+    actor = st.text_input(t("audit.actor"), key=W + "actor")
+    incident_id = st.text_input(t("audit.incident"), key=W + "incident")
+    text = st.text_input(t("audit.text"), key=W + "text")
+with st.container(horizontal=True, vertical_alignment="bottom", gap="small"):
+    since = st.date_input(t("audit.since"), value=None, key=W + "since")
+    until = st.date_input(t("audit.until"), value=None, key=W + "until")
+    limit = st.number_input(t("audit.limit"), min_value=10, max_value=100_000, value=1000, step=100, key=W + "limit")
+
+events = audit.list_events(
+    store, limit=int(limit), action=action or None, actor=actor.strip() or None,
+    incident_id=incident_id.strip() or None, text=text.strip() or None,
+    since=datetime.combine(since, time.min, UTC) if since else None,
+    until=datetime.combine(until, time.min, UTC) + timedelta(days=1) if until else None,
+)
+broken = audit.verify_chain(store)
+if broken is None:
+    st.success(t("audit.chain_ok"), icon=":material/verified:")
+else:
+    st.error(t("audit.chain_broken", seq=broken), icon=":material/gpp_bad:")
+if not events:
+    st.info(t("audit.none"))
+else:
+    st.caption(t("audit.rows", n=len(events)))
+    frame = pd.DataFrame([{
+        t("audit.col_seq"): e.seq, t("audit.col_at"): e.at.strftime("%Y-%m-%d %H:%M:%S UTC"),
+        t("audit.col_actor"): e.actor, t("audit.col_action"): e.action, t("audit.col_incident"): e.incident_id or "",
+        t("audit.col_detail"): ", ".join(f"{k}={v}" for k, v in e.detail.items()),
+    } for e in events])
+    st.dataframe(frame, hide_index=True, width="stretch")
+    clicked = st.download_button(t("audit.export"), audit.to_csv(events), file_name="tribunal-audit.csv",
+                                 mime="text/csv", key=W + "export", icon=":material/download:", on_click="rerun")
+    if clicked:
+        audit.record(store, actor=who.name, action=Action.EXPORT, detail={"what": "audit_csv", "rows": len(events)})
+
+if cfg.auth.mode == "local":
+    st.subheader(t("audit.users"))
+    st.caption(t("audit.users_caption"))
+    st.dataframe(pd.DataFrame([{
+        t("auth.name"): u.name, t("audit.col_role"): t(f"role.{u.role}"),
+        t("audit.col_state"): t("audit.state_disabled") if u.disabled else (
+            t("audit.state_locked") if u.locked_until and u.locked_until > datetime.now(UTC) else t("audit.state_active")),
+        t("audit.col_last"): u.last_sign_in.strftime("%Y-%m-%d %H:%M UTC") if u.last_sign_in else "—",
+    } for u in accounts.list_users(store)]), hide_index=True, width="stretch")
