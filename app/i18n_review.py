@@ -44,6 +44,9 @@ REVIEW_STRINGS: dict[str, tuple[str, str]] = {
     # downloads
     "report.dl_html": ("HTML 报告", "HTML report"),
     "report.dl_pdf": ("PDF 报告", "PDF report"),
+    "report.pdf_missing": ("此机器无法生成 PDF（{problem}）：按 README 安装 Pango，或下载 HTML 后打印。",
+                           ("No PDF on this machine ({problem}): install Pango as the README says, or download the HTML "
+                           "and print it.")),
     "report.dl_help": ("报告包含审核状态；每次下载都会写入审计日志。", "The report carries its review state; every download is audited."),
     # history search and filters
     "history.search": ("搜索", "Search"),

@@ -53,7 +53,9 @@ _LABELS = {
     "risk": ("Risk level", "风险等级"), "rollback_recommended": ("Rollback recommended", "建议回滚"),
     "fix": ("Fix", "修复建议"), "impact": ("Impact", "影响分析"), "evidence_chain": ("Evidence chain", "证据链"),
     "kind": ("Kind", "类型"), "source": ("Source", "来源"), "fact": ("Fact", "事实"),
-    "missing": ("Missing or open", "缺失或未决"), "considered": ("Hypotheses considered", "考虑过的假设"),
+    "missing": ("Missing or open", "缺失或未决"),
+    "checks": ("Dropped or corrected by the evidence check", "证据核查删除或更正的内容"),
+    "check_field": ("Part of the ruling", "裁决项"), "check_said": ("The judge said", "法官原说法"), "considered": ("Hypotheses considered", "考虑过的假设"),
     "rejected": ("Hypotheses rejected", "被否定的假设"), "hypothesis": ("Hypothesis", "假设"), "by": ("By", "提出者"),
     "status": ("Status", "结论"), "timeline": ("Timeline", "时间线"), "debate_process": ("Debate", "辩论过程"),
     "by_round": ("Confidence per round", "每轮置信度"), "round": ("Round", "轮次"), "agents": ("Agents", "角色"),
@@ -67,6 +69,11 @@ _LABELS = {
     "error_onset": ("error onset", "错误突增"), "confidence_chart": ("Confidence after each turn", "每次发言后的置信度"),
     "round_short": ("R{n}", "第{n}轮"), "yes": ("yes", "是"), "no": ("no", "否"),
 }
+
+
+_CHECKED = {"location": ("location", "位置"), "commit": ("commit", "提交"), "author": ("commit author", "提交作者"),
+            "team": ("team", "团队"), "impact": ("impact", "影响"), "hypothesis": ("hypothesis", "假设"),
+            "confidence": ("confidence", "置信度")}
 
 
 def _pick(table: dict[str, tuple[str, str]], value: str, lang: str) -> str:
@@ -189,6 +196,7 @@ def report_view(report: ReportData, lang: str = "en") -> dict[str, Any]:
         "chain": [{"id": e.id, "kind": _pick(_KINDS, e.kind, lang), "source": e.source, "text": e.text}
                   for e in j.evidence_chain],
         "missing": j.missing, "hypotheses": _hypotheses(report, lang),
+        "checks": [{"field": _pick(_CHECKED, c.field, lang), "value": c.value, "reason": c.reason} for c in j.checks],
         "rejected": [{"id": h.id, "title": h.title, "reason": h.reason} for h in j.rejected_hypotheses],
         "timeline": [(at(when), what) for when, what in report.timeline],
         "rounds": _rounds(report),
@@ -251,6 +259,16 @@ def render_html(report: ReportData, lang: str = "en") -> str:
     """The post-mortem as one self-contained HTML page: styles and charts inline, nothing fetched."""
     view = report_view(report, lang)
     return _environment(True).get_template("postmortem.html.j2").render(**view, charts=_charts(report, view))
+
+
+@lru_cache(maxsize=1)
+def pdf_problem() -> str | None:
+    """Why a PDF cannot be rendered on this machine (WeasyPrint or Pango missing), or None when it can."""
+    try:
+        import weasyprint  # type: ignore[import-untyped]  # noqa: F401 - loading it loads Pango
+    except (ImportError, OSError) as exc:
+        return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return None
 
 
 def render_pdf(report: ReportData, lang: str = "en") -> bytes:

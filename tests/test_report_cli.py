@@ -122,3 +122,16 @@ def test_review_cli_prints_the_state_and_decides(judged: tuple[str, str], settin
     finally:
         store.close()
     assert row.detail["decision"] == "approve" and row.actor == audit.cli_actor()
+
+
+def test_pdf_without_weasyprint_says_what_to_install(judged: tuple[str, str], tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    import sys
+
+    incident_id, _ = judged
+    monkeypatch.setitem(sys.modules, "weasyprint", None)  # `import weasyprint` raises ImportError, as when absent
+    assert main(["report", incident_id, "--format", "pdf", "--out", str(tmp_path / "r.pdf")]) == 2
+    err = capsys.readouterr().err
+    assert "Pango" in err and "HTML" in err and not (tmp_path / "r.pdf").exists()
+    assert main(["report", incident_id, "--format", "html", "--out", str(tmp_path / "r.html")]) == 0  # HTML still works

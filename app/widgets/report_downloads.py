@@ -10,6 +10,7 @@ from app.i18n import LANGUAGES, t
 from app.state import Widgets as W
 from app.widgets.review import acting
 from core.report import FORMATS, build_report, export_report, render_markdown
+from core.report_render import pdf_problem
 from core.schema import ReportData
 from core.store import Store
 
@@ -39,7 +40,9 @@ def report_downloads(store: Store, report: ReportData, page_lang: str) -> str:
         for fmt, label, icon, key in _BUTTONS:
             mime, ext = FORMATS[fmt]
             name = f"{incident.id}-postmortem.{ext}" if fmt == "json" else f"{incident.id}-postmortem-{lang}.{ext}"
+            missing = pdf_problem() if fmt == "pdf" else None  # no Pango here: say so instead of failing on click
             st.download_button(t(label), _builder(store, shown, fmt, lang, actor), file_name=name, mime=mime, key=key,
                                icon=icon, type="primary" if fmt == "pdf" else "secondary", on_click="ignore",
-                               help=t("report.dl_help"))
+                               disabled=missing is not None,
+                               help=t("report.pdf_missing", problem=missing) if missing else t("report.dl_help"))
     return render_markdown(shown, lang)
