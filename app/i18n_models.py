@@ -15,6 +15,7 @@ MODEL_STRINGS: dict[str, tuple[str, str]] = {
     "usage.fallback_chip": ("改由离线引擎回答", "answered offline"),
     "usage.fallback_note": ("本轮模型调用失败，改由离线推理引擎回答：{reason}", "The model failed this turn; the offline brain answered instead: {reason}"),
     "usage.fallback_unknown": ("原因未记录", "reason not recorded"),
+    "evkind.tool_result": ("工具查询结果", "tool result"),
     "usage.fallback_chip_reason": ("离线代答 · {reason}", "answered offline · {reason}"),
     "brain.tally_llm": ("全部 {n} 轮均由模型回答。", "All {n} turns were answered by the model."),
     "brain.tally_mixed": ("混合：模型回答 {m} 轮，离线推理代答 {o} 轮（{why}）。离线代答的置信度不高于模型各轮所支持的水平。",

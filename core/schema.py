@@ -31,7 +31,7 @@ AssetKind = Literal[
 ]
 EvidenceKind = Literal[
     "exception", "stack_frame", "log_burst", "log_noise", "commit", "blame", "ownership", "deploy",
-    "metric_anomaly", "trace", "slow_sql", "design", "human", "timeline", "change_link",
+    "metric_anomaly", "trace", "slow_sql", "design", "human", "timeline", "change_link", "tool_result",
 ]
 IncidentStatus = Literal["new", "ingested", "debating", "judged", "failed"]
 

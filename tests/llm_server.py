@@ -27,7 +27,7 @@ from core.fusion.facts import FusedContext
 from core.schema import Evidence, Incident
 
 __all__ = ["STYLES", "LLMServer", "RecordedRequest", "RecordingReplay", "Reply", "dead_endpoint", "llm_server_fixture",
-           "plausible_reply", "silent_endpoint", "styled_reply", "tiny_view"]
+           "plausible_reply", "silent_endpoint", "styled_reply", "tiny_view", "with_route"]
 
 _AGENT = re.compile(r"You are (\w+Agent)\b")
 _LEDGER_LINE = re.compile(r"^(E\d+) \[(\w+)\] (\S+) — (.*)$", re.MULTILINE)
@@ -327,6 +327,14 @@ def plausible_reply(request: RecordedRequest) -> str:
             "abstained": False, "missing": [], "rejected_hypotheses": [],
         }
     return json.dumps(out, ensure_ascii=False)
+
+
+def with_route(routing: Any, **fields: Any) -> Any:
+    """`routing` with `fields` set on the default route and on every agent's own route (tests tune limits this way)."""
+    return routing.model_copy(update={
+        "default": routing.default.model_copy(update=fields),
+        "agents": {a: r.model_copy(update=fields) for a, r in routing.agents.items()},
+    })
 
 
 # --- reply styles: the same answer written the ways real models write it ------------------------------------

@@ -18,6 +18,7 @@ from tests.llm_server import (  # noqa: F401 - fixture
     llm_server_fixture,
     plausible_reply,
     tiny_view,
+    with_route,
 )
 
 VALID = json.dumps({"summary": "Lock timeouts began at 12:30.", "confidence": 0.6,
@@ -26,8 +27,7 @@ VALID = json.dumps({"summary": "Lock timeouts began at 12:30.", "confidence": 0.
 
 def _routing(base_url: str, **route: Any) -> Routing:
     routing = load_routing({"LLM_API_KEY": "k-" + "x" * 10, "LLM_BASE_URL": base_url}, {})
-    default = routing.default.model_copy(update={"timeout_s": 5.0, **route})
-    return routing.model_copy(update={"default": default, "backoff_s": 0.01, "retries": 2})
+    return with_route(routing, **{"timeout_s": 5.0, **route}).model_copy(update={"backoff_s": 0.01, "retries": 2})
 
 
 def _ask(brain: LLMBrain, agent: AgentName = "LogAgent", view: DebateView | None = None) -> tuple[AgentReply, str]:

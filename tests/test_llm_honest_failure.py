@@ -31,6 +31,7 @@ from tests.llm_server import (  # noqa: F401 - fixture
     llm_server_fixture,
     silent_endpoint,
     tiny_view,
+    with_route,
 )
 
 KEY = "k-" + "h" * 16
@@ -148,7 +149,7 @@ def test_the_breaker_opens_after_consecutive_failures_and_lets_one_request_try_a
 
 def _routing(base_url: str, **route: object):  # type: ignore[no-untyped-def]
     routing = load_routing({"LLM_API_KEY": KEY, "LLM_BASE_URL": base_url}, {})
-    return routing.model_copy(update={"default": routing.default.model_copy(update=route), "backoff_s": 0.01})
+    return with_route(routing, **route).model_copy(update={"backoff_s": 0.01})
 
 
 def _experts(brain: LLMBrain) -> None:

@@ -17,7 +17,7 @@ from core.llm._tools import FENCE_END, FENCE_START, check_select, unfence
 from core.pipeline import fuse, ingest_bundle, open_incident
 from core.store import Store
 from tests.conftest import MiniBundle, build_mini_bundle
-from tests.llm_server import LLMServer, Reply, llm_server_fixture  # noqa: F401 - fixture
+from tests.llm_server import LLMServer, Reply, llm_server_fixture, with_route  # noqa: F401 - fixture
 
 EMAIL = "oncall" + "@" + "shop.example.com"
 
@@ -103,7 +103,7 @@ def test_an_agent_calls_tools_mid_turn_and_their_output_is_redacted(store: Store
                         "claims": [{"text": "40 lock timeouts", "citations": ["E1"]}]})
     llm_server.script("glm-5", Reply(tool_calls=calls), final)
     routing = load_routing({"LLM_API_KEY": "k-" + "t" * 10, "LLM_BASE_URL": llm_server.base_url}, {})
-    routing = routing.model_copy(update={"default": routing.default.model_copy(update={"function_calling": True})})
+    routing = with_route(routing, function_calling=True)
     tools = IncidentTools(store)
     brain = LLMBrain(routing, tools=tools)
     view = DebateView(context=FusedContext.model_validate_json(store.load_fusion(fused) or "{}"))
@@ -128,3 +128,47 @@ def test_an_agent_calls_tools_mid_turn_and_their_output_is_redacted(store: Store
     assert [c[1] for c in tools.calls] == ["evidence", "query_incident_table"]
     assert heard == [("evidence", "ok"), ("query_incident_table", "ok")]
     assert brain.usage_for_last_turn("LogAgent").calls == 2  # type: ignore[union-attr]
+
+
+def test_tool_results_join_the_ledger_under_an_id_the_agent_can_cite(
+    store: Store, fused: str, mini_bundle: MiniBundle, llm_server: LLMServer, tmp_path,  # type: ignore[no-untyped-def]
+) -> None:
+    from core.debate import Debate, iterate_sync
+    from core.schema import TurnFinished
+
+    before = store.list_evidence(fused)
+    blame_id, query_id = f"E{len(before) + 1}", f"E{len(before) + 2}"
+    path = "src/main/java/com/acme/shop/stock/application/StockService.java"
+    sql = "SELECT count(*) AS n FROM exceptions"
+    calls = [{"name": "blame", "arguments": json.dumps({"file": path, "line": mini_bundle.bug_line})},
+             {"name": "query_incident_table", "arguments": json.dumps({"sql": sql})},
+             {"name": "query_incident_table", "arguments": json.dumps({"sql": sql})}]  # the same call twice: one id
+    final = json.dumps({"summary": "The failing line came with the bug commit.", "confidence": 0.7, "claims": [
+        {"text": "blame names the commit", "citations": [blame_id]},
+        {"text": "40 exceptions were logged", "citations": [query_id]}]})
+    llm_server.script("m-log", Reply(tool_calls=calls), final)
+    routing_file = tmp_path / "models.yaml"
+    routing_file.write_text(
+        f'default: {{base_url: "{llm_server.base_url}", model: glm-5, api_key_env: T_KEY}}\n'
+        "agents:\n  log: {model: m-log, function_calling: true}\nretries: 0\n", encoding="utf-8")
+    brain = LLMBrain(load_routing({"TRIBUNAL_MODELS": str(routing_file), "T_KEY": "k-" + "t" * 10}, {}),
+                     tools=IncidentTools(store))
+    events = list(iterate_sync(Debate(store, fused, brain, max_rounds=1).events()))
+
+    offered = llm_server.for_model("m-log")[0].body["tools"]
+    query_tool = next(t["function"] for t in offered if t["function"]["name"] == "query_incident_table")
+    assert "exceptions(" in query_tool["description"] and "in_app" in query_tool["description"], "columns are told"
+    assert "recorded in the ledger" in query_tool["description"]
+    results = [m["content"] for m in llm_server.for_model("m-log")[1].messages if m["role"] == "tool"]
+    assert results[0].startswith(f"Recorded in the ledger as {blame_id} [blame]")
+    assert results[1].startswith(f"Recorded in the ledger as {query_id} [tool_result]")
+    assert results[2].startswith(f"Recorded in the ledger as {query_id} ")
+    assert FENCE_START in results[1] and results[1].rstrip().endswith(FENCE_END), "the result itself is fenced as data"
+
+    added = {e.id: e for e in store.list_evidence(fused)}
+    assert len(added) == len(before) + 2
+    assert added[blame_id].kind == "blame" and added[blame_id].ref["sha"] == mini_bundle.bug_sha
+    assert added[query_id].kind == "tool_result" and "→ 1 row(s)" in added[query_id].text
+    log_turn = next(e.turn for e in events if isinstance(e, TurnFinished) and e.turn.agent == "LogAgent")
+    assert log_turn.brain == "llm" and [c.valid for c in log_turn.claims] == [True, True], log_turn.claims
+    assert log_turn.usage is not None and log_turn.usage.calls == 2  # the tool round and the answer: two requests
