@@ -69,6 +69,8 @@ TABLE: dict[str, tuple[str, str]] = {
     "verdict.resolved": ("已化解", "resolved"),
     "verdict.conceded": ("已让步", "conceded"),
     "verdict.open": ("未决", "open"),
+    "verdict.answered": ("已回答", "answered"),
+    "debate.question_answer": ("人类提问 {id}", "Human question {id}"),
     # agents and phases
     "agent.LogAgent": ("日志分析师", "Log analyst"),
     "agent.DomainAgent": ("领域架构师", "Domain architect"),
@@ -231,7 +233,9 @@ TABLE: dict[str, tuple[str, str]] = {
     "debate.intervene": ("人工介入", "Intervene"),
     "debate.intervene_kind": ("类型", "Kind"),
     "debate.intervene_text": ("内容（在下一次发言前生效）", "Text (applied before the next turn)"),
-    "debate.intervene_target": ("针对（可选，如 H1）", "About (optional, e.g. H1)"),
+    "debate.intervene_target": ("针对（可选：假设如 H1；提问可指定角色如 CodeAgent，由它在下一次发言中回答）",
+                                "About (optional: a hypothesis such as H1; a question may name an agent such as "
+                                "CodeAgent, which answers it in its next turn)"),
     "debate.intervene_send": ("发送", "Send"),
     "debate.intervene_sent": ("已送达，下一次发言前生效。", "Sent; it applies before the next turn."),
     "intervention.note": ("补充说明", "Note"),
@@ -276,6 +280,10 @@ TABLE: dict[str, tuple[str, str]] = {
     "debate.typing": ("发言中…", "speaking…"),
     "debate.to_report": ("查看裁决报告", "Open the report"),
     "debate.roster": ("本庭成员", "The tribunal"),
+    "debate.one_model_roles": ("六个角色都由同一个模型（{model}）回答：为免众口一词，每个角色使用各自的温度与立场（{temps}）。专家各自只看自己那部分证据。",
+                               "One model ({model}) answers for all six agents: so they do not speak with one voice, each "
+                               "role runs at its own temperature and stance ({temps}). Each expert sees only its own part "
+                               "of the evidence."),
     "debate.roster_hint": ("三位专家先独立分析，质询官与辩护人交锋数轮（达成共识即止），最后由法官裁决。",
                            "Three experts analyse independently, the critic and the rebuttal spar for a few rounds "
                            "(stopping at consensus), then the judge rules."),
@@ -295,6 +303,14 @@ TABLE: dict[str, tuple[str, str]] = {
     "judgment.fix": ("修复建议", "Fix"),
     "judgment.impact": ("影响分析", "Impact"),
     "judgment.rejected": ("被否决的假设", "Hypotheses rejected"),
+    "judgment.checks": ("证据核查删除或更正了裁决的 {n} 处：", "The evidence check dropped or corrected {n} part(s) of the ruling:"),
+    "judgment.check_field.location": ("位置", "location"),
+    "judgment.check_field.commit": ("提交", "commit"),
+    "judgment.check_field.author": ("提交作者", "commit author"),
+    "judgment.check_field.team": ("团队", "team"),
+    "judgment.check_field.impact": ("影响", "impact"),
+    "judgment.check_field.hypothesis": ("假设", "hypothesis"),
+    "judgment.check_field.confidence": ("置信度", "confidence"),
     # report
     "report.title": ("裁决报告", "Post-mortem report"),
     "report.no_judgment": ("该事件尚无裁决。先在辩论页开庭。", "No ruling yet for this incident. Start the debate first."),

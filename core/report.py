@@ -193,7 +193,7 @@ def cli_payload(incident_id: str, debate: DebateInfo, judgment: Judgment, turns:
     """The CLI's `--json` object (documented in the README); `redactions`: values replaced at rest, per kind."""
     data = json.loads(judgment.model_dump_json())
     keep = ("root_cause", "root_cause_location", "suspect_commit", "evidence_chain", "fix_suggestion", "impact_analysis",
-            "risk_level", "rollback_recommended", "responsible_team", "confidence", "abstained")
+            "risk_level", "rollback_recommended", "responsible_team", "confidence", "abstained", "hypothesis_id", "checks")
     brains = tally_brains(turns, debate.brain)
     return {
         "incident_id": incident_id,

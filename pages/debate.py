@@ -98,7 +98,7 @@ def transcript() -> None:
     if now.brain:
         st.caption(t("debate.brain_spoke", brain=brain_label(now.brain, model), rounds=run_cfg.max_rounds))
     if now.info is None and not now.running:
-        agent_roster()
+        agent_roster(run_cfg.llm_routing)
     else:
         if now.starting:
             st.caption(t("debate.starting"))

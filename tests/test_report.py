@@ -50,7 +50,7 @@ def test_cli_payload_shape(store: Store, debate_id: str) -> None:
     assert set(payload) == {"incident_id", "brain", "brain_turns", "judgment", "debate", "redactions"}
     assert set(payload["judgment"]) == {
         "root_cause", "root_cause_location", "suspect_commit", "evidence_chain", "fix_suggestion", "impact_analysis",
-        "risk_level", "rollback_recommended", "responsible_team", "confidence", "abstained"}
+        "risk_level", "rollback_recommended", "responsible_team", "confidence", "abstained", "hypothesis_id", "checks"}
     assert json.dumps(payload)
 
 

@@ -13,16 +13,20 @@ from app.transcript import TranscriptItem
 from app.widgets.evidence import citation_chips
 from app.widgets.judgment import judgment_card
 from core.brain_tally import tally_brains
+from core.llm.routing import Routing
 from core.plain_text import clip, md_data
 from core.schema import AGENTS, AgentTurn, Evidence, ToolCall, TurnCost
 
 _CITE = re.compile(r"\[(E\d+)\]")
 _CHALLENGE_ID = re.compile(r"^(C\d+)-([a-z]+(?:-[a-z]+)*)")
+_QUESTION_ID = re.compile(r"^Q\d+$")
 _NO_TARGET = {"", "*", "?"}
 
 
 def challenge_label(challenge_id: str) -> str:
     """``C3-citation2.0`` → ``C3 · citation check``: the round's number and what kind of objection, not the id."""
+    if _QUESTION_ID.match(challenge_id):  # an answer to a human's question
+        return t("debate.question_answer", id=challenge_id)
     m = _CHALLENGE_ID.match(challenge_id)
     if m is None:
         return challenge_id
@@ -243,8 +247,8 @@ def render_transcript(items: list[TranscriptItem], evidence: dict[str, Evidence]
             st.error(f"{t('debate.failed')} — {who}{getattr(ev, 'message', '')}")
 
 
-def agent_roster() -> None:
-    """Who sits on the tribunal, shown before the first debate."""
+def agent_roster(routing: Routing | None = None) -> None:
+    """Who sits on the tribunal, shown before the first debate; with one model for all, how the roles still differ."""
     st.markdown(f"##### {t('debate.roster')}")
     cols = st.columns(3)
     for i, agent in enumerate(AGENTS):
@@ -258,3 +262,6 @@ def agent_roster() -> None:
                 unsafe_allow_html=True,
             )
     st.caption(t("debate.roster_hint"))
+    if routing is not None and routing.single_model():
+        temps = ", ".join(f"{agent_role(a)} {routing.route(a).temperature:g}" for a in AGENTS)
+        st.info(t("debate.one_model_roles", model=routing.default.model, temps=temps), icon=":material/tune:")

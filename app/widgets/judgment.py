@@ -28,6 +28,10 @@ def judgment_card(judgment: Judgment, evidence: dict[str, Evidence], incident_id
             st.warning(t("judgment.abstained", missing=", ".join(judgment.missing) or "—"))
         elif judgment.missing:
             st.caption(t("judgment.open", items="; ".join(judgment.missing)))
+        if judgment.checks:  # what code dropped or corrected because the ledger does not back it
+            lines = [f"- **{t('judgment.check_field.' + c.field)}** “{md_literal(c.value[:120])}” — {md_data(c.reason)}"
+                     for c in judgment.checks]
+            st.warning(t("judgment.checks", n=len(judgment.checks)) + "\n" + "\n".join(lines), icon=":material/rule:")
         cols = st.columns(4)
         cols[0].markdown(_kv(t("judgment.confidence"), f"{judgment.confidence:.0%}"), unsafe_allow_html=True)
         with cols[1]:

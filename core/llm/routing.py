@@ -204,6 +204,14 @@ def load_routing(env: Mapping[str, str], secrets: Mapping[str, str]) -> Routing:
         routes[AGENT_KEYS[key]] = build({**default_raw, **_mapping(fields, f"agents.{key}")}, f"agents.{key}")
     if "CriticAgent" not in routes and (critic := _critic_route(routes, default)) is not None:
         routes["CriticAgent"] = critic
+    if len({(r.endpoint, r.model) for r in (default, *routes.values())}) == 1:
+        # One model answers for all six: each unrouted role gets its own temperature (and its stance in the
+        # prompt), so they do not speak with one voice; the debate page says so.
+        # Imported here: core.agents imports the configuration this module builds.
+        from core.agents.spec import role_temperature
+
+        for agent in AGENTS:
+            routes.setdefault(agent, default.model_copy(update={"temperature": role_temperature(agent, default.temperature)}))
     budgets = _mapping(raw.get("budgets"), "'budgets'")
     if bad := sorted(set(budgets) - {"agent", "debate"}):
         raise ConfigError(f"Unknown budget(s) {bad} in the model routing file; use agent and debate.")
