@@ -20,8 +20,9 @@ who = access.require_role("admin")
 st.title(t("audit.title"))
 st.caption(t("audit.caption"))
 with st.container(horizontal=True, vertical_alignment="bottom", gap="small"):
-    action = st.selectbox(t("audit.action"), ["", *audit.actions()], key=W + "action",
-                          format_func=lambda a: a or t("audit.any"))
+    groups = sorted({a.split(".")[0] + "." for a in audit.actions()})  # "debate." matches every debate.* row
+    action = st.selectbox(t("audit.action"), ["", *groups, *audit.actions()], key=W + "action",
+                          format_func=lambda a: (a + "*" if a.endswith(".") else a) or t("audit.any"))
     actor = st.text_input(t("audit.actor"), key=W + "actor")
     incident_id = st.text_input(t("audit.incident"), key=W + "incident")
     text = st.text_input(t("audit.text"), key=W + "text")
