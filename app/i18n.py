@@ -7,6 +7,7 @@ from collections.abc import Callable
 import streamlit as st
 
 from app.i18n_auth import AUTH_STRINGS
+from app.i18n_evidence import EVIDENCE_STRINGS
 from app.i18n_graph import GRAPH_STRINGS
 from app.i18n_models import MODEL_STRINGS
 from app.i18n_review import REVIEW_STRINGS
@@ -104,6 +105,9 @@ TABLE: dict[str, tuple[str, str]] = {
                          "One click loads the built-in demo: an order-service outage with logs, JVM metrics, traces, "
                          "slow SQL, a Git repository and domain docs."),
     "intake.demo_button": ("载入演示事件", "Load demo incident"),
+    "intake.present_button": ("演示：载入 → 辩论 → 报告", "Present: load → debate → report"),
+    "intake.present_help": ("载入演示事件，自动开始辩论，裁定后直接打开报告。",
+                            "Loads the demo incident, starts the debate, and opens the report once the judge rules."),
     "intake.demo_status": ("正在构建并导入演示事件…", "Building and ingesting the demo incident…"),
     "intake.bundle_title": ("上传事件包", "Upload a bundle"),
     "intake.bundle_body": ("一个 .zip 或 .tar.gz，顶层包含 incident.yaml，以及 runtime/、repo/、design/ 目录。",
@@ -313,6 +317,17 @@ TABLE: dict[str, tuple[str, str]] = {
     "judgment.check_field.confidence": ("置信度", "confidence"),
     # report
     "report.title": ("裁决报告", "Post-mortem report"),
+    "library.add": ("加入案例库", "Add to library"),
+    "library.update": ("更新案例库中的裁决", "Update the library's copy"),
+    "library.help": ("确认该裁决：它将作为过往案例，供以后相似事件参考。案例库只收录经人确认的裁决。",
+                     "Confirm this ruling: it becomes a past case that similar incidents are offered later. "
+                     "The case library holds confirmed rulings only."),
+    "library.in": ("已在案例库", "In the case library"),
+    "library.added": ("裁决已加入案例库。", "The ruling was added to the case library."),
+    "library.failed": ("未能加入案例库：{message}", "Not added to the case library: {message}"),
+    "library.why_demo": ("内置演示的裁决不进入案例库。", "The built-in demo's rulings stay out of the case library."),
+    "library.why_abstained": ("裁决未能确定根因，不能加入案例库。", "An abstained ruling names no root cause to learn from."),
+    "library.why_no_ruling": ("尚无裁决。", "No ruling yet."),
     "report.no_judgment": ("该事件尚无裁决。先在辩论页开庭。", "No ruling yet for this incident. Start the debate first."),
     "report.running": ("辩论仍在进行，裁决完成后这里会显示报告。", "The debate is still running; the report appears once the judge rules."),
     "report.debate": ("辩论概要", "Debate summary"),
@@ -366,8 +381,9 @@ TABLE: dict[str, tuple[str, str]] = {
 TABLE.update(RUNTIME_STRINGS)
 TABLE.update(MODEL_STRINGS)
 TABLE.update(GRAPH_STRINGS)
-TABLE.update(AUTH_STRINGS)
+TABLE.update(EVIDENCE_STRINGS)
 TABLE.update(REVIEW_STRINGS)
+TABLE.update(AUTH_STRINGS)
 
 
 def _lang() -> str:

@@ -8,7 +8,7 @@ Tool calls an agent makes while its turn is open are drawn under that turn (`ext
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from core.schema import (
@@ -16,6 +16,7 @@ from core.schema import (
     Consensus,
     DebateFailed,
     Intervention,
+    Judgment,
     JudgmentReady,
     RoundFinished,
     ToolCall,
@@ -23,7 +24,7 @@ from core.schema import (
     TurnStarted,
 )
 
-__all__ = ["TranscriptItem", "build_transcript", "confidence_by_round"]
+__all__ = ["TranscriptItem", "build_transcript", "confidence_by_round", "in_words_of"]
 
 ItemKind = Literal["divider", "turn", "live", "tool", "round_end", "consensus", "intervention", "judgment", "error"]
 
@@ -116,6 +117,24 @@ def build_transcript(events: list[object], live: dict[tuple[str, int], str], run
         elif isinstance(event, DebateFailed):
             items.append(TranscriptItem("error", agent=event.agent or "", event=event))
     return items
+
+
+def in_words_of(items: list[TranscriptItem], turns: list[AgentTurn], judgment: Judgment | None) -> list[TranscriptItem]:
+    """The same transcript with each turn, the consensus reason and the ruling in other words (the debate said
+    again in another language); items without a counterpart stay as they are."""
+    by_key = {(x.agent, x.round, x.phase, x.answer_only): x for x in turns}
+    critic = {x.round: x.summary for x in turns if x.agent == "CriticAgent" and not x.answer_only}
+    out = []
+    for item in items:
+        if item.kind == "turn" and item.turn is not None:
+            t = item.turn
+            item = replace(item, turn=by_key.get((t.agent, t.round, t.phase, t.answer_only), t))
+        elif item.kind == "consensus" and isinstance(item.event, Consensus) and item.event.round in critic:
+            item = replace(item, event=item.event.model_copy(update={"reason": critic[item.event.round]}))
+        elif item.kind == "judgment" and isinstance(item.event, JudgmentReady) and judgment is not None:
+            item = replace(item, event=item.event.model_copy(update={"judgment": judgment}))
+        out.append(item)
+    return out
 
 
 def confidence_by_round(turns: list[AgentTurn]) -> list[dict[str, object]]:

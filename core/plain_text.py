@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-__all__ = ["clip", "human_size", "md_data", "md_literal", "relative_minutes"]
+__all__ = ["clip", "human_size", "md_data", "md_literal", "relative_minutes", "relative_minutes_zh"]
 
 # Characters Markdown (and Streamlit's directives) would act on inside ordinary text.
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-!|~:$])")
@@ -90,6 +90,13 @@ def zone_name(when: datetime) -> str:
     sign = "+" if minutes >= 0 else "-"
     hours, mins = divmod(abs(minutes), 60)
     return f"UTC{sign}{hours:02d}:{mins:02d}"
+
+
+def relative_minutes_zh(minutes: float, reference: str) -> str:
+    """Chinese for "`relative_minutes` the `reference`": ``relative_minutes_zh(150, "开始")`` → "开始前 2.5 小时"."""
+    m = abs(minutes)
+    text = f"{m:.0f} 分钟" if m < 120 else f"{m / 60:.1f} 小时" if m < 2880 else f"{m / 1440:.1f} 天"
+    return f"{reference}{'前' if minutes >= 0 else '后'} {text}"
 
 
 def relative_minutes(minutes: float) -> str:

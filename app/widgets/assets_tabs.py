@@ -11,14 +11,14 @@ from datetime import datetime, timedelta
 import pandas as pd
 import streamlit as st
 
-from app import resources
+from app import resources, state
 from app.i18n import t
 from app.access import can, principal
 from app.intake_flow import add_files, apply_in_app_rules
 from app.state import Keys
 from app.state import Widgets as W
 from app.widgets.charts import error_rate_figure, show_chart
-from app.widgets.evidence import citation_chips, open_source
+from app.widgets.evidence import citation_chips, evidence_kind, open_source
 from app.widgets.log_format import log_format_select
 from app.widgets.runtime_charts import (
     access_errors_figure,
@@ -30,6 +30,7 @@ from core import pipeline, views
 from core.config import Settings
 from core.errors import TribunalError
 from core.fusion.facts import FusedContext
+from core.fusion.ledger import evidence_text
 from core.fusion.runtime_rules import MetricFinding, share
 from core.plain_text import human_size, md_data, md_literal, zone_name
 from core.schema import Asset, Evidence, Incident
@@ -82,7 +83,7 @@ def overview_tab(store: Store, cfg: Settings, incident: Incident, ctx: FusedCont
     with left:
         st.markdown(f"**{t('assets.key_findings')}**")
         if ctx is not None and ctx.key_findings:
-            st.markdown("\n".join(_finding_line(k) for k in ctx.key_findings))
+            st.markdown("\n".join(_finding_line(k) for k in ctx.findings_in(state.language())))
         else:
             st.caption(t("assets.no_findings"))
     with right:
@@ -376,7 +377,9 @@ def evidence_tab(incident: Incident, evidence: list[Evidence]) -> None:
     if not evidence:
         st.caption(t("assets.no_evidence"))
         return
-    ledger = pd.DataFrame([{"id": e.id, "kind": e.kind, "text": e.text, "source": e.source} for e in evidence])
+    lang = state.language()
+    ledger = pd.DataFrame([{"id": e.id, "kind": evidence_kind(e.kind), "text": evidence_text(e, lang), "source": e.source}
+                           for e in evidence])
 
     def picked() -> None:  # on change only, so a dismissed source dialog stays closed
         rows = st.session_state[W.SOURCE_PICK].selection.rows

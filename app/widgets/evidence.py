@@ -6,17 +6,24 @@ import html
 
 import streamlit as st
 
-from app.i18n import t
+from app.i18n import has_key, t
+from app.state import language
 from core.config import Settings
 from core.errors import TribunalError
 from core.fusion import SourceView, resolve_source
+from core.fusion.ledger import evidence_text
 from core.plain_text import md_data
 from core.schema import Evidence
 from core.store import Store
 
-__all__ = ["citation_chips", "show_open_source", "open_source"]
+__all__ = ["citation_chips", "evidence_kind", "show_open_source", "open_source"]
 
 _OPEN = "tribunal.source_open"  # (incident_id, evidence_id) shown in the dialog, until dismissed
+
+
+def evidence_kind(kind: str) -> str:
+    """An evidence kind in the UI language (``slow_sql`` → ``慢 SQL``)."""
+    return t(f"evkind.{kind}") if has_key(f"evkind.{kind}") else kind.replace("_", " ")
 
 
 def open_source(incident_id: str, evidence_id: str) -> None:
@@ -46,7 +53,8 @@ def citation_chips(citations: list[str], evidence: dict[str, Evidence], key: str
                 )
                 continue
             st.button(
-                cid, key=f"chip-{key}-{i}-{cid}", help=f"{item.kind} · {md_data(item.text)}", type="secondary",
+                cid, key=f"chip-{key}-{i}-{cid}", help=f"{evidence_kind(item.kind)} · {md_data(evidence_text(item, language()))}",
+                type="secondary",
                 on_click=open_source, args=(incident_id, cid),
             )
 
@@ -62,8 +70,8 @@ def show_open_source(store: Store, cfg: Settings, incident_id: str, evidence: di
     def _dialog() -> None:
         item = evidence.get(evidence_id)
         if item is not None:
-            st.markdown(f"**{md_data(item.text)}**")
-            st.caption(f"{t('evidence.kind')}: `{item.kind}` · {t('evidence.source')}: `{item.source}`")
+            st.markdown(f"**{md_data(evidence_text(item, language()))}**")
+            st.caption(f"{t('evidence.kind')}: {evidence_kind(item.kind)} · {t('evidence.source')}: `{item.source}`")
         try:
             view = _resolve(store, incident_id, evidence_id)
         except TribunalError as exc:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from core.agents.base import AgentReply, DebateView, say
 from core.agents.failure_modes import classify
 from core.fusion.facts import ChangeCandidate, FrameFinding
+from core.fusion.link_words import LINK_KIND_ZH, link_zh
 from core.schema import Claim, CodeLocation, Hypothesis
 
 __all__ = ["change_location", "offline_reply"]
@@ -25,6 +26,18 @@ def _link_cites(change: ChangeCandidate) -> list[str]:
     return [c for c in [change.evidence_id, *(lk.evidence_id for lk in change.links)] if c]
 
 
+def _kind(kind: str, lang: str) -> str:
+    return LINK_KIND_ZH.get(kind, kind) if lang == "zh" else kind.replace("_", " ")
+
+
+def _strongest(change: ChangeCandidate, lang: str) -> str:
+    """What a change's strongest link says (empty when it has none)."""
+    if not change.links:
+        return ""
+    link = max(change.links, key=lambda lk: lk.strength)
+    return link_zh(link.kind, link.path, link.line) if lang == "zh" else link.text[:160]
+
+
 def offline_reply(view: DebateView) -> AgentReply:
     """Rank the changes before the onset by what they explain; fall back on the failing code alone."""
     ctx, lang = view.context, view.language
@@ -40,7 +53,7 @@ def offline_reply(view: DebateView) -> AgentReply:
     claims: list[Claim] = []
     for frame in frames[:3]:
         if frame.evidence_id:
-            why = "; ".join(frame.why[:2])
+            why = "; ".join(frame.why[:2]) if lang != "zh" else ""  # the ranking's reasons are English; the ledger has them
             claims.append(Claim(
                 text=say(lang, "Location candidate #{n}: {sym} ({file}:{line}){why}.", "定位候选 #{n}：{sym}（{file}:{line}）{why}。",
                          n=frame.position + 1, sym=frame.symbol, file=frame.path or frame.file_name, line=frame.line,
@@ -58,7 +71,8 @@ def offline_reply(view: DebateView) -> AgentReply:
         confidence = min(0.9, 0.35 + 0.5 * best.score + (0.05 if deploy else 0.0))
         for link in sorted(best.links, key=lambda lk: -lk.strength)[:3]:
             if link.evidence_id:
-                claims.append(Claim(text=say(lang, "{sha} {t}.", "{sha}：{t}。", sha=best.sha[:8], t=link.text[:220]),
+                claims.append(Claim(text=say(lang, "{sha} {t}.", "{sha}：{t}。", sha=best.sha[:8],
+                                             t=link.text[:220] if lang != "zh" else link_zh(link.kind, link.path, link.line)),
                                     citations=[link.evidence_id]))
         if deploy:
             claims.append(Claim(
@@ -73,14 +87,14 @@ def offline_reply(view: DebateView) -> AgentReply:
                                     "symptoms (strongest: {k}).",
                               "{who} 的 {sha}（“{msg}”）修改了 {file}:{line}（{sym}）；{n} 条关联把它与症状联系起来（最强：{k}）。",
                               sha=best.sha[:8], who=best.author, msg=best.message[:80], file=where.file, line=where.line,
-                              sym=where.symbol or "?", n=len(best.links), k=best.match.replace("_", " ")),
+                              sym=where.symbol or "?", n=len(best.links), k=_kind(best.match, lang)),
                 location=where, commit_sha=best.sha, citations=cites, confidence=round(confidence, 2)))
     weak = [c for c in ctx.suspects if not c.guilty][:2]
     for i, other in enumerate(weak, start=2):
         claims.append(Claim(
             text=say(lang, "{sha} by {who} is linked only weakly (score {s:.2f}): {t}.", "{who} 的 {sha} 关联较弱（得分 {s:.2f}）：{t}。",
                      sha=other.sha[:8], who=other.author, s=other.score,
-                     t=(max(other.links, key=lambda lk: lk.strength).text if other.links else "")[:160]),
+                     t=_strongest(other, lang)),
             citations=_link_cites(other)[:2]))
         hypotheses.append(Hypothesis(
             id=f"HC{i}", title=say(lang, "Change {sha} (weak link)", "变更 {sha}（弱关联）", sha=other.sha[:8]),
@@ -107,7 +121,7 @@ def offline_reply(view: DebateView) -> AgentReply:
             confidence=round(confidence, 2)))
     summary = (
         say(lang, "Change {sha} is tied to the symptoms ({k}); it is my prime suspect.", "变更 {sha} 与症状直接关联（{k}），是头号嫌疑。",
-            sha=guilty[0].sha[:8], k=guilty[0].match.replace("_", " "))
+            sha=guilty[0].sha[:8], k=_kind(guilty[0].match, lang))
         if guilty else
         say(lang, "No recent change explains the failure; the code at {sym} is the best location.",
             "没有近期变更能解释该故障；最可能的位置是 {sym}。", sym=frames[0].symbol if frames else "?")

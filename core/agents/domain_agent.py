@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from core.agents.base import AgentReply, DebateView, say
 from core.fusion import bounded_context_of
+from core.fusion.ledger import evidence_text
 from core.fusion.runtime_rules import duration, share
+from core.plain_text import clip
 from core.schema import Claim, CodeLocation, Hypothesis
 
 __all__ = ["offline_reply"]
@@ -50,7 +52,7 @@ def offline_reply(view: DebateView) -> AgentReply:
         if ref is None:
             continue
         claims.append(Claim(
-            text=say(lang, "The design says ({src}): {t}", "设计文档（{src}）：{t}", src=ref.source, t=ref.text[:200]),
+            text=say(lang, "The design says ({src}): {t}", "设计文档（{src}）：{t}", src=ref.source, t=evidence_text(ref, lang)[:200]),
             citations=[evidence_id],
         ))
     if ctx.blast and ctx.blast_evidence_id:
@@ -89,9 +91,9 @@ def offline_reply(view: DebateView) -> AgentReply:
     past = [
         Hypothesis(
             id=f"HP{i}", title=say(lang, "Like past incident {id}", "与历史事件 {id} 相似", id=case.id),
-            statement=say(lang, "{id} (“{t}”) had this root cause: {rc} — re-check it against this incident's evidence.",
-                          "{id}（“{t}”）的根因是：{rc}——需要用本次证据重新核验。", id=case.id, t=case.title[:80],
-                          rc=case.root_cause[:200]),
+            statement=say(lang, "{id} (“{t}”) had this root cause: “{rc}” — re-check it against this incident's evidence.",
+                          "{id}（“{t}”）的根因是：“{rc}”——需要用本次证据重新核验。", id=case.id, t=clip(case.title, 80),
+                          rc=clip(case.root_cause, 200)),
             citations=[top.evidence_id] if top.evidence_id else [], confidence=round(min(0.3, case.score * 0.3), 2),
         )
         for i, case in enumerate(ctx.similar_cases[:2], start=1)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from core.agents.base import AgentReply, DebateView, say
+from core.fusion.link_words import link_zh
 from core.schema import Answer, Challenge, Hypothesis
 
 __all__ = ["offline_reply"]
@@ -45,7 +46,7 @@ def _answer(view: DebateView, challenge: Challenge, lead: Hypothesis | None) -> 
             return answer("resolved", say(
                 lang, "{o} is tied to the symptoms less strongly ({a:.2f}) than {sha} ({b:.2f}), which {t}.",
                 "{o} 与症状的关联（{a:.2f}）弱于 {sha}（{b:.2f}）：{t}。",
-                o=other.sha[:8], a=other.score, sha=suspect.sha[:8], b=suspect.score, t=strongest.text[:160]),
+                o=other.sha[:8], a=other.score, sha=suspect.sha[:8], b=suspect.score, t=strongest.text[:160] if lang != "zh" else link_zh(strongest.kind, strongest.path, strongest.line)),
                 [strongest.evidence_id, other.evidence_id]), updated
     if kind == "noise" and ctx.noise:
         n = ctx.noise[0]
@@ -59,7 +60,7 @@ def _answer(view: DebateView, challenge: Challenge, lead: Hypothesis | None) -> 
         new_query = next((q for q in (rt.slow_queries if rt else []) if q.n_before == 0), None)
         flat = [u for u in (rt.unchanged if rt else []) if u.evidence_id]
         if suspect and sql_link:
-            parts = [sql_link.text[:200]]
+            parts = [sql_link.text[:200] if lang != "zh" else link_zh(sql_link.kind, sql_link.path, sql_link.line)]
             if new_query:
                 parts.append(say(lang, "the {k} on {t} first appears after the onset", "{t} 上的 {k} 在突增后才出现",
                                  k=new_query.statement_kind.upper(), t=", ".join(new_query.tables) or "?"))

@@ -183,6 +183,11 @@ class FusedContext(BaseModel):
     unparsed_assets: list[str] = Field(default_factory=list)
     evidence: list[Evidence] = Field(default_factory=list)
     key_findings: list[str] = Field(default_factory=list)
+    key_findings_zh: list[str] = Field(default_factory=list, description="The key findings in Chinese.")
+
+    def findings_in(self, lang: str) -> list[str]:
+        """The key findings in `lang` (a context fused before they were written in Chinese has English only)."""
+        return self.key_findings_zh if lang == "zh" and self.key_findings_zh else self.key_findings
 
     @property
     def top_group(self) -> ErrorGroup | None:
