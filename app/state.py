@@ -24,6 +24,7 @@ class Keys:
     PROBES = "tribunal.probes"  # endpoint·model -> ProbeResult of the last connection test
     COMPARE_BRAIN = "tribunal.compare_brain"
     INTAKE_NOW = "tribunal.intake_now"  # (zone index, date, time) the form's "now" default was seeded with
+    PRESENT = "tribunal.present"  # incident id whose debate the "present" path starts, then shows its report
 
 
 class Widgets:
@@ -32,6 +33,7 @@ class Widgets:
     LANG = "w.lang"
     # intake
     DEMO = "w.intake.demo"
+    PRESENT = "w.intake.present"
     ADD_ASSETS = "w.assets.add"
     IN_APP_INCLUDE = "w.assets.in_app_include"
     IN_APP_EXCLUDE = "w.assets.in_app_exclude"

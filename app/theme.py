@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 __all__ = ["AgentStyle", "AGENT_STYLES", "agent_style", "avatar_html", "icon_html", "SEVERITY_COLORS", "LEVEL_COLORS",
-           "inject_css"]
+           "inject_css", "uploader_css", "UPLOAD_TYPES"]
 
 
 @dataclass(frozen=True)
@@ -126,6 +126,43 @@ div[class*="st-key-judgment-card"] { border: 2px solid #b45309; border-radius: 1
 """
 
 
+#: Uploaders that accept only some file types, by widget key (Streamlit lists them in its own English line).
+UPLOAD_TYPES: dict[str, tuple[str, ...]] = {"w.intake.archive": ("zip", "tar", "gz", "tgz")}
+
+
+def _size_limit() -> str:
+    """The per-file limit the way Streamlit writes it (``server.maxUploadSize`` is in MB)."""
+    mb = int(st.get_option("server.maxUploadSize") or 200)
+    return f"{mb // 1024}GB" if mb % 1024 == 0 else f"{mb}MB"
+
+
+def uploader_css(lang: str) -> str:
+    """Chinese for Streamlit's own file-uploader text ("Upload", "1GB per file", "Drag and drop files here").
+
+    Streamlit has no locale option, so the English text is set to zero size and the Chinese drawn in its
+    place by CSS: nothing depends on when the page's scripts run, and English needs no rule at all.
+    """
+    if lang != "zh":
+        return ""
+    limit = f"单个文件不超过 {_size_limit()}"
+    zone = '[data-testid="stFileUploaderDropzone"]'
+    rules = [
+        f'{zone} button [data-testid="stMarkdownContainer"] p {{ font-size: 0; }}',
+        f'{zone} button [data-testid="stMarkdownContainer"] p::after {{ content: "上传"; font-size: .875rem; }}',
+        f'{zone} [data-testid="stFileUploaderDropzoneInstructions"] span {{ font-size: 0; }}',
+        f'{zone} [data-testid="stFileUploaderDropzoneInstructions"] span::after {{ content: "{limit}"; font-size: .875rem; }}',
+        # Shown only while a file is dragged over the box.
+        f'{zone} > div:not([data-testid]) span {{ font-size: 0; }}',
+        f'{zone} > div:not([data-testid]) span::after {{ content: "将文件拖放到这里"; font-size: 1rem; }}',
+    ]
+    for key, types in UPLOAD_TYPES.items():
+        rules.append(f'.st-key-{key.replace(".", "-")} [data-testid="stFileUploaderDropzoneInstructions"] span::after '
+                     f'{{ content: "{limit} · {"、".join(x.upper() for x in types)}"; }}')
+    return "\n".join(rules)
+
+
 def inject_css() -> None:
     """Add the dashboard's stylesheet to the page (call once per run, from the entry script)."""
-    st.html(_CSS.replace("</style>", _bubble_rules() + "\n</style>"))
+    from app.state import language
+
+    st.html(_CSS.replace("</style>", _bubble_rules() + "\n" + uploader_css(language()) + "\n</style>"))

@@ -9,9 +9,11 @@ from app.debate_session import WATCH_KEY, DebateWatch, snapshot, start_debate
 from app.i18n import labeler, t
 from app.state import Keys
 from app.state import Widgets as W
+from app.transcript import in_words_of
 from app.widgets.chat import agent_roster, brain_label, render_transcript
 from app.widgets.evidence import show_open_source
 from app.widgets.incident import incident_header, require_incident
+from core.debate_language import debate_in
 from core.errors import TribunalError
 
 REFRESH_S = 1.0  # each refresh reads only new events (the session's DebateWatch)
@@ -63,6 +65,11 @@ else:
                         else:
                             st.toast(t("debate.intervene_sent"), icon=":material/check:")
 
+PRESENTED = f"report:{incident.id}"  # the "present" path: this debate's ruling opens the report by itself
+presenting = st.session_state.get(Keys.PRESENT) == incident.id and not snap.running
+if presenting:
+    st.session_state.pop(Keys.PRESENT)
+    start = True
 if start:
     try:
         start_debate(store, run_cfg, registry, incident.id, brain or "offline", float(pace), language=state.language(),
@@ -71,6 +78,8 @@ if start:
         st.error(str(exc))
     else:
         st.session_state[Keys.WATCHING] = incident.id
+        if presenting:
+            st.session_state[Keys.PRESENT] = PRESENTED
         st.rerun()
 
 if snap.interrupted and snap.info is not None:
@@ -104,7 +113,11 @@ def transcript() -> None:
             st.caption(t("debate.starting"))
         box = st.container(height=720, autoscroll=True, border=False) if now.running else st.container()
         with box:
-            render_transcript(now.items, now.evidence, incident.id, now.brain, model)
+            items = now.items
+            if not now.running and now.info is not None:  # a finished offline debate reads in the UI's language
+                said = debate_in(store, now.info.id, state.language())
+                items = in_words_of(items, said.turns, said.judgment)
+            render_transcript(items, now.evidence, incident.id, now.brain, model)
         if now.running:
             st.caption(t("debate.live", n=sum(1 for i in now.items if i.kind == "turn")))
         elif now.info is not None and now.info.finished_at is not None:
@@ -112,6 +125,9 @@ def transcript() -> None:
             st.caption(t("debate.took", secs=f"{took:.1f}", rounds=now.info.rounds) if took < 120 else
                        t("debate.took_min", mins=f"{took / 60:.1f}", rounds=now.info.rounds))
         show_open_source(store, cfg, incident.id, now.evidence)
+    if now.judgment is not None and not now.running and st.session_state.get(Keys.PRESENT) == PRESENTED:
+        st.session_state.pop(Keys.PRESENT)
+        nav.switch_to("report")
     # The final state is drawn by the refresh that sees the end, not left to the full rerun below.
     if now.judgment is not None and not now.running and st.button(
             t("debate.to_report"), type="primary", icon=":material/description:", key="w.debate.to_report"):

@@ -7,6 +7,7 @@ import streamlit as st
 from app import access, intake_flow, nav, resources, state
 from app.i18n import labeler, t
 from app.state import Widgets as W
+from app.theme import UPLOAD_TYPES
 from app.widgets.intake_form import prepare_form, start_fields, zone_option
 from app.widgets.log_format import log_format_select
 from app.widgets.progress import run_with_status
@@ -16,10 +17,10 @@ cfg = resources.settings()
 store = resources.store(cfg)
 
 
-def finish(incident) -> None:  # type: ignore[no-untyped-def]
+def finish(incident, to: str = "assets") -> None:  # type: ignore[no-untyped-def]
     if incident is not None:
         state.flash(t("intake.opened", id=incident.id, title=incident.text("title", state.language())))
-        nav.switch_to("assets")
+        nav.switch_to(to)
 
 
 lang = state.language()
@@ -34,13 +35,20 @@ with side_col:
     with st.container(border=True):
         st.subheader(t("intake.demo_title"))
         st.markdown(t("intake.demo_body"))
-        if st.button(t("intake.demo_button"), key=W.DEMO, type="primary", icon=":material/play_circle:", width="stretch"):
-            finish(run_with_status(t("intake.demo_status"),
-                                   lambda p, o: intake_flow.load_demo(store, cfg, p, o, actor=who)))
+        demo = st.button(t("intake.demo_button"), key=W.DEMO, type="primary", icon=":material/play_circle:",
+                         width="stretch")
+        present = st.button(t("intake.present_button"), key=W.PRESENT, icon=":material/slideshow:", width="stretch",
+                            help=t("intake.present_help"))
+        if demo or present:
+            # The audience came for the debate: the demo opens there, ready to start (or started, to present).
+            loaded = run_with_status(t("intake.demo_status"), lambda p, o: intake_flow.load_demo(store, cfg, p, o, actor=who))
+            if loaded is not None and present:
+                st.session_state[state.Keys.PRESENT] = loaded.id
+            finish(loaded, "debate")
     with st.container(border=True):
         st.subheader(t("intake.bundle_title"))
         st.markdown(t("intake.bundle_body"))
-        archive = st.file_uploader(t("intake.bundle_upload"), type=["zip", "tar", "gz", "tgz"], key=W.ARCHIVE)
+        archive = st.file_uploader(t("intake.bundle_upload"), type=list(UPLOAD_TYPES[W.ARCHIVE]), key=W.ARCHIVE)
         archive_format = log_format_select(W.ARCHIVE_LOG_FORMAT, t("log_format.bundle_help"))
         if st.button(t("intake.bundle_button"), key=W.ARCHIVE_GO, disabled=archive is None, icon=":material/upload:"):
             data = archive.getvalue() if archive is not None else b""
