@@ -35,7 +35,9 @@ __all__ = [
     "PastCase",
     "add_case_files",
     "add_cases",
+    "add_confirmed_ruling",
     "add_finished_analysis",
+    "in_library",
     "library_size",
     "parse_case",
     "similar_cases",
@@ -239,10 +241,15 @@ def add_case_files(settings: Settings, paths: Sequence[Path], root: Path | None 
         return 0, {**failed, **{c.source: str(exc) for c in cases}}
 
 
-def add_finished_analysis(settings: Settings, incident: Incident, judgment: Judgment) -> PastCase:
+def add_finished_analysis(settings: Settings, incident: Incident, judgment: Judgment, *,
+                          confirmed_by: str | None = None) -> PastCase:
     """Feed a finished analysis back into the library (an abstained judgment is kept, marked as such).
 
     The library is shared by every incident, so what goes in is redacted (placeholders like `<EMAIL#1>`).
+    Adding the same incident again replaces its case.
+
+    Args:
+        confirmed_by: who confirmed the ruling (kept as the case's source), when a person did.
 
     Raises:
         StoreError: the library could not be written (after retries); the caller logs it and carries on.
@@ -253,10 +260,40 @@ def add_finished_analysis(settings: Settings, incident: Incident, judgment: Judg
     case = PastCase(id=incident.id, title=redact(incident.title), date=incident.started_at.date().isoformat(),
                     severity=incident.severity, tags=[incident.service] + ([judgment.responsible_team]
                                                                           if judgment.responsible_team else []),
-                    root_cause=root, symptoms=symptoms[:4000], source=f"analysis:{incident.id}", kind="analysis")
+                    root_cause=root, symptoms=symptoms[:4000], kind="confirmed" if confirmed_by else "analysis",
+                    source=f"confirmed:{incident.id}:{redact(confirmed_by)}" if confirmed_by else f"analysis:{incident.id}")
     add_cases(settings, [case])
-    log.info("incident %s: added to the case library", incident.id)
+    log.info("incident %s: added to the case library%s", incident.id, f" (confirmed by {confirmed_by})" if confirmed_by else "")
     return case
+
+
+def add_confirmed_ruling(settings: Settings, incident: Incident, judgment: Judgment, confirmed_by: str) -> PastCase:
+    """Add a ruling a person confirmed ("add to library", or an approved review) to the case library.
+
+    The library holds confirmed rulings only: nothing joins it when a debate merely finishes.
+
+    Raises:
+        StoreError: the ruling abstained (no root cause to learn from), no one is named, or the library could not
+            be written.
+    """
+    if judgment.abstained:
+        raise StoreError("An abstained ruling names no root cause; it cannot join the case library.")
+    if not confirmed_by.strip():
+        raise StoreError("Say who confirms the ruling before it joins the case library.")
+    return add_finished_analysis(settings, incident, judgment, confirmed_by=confirmed_by.strip())
+
+
+def in_library(settings: Settings, case_id: str) -> bool:
+    """True when the library holds a case with this id (an incident's confirmed ruling uses the incident id).
+
+    Raises:
+        StoreError: the library exists but cannot be read.
+    """
+    try:
+        table = _table(settings, create=False)
+        return table is not None and int(table.count_rows(f"id = '{case_id.replace(chr(39), chr(39) * 2)}'")) > 0
+    except (OSError, ValueError, RuntimeError) as exc:
+        raise StoreError(f"The case library cannot be read ({str(exc).splitlines()[0]}).") from exc
 
 
 def similar_cases(settings: Settings, query_text: str, k: int = 5, *, exclude: str | None = None) -> list[CaseHit]:

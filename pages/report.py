@@ -7,11 +7,12 @@ import streamlit as st
 
 from app import nav, resources, state
 from app.i18n import phase_label, t
-from app.widgets.charts import confidence_figure
+from app.widgets.charts import confidence_figure, show_chart
 from app.widgets.chat import brain_label
 from app.widgets.evidence import show_open_source
 from app.widgets.incident import incident_header, require_incident
 from app.widgets.judgment import judgment_card
+from app.widgets.library import library_control
 from app.widgets.report_downloads import report_downloads
 from app.widgets.review import review_panel
 from app.widgets.usage import usage_panel
@@ -41,6 +42,7 @@ except TribunalError as exc:
 evidence = {e.id: e for e in report.evidence}
 judgment_card(report.judgment, evidence, incident.id, compact=False)
 review_panel(store, report)
+library_control(store, cfg, incident.id)
 
 st.subheader(t("report.debate"))
 debate = report.debate
@@ -58,7 +60,7 @@ usage_panel(usage_summary(report.turns))
 chart_col, timeline_col = st.columns([1, 1], gap="large")
 with chart_col:
     st.markdown(f"**{t('report.confidence_chart')}**")
-    st.plotly_chart(confidence_figure(report.turns), key="chart-confidence")
+    show_chart(confidence_figure(report.turns), key="chart-confidence")
 with timeline_col:
     st.markdown(f"**{t('report.timeline')}**")
     zone = incident.started_at.tzinfo
