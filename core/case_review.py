@@ -13,12 +13,16 @@ from typing import Literal
 
 from pydantic import BaseModel
 
+from core import audit
+from core.auth import Principal, require_principal
 from core.cases import add_confirmed_ruling, in_library
 from core.config import Settings
 from core.errors import TribunalError
 from core.store import Store
 
-__all__ = ["LibraryState", "confirm_ruling", "is_demo_incident", "library_state"]
+__all__ = ["CASE_CONFIRMED", "LibraryState", "confirm_ruling", "is_demo_incident", "library_state"]
+
+CASE_CONFIRMED = "case.confirmed"  # the audit action: a ruling joined the case library
 
 log = logging.getLogger(__name__)
 
@@ -62,16 +66,18 @@ def library_state(store: Store, settings: Settings, incident_id: str) -> Library
     return LibraryState(in_library=present, allowed=True)
 
 
-def confirm_ruling(store: Store, settings: Settings, incident_id: str, confirmed_by: str) -> None:
+def confirm_ruling(store: Store, settings: Settings, incident_id: str, actor: Principal) -> None:
     """A person confirms the incident's latest ruling: it joins the case library (replacing an earlier one).
 
     Args:
-        confirmed_by: who confirms it (a user name or e-mail; kept, redacted, as the case's source).
+        actor: who confirms it (an analyst or above; the name is kept, redacted, as the case's source, and audited).
 
     Raises:
-        TribunalError: there is no ruling, it abstained, the incident is the built-in demo, no one is named,
-            or the library could not be written (StoreError).
+        Forbidden: `actor` is below analyst.
+        TribunalError: there is no ruling, it abstained, the incident is the built-in demo, or the library could
+            not be written (StoreError).
     """
+    require_principal(actor, "analyst", "add a ruling to the case library")
     state = library_state(store, settings, incident_id)
     if not state.allowed:
         raise TribunalError(_REFUSED[state.reason])
@@ -79,5 +85,7 @@ def confirm_ruling(store: Store, settings: Settings, incident_id: str, confirmed
     judgment = store.get_judgment(info.id) if info else None
     if judgment is None:  # the debate was replaced between the two reads
         raise TribunalError(_REFUSED["no_ruling"])
-    add_confirmed_ruling(settings, store.get_incident(incident_id), judgment, confirmed_by)
+    add_confirmed_ruling(settings, store.get_incident(incident_id), judgment, actor.name)
+    audit.record(store, actor=actor.name, action=CASE_CONFIRMED, incident_id=incident_id,
+                 detail={"debate_id": info.id if info else None})
     log.info("incident %s: ruling of debate %s confirmed into the case library", incident_id, info.id if info else "?")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from app.access import principal
 from app.i18n import t
 from core.case_review import confirm_ruling, library_state
 from core.config import Settings
@@ -13,23 +14,13 @@ from core.store import Store
 __all__ = ["library_control"]
 
 
-def _who() -> str:
-    """The signed-in user when sign-in is configured, else the dashboard's analyst."""
-    try:
-        if st.user.is_logged_in:
-            return str(st.user.get("email") or st.user.get("name") or "analyst")
-    except (AttributeError, KeyError, RuntimeError):  # no [auth] configured
-        pass
-    return "analyst"
-
-
 _OUTCOME = "tribunal.library_outcome"  # (ok, message) of the last click, shown once
 
 
 def _confirm(store: Store, cfg: Settings, incident_id: str) -> None:
     # A click callback runs before the page redraws, so the badge below already shows the new state.
     try:
-        confirm_ruling(store, cfg, incident_id, _who())
+        confirm_ruling(store, cfg, incident_id, actor=principal())
     except TribunalError as exc:
         st.session_state[_OUTCOME] = (False, t("library.failed", message=str(exc)))
     else:
@@ -41,7 +32,8 @@ def library_control(store: Store, cfg: Settings, incident_id: str) -> None:
     state = library_state(store, cfg, incident_id)
     with st.container(horizontal=True, vertical_alignment="center", gap="small", key="library-control"):
         label = t("library.update") if state.in_library else t("library.add")
-        st.button(label, key="w.report.add_to_library", icon=":material/library_add:", disabled=not state.allowed,
+        st.button(label, key="w.report.add_to_library", icon=":material/library_add:",
+                  disabled=not state.allowed or not principal().may("analyst"),
                   help=t("library.help"), on_click=_confirm, args=(store, cfg, incident_id))
         if state.in_library:
             st.badge(t("library.in"), icon=":material/library_add_check:", color="green")
