@@ -79,7 +79,7 @@ def test_approver_signs_in_signs_off_and_downloads_the_pdf(judged_home: tuple[st
             expect(page.get_by_text(zh("review.what.approve")).first).to_be_visible()
             expect(page.get_by_text(zh("review.state.final")).first).to_be_visible()
             # a final ruling takes no more decisions: the buttons go once the rerun settles
-            expect(page.get_by_role("button", name=zh("review.btn.approve"), exact=True)).to_have_count(0)
+            expect(page.get_by_role("button", name=zh("review.btn.approve"), exact=True)).to_have_count(0, timeout=30_000)
             page.wait_for_timeout(500)
             page.screenshot(path=ARTIFACTS / "20-report-review-zh.png")
 
@@ -92,6 +92,19 @@ def test_approver_signs_in_signs_off_and_downloads_the_pdf(judged_home: tuple[st
             assert download.value.suggested_filename == f"{incident_id}-postmortem-zh.pdf"
         finally:
             browser.close()
+
+    from core import audit
+    from core.config import load_settings
+    from core.store import Store
+
+    store = Store(load_settings().db_path)  # the server has stopped: the file is free again
+    try:
+        exports = audit.list_events(store, action=audit.Action.EXPORT, incident_id=incident_id)
+        reviews = audit.list_events(store, action=audit.Action.REVIEW, incident_id=incident_id)
+    finally:
+        store.close()
+    assert [(e.actor, e.detail["format"], e.detail["review_state"]) for e in exports] == [(APPROVER, "pdf", "final")]
+    assert [(e.actor, e.detail["decision"]) for e in reviews] == [(APPROVER, "approve")]
 
     text = "".join(p.extract_text() for p in pypdf.PdfReader(pdf_path).pages)
     assert _squash(root_cause)[:40] in _squash(text)  # the ruling's root cause, as the store holds it
