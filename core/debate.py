@@ -9,13 +9,19 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
+from autogen_agentchat.messages import StopMessage
+
 from core import audit
 from core.agents.base import PHASE_OF, AgentReply, Brain, DebateView, say
-from core.agents.objections import consensus_reached
 from core.agents.questions import addressee, open_questions, question_id
 from core.agents.render import render_reply
 from core.agents.ruling_check import check_ruling
 from core.agents.spec import evidence_slice
+from core.agents.termination import (
+    NoMaterialChallenge,
+    debate_termination,
+    turn_message,
+)
 from core.audit import Action
 from core.auth import ANONYMOUS_LOCAL, Principal, require_principal
 from core.errors import DebateError, TribunalError
@@ -98,6 +104,9 @@ class Debate:
         self._pending: list[Intervention] = []
         self._lock = threading.Lock()
         self._cancelled = False
+        # When the rounds stop: consensus (no material challenge open), rounds used up, or a human's stop.
+        self._termination, self._external_stop = debate_termination(max_rounds)
+        self._stopped: StopMessage | None = None
         if carried:
             self._queue("note", carried)  # stored and shown before the first turn; the critic raises it
 
@@ -130,6 +139,7 @@ class Debate:
             self._pending.append(item)
             if kind == "cancel":
                 self._cancelled = True
+                self._external_stop.set()
 
     def cancel(self, *, actor: Principal | None = None) -> None:
         """Stop after the current turn (audited; `actor` defaults to who started the debate).
@@ -286,6 +296,13 @@ class Debate:
                 if not isinstance(item, AgentReply):
                     yield item
 
+    async def _should_stop(self, turn: AgentTurn | None = None) -> StopMessage | None:
+        """Feed a finished turn (or nothing, to hear a human's stop) to the termination condition; once it has
+        fired, it stays fired."""
+        if self._stopped is None:
+            self._stopped = await self._termination([turn_message(turn)] if turn is not None else [])
+        return self._stopped
+
     async def events(self) -> AsyncIterator[DebateEvent]:
         """Run (or resume) the debate, yielding every event in order."""
         incident_id = self.info.incident_id
@@ -302,7 +319,7 @@ class Debate:
             for round_no in range(1, self.max_rounds + 1):
                 for event in self._drain_interventions():
                     yield event
-                if self._cancelled:
+                if await self._should_stop():
                     break
                 rounds = round_no
                 async for event in self._answer_turns(("CriticAgent", "RebuttalAgent"), round_no):
@@ -313,7 +330,8 @@ class Debate:
                             yield item
                 critic = self._done("CriticAgent", round_no)
                 # Code decides, fresh or resumed alike: no material challenge open (the critic's flag is advisory).
-                consensus = critic is not None and consensus_reached(critic)
+                stop = await self._should_stop(critic)
+                consensus = stop is not None and NoMaterialChallenge.__name__ in stop.source
                 if consensus:
                     yield self._emit(Consensus(incident_id=incident_id, debate_id=self.debate_id, at=_now(),
                                                round=round_no, reason=critic.summary))  # type: ignore[union-attr]
@@ -322,7 +340,7 @@ class Debate:
                     break
                 for event in self._drain_interventions():
                     yield event
-                if self._cancelled:
+                if stop is not None or await self._should_stop():
                     break
                 if not self._done("RebuttalAgent", round_no):
                     async for item in self._run_step(("RebuttalAgent",), round_no):
@@ -330,6 +348,8 @@ class Debate:
                             yield item
                 yield self._emit(RoundFinished(incident_id=incident_id, debate_id=self.debate_id, at=_now(),
                                                round=round_no, confidence=self.view.turns[-1].confidence))
+                if await self._should_stop(self._done("RebuttalAgent", round_no)):
+                    break
             for event in self._drain_interventions():
                 yield event
             if not self._cancelled:

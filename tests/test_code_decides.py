@@ -258,3 +258,24 @@ def test_turns_of_answers_only_are_not_the_last_word(store: Store, fused: str) -
     extra = AgentTurn.model_validate({**critic.model_dump(), "seq": 100, "challenges": [], "answer_only": True})
     view = debate.view.model_copy(update={"turns": [*debate.view.turns, extra]})
     assert view.last("CriticAgent") == critic
+
+
+def test_termination_is_composed_of_conditions(store: Store, fused: str) -> None:
+    from core.agents.termination import debate_termination, turn_message
+
+    debate, _ = _finished(store, fused)
+    turns = store.list_turns(debate.debate_id)
+    critic_1, rebuttal_1, critic_2 = (t for t in turns if t.agent in ("CriticAgent", "RebuttalAgent"))
+    loop = asyncio.new_event_loop()
+    try:
+        run = loop.run_until_complete
+        condition, stop = debate_termination(max_rounds=1)
+        assert run(condition([turn_message(critic_1)])) is None  # material challenges open: go on
+        assert "RoundLimit" in run(condition([turn_message(rebuttal_1)])).source  # type: ignore[union-attr]
+        condition, stop = debate_termination(max_rounds=3)
+        assert run(condition([turn_message(critic_2)])).source == "NoMaterialChallenge"  # type: ignore[union-attr]
+        run(condition.reset())
+        stop.set()
+        assert run(condition([])).source == "ExternalTermination"  # type: ignore[union-attr]
+    finally:
+        loop.close()
