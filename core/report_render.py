@@ -68,6 +68,7 @@ _LABELS = {
     "errors_per_min": ("Logged errors per minute", "每分钟错误日志数"), "incident_start": ("incident start", "事件开始"),
     "error_onset": ("error onset", "错误突增"), "confidence_chart": ("Confidence after each turn", "每次发言后的置信度"),
     "round_short": ("R{n}", "第{n}轮"), "yes": ("yes", "是"), "no": ("no", "否"),
+    "peak": ("{low} to {high}, highest at {at}", "{low} 至 {high}，最高于 {at}"),
 }
 
 
@@ -204,8 +205,26 @@ def report_view(report: ReportData, lang: str = "en") -> dict[str, Any]:
                   for x in report.turns],
         "interventions": [(at(i.at, "%H:%M:%S"), _pick(_INTERVENTIONS, i.kind, lang), i.text) for i in report.interventions],
         "unverified": unverified, "follow_ups": report.follow_ups, "review": review_view,
-        "redactions": redactions, "footer": footer,
+        "redactions": redactions, "footer": footer, "series": _peaks(report, labels, at),
     }
+
+
+def _num(value: float) -> str:
+    return f"{value:,.0f}" if abs(value) >= 100 or float(value).is_integer() else f"{value:,.2f}"
+
+
+def _peaks(report: ReportData, labels: dict[str, str], at: Any) -> list[dict[str, Any]]:
+    """Each runtime chart as one line for the Markdown report: its peak and when."""
+    out = []
+    for series in report.runtime:
+        if not series.points:
+            continue
+        when, peak = max(series.points, key=lambda p: p[1])
+        low = min(p[1] for p in series.points)
+        out.append({"title": labels["errors_per_min"] if series.name == "errors" else series.name,
+                    "low": _num(low), "high": f"{_num(peak)} {series.unit}".strip(), "at": at(when),
+                    "cite": series.evidence_id})
+    return out
 
 
 def _charts(report: ReportData, view: dict[str, Any]) -> dict[str, Any]:
