@@ -17,7 +17,7 @@ from core.auth import ANONYMOUS_LOCAL, Principal, require_principal
 from core.bundle import Bundle, extract_archive, load_bundle
 from core.config import Settings
 from core.errors import TribunalError
-from core.ingest.log_layouts import AUTO
+from core.ingest.logs import AUTO
 from core.schema import Incident, IncidentDraft
 from core.store import Store
 

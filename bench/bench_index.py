@@ -21,8 +21,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.gen_big_repo import generate
 from core.graph import DEPENDENCY_EDGES, DuckGraph, build_graph
-from core.ingest.git_repo import GitRepo
-from core.ingest.symbols import index_repo
+from core.ingest.code import GitRepo
+from core.ingest.code import index_repo
 from core.store import Store
 
 SCOPE = "BENCH"

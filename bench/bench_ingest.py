@@ -74,7 +74,7 @@ def _baseline_ingest(store, incident, path: pathlib.Path) -> None:  # type: igno
     """The old pipeline step: per-line parse, then templates mined from lists and set with an UPDATE."""
     import pandas as pd
 
-    from core.ingest.templates import TemplateMiner
+    from core.ingest.logs.templates import TemplateMiner
 
     old = _baseline_module()
     result = old.ingest_log_file(store, incident, path, display_name="app.log")  # type: ignore[attr-defined]

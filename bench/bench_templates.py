@@ -3,7 +3,7 @@
 drain3 runs with the published per-system Drain settings (header format, masking regexes,
 similarity threshold, depth) from drain_settings.json. The miner has no per-system settings:
 it detects the header and the variables itself, with generic knobs and switchable rules
-(core.ingest.templates.MinerSettings).
+(core.ingest.logs.templates.miner.MinerSettings).
 
 Accuracy, three ways, per system and on average (GA, FGA and PA; score.py's definitions):
 
@@ -55,7 +55,7 @@ sys.path.insert(0, str(HERE))
 import gen_big_log
 import numpy as np
 
-from core.ingest.templates import RULES, MinerSettings, TemplateMiner
+from core.ingest.logs.templates import RULES, MinerSettings, TemplateMiner
 
 OUT = HERE / "out"
 # The only words the miner may know in advance: generic across logs, not taken from one system.

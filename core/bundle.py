@@ -17,8 +17,8 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from core.errors import BundleError
-from core.ingest.app_code import InAppRules
-from core.ingest.log_layouts import AUTO, log_formats
+from core.ingest.code import InAppRules
+from core.ingest.logs import AUTO, log_formats
 from core.schema import IncidentDraft, started_at_problem
 
 __all__ = ["LOG_NAME", "Bundle", "load_bundle", "parse_incident_yaml", "extract_archive", "MAX_ARCHIVE_BYTES",

@@ -25,7 +25,7 @@ from core.errors import (
     StoreLockedError,
     TribunalError,
 )
-from core.ingest.log_layouts import log_formats
+from core.ingest.logs import log_formats
 
 if TYPE_CHECKING:  # the CLI imports the pipeline only when a command needs it (start-up stays fast)
     from core.pipeline import AnalysisResult
@@ -179,7 +179,7 @@ def _index(bundle: Path, as_json: bool) -> int:
 
 
 def _templates(log_file: Path, out: Path) -> int:
-    from core.ingest.templates import write_loghub_csv
+    from core.ingest.logs.templates import write_loghub_csv
 
     if not log_file.is_file():
         raise IngestError(f"{log_file} does not exist.")

@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 from core.errors import TribunalError
 from core.fusion.facts import FusedContext
 from core.graph import DuckGraph, Edge, Node
-from core.ingest.git_repo import GitRepo
+from core.ingest.code import GitRepo
 from core.store import Store
 
 __all__ = ["GraphView", "NodeDetails", "incident_view", "node_details", "MAX_NODES"]

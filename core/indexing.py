@@ -23,14 +23,14 @@ from core.ingest.design import (
     design_links,
     ingest_design,
 )
-from core.ingest.git_repo import GitRepo, clone_repo
-from core.ingest.ownership import (
+from core.ingest.code import GitRepo, clone_repo
+from core.ingest.code import (
     OwnershipRule,
     find_codeowners,
     owner_of,
     parse_codeowners,
 )
-from core.ingest.symbols import (
+from core.ingest.code.symbols import (
     CodeIndex,
     Symbol,
     find_class,

@@ -24,15 +24,15 @@ from core.errors import ConfigError, IngestError, TribunalError
 from core.fusion import FusedContext, fuse_incident
 from core.graph import build_graph, mirror_to_neo4j
 from core.indexing import index_incident
-from core.ingest.app_code import InAppRules, mark_app_frames
+from core.ingest.code import InAppRules, mark_app_frames
 from core.ingest.design import ingest_design_file
-from core.ingest.git_repo import GitRepo, clone_repo
-from core.ingest.log_layouts import AUTO, check_log_format
+from core.ingest.code import GitRepo, clone_repo
+from core.ingest.logs import AUTO, check_log_format
 from core.ingest.logs import ingest_log_file
-from core.ingest.metrics import ingest_metrics_file
-from core.ingest.ownership import OwnershipRule, find_codeowners, parse_codeowners
-from core.ingest.slow_sql import ingest_slow_sql_file
-from core.ingest.traces import ingest_trace_file
+from core.ingest.runtime import ingest_metrics_file
+from core.ingest.code import OwnershipRule, find_codeowners, parse_codeowners
+from core.ingest.runtime import ingest_slow_sql_file
+from core.ingest.runtime import ingest_trace_file
 from core.schema import (
     Asset,
     DebateEvent,

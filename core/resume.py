@@ -9,7 +9,7 @@ from core.auth import ANONYMOUS_LOCAL, Principal, require_principal
 from core.bundle import load_bundle
 from core.config import Settings
 from core.errors import ResumeError, StoreError
-from core.ingest.log_layouts import AUTO, check_log_format
+from core.ingest.logs import AUTO, check_log_format
 from core.pipeline import AnalysisResult, Progress, fuse, ingest_bundle, iterate_sync, start_debate
 from core.schema import Incident, JudgmentReady
 from core.store import Store

@@ -11,10 +11,10 @@ import pandas as pd
 from pydantic import BaseModel
 
 from core.fusion.facts import FusedContext
-from core.ingest import traces as tracing
-from core.ingest.access_log import access_endpoint_stats, access_series
-from core.ingest.metrics import load_points
-from core.ingest.slow_sql import fingerprint_stats
+from core.ingest.runtime import traces as tracing
+from core.ingest.runtime.access_log import access_endpoint_stats, access_series
+from core.ingest.runtime.metrics import load_points
+from core.ingest.runtime.slow_sql import fingerprint_stats
 from core.schema import AgentTurn, UsageCounts
 from core.store import Store
 

@@ -9,7 +9,7 @@ import pytest
 
 from core.errors import IngestError
 from core.ingest.design import design_links, ingest_design, ingest_design_file
-from core.ingest.symbols import index_repo, symbol_at
+from core.ingest.code import index_repo, symbol_at
 from core.store import Store
 from data.build_demo import build_demo_bundle
 

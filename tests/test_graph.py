@@ -11,7 +11,7 @@ from core.bundle import load_bundle
 from core.config import Settings
 from core.graph import DuckGraph, Edge, Node, build_graph
 from core.indexing import index_incident
-from core.ingest.git_repo import GitRepo
+from core.ingest.code import GitRepo
 from core.pipeline import ingest_bundle, open_incident
 from core.store import Store
 from data.build_demo import build_demo_bundle

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from core.errors import IngestError
-from core.ingest import logs
+from core.ingest.logs import log_file
 from core.ingest.logs import LAYOUTS, detect_layout, ingest_log_file
-from core.ingest.templates import TemplateMiner
+from core.ingest.logs.templates import TemplateMiner
 from core.pipeline import _ingest_log
 from core.schema import Incident, IncidentDraft
 from core.store import Store
@@ -94,7 +94,7 @@ def test_a_log_cut_off_mid_stream_is_an_error_and_stores_nothing(
     tmp_path: Path, incident: tuple[Store, Incident], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     store, inc = incident
-    monkeypatch.setattr(logs, "_CHUNK_BYTES", 64 << 10)  # the damage is found after the first chunk
+    monkeypatch.setattr(log_file, "_CHUNK_BYTES", 64 << 10)  # the damage is found after the first chunk
     log = tmp_path / "app.log.gz"
     lines = "".join(f"2026-11-20 14:05:03.{i % 1000:03d} INFO [t] [] a.B - line {i} {i * 7919 % 104729}\n"
                     for i in range(40_000))
@@ -109,9 +109,9 @@ def test_a_failure_while_writing_rolls_everything_back(
     tmp_path: Path, incident: tuple[Store, Incident], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     store, inc = incident
-    monkeypatch.setattr(logs, "_CHUNK_BYTES", 64 << 10)
-    monkeypatch.setattr(logs, "_RESULT_ROWS", 500)
-    monkeypatch.setattr(logs, "_BATCH_BYTES", 64 << 10)
+    monkeypatch.setattr(log_file, "_CHUNK_BYTES", 64 << 10)
+    monkeypatch.setattr(log_file, "_RESULT_ROWS", 500)
+    monkeypatch.setattr(log_file, "_BATCH_BYTES", 64 << 10)
     calls = []
 
     def failing_mine(self: object, messages: object) -> object:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from core.ingest import logs
+from core.ingest.logs import log_file
 from core.ingest.logs import ingest_log_file
 from core.schema import Incident, IncidentDraft
 from core.store import Store
@@ -78,10 +78,10 @@ def test_chunk_boundaries_do_not_change_what_lands(big_log: Path, monkeypatch: p
     small = big_log.with_name("small.log")
     small.write_bytes(big_log.read_bytes()[: 2 << 20].rsplit(b"\n20", 1)[0] + b"\n")
     results = []
-    for chunk_bytes, rows in ((logs._CHUNK_BYTES, logs._RESULT_ROWS), (64 << 10, 700)):
-        monkeypatch.setattr(logs, "_CHUNK_BYTES", chunk_bytes)
-        monkeypatch.setattr(logs, "_RESULT_ROWS", rows)
-        monkeypatch.setattr(logs, "_BATCH_BYTES", chunk_bytes * 3)
+    for chunk_bytes, rows in ((log_file._CHUNK_BYTES, log_file._RESULT_ROWS), (64 << 10, 700)):
+        monkeypatch.setattr(log_file, "_CHUNK_BYTES", chunk_bytes)
+        monkeypatch.setattr(log_file, "_RESULT_ROWS", rows)
+        monkeypatch.setattr(log_file, "_BATCH_BYTES", chunk_bytes * 3)
         store, inc = _incident()
         result = ingest_log_file(store, inc, small)
         lines = store.query_df("SELECT line_no, ts, level, thread, trace_id, logger, message FROM log_lines "

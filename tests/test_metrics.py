@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from core.errors import IngestError
-from core.ingest.metrics import canonical_name, ingest_metrics_file, series_anomalies
+from core.ingest.runtime import canonical_name, ingest_metrics_file, series_anomalies
 from core.schema import Incident, IncidentDraft
 from core.store import Store
 from tests.conftest import START, ZONE

@@ -12,9 +12,9 @@ import yaml
 from core.fusion.ledger import EvidenceLedger
 from core.fusion.runtime_rules import RuntimeFindings, add_runtime_evidence
 from core.ingest.logs import ingest_log_file
-from core.ingest.metrics import ingest_metrics_file
-from core.ingest.slow_sql import ingest_slow_sql_file
-from core.ingest.traces import ingest_trace_file
+from core.ingest.runtime import ingest_metrics_file
+from core.ingest.runtime import ingest_slow_sql_file
+from core.ingest.runtime import ingest_trace_file
 from core.schema import Evidence, Incident, IncidentDraft
 from core.store import Store
 from tests.conftest import START, ZONE

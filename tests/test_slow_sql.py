@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from core.errors import IngestError
-from core.ingest.slow_sql import (
+from core.ingest.runtime.slow_sql import (
     fingerprint_sql,
     fingerprint_stats,
     ingest_slow_sql_file,

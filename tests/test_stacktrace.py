@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core.ingest.stacktrace import fingerprint, parse_trace
+from core.ingest.logs import fingerprint, parse_trace
 
 JAVA = """\
 org.springframework.dao.CannotAcquireLockException: could not execute statement; SQL [n/a]

@@ -9,7 +9,7 @@ import pathlib
 import pyarrow as pa
 import pytest
 
-from core.ingest.templates import (
+from core.ingest.logs.templates.miner import (
     MinedTemplates,
     TemplateMiner,
     mine_lines,

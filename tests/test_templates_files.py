@@ -11,9 +11,9 @@ import sys
 
 import pytest
 
-import core.ingest._template_stream as template_stream
+import core.ingest.logs.templates._stream as template_stream
 from core.errors import IngestError
-from core.ingest.templates import TemplateMiner, write_loghub_csv
+from core.ingest.logs.templates import TemplateMiner, write_loghub_csv
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 

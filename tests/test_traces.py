@@ -10,7 +10,7 @@ import pytest
 
 from core.errors import IngestError
 from core.ingest.logs import ingest_log_file
-from core.ingest.traces import (
+from core.ingest.runtime.traces import (
     critical_path,
     endpoint_stats,
     ingest_trace_file,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app.i18n import t
-from core.ingest.log_layouts import AUTO, log_formats
+from core.ingest.logs import AUTO, log_formats
 
 __all__ = ["log_format_select"]
 

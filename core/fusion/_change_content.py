@@ -9,9 +9,9 @@ from datetime import datetime
 from core.fusion._code_index import CodeIndexView
 from core.fusion.facts import ChangeLink, ErrorGroup
 from core.fusion.runtime_rules import RuntimeFindings
-from core.ingest.app_code import is_test_path
-from core.ingest.git_repo import FilePatch
-from core.ingest.slow_sql import Fingerprint, fingerprint_sql
+from core.ingest.code import is_test_path
+from core.ingest.code import FilePatch
+from core.ingest.runtime import Fingerprint, fingerprint_sql
 
 __all__ = ["BUILD_FILE", "CONFIG_FILE", "LOCAL_TYPE", "MAPPER_FILE", "WAITING", "Symptoms", "content_links"]
 

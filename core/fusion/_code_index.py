@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from core.ingest.symbols import incident_index
+from core.ingest.code import incident_index
 from core.store import Store
 
 __all__ = ["CodeIndexView", "index_name"]

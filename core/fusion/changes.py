@@ -43,8 +43,8 @@ from core.fusion.facts import (
 )
 from core.fusion.ledger import EvidenceLedger
 from core.fusion.runtime_rules import RuntimeFindings
-from core.ingest.app_code import is_test_path
-from core.ingest.git_repo import GitRepo, Tag
+from core.ingest.code import is_test_path
+from core.ingest.code import GitRepo, Tag
 from core.plain_text import relative_minutes
 from core.schema import Commit
 from core.store import Store

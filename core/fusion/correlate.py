@@ -24,10 +24,10 @@ from core.fusion.ledger import EvidenceLedger
 from core.fusion.runtime_rules import add_runtime_evidence
 from core.graph import DuckGraph
 from core.indexing import design_links, symbol_at
-from core.ingest.access_log import ACCESS_FORMAT
-from core.ingest.app_code import app_code_for
-from core.ingest.git_repo import GitRepo
-from core.ingest.ownership import OwnershipRule, owner_of
+from core.ingest.runtime import ACCESS_FORMAT
+from core.ingest.code import app_code_for
+from core.ingest.code import GitRepo
+from core.ingest.code import OwnershipRule, owner_of
 from core.plain_text import relative_minutes
 from core.schema import ExceptionRecord, Incident
 from core.store import Store

@@ -22,9 +22,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from core.fusion.facts import FrameFinding
-from core.ingest.app_code import AppCode
-from core.ingest.git_repo import GitRepo
-from core.ingest.symbols import incident_index
+from core.ingest.code import AppCode
+from core.ingest.code import GitRepo
+from core.ingest.code import incident_index
 from core.schema import ExceptionRecord, StackFrame
 from core.store import Store
 

@@ -12,11 +12,11 @@ import pandas as pd
 from pydantic import BaseModel, Field
 
 from core.fusion.ledger import EvidenceLedger
-from core.ingest import traces as tracing
-from core.ingest.access_log import access_endpoint_stats
-from core.ingest.metrics import CANONICAL, load_points, metric_changes
-from core.ingest.slow_sql import fingerprint_stats
-from core.ingest.traces import PathStep
+from core.ingest.runtime import traces as tracing
+from core.ingest.runtime.access_log import access_endpoint_stats
+from core.ingest.runtime.metrics import CANONICAL, load_points, metric_changes
+from core.ingest.runtime.slow_sql import fingerprint_stats
+from core.ingest.runtime import PathStep
 from core.schema import Incident
 from core.store import Store
 

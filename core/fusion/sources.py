@@ -8,7 +8,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from core.errors import IngestError, TribunalError
-from core.ingest.git_repo import GitRepo
+from core.ingest.code import GitRepo
 from core.ingest.textfile import open_text
 from core.store import Store
 

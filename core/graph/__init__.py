@@ -53,11 +53,11 @@ log = logging.getLogger(__name__)
 def build_graph(store: Store, incident_id: str) -> DuckGraph:
     """(Re)build the incident's graph in one pass from what the store holds and return it.
 
-    Uses the code index tied to the incident (see `core.ingest.symbols.index_repo`), its design
+    Uses the code index tied to the incident (see `core.ingest.code.symbols.index_repo`), its design
     documents, exceptions and frames, slow SQL, spans, commits and ownership rules. Safe to call
     again after more assets arrive: the incident's graph is replaced.
     """
-    from core.ingest.symbols import incident_index
+    from core.ingest.code import incident_index
 
     nodes, edges = collect_graph(store, incident_id, incident_index(store, incident_id))
     graph = DuckGraph(store, incident_id)

@@ -11,8 +11,8 @@ from typing import Any
 import pandas as pd
 
 from core.graph._model import Edge, Node
-from core.ingest._symbols_roles import normalize_route
-from core.ingest.ownership import OwnershipRule, owner_of
+from core.ingest.code._roles import normalize_route
+from core.ingest.code import OwnershipRule, owner_of
 from core.store import Store
 
 __all__ = ["collect_graph"]

@@ -18,7 +18,7 @@ from pydantic import BaseModel
 
 from core.agents.base import DebateView
 from core.errors import TribunalError
-from core.ingest.git_repo import GitRepo
+from core.ingest.code import GitRepo
 from core.redact import Redactor, TurnRedactor
 from core.schema import AgentName, Evidence, EvidenceKind
 from core.store import Store

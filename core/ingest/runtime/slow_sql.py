@@ -9,14 +9,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from core.ingest._runtime_common import read_text, status_of, zone_of
-from core.ingest._runtime_sql_fingerprint import (
+from core.ingest.runtime._common import read_text, status_of, zone_of
+from core.ingest.runtime._sql_fingerprint import (
     Fingerprint,
     Fingerprinter,
     fingerprint_sql,
     regex_fingerprint,
 )
-from core.ingest._runtime_sql_logs import parse_slow_log
+from core.ingest.runtime._sql_logs import parse_slow_log
 from core.schema import Asset, Incident
 from core.store import Store
 

@@ -16,10 +16,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from core.ingest.stacktrace import PLATFORM_PREFIXES
+from core.ingest.logs.stacktrace import PLATFORM_PREFIXES
 
 if TYPE_CHECKING:  # kept light: incident.yaml checks import this module without DuckDB or pandas
-    from core.ingest.git_repo import GitRepo
+    from core.ingest.code.git_repo import GitRepo
     from core.schema import Incident
     from core.store import Store
 

@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta, timezone, tzinfo
 import pandas as pd
 
 from core.errors import IngestError
-from core.ingest._runtime_common import parse_time, to_float
+from core.ingest.runtime._common import parse_time, to_float
 
 __all__ = ["ParsedSlowLog", "SlowStatement", "parse_slow_log"]
 

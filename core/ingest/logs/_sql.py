@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, tzinfo
 
-from core.ingest.log_layouts import LEVEL_WORDS
+from core.ingest.logs.layouts import LEVEL_WORDS
 
 __all__ = ["TRACE_START_HINT", "ZoneSQL", "json_query", "re2", "sql_literal", "text_query"]
 

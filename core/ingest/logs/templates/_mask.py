@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from core.ingest._template_settings import MinerSettings
+from core.ingest.logs.templates._settings import MinerSettings
 
 __all__ = ["COMPOUND_RE", "WILDCARD", "MessageMasker"]
 

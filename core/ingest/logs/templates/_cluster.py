@@ -6,8 +6,8 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 
-from core.ingest._template_mask import WILDCARD
-from core.ingest._template_settings import MinerSettings
+from core.ingest.logs.templates._mask import WILDCARD
+from core.ingest.logs.templates._settings import MinerSettings
 
 __all__ = ["cluster_shapes"]
 

@@ -11,15 +11,15 @@ from pathlib import Path
 import pandas as pd
 
 from core.errors import IngestError
-from core.ingest._runtime_anomaly import (
+from core.ingest.runtime._anomaly import (
     Anomaly,
     anomaly_frame,
     detect_anomalies,
     series_anomalies,
 )
-from core.ingest._runtime_common import read_text, status_of, zone_of
-from core.ingest._runtime_metric_formats import parse_metrics_text
-from core.ingest._runtime_metric_names import CANONICAL, canonical_name, to_series
+from core.ingest.runtime._common import read_text, status_of, zone_of
+from core.ingest.runtime._metric_formats import parse_metrics_text
+from core.ingest.runtime._metric_names import CANONICAL, canonical_name, to_series
 from core.schema import Asset, Incident
 from core.store import Store
 

@@ -8,8 +8,8 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from core.ingest._log_sql import sql_literal
-from core.ingest.templates import TemplateMiner
+from core.ingest.logs._sql import sql_literal
+from core.ingest.logs.templates import TemplateMiner
 from core.store import Store
 
 __all__ = ["ENTRY_COLUMNS", "TemplatedWriter"]

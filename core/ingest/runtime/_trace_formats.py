@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from core.errors import IngestError
-from core.ingest._runtime_common import epoch_to_datetime, to_float
+from core.ingest.runtime._common import epoch_to_datetime, to_float
 
 __all__ = ["ParsedTraces", "SpanRecord", "norm_span_id", "norm_trace_id", "parse_traces"]
 

@@ -18,8 +18,8 @@ import yaml
 from pydantic import BaseModel
 
 from core.errors import IngestError
-from core.ingest._design_api import looks_like_openapi, parse_ddl, parse_openapi
-from core.ingest._design_markdown import parse_markdown
+from core.ingest.design._openapi_ddl import looks_like_openapi, parse_ddl, parse_openapi
+from core.ingest.design._markdown import parse_markdown
 from core.store import Store
 
 __all__ = [
@@ -215,7 +215,7 @@ def design_links(store: Store, incident_id: str, symbol: object) -> list[DesignR
     Args:
         symbol: a `Symbol` (from `symbol_at`/`find_class`), or a class name (simple or fully qualified).
     """
-    from core.ingest.symbols import Symbol, find_class
+    from core.ingest.code import Symbol, find_class
 
     sym = symbol if isinstance(symbol, Symbol) else find_class(store, incident_id, str(symbol))
     name = str(symbol).replace("$", ".") if sym is None else sym.class_fqn
@@ -250,7 +250,7 @@ def design_links(store: Store, incident_id: str, symbol: object) -> list[DesignR
                  for r in ddl.itertuples()]
     if sym and sym.endpoint:
         http, route = sym.endpoint.split(" ", 1)
-        from core.ingest._symbols_roles import normalize_route
+        from core.ingest.code._roles import normalize_route
 
         ops = store.query_df("SELECT source, op_key, summary FROM api_operations WHERE incident_id = ? AND "
                              "http_method = ? AND route_key = ?", [incident_id, http, normalize_route(route)])

@@ -2,15 +2,15 @@
 
 How it works, and why it is fast on millions of lines:
 
-1. Lines are deduplicated on a digit-normalised key with numpy and Arrow (``_template_lines``):
-   no per-line Python. Files are read in bounded chunks, plain or gzip (``_template_stream``);
+1. Lines are deduplicated on a digit-normalised key with numpy and Arrow (``_lines``):
+   no per-line Python. Files are read in bounded chunks, plain or gzip (``_stream``);
    only the keys' sample lines and one int32 per line stay in memory.
 2. For each distinct key, one representative line has its header (timestamp, level, pid,
-   component, detected from the file itself by ``_template_header``) stripped and its generic
-   variables (numbers, ids, IPs, hex, paths, URLs, sizes, dates...) masked (``_template_mask``).
+   component, detected from the file itself by ``_header``) stripped and its generic
+   variables (numbers, ids, IPs, hex, paths, URLs, sizes, dates...) masked (``_mask``).
 3. The distinct masked shapes are clustered Drain-style (same length, similar tokens), then split
    again wherever the differing words look like different events rather than data
-   (``_template_cluster``). This runs per distinct shape, not per line.
+   (``_cluster``). This runs per distinct shape, not per line.
 4. Cluster numbers are broadcast back to every line with one numpy gather.
 
 No per-system settings exist: the knobs and switchable rules (``MinerSettings``) are generic,
@@ -31,12 +31,12 @@ import pyarrow.csv as pacsv
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from core.errors import IngestError
-from core.ingest._template_cluster import cluster_shapes
-from core.ingest._template_header import HeaderSpec, detect_header
-from core.ingest._template_lines import LineBuffer
-from core.ingest._template_mask import WILDCARD, MessageMasker
-from core.ingest._template_settings import RULES, MinerSettings
-from core.ingest._template_stream import KeyCollector, iter_line_chunks
+from core.ingest.logs.templates._cluster import cluster_shapes
+from core.ingest.logs.templates._header import HeaderSpec, detect_header
+from core.ingest.logs.templates._lines import LineBuffer
+from core.ingest.logs.templates._mask import WILDCARD, MessageMasker
+from core.ingest.logs.templates._settings import RULES, MinerSettings
+from core.ingest.logs.templates._stream import KeyCollector, iter_line_chunks
 
 __all__ = [
     "RULES",

@@ -23,26 +23,17 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from core.errors import IngestError
-from core.ingest._log_exceptions import TraceCollector, write_exceptions
-from core.ingest._log_lanes import Lane
-from core.ingest._log_lines import LINE_SCHEMA, line_tables
-from core.ingest._log_sql import ZoneSQL, json_query, text_query
-from core.ingest._log_templates import ENTRY_COLUMNS, TemplatedWriter
-from core.ingest.log_layouts import (
-    AUTO,
-    JSON_LINES,
-    LAYOUTS,
-    LogLayout,
-    detect_layout,
-    log_formats,
-    resolve_layout,
-)
+from core.ingest.logs._exceptions import TraceCollector, write_exceptions
+from core.ingest.logs._lanes import Lane
+from core.ingest.logs._lines import LINE_SCHEMA, line_tables
+from core.ingest.logs._sql import ZoneSQL, json_query, text_query
+from core.ingest.logs._templated import ENTRY_COLUMNS, TemplatedWriter
+from core.ingest.logs.layouts import AUTO, JSON_LINES, resolve_layout
 from core.ingest.textfile import open_utf8_chunks
 from core.schema import Asset, Incident
 from core.store import Store
 
-__all__ = ["AUTO", "JSON_LINES", "LAYOUTS", "LogIngestResult", "LogLayout", "detect_layout", "ingest_log_file",
-           "log_formats", "resolve_layout"]
+__all__ = ["LogIngestResult", "ingest_log_file"]
 
 log = logging.getLogger(__name__)
 

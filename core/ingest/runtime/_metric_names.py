@@ -13,7 +13,7 @@ from itertools import pairwise
 
 import pandas as pd
 
-from core.ingest._runtime_metric_formats import Labels, RawPoint
+from core.ingest.runtime._metric_formats import Labels, RawPoint
 
 __all__ = ["CANONICAL", "POINT_COLUMNS", "Mapping", "canonical_name", "to_series"]
 

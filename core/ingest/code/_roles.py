@@ -6,7 +6,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from core.ingest._symbols_java import (
+from core.ingest.code._java import (
     Annotation,
     JavaMember,
     JavaType,

@@ -12,7 +12,7 @@ __all__ = ["ParsedTrace", "parse_trace", "looks_like_trace_start", "fingerprint"
 
 # A provisional in-app flag at parse time: not the runtime, a test runner or a common framework. The
 # incident's repository (or the user's rules) decides for good once the logs are in: see
-# core.ingest.app_code.mark_app_frames.
+# core.ingest.code.app_code.mark_app_frames.
 PLATFORM_PREFIXES = (
     "java.", "javax.", "jdk.", "sun.", "com.sun.", "kotlin.", "kotlinx.", "scala.", "groovy.lang.", "org.codehaus.groovy.",
     "junit.", "org.junit.", "org.testng.", "org.apache.tools.ant.", "org.apache.maven.surefire.", "org.gradle.",

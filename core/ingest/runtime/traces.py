@@ -12,8 +12,8 @@ import pandas as pd
 from pydantic import BaseModel
 
 from core.errors import IngestError
-from core.ingest._runtime_common import load_json, read_text, status_of
-from core.ingest._runtime_trace_formats import (
+from core.ingest.runtime._common import load_json, read_text, status_of
+from core.ingest.runtime._trace_formats import (
     SpanRecord,
     norm_span_id,
     norm_trace_id,

@@ -22,7 +22,7 @@ import pandas as pd
 from pydantic import BaseModel
 
 from core.errors import IngestError
-from core.ingest._symbols_java import (
+from core.ingest.code._java import (
     Annotation,
     JavaCall,
     JavaFile,
@@ -31,7 +31,7 @@ from core.ingest._symbols_java import (
     decode_source,
     parse_java,
 )
-from core.ingest._symbols_roles import Resolved, normalize_route, resolve_index
+from core.ingest.code._roles import Resolved, normalize_route, resolve_index
 from core.store import Store
 
 __all__ = [

@@ -13,7 +13,7 @@ from sqlglot import exp
 from sqlglot.errors import ParseError, TokenError
 
 from core.errors import IngestError
-from core.ingest._symbols_roles import normalize_route
+from core.ingest.code._roles import normalize_route
 
 __all__ = ["DdlTable", "Operation", "looks_like_openapi", "parse_ddl", "parse_openapi"]
 

@@ -13,7 +13,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from core.ingest.stacktrace import (
+from core.ingest.logs.stacktrace import (
     ParsedTrace,
     fingerprint,
     looks_like_trace_start,

@@ -16,7 +16,7 @@ from itertools import pairwise
 import pandas as pd
 
 from core.errors import IngestError
-from core.ingest._runtime_common import load_json, parse_time, to_float
+from core.ingest.runtime._common import load_json, parse_time, to_float
 
 __all__ = ["ParsedMetrics", "RawPoint", "detect_format", "parse_metrics_text"]
 

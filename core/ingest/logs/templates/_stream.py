@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import numpy as np
 
 from core.errors import IngestError
-from core.ingest._template_lines import LineBuffer, dedupe_lines
+from core.ingest.logs.templates._lines import LineBuffer, dedupe_lines
 
 __all__ = ["CHUNK_BYTES", "MAX_LINE_BYTES", "KeyCollector", "iter_line_chunks", "looks_binary"]
 
