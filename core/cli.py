@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from core.config import load_settings
+from core.cli_compare import add_compare_parser, run_compare
 from core.cli_report import add_report_parsers, run_report
 from core.auth import cli_principal
 from core.cli_users import add_users_parser, run_users
@@ -73,6 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_users_parser(sub)
     add_report_parsers(sub)
+    add_compare_parser(sub, log_formats())
 
     logs = sub.add_parser("logs", help="log tools", description="Tools over log files.")
     logs_sub = logs.add_subparsers(dest="logs_command", required=True, metavar="TOOL")
@@ -206,6 +208,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_users(args)
         if args.command in ("report", "review"):
             return run_report(args)  # type: ignore[return-value]
+        if args.command == "compare":
+            return run_compare(args)
         if args.command == "index":
             return _index(args.bundle, args.json)
         if args.command == "logs" and args.logs_command == "templates":

@@ -19,15 +19,26 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field, ValidationError
 
-from core.agents.base import AgentReply, Brain, DebateView
+from core.agents.base import PHASE_OF, AgentReply, Brain, DebateView
 from core.auth import ANONYMOUS_LOCAL, Principal, require_principal
-from core.agents.judge import evidence_cap
+from core.agents.ruling_check import check_ruling
 from core.config import Settings
 from core.debate import EXPERTS, Debate
 from core.errors import ConfigError, DebateError, TribunalError
 from core.fusion.facts import FusedContext
+from core.fusion.ledger import check_citations
 from core.pipeline import make_brain
-from core.schema import AgentName, CodeLocation, DebateFailed, Judgment, JudgmentReady
+from core.schema import (
+    AgentName,
+    AgentTurn,
+    Claim,
+    CodeLocation,
+    CommitRef,
+    DebateFailed,
+    EvidenceRef,
+    Judgment,
+    JudgmentReady,
+)
 from core.store import Store
 
 __all__ = ["MODES", "Comparison", "Mode", "ModeResult", "Vote", "compare_modes", "load_comparison", "save_comparison"]
@@ -138,21 +149,37 @@ def _from_judgment(result: ModeResult, judgment: Judgment) -> ModeResult:
     })
 
 
-def _checked(judgment: Judgment, ctx: FusedContext) -> Judgment:
-    """The lone judge's chain keeps only ids in the ledger, and its confidence is capped like the debate's."""
+def _as_turn(agent: AgentName, reply: AgentReply, ctx: FusedContext, brain: str, seq: int) -> AgentTurn:
+    """A mode's reply as a turn of its own little debate, its claims checked against the ledger as the debate does."""
     known = ctx.evidence_ids()
-    chain = [e for e in judgment.evidence_chain if e.id in known]
-    confidence = round(min(judgment.confidence, evidence_cap({e.kind for e in chain})), 2)
-    return judgment.model_copy(update={"evidence_chain": chain, "confidence": confidence,
-                                       "abstained": judgment.abstained or not chain or confidence < 0.35})
+    now = datetime.now(UTC)
+    claims = [c.model_copy(update={"valid": not (p := check_citations(c.citations, known)), "problems": p})
+              for c in reply.claims]
+    hypotheses = [h.model_copy(update={"citations": [c for c in h.citations if c in known]}) for h in reply.hypotheses]
+    return AgentTurn(incident_id=ctx.incident.id, debate_id="compare", seq=seq, agent=agent, round=0,
+                     phase=PHASE_OF[agent], brain="llm" if brain == "llm" else "offline", summary=reply.summary,
+                     claims=claims, hypotheses=hypotheses, confidence=reply.confidence, started_at=now, finished_at=now)
+
+
+def _checked(judgment: Judgment, view: DebateView) -> Judgment:
+    """Every mode's ruling passes the debate's own ledger check (core.agents.ruling_check) over the turns that mode
+    produced: the chain keeps what those turns cited, the location, commit and team must be in evidence, and the
+    confidence is capped by independent sources. One policy, so no mode looks better for being checked less."""
+    return check_ruling(judgment, view)
 
 
 async def _single(brain: Brain, ctx: FusedContext, language: str) -> ModeResult:
     result = ModeResult(mode="single", brain=brain.name, turns=1)
-    reply = await _ask(brain, "JudgeAgent", DebateView(context=ctx, language=language))  # type: ignore[arg-type]
+    view = DebateView(context=ctx, language=language)  # type: ignore[arg-type]
+    reply = await _ask(brain, "JudgeAgent", view)
     if reply.judgment is None:
         raise DebateError("The judge gave no ruling.")
-    return _from_judgment(result, _checked(reply.judgment, ctx))
+    # Alone, the judge is its own expert: its ruling is a claim of its own, citing the chain it gave; the location,
+    # commit, team, impact and the cap by independent sources are then checked exactly as in a debate.
+    claim = Claim(text=reply.judgment.root_cause, citations=[e.id for e in reply.judgment.evidence_chain])
+    alone = reply.model_copy(update={"claims": [*reply.claims, claim]})
+    own = view.model_copy(update={"turns": [_as_turn("JudgeAgent", alone, ctx, brain.name, 1)]})
+    return _from_judgment(result, _checked(reply.judgment, own))
 
 
 def _vote_of(agent: AgentName, reply: AgentReply) -> Vote:
@@ -164,8 +191,10 @@ def _vote_of(agent: AgentName, reply: AgentReply) -> Vote:
                 confidence=best.confidence)
 
 
-def _tally(votes: list[Vote], ctx: FusedContext, brain: Literal["offline", "llm"]) -> ModeResult:
-    """Most common location wins (ties: higher mean confidence); confidence = share of votes × mean confidence."""
+def _tally(votes: list[Vote], ctx: FusedContext, brain: Literal["offline", "llm"],
+           replies: list[AgentReply] | None = None, language: str = "en") -> ModeResult:
+    """Most common location wins (ties: higher mean confidence); confidence = share of votes × mean confidence,
+    then capped by the ledger check like any ruling (the backers' citations are its chain)."""
     result = ModeResult(mode="vote", brain=brain, votes=votes, turns=len(votes))
     counted = Counter((v.location.file, v.location.line) for v in votes if v.location is not None)
     if not counted:
@@ -183,57 +212,89 @@ def _tally(votes: list[Vote], ctx: FusedContext, brain: Literal["offline", "llm"
     team = ctx.frame_owners.get(file) or (ctx.owner.team if ctx.owner and ctx.owner.path == file else None)
     confidence = round(share * mean_conf(winner), 2)
     summary = f"{len(backers)}/{len(votes)} experts point at {file}:{winner[1]}"
-    return result.model_copy(update={
+    result = result.model_copy(update={
         "location": backers[0].location, "commit": commits.most_common(1)[0][0] if commits else None, "team": team,
         "confidence": confidence, "abstained": confidence < 0.35, "summary": summary,
     })
+    if replies is None:
+        return result
+    # The vote's ruling faces the same ledger check as the debate's: its chain is what the backers cited.
+    by_id = {e.id: e for e in ctx.evidence}
+    backing = {v.agent: v.hypothesis_id for v in backers}
+    cited = [c for agent, reply in zip(EXPERTS, replies, strict=True) for h in reply.hypotheses
+             if backing.get(agent) == h.id for c in h.citations if c in by_id]
+    sha = result.commit
+    ruling = Judgment(
+        root_cause=summary, root_cause_location=result.location,
+        suspect_commit=CommitRef(sha=sha, author="", message="") if sha else None,
+        evidence_chain=[EvidenceRef(id=i, kind=by_id[i].kind, source=by_id[i].source, text=by_id[i].text)
+                        for i in dict.fromkeys(cited)],
+        fix_suggestion="", impact_analysis="", risk_level=ctx.incident.severity, rollback_recommended=False,
+        responsible_team=team, confidence=confidence)
+    view = DebateView(context=ctx, language=language, turns=[  # type: ignore[arg-type]
+        _as_turn(agent, reply, ctx, brain, i) for i, (agent, reply) in enumerate(zip(EXPERTS, replies, strict=True), 1)])
+    return _from_judgment(result, _checked(ruling, view)).model_copy(update={"summary": summary})
 
 
 async def _vote(brain: Brain, ctx: FusedContext, language: str) -> ModeResult:
     view = DebateView(context=ctx, language=language)  # type: ignore[arg-type]
-    replies = await asyncio.gather(*(_ask(brain, agent, view) for agent in EXPERTS))
-    return _tally([_vote_of(a, r) for a, r in zip(EXPERTS, replies, strict=True)], ctx, brain.name)
+    replies = list(await asyncio.gather(*(_ask(brain, agent, view) for agent in EXPERTS)))
+    return _tally([_vote_of(a, r) for a, r in zip(EXPERTS, replies, strict=True)], ctx, brain.name, replies, language)
 
 
-async def _debate(store: Store, brain: Brain, settings: Settings, incident_id: str, language: str) -> ModeResult:
-    scratch = Store(":memory:")  # the real store never sees this debate
-    try:
-        payload = store.load_fusion(incident_id)
-        if payload is None:
-            raise DebateError(f"Incident {incident_id} has no fused evidence yet; ingest its assets first.")
-        scratch.save_fusion(incident_id, payload, store.list_evidence(incident_id))
-        debate = Debate(scratch, incident_id, brain, max_rounds=settings.max_rounds, language=language)
-        judgment: Judgment | None = None
-        async for event in debate.events():
-            if isinstance(event, JudgmentReady):
-                judgment = event.judgment
-            elif isinstance(event, DebateFailed):
-                raise DebateError(event.message)
-        if judgment is None:
-            raise DebateError("The debate ended without a ruling.")
-        turns = len(scratch.list_turns(debate.debate_id))
-        return _from_judgment(ModeResult(mode="debate", brain=brain.name, turns=turns), judgment)
-    finally:
-        scratch.close()
+def _scratch(store: Store, incident_id: str) -> Store:
+    """An in-memory copy of the incident's fusion and ledger: a mode's debate and its tool evidence go here, never
+    into the incident's own store."""
+    payload = store.load_fusion(incident_id)
+    if payload is None:
+        raise DebateError(f"Incident {incident_id} has no fused evidence yet; ingest its assets first.")
+    scratch = Store(":memory:")
+    scratch.save_fusion(incident_id, payload, store.list_evidence(incident_id))
+    return scratch
+
+
+async def _debate(scratch: Store, brain: Brain, settings: Settings, incident_id: str, language: str) -> ModeResult:
+    debate = Debate(scratch, incident_id, brain, max_rounds=settings.max_rounds, language=language)
+    judgment: Judgment | None = None
+    async for event in debate.events():
+        if isinstance(event, JudgmentReady):
+            judgment = event.judgment
+        elif isinstance(event, DebateFailed):
+            raise DebateError(event.message)
+    if judgment is None:
+        raise DebateError("The debate ended without a ruling.")
+    turns = len(scratch.list_turns(debate.debate_id))
+    return _from_judgment(ModeResult(mode="debate", brain=brain.name, turns=turns), judgment)
 
 
 async def _run(store: Store, settings: Settings, ctx: FusedContext, brain_name: str, modes: tuple[Mode, ...],
                language: str, progress: Progress) -> list[ModeResult]:
     results: list[ModeResult] = []
+    breaker: Any = None
     for i, mode in enumerate(modes):
         progress(mode, i / len(modes))
         brain = make_brain(settings, brain_name, 0.0, store)  # a fresh brain per mode: budgets and totals apart
+        # One circuit breaker for the whole comparison: a dead endpoint costs its timeouts once, not once per mode.
+        if hasattr(brain, "breaker"):
+            breaker = breaker or brain.breaker
+            brain.breaker = breaker
+        scratch = _scratch(store, ctx.incident.id)
+        if (tools := getattr(brain, "tools", None)) is not None:
+            tools.ledger = scratch  # what tools find is cited in this mode only
+        own = ctx.model_copy(deep=True)  # no mode sees another's tool evidence
         started = time.monotonic()
         try:
             if mode == "single":
-                result = await _single(brain, ctx, language)
+                result = await _single(brain, own, language)
             elif mode == "vote":
-                result = await _vote(brain, ctx, language)
+                result = await _vote(brain, own, language)
             else:
-                result = await _debate(store, brain, settings, ctx.incident.id, language)
+                result = await _debate(scratch, brain, settings, ctx.incident.id, language)
         except TribunalError as exc:
             log.warning("incident %s: compare mode %s failed: %s", ctx.incident.id, mode, exc)
             result = ModeResult(mode=mode, brain=brain.name, error=str(exc))
+        finally:
+            scratch.close()
         result = _spent(result, brain).model_copy(update={"wall_s": round(time.monotonic() - started, 3)})
         log.info("incident %s: compare %s/%s → %s at %.0f%% in %.2fs (%d tokens)", ctx.incident.id, brain.name, mode,
                  result.where or "no location", result.confidence * 100, result.wall_s, result.tokens)

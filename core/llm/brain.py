@@ -108,6 +108,11 @@ class LLMBrain:
         self._running: dict[AgentName, TurnUsage] = {}
         self._clients: dict[AgentName, GuardedClient] = {}
 
+    @property
+    def tools(self) -> IncidentTools | None:
+        """The incident tools offered to agents whose route supports function calling (None: no tools)."""
+        return self._tools
+
     # --- the Brain protocol --------------------------------------------------------------------
 
     def model_for(self, agent: AgentName) -> str | None:
