@@ -16,6 +16,7 @@ class AgentSpec(BaseModel):
 
     name: AgentName
     role: str = Field(description="One line: what this agent does (the prompt's role line).")
+    prompt: str = Field(description="Its task's template in core/llm/prompts/.")
     phase: Phase
     hypothesis_prefix: str | None = Field(default=None, description="Experts: the prefix of their hypothesis ids.")
     evidence: frozenset[EvidenceKind] | None = Field(
@@ -29,7 +30,7 @@ class AgentSpec(BaseModel):
 
 def _spec(name: AgentName, phase: Phase, role: str, stance: str, offset: float, color: str,
           prefix: str | None = None, evidence: set[EvidenceKind] | None = None) -> AgentSpec:
-    return AgentSpec(name=name, role=role, phase=phase, hypothesis_prefix=prefix,
+    return AgentSpec(name=name, role=role, prompt=f"{name}.md", phase=phase, hypothesis_prefix=prefix,
                      evidence=frozenset(evidence) if evidence is not None else None, stance=stance,
                      temperature_offset=offset, color=color, label_keys=(f"agent.{name}", f"duty.{name}"))
 
