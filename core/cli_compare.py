@@ -45,8 +45,19 @@ def _progress(message: str, fraction: float) -> None:
 def run_compare(args: argparse.Namespace) -> int:
     """Ingest the bundle, run the comparison, print it. Raises the project's errors (the CLI maps them)."""
     from core.bundle import load_bundle
-    from core.compare_routes import comparison_payload, comparison_text, compare_routings, routing_settings
-    from core.pipeline import check_log_format, fuse, ingest_bundle, make_brain, open_incident
+    from core.compare_routes import (
+        compare_routings,
+        comparison_payload,
+        comparison_text,
+        routing_settings,
+    )
+    from core.pipeline import (
+        check_log_format,
+        fuse,
+        ingest_bundle,
+        make_brain,
+        open_incident,
+    )
     from core.store import Store
 
     bundle_dir: Path = args.bundle

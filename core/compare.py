@@ -20,8 +20,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field, ValidationError
 
 from core.agents.base import PHASE_OF, AgentReply, Brain, DebateView
-from core.auth import ANONYMOUS_LOCAL, Principal, require_principal
 from core.agents.ruling_check import check_ruling
+from core.auth import ANONYMOUS_LOCAL, Principal, require_principal
 from core.config import Settings
 from core.debate import EXPERTS, Debate
 from core.errors import ConfigError, DebateError, TribunalError

@@ -67,11 +67,10 @@ def compare_routings(
     plans: list[tuple[str | None, Settings, str]] = (
         [(str(p), routing_settings(p, env), "llm") for p in routes] if routes else [(None, settings, brain)])
     runs = []
+    step = progress or (lambda m, f: None)
     for label, run_settings, run_brain in plans:
-        step = progress or (lambda m, f: None)
-
-        def told(mode: str, fraction: float, label: str | None = label) -> None:
-            step(f"{label or run_brain}: {mode}", fraction)
+        def told(mode: str, fraction: float, name: str = label or run_brain) -> None:
+            step(f"{name}: {mode}", fraction)
 
         comparison = compare_modes(store, run_settings, incident_id, run_brain, modes=modes, progress=told)
         runs.append(RoutingRun(routes=label, comparison=comparison))

@@ -15,7 +15,14 @@ from core.cli import main
 from core.compare import compare_modes
 from core.config import Settings
 from core.pipeline import fuse, ingest_bundle, open_incident
-from core.schema import AgentName, Claim, CodeLocation, EvidenceRef, Hypothesis, Judgment
+from core.schema import (
+    AgentName,
+    Claim,
+    CodeLocation,
+    EvidenceRef,
+    Hypothesis,
+    Judgment,
+)
 from core.store import Store
 from tests.conftest import MiniBundle
 from tests.llm_server import LLMServer, dead_endpoint, llm_server_fixture  # noqa: F401 - fixture
