@@ -114,7 +114,8 @@ def list_events(store: Store, *, limit: int = 500, action: str | None = None, in
         since, until: bounds on the time (inclusive, zone-aware).
         text: a case-insensitive substring of the actor, action, incident id or detail.
     """
-    where, params = [], []  # type: ignore[var-annotated]
+    where: list[str] = []
+    params: list[object] = []
     if action:
         where.append("(action = ? OR starts_with(action, ?))")
         params += [action, action.rstrip(".") + "."]

@@ -52,7 +52,7 @@ def load_role_map(path: Path | None) -> RoleMap:
 
 def _claim_roles(value: Any, role_map: RoleMap) -> list[str]:
     values = value if isinstance(value, list | tuple) else [value] if value else []
-    found = []
+    found: list[str] = []
     for item in values:
         text = str(item).strip().lower()
         if text in ROLES:

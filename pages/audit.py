@@ -9,7 +9,8 @@ import streamlit as st
 
 from app import access, resources
 from app.i18n import t
-from core import accounts, audit
+from app.widgets.user_admin import user_admin
+from core import audit
 from core.audit import Action
 
 W = "w.audit."  # widget keys of this page
@@ -58,11 +59,4 @@ else:
         audit.record(store, actor=who.name, action=Action.EXPORT, detail={"what": "audit_csv", "rows": len(events)})
 
 if cfg.auth.mode == "local":
-    st.subheader(t("audit.users"))
-    st.caption(t("audit.users_caption"))
-    st.dataframe(pd.DataFrame([{
-        t("auth.name"): u.name, t("audit.col_role"): t(f"role.{u.role}"),
-        t("audit.col_state"): t("audit.state_disabled") if u.disabled else (
-            t("audit.state_locked") if u.locked_until and u.locked_until > datetime.now(UTC) else t("audit.state_active")),
-        t("audit.col_last"): u.last_sign_in.strftime("%Y-%m-%d %H:%M UTC") if u.last_sign_in else "—",
-    } for u in accounts.list_users(store)]), hide_index=True, width="stretch")
+    user_admin(store, who)

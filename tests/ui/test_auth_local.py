@@ -143,3 +143,37 @@ def test_a_viewer_is_turned_away_from_the_audit_page(team_home: str) -> None:
     page.run()
     no_exception(page)
     assert "This page is for admins only" in texts(page) and not page.dataframe
+
+
+def test_the_admin_manages_accounts_on_the_page_and_each_change_is_audited(team_home: str, ui_home: Path) -> None:
+    at = _sign_in(new_app().run(), "ada")
+    at.switch_page("../pages/audit.py").run()
+    at.selectbox(key="w.users.pick").set_value("vera")
+    at.selectbox(key="w.users.role").set_value("analyst")
+    at.button(key="w.users.set_role").click().run()
+    no_exception(at)
+    at.selectbox(key="w.users.pick").set_value("ann").run()
+    at.button(key="w.users.disable").click().run()
+    assert "w.users.enable" in _keys(at) and "w.users.disable" not in _keys(at), "ann can now be enabled again"
+    at.text_input(key="w.users.new_name").set_value("otto")
+    at.selectbox(key="w.users.new_role").set_value("approver")
+    at.text_input(key="w.users.pw1").set_value("otto's long password")
+    at.text_input(key="w.users.pw2").set_value("otto's long password")
+    at.button(key="w.users.add_go").click().run()
+    no_exception(at)
+    assert not at.error, [e.value for e in at.error]
+    rows = [r for r in _audit(ui_home) if r[1].startswith("user.") and r[0] == "ada"]
+    assert rows == [("ada", "user.role_changed"), ("ada", "user.disabled"), ("ada", "user.added")]
+    states = {u.name: (u.role, u.disabled) for u in accounts.list_users(_store())}
+    assert states["vera"] == ("analyst", False) and states["ann"] == ("analyst", True)
+    assert states["otto"] == ("approver", False)
+    at.selectbox(key="w.users.pick").set_value("ada").run()
+    assert "w.users.disable" not in _keys(at), "an admin is not offered to disable their own account"
+    at.selectbox(key="w.users.pick").set_value("vera").run()
+    assert "w.users.disable" in _keys(at)
+
+
+def _store() -> Store:
+    from app import resources
+
+    return resources.store(load_settings())
