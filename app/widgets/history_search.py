@@ -64,6 +64,8 @@ def history_search(rows: list[HistoryRow]) -> list[Incident]:
         "root_cause": clip(r.root_cause, 160) if r.root_cause else "—", "confidence": r.confidence,
         "team": r.team or "—", "review": f"{_REVIEW_ICONS[r.review_state]} {t('review.state.' + r.review_state)}".strip(),
         "started": f"{r.incident.started_at:%Y-%m-%d %H:%M} {zone_name(r.incident.started_at)}",
+        "created": f"{r.incident.created_at.astimezone(r.incident.started_at.tzinfo):%Y-%m-%d %H:%M} "
+                   f"{zone_name(r.incident.started_at)}",
     } for r in shown])
     st.dataframe(table, hide_index=True, column_config={
         "id": st.column_config.TextColumn("ID", width="medium"),
@@ -73,6 +75,7 @@ def history_search(rows: list[HistoryRow]) -> list[Incident]:
         "confidence": st.column_config.ProgressColumn(t("history.col_confidence"), min_value=0.0, max_value=1.0,
                                                       format="percent"),
         "team": t("history.col_team"), "review": t("history.col_review"), "started": t("history.col_started"),
+        "created": t("history.col_created"),
     })
     return [r.incident for r in shown]
 
