@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from core.agents.spec import AGENT_SPECS
+
 __all__ = ["AgentStyle", "AGENT_STYLES", "agent_style", "avatar_html", "icon_html", "SEVERITY_COLORS", "LEVEL_COLORS",
            "inject_css", "uploader_css", "UPLOAD_TYPES"]
 
@@ -18,13 +20,8 @@ class AgentStyle:
     side: str  # "left", "right" or "center": critic and rebuttal face each other, the judge sits in the middle
 
 
-AGENT_STYLES: dict[str, AgentStyle] = {
-    "LogAgent": AgentStyle("#2563eb", "#eff5ff", "receipt_long", "left"),
-    "DomainAgent": AgentStyle("#0d9488", "#edfaf8", "hub", "left"),
-    "CodeAgent": AgentStyle("#7c3aed", "#f5f0ff", "code", "left"),
-    "CriticAgent": AgentStyle("#dc2626", "#fff2f2", "manage_search", "right"),
-    "RebuttalAgent": AgentStyle("#d97706", "#fff8eb", "shield", "left"),
-    "JudgeAgent": AgentStyle("#1e293b", "#f6f7f9", "balance", "center"),
+AGENT_STYLES: dict[str, AgentStyle] = {  # from each agent's spec, like its prompt and its routing
+    name: AgentStyle(spec.color, spec.tint, spec.icon, spec.side) for name, spec in AGENT_SPECS.items()
 }
 _FALLBACK = AgentStyle("#64748b", "#f8fafc", "smart_toy", "left")
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from core.agents.base import DebateView, say
+from core.agents.spec import AGENT_SPECS
 from core.schema import AGENTS, AgentName, Answer, Intervention
 
 __all__ = ["addressee", "offline_answers", "open_questions", "question_id"]
 
 # Hypothesis id prefixes of the experts (a question about HC2 goes to the CodeAgent).
-_OWNER_PREFIX: dict[str, AgentName] = {"HL": "LogAgent", "HD": "DomainAgent", "HC": "CodeAgent"}
+_OWNER_PREFIX: dict[str, AgentName] = {s.hypothesis_prefix: a for a, s in AGENT_SPECS.items() if s.hypothesis_prefix}
 
 
 def question_id(item: Intervention) -> str:
