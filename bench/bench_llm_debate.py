@@ -3,9 +3,15 @@
 Prints the wall time against the sum of the agents' latencies and the critical path (the three experts
 run concurrently, so only the slowest counts), the overhead beyond the critical path (next to the same
 debate run by the offline brain, i.e. orchestrator and store alone), the slowest time to first streamed
-text of a turn, and tokens, calls and cost per debate.
+text of a turn, and tokens, calls and cost per debate and per agent.
 
-usage: python bench/bench_llm_debate.py [--scale 1.0] [--rounds 3] [--concurrency 4] [--repeat 1]
+Then, on the same incident: for each reply style real models use (fences, prose, <think> blocks, numbers as
+strings, percentages, severity synonyms and "file:line", extra keys, replies cut off half way), how many turns
+the model answered, how many needed the repair round and how many fell back offline; and the time to a
+ruling against an endpoint that answers 500 and one that never answers, with the shipped defaults.
+
+usage: python bench/bench_llm_debate.py [--scale 1.0] [--rounds 3] [--concurrency 4] [--repeat 1] [--no-styles]
+       [--no-dead]
 """
 
 from __future__ import annotations
@@ -26,11 +32,13 @@ from core.agents import OfflineBrain
 from core.bundle import load_bundle
 from core.config import load_settings
 from core.debate import Debate, iterate_sync
+from core.brain_tally import tally_brains
 from core.llm import LLMBrain, load_routing
 from core.pipeline import fuse, ingest_bundle, open_incident
+from core.schema import AgentTurn, TurnFinished
 from core.store import Store
 from tests.conftest import build_mini_bundle
-from tests.llm_server import LLMServer
+from tests.llm_server import STYLES, LLMServer, dead_endpoint, silent_endpoint, styled_reply
 
 # Seconds before each model answers (before scaling): a different model per agent.
 LATENCY = {"m-log": 0.6, "m-domain": 0.4, "m-code": 0.8, "m-critic": 0.5, "m-rebuttal": 0.3, "m-judge": 0.7}
@@ -78,6 +86,7 @@ def run_once(folder: Path, server: LLMServer, rounds: int, concurrency: int) -> 
             elif event.type == "token_delta" and key not in first_delta:
                 first_delta[key] = time.monotonic() - turn_start.get(key, started)
         wall = time.monotonic() - started
+        turns = store.list_turns(store.latest_debate(incident.id).id)  # type: ignore[union-attr]
         # The same debate with the offline brain: what the orchestrator and the store cost on their own.
         started = time.monotonic()
         for _ in iterate_sync(Debate(store, incident.id, OfflineBrain(), max_rounds=rounds).events()):
@@ -97,7 +106,68 @@ def run_once(folder: Path, server: LLMServer, rounds: int, concurrency: int) -> 
         "cost": totals.cost or 0.0, "fallbacks": totals.fallbacks,
         "first_delta_s": max(first_delta.values(), default=0.0),
         "turns": " ".join(f"{a[:-5]}{r}" for a, r in first_delta),
+        "per_agent": _tokens_per_agent(turns),
     }
+
+
+def _tokens_per_agent(turns: list[AgentTurn]) -> str:
+    """Tokens per agent over the debate (prompt + completion, summed over its turns)."""
+    spent: dict[str, int] = {}
+    for turn in turns:
+        if turn.usage is not None:
+            spent[turn.agent] = spent.get(turn.agent, 0) + turn.usage.tokens
+    return ", ".join(f"{agent.removesuffix('Agent')} {n:,}" for agent, n in spent.items())
+
+
+def _fused_incident(folder: Path) -> tuple[Store, str]:
+    settings = load_settings(env={"TRIBUNAL_HOME": str(folder / "home")}, secrets_path=folder / "none.toml")
+    store = Store(settings.db_path, memory_limit=settings.duckdb_memory)
+    loaded = load_bundle(build_mini_bundle(folder / "bundle").root)
+    incident = open_incident(store, loaded.draft)
+    ingest_bundle(store, settings, incident, loaded)
+    fuse(store, settings, incident.id)
+    return store, incident.id
+
+
+def _debate(store: Store, incident_id: str, brain: LLMBrain, rounds: int) -> tuple[list[AgentTurn], float, float]:
+    started = time.monotonic()
+    turns, confidence = [], 0.0
+    for event in iterate_sync(Debate(store, incident_id, brain, max_rounds=rounds).events()):
+        if isinstance(event, TurnFinished):
+            turns.append(event.turn)
+        elif event.type == "judgment":
+            confidence = event.judgment.confidence  # type: ignore[union-attr]
+    return turns, time.monotonic() - started, confidence
+
+
+def styles_and_outages(folder: Path, rounds: int, styles: bool, dead: bool) -> None:
+    """Per reply style: turns the model answered, repaired, fell back; then time to a ruling with a dead endpoint."""
+    store, incident_id = _fused_incident(folder)
+    env = {"LLM_API_KEY": "bench-key"}
+    try:
+        if styles:
+            print("reply style   model turns  repaired  offline  requests  wall")
+            for style in STYLES:
+                with LLMServer() as server:
+                    server.respond_with("*", styled_reply(style))
+                    brain = LLMBrain(load_routing({**env, "LLM_BASE_URL": server.base_url}, {}))
+                    turns, wall, _ = _debate(store, incident_id, brain, rounds)
+                    repaired = sum(1 for r in server.requests if any(m.get("role") == "assistant" for m in r.messages))
+                    tally = tally_brains(turns, "llm")
+                    print(f"{style:<13} {tally.model_turns:>5}/{len(turns):<5} {repaired:>8}  {tally.offline_turns:>7}  "
+                          f"{len(server.requests):>8}  {wall:>4.1f}s")
+        if dead:
+            for label, responder in (("answers 500", dead_endpoint(500)), ("never answers", silent_endpoint(60))):
+                with LLMServer() as server:
+                    server.respond_with("*", responder)
+                    brain = LLMBrain(load_routing({**env, "LLM_BASE_URL": server.base_url}, {}))
+                    turns, wall, confidence = _debate(store, incident_id, brain, rounds)
+                    tally = tally_brains(turns, "llm")
+                    print(f"dead endpoint ({label}): ruling in {wall:.1f}s (shipped defaults: 3 retries, 1 s backoff, "
+                          f"8 s to first byte, breaker after 3 failures), {len(server.requests)} requests reached it, "
+                          f"{tally.offline_turns}/{len(turns)} turns offline, ruling confidence {confidence:.2f}")
+    finally:
+        store.close()
 
 
 def main() -> None:
@@ -106,8 +176,11 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--concurrency", type=int, default=4, help="per-endpoint limit (1 = experts in series)")
     parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--no-styles", action="store_true", help="skip the per-reply-style runs")
+    parser.add_argument("--no-dead", action="store_true", help="skip the dead-endpoint runs")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
+    logging.getLogger("core.llm").setLevel(logging.ERROR)  # the styles and outages below warn by design
     for model in LATENCY:
         LATENCY[model] *= args.scale
     with LLMServer() as server:
@@ -122,6 +195,10 @@ def main() -> None:
             print(f"        {r['calls']} calls, {r['tokens']} tokens ({r['prompt_tokens']} prompt + "
                   f"{r['completion_tokens']} completion), cost {r['cost']:.5f}, fallbacks {r['fallbacks']}; "
                   f"turns {r['turns']}")
+            print(f"        tokens per agent: {r['per_agent']}")
+    if not (args.no_styles and args.no_dead):
+        with tempfile.TemporaryDirectory() as tmp:
+            styles_and_outages(Path(tmp), args.rounds, not args.no_styles, not args.no_dead)
 
 
 if __name__ == "__main__":
