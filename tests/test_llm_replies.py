@@ -153,3 +153,12 @@ def test_prose_stream_reads_json_as_it_arrives() -> None:
     assert out == 'A "quoted" 中文 line\n- one'
     hold = PlaceholderHold(lambda s: s.replace("<EMAIL_1>", "a@b.co"))
     assert hold.feed("mail <EMA") == "mail " and hold.feed("IL_1> now") == "a@b.co now" and hold.flush() == ""
+
+
+def test_prose_stream_leaves_reasoning_blocks_out_of_the_bubble() -> None:
+    body = json.dumps({"summary": "Lock timeouts.", "claims": [{"text": "one", "citations": ["E1"]}], "confidence": 0.5})
+    for text in ('<think>weigh {burst} and "E1" first</think>\n' + body,  # a reasoning model's thinking first
+                 'reasoning {x: "y"} without its opening tag</think>' + body):
+        for step in (1, 3, 7, 500):  # tags split across chunks
+            prose = ProseStream()
+            assert "".join(prose.feed(text[i:i + step]) for i in range(0, len(text), step)) == "Lock timeouts.\n- one"

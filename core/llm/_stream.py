@@ -33,9 +33,42 @@ class ProseStream:
         self._key_buf: list[str] = []
         self._emitting = False
         self._started = False
+        self._thinking = False
+        self._pending_tag = ""
 
     def feed(self, chunk: str) -> str:
-        """Consume a chunk of the model's output; return the prose it completes."""
+        """Consume a chunk of the model's output; return the prose it completes (reasoning blocks left out)."""
+        return self._scan(self._skip_thinking(chunk))
+
+    def _skip_thinking(self, chunk: str) -> str:
+        """Drop `<think>…</think>` (reasoning models) across chunk borders; a `</think>` alone starts afresh."""
+        text, kept = self._pending_tag + chunk, []
+        self._pending_tag = ""
+        while text:
+            if self._thinking:
+                end = text.find("</think>")
+                if end < 0:
+                    self._pending_tag = text[-len("</think>") + 1:]  # a closing tag split across chunks
+                    return "".join(kept)
+                text, self._thinking = text[end + len("</think>"):], False
+                continue
+            start, close = text.find("<think>"), text.find("</think>")
+            if close >= 0 and (start < 0 or close < start):  # reasoning whose opening tag the server swallowed
+                self.__init__()  # type: ignore[misc]
+                kept.clear()
+                text = text[close + len("</think>"):]
+                continue
+            if start < 0:
+                cut = text.rfind("<")
+                if cut >= 0 and ("<think>".startswith(text[cut:]) or "</think>".startswith(text[cut:])):
+                    self._pending_tag, text = text[cut:], text[:cut]
+                kept.append(text)
+                break
+            kept.append(text[:start])
+            text, self._thinking = text[start + len("<think>"):], True
+        return "".join(kept)
+
+    def _scan(self, chunk: str) -> str:
         out: list[str] = []
         for ch in chunk:
             if self._in_string:
