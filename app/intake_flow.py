@@ -9,6 +9,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta, timezone
+from pathlib import Path
 
 from pydantic import ValidationError
 
@@ -18,7 +19,9 @@ from core.bundle import Bundle, extract_archive, load_bundle
 from core.config import Settings
 from core.errors import TribunalError
 from core.ingest.logs import AUTO
+from core.jobs import IngestJob, JobRunner
 from core.schema import Incident, IncidentDraft
+from core.staging import incident_rows
 from core.store import Store
 
 __all__ = ["IntakeFormError", "UTC_OFFSETS", "zone_label", "build_draft", "load_demo", "load_archive", "open_from_form"]
@@ -59,27 +62,39 @@ def build_draft(*, title: str, severity: str, day: date, clock: time, utc_offset
         raise IntakeFormError(",".join(fields) or "form") from exc
 
 
+def _in_worker(jobs: JobRunner, store: Store, cfg: Settings, incident: Incident, progress: Progress, *,
+               bundle_dir: Path | None = None, files: list[tuple[str, bytes]] | None = None, log_format: str = AUTO,
+               actor: Principal = ANONYMOUS_LOCAL) -> None:
+    """Ingest and fuse a new incident in a worker process; what it wrote is merged into `store` here."""
+    jobs.ingest(IngestJob(id=f"ingest-{secrets.token_hex(5)}", settings=cfg, incident_id=incident.id,
+                          incident_row=incident_rows(store, incident.id),
+                          bundle_dir=bundle_dir, files=files or [], log_format=log_format, actor=actor), progress)
+
+
 def _ingest(store: Store, cfg: Settings, bundle: Bundle, progress: Progress, on_open: OnOpen,
-            log_format: str = AUTO, actor: Principal = ANONYMOUS_LOCAL) -> Incident:
+            log_format: str = AUTO, actor: Principal = ANONYMOUS_LOCAL, jobs: JobRunner | None = None) -> Incident:
     incident = pipeline.open_incident(store, bundle.draft, actor=actor)
     on_open(incident)
-    pipeline.ingest_bundle(store, cfg, incident, bundle, progress=progress, log_format=log_format, actor=actor)
-    progress("fuse", 0.96)
-    pipeline.fuse(store, cfg, incident.id, actor=actor)
+    if jobs is not None:  # the parsing and fusing run in a worker process, off the pages' interpreter
+        _in_worker(jobs, store, cfg, incident, progress, bundle_dir=bundle.root, log_format=log_format, actor=actor)
+    else:
+        pipeline.ingest_bundle(store, cfg, incident, bundle, progress=progress, log_format=log_format, actor=actor)
+        progress("fuse", 0.96)
+        pipeline.fuse(store, cfg, incident.id, actor=actor)
     progress("done", 1.0)
     return incident
 
 
 def load_demo(store: Store, cfg: Settings, progress: Progress, on_open: OnOpen, *,
-              actor: Principal = ANONYMOUS_LOCAL) -> Incident:
+              actor: Principal = ANONYMOUS_LOCAL, jobs: JobRunner | None = None) -> Incident:
     """Build (once) and ingest the demo incident bundle."""
     progress("demo", 0.02)
     root = pipeline.ensure_demo_bundle(cfg)
-    return _ingest(store, cfg, load_bundle(root), progress, on_open, actor=actor)
+    return _ingest(store, cfg, load_bundle(root), progress, on_open, actor=actor, jobs=jobs)
 
 
 def load_archive(store: Store, cfg: Settings, data: bytes, progress: Progress, on_open: OnOpen, *,
-                 log_format: str = AUTO, actor: Principal = ANONYMOUS_LOCAL) -> Incident:
+                 log_format: str = AUTO, actor: Principal = ANONYMOUS_LOCAL, jobs: JobRunner | None = None) -> Incident:
     """Extract an uploaded bundle archive safely into the data directory and ingest it.
 
     Args:
@@ -93,16 +108,18 @@ def load_archive(store: Store, cfg: Settings, data: bytes, progress: Progress, o
     progress("extract", 0.02)
     dest = cfg.work_dir / "uploads" / f"{datetime.now():%Y%m%d-%H%M%S}-{secrets.token_hex(3)}"
     root = extract_archive(data, dest)
-    return _ingest(store, cfg, load_bundle(root), progress, on_open, log_format, actor)
+    return _ingest(store, cfg, load_bundle(root), progress, on_open, log_format, actor, jobs)
 
 
 def open_from_form(store: Store, cfg: Settings, draft: IncidentDraft, files: list[tuple[str, bytes]],
                    progress: Progress, on_open: OnOpen, *, log_format: str = AUTO,
-                   actor: Principal = ANONYMOUS_LOCAL) -> Incident:
+                   actor: Principal = ANONYMOUS_LOCAL, jobs: JobRunner | None = None) -> Incident:
     """Open an incident from the form, then ingest pasted text and uploaded files (if any), logs in `log_format`."""
     incident = pipeline.open_incident(store, draft, actor=actor)
     on_open(incident)
-    if files:
+    if files and jobs is not None:
+        _in_worker(jobs, store, cfg, incident, progress, files=files, log_format=log_format, actor=actor)
+    elif files:
         pipeline.ingest_uploads(store, cfg, incident, files, progress=progress, log_format=log_format, actor=actor)
         progress("fuse", 0.96)
         pipeline.fuse(store, cfg, incident.id, actor=actor)

@@ -17,7 +17,7 @@ from multiprocessing.managers import BaseManager
 from typing import Any
 
 from core.errors import TribunalError
-from core.jobs import Command, DebateJob
+from core.jobs import Command, DebateJob, IngestJob
 from core.schema import TokenDelta
 
 log = logging.getLogger("core.jobs.worker")
@@ -97,10 +97,10 @@ class _Outbox:
         with self._lock:
             self._events.append(event)
 
-    def end(self, state: str, error: str | None) -> None:
+    def end(self, state: str, error: str | None, kind: str | None = None) -> None:
         self._done.set()
         self._flusher.join()
-        self._send((state, error))
+        self._send((state, error, kind))
 
     def _run(self) -> None:
         while not self._done.wait(BATCH_S):
@@ -109,7 +109,7 @@ class _Outbox:
             except (EOFError, OSError):  # the owner went away; the job thread notices on its next store call
                 return
 
-    def _send(self, end: tuple[str, str | None] | None) -> None:
+    def _send(self, end: tuple[str, str | None, str | None] | None) -> None:
         with self._lock:
             batch, self._events = self._events, []
         # Token deltas of one turn in flight are merged: fewer objects to send, same text.
@@ -161,6 +161,46 @@ def _run_debate(manager: _Client, job: DebateJob) -> None:
         log.warning("incident %s: the page process went away before job %s ended", job.incident_id, job.id)
 
 
+def _run_ingest(manager: _Client, job: IngestJob) -> None:
+    from core import pipeline
+    from core.bundle import load_bundle
+    from core.staging import seed_staging
+    from core.store import Store
+
+    out = _Outbox(manager.hub(), job.id)  # type: ignore[attr-defined]
+    state, error, kind = "finished", None, None
+    try:
+        job.staging_path.parent.mkdir(parents=True, exist_ok=True)
+        staging = Store(job.staging_path, memory_limit=job.settings.duckdb_memory)
+        try:
+            seed_staging(staging, job.incident_row)
+            incident = staging.get_incident(job.incident_id)
+
+            def progress(stage: str, fraction: float) -> None:
+                out.add(("progress", stage, fraction))
+
+            log.info("incident %s: ingest job %s in worker pid %d", job.incident_id, job.id, os.getpid())
+            if job.bundle_dir is not None:
+                pipeline.ingest_bundle(staging, job.settings, incident, load_bundle(job.bundle_dir), progress,
+                                       log_format=job.log_format, actor=job.actor)
+            else:
+                pipeline.ingest_uploads(staging, job.settings, incident, job.files, progress, log_format=job.log_format,
+                                        actor=job.actor)
+            progress("fuse", 0.96)
+            pipeline.fuse(staging, job.settings, job.incident_id, actor=job.actor)
+        finally:
+            staging.close()  # the owner attaches the file next: DuckDB wants it closed here first
+    except TribunalError as exc:
+        state, error, kind = "failed", str(exc), type(exc).__name__
+    except Exception as exc:  # a bug in core: the page shows it, this log keeps the traceback
+        log.exception("incident %s: ingest job %s crashed", job.incident_id, job.id)
+        state, error = "failed", f"{type(exc).__name__}: {exc}"
+    try:
+        out.end(state, error, kind)
+    except (EOFError, OSError):
+        log.warning("incident %s: the page process went away before job %s ended", job.incident_id, job.id)
+
+
 def main() -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s[worker]: %(message)s")
     host, port = os.environ["TRIBUNAL_JOB_ADDRESS"].rsplit(":", 1)
@@ -168,6 +208,8 @@ def main() -> int:
     manager = _Client(address=(host, int(port)), authkey=bytes.fromhex(os.environ["TRIBUNAL_JOB_KEY"]))
     manager.connect()
     hub = manager.hub()  # type: ignore[attr-defined]
+    import core.debate
+    import core.pipeline  # noqa: F401
     idle_exit_s = float(hub.hello(number, os.getpid()))
     jobs: list[threading.Thread] = []
     idle_since = time.monotonic()
@@ -185,7 +227,8 @@ def main() -> int:
                 log.info("worker %d: idle for %.0f s; exiting", number, idle_exit_s)
                 return 0
             continue
-        thread = threading.Thread(target=_run_debate, args=(manager, job), name=f"job-{job.id}", daemon=True)
+        target = _run_ingest if isinstance(job, IngestJob) else _run_debate
+        thread = threading.Thread(target=target, args=(manager, job), name=f"job-{job.id}", daemon=True)
         thread.start()
         jobs.append(thread)
         idle_since = time.monotonic()

@@ -21,23 +21,26 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from multiprocessing.managers import BaseManager
 from pathlib import Path
 from typing import Any
 
+from core import errors
 from core.auth import ANONYMOUS_LOCAL, Principal
 from core.config import Settings
-from core.errors import DebateError
+from core.errors import DebateError, IngestError
 from core.store import Store
 
-__all__ = ["Command", "DebateJob", "JobHandle", "JobRunner"]
+__all__ = ["Command", "DebateJob", "IngestJob", "JobHandle", "JobRunner", "Progress"]
 
 log = logging.getLogger(__name__)
 
 #: ("cancel",) or ("intervene", kind, text, target): what the page asked of a running job.
 Command = tuple[Any, ...]
+#: (stage, fraction done) callback of an ingest.
+Progress = Callable[[str, float], None]
 
 _ROOT = Path(__file__).resolve().parent.parent
 
@@ -57,16 +60,40 @@ class DebateJob:
 
 
 @dataclass
+class IngestJob:
+    """Ingest and fuse a new incident in a worker, into a staging store the owner merges (pickled to the worker).
+
+    Args:
+        incident_row: the incident's row in the owner's store (`query_df(...).to_dict("records")`).
+        bundle_dir: a bundle folder to ingest; else `files` (name, content) as uploaded or pasted.
+    """
+
+    id: str
+    settings: Settings
+    incident_id: str
+    incident_row: list[dict[str, Any]]
+    bundle_dir: Path | None = None
+    files: list[tuple[str, bytes]] = field(default_factory=list)
+    log_format: str = "auto"
+    actor: Principal = ANONYMOUS_LOCAL  # checked, and named in the audit trail, in the worker too
+
+    @property
+    def staging_path(self) -> Path:
+        return self.settings.work_dir / "staging" / f"{self.id}.duckdb"
+
+
+@dataclass
 class _End:
     state: str  # "finished" | "failed"
     error: str | None = None
+    kind: str | None = None  # the core.errors class the worker raised, re-raised here
 
 
 @dataclass
 class _Channel:
     """The owner's side of one job: events in, commands out."""
 
-    job: DebateJob
+    job: DebateJob | IngestJob
     events: queue.Queue[object] = field(default_factory=queue.Queue)
     commands: list[Command] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -112,11 +139,12 @@ class JobHub:
         """A worker says it is up; returns how long it may stay idle before it exits."""
         return self._runner._hello(worker, pid)
 
-    def next_job(self, worker: int, timeout: float) -> DebateJob | None:
+    def next_job(self, worker: int, timeout: float) -> DebateJob | IngestJob | None:
         """The next job for this worker, waiting up to `timeout` seconds; None when there is none."""
         return self._runner._next_job(worker, timeout)
 
-    def post(self, job_id: str, events: list[object], end: tuple[str, str | None] | None = None) -> list[Command]:
+    def post(self, job_id: str, events: list[object], end: tuple[str, str | None, str | None] | None = None,
+             ) -> list[Command]:
         """Deliver a batch of events (and, with `end`, how the job ended); returns the commands queued since."""
         return self._runner._post(job_id, events, end)
 
@@ -203,7 +231,32 @@ class JobRunner:
 
     # --- the page side ---------------------------------------------------------------------
 
-    def submit(self, job: DebateJob) -> JobHandle:
+    def ingest(self, job: IngestJob, progress: Progress) -> int | None:
+        """Ingest and fuse a new incident in a worker, then merge what it wrote into this process's store.
+
+        Returns:
+            the process id of the worker that did it.
+
+        Raises:
+            TribunalError: what the ingest raised in the worker (BundleError, IngestError, …), or the merge failed.
+        """
+        from core.staging import merge_staging
+
+        handle = self.submit(job)
+        try:
+            for item in handle.events:
+                if isinstance(item, tuple) and item and item[0] == "progress":
+                    progress(str(item[1]), float(item[2]))
+            merge_staging(self.store, job.staging_path, job.incident_id)
+            return handle.pid
+        finally:
+            for leftover in (job.staging_path, job.staging_path.with_name(job.staging_path.name + ".wal")):
+                try:
+                    leftover.unlink(missing_ok=True)
+                except OSError as exc:  # never hide the job's own error behind the clean-up's
+                    log.warning("could not remove %s: %s", leftover, exc)
+
+    def submit(self, job: DebateJob | IngestJob) -> JobHandle:
         """Queue a debate; its handle's `events` iterate what it says (drain them in a thread, as DebateRun does).
 
         The iterator ends when the debate ends, and raises DebateError when it failed or its worker died.
@@ -266,7 +319,9 @@ class JobRunner:
                     continue
                 if isinstance(item, _End):
                     if item.state == "failed":
-                        raise DebateError(item.error or "The debate failed in its worker process.")
+                        default = IngestError if isinstance(channel.job, IngestJob) else DebateError
+                        cls = getattr(errors, item.kind, default) if item.kind in errors.__all__ else default
+                        raise cls(item.error or "The job failed in its worker process.")
                     return
                 yield item
         finally:
@@ -333,7 +388,7 @@ class JobRunner:
                 self._workers[worker].pid = pid
         return self.idle_exit_s
 
-    def _next_job(self, number: int, timeout: float) -> DebateJob | None:
+    def _next_job(self, number: int, timeout: float) -> DebateJob | IngestJob | None:
         deadline = time.monotonic() + timeout
         with self._lock:
             while True:
@@ -355,7 +410,8 @@ class JobRunner:
                     return None
                 self._lock.wait(min(left, 0.5))
 
-    def _post(self, job_id: str, events: list[object], end: tuple[str, str | None] | None) -> list[Command]:
+    def _post(self, job_id: str, events: list[object], end: tuple[str, str | None, str | None] | None,
+              ) -> list[Command]:
         channel = self._channels.get(job_id)
         if channel is None:  # the page side gave up on it (runner closed): tell the worker to stop
             return [("cancel",)]

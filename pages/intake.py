@@ -15,6 +15,7 @@ from core.errors import TribunalError
 
 cfg = resources.settings()
 store = resources.store(cfg)
+jobs = resources.jobs(cfg)  # ingest runs in a worker process when configured
 
 
 def finish(incident, to: str = "assets") -> None:  # type: ignore[no-untyped-def]
@@ -41,7 +42,8 @@ with side_col:
                             help=t("intake.present_help"))
         if demo or present:
             # The audience came for the debate: the demo opens there, ready to start (or started, to present).
-            loaded = run_with_status(t("intake.demo_status"), lambda p, o: intake_flow.load_demo(store, cfg, p, o, actor=who))
+            loaded = run_with_status(t("intake.demo_status"),
+                                     lambda p, o: intake_flow.load_demo(store, cfg, p, o, actor=who, jobs=jobs))
             if loaded is not None and present:
                 st.session_state[state.Keys.PRESENT] = loaded.id
             finish(loaded, "debate")
@@ -54,7 +56,8 @@ with side_col:
             data = archive.getvalue() if archive is not None else b""
             finish(run_with_status(t("intake.bundle_status", name=archive.name if archive else ""),
                                    lambda p, o: intake_flow.load_archive(store, cfg, data, p, o,
-                                                                         log_format=archive_format, actor=who)))
+                                                                         log_format=archive_format, actor=who,
+                                                                         jobs=jobs)))
 
 # A bordered container, not st.form: a form keeps unsent choices in the browser, where a language
 # switch would either show them with stale labels or drop them; here every choice is sent as it is made.
@@ -101,4 +104,5 @@ if submitted:
         with form_col:
             finish(run_with_status(t("intake.form_status"),
                                    lambda p, o: intake_flow.open_from_form(store, cfg, draft, files, p, o,
-                                                                           log_format=log_format, actor=who)))
+                                                                           log_format=log_format, actor=who,
+                                                                           jobs=jobs)))

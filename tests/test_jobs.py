@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -126,3 +127,73 @@ def test_a_worker_transaction_commits_or_rolls_back_on_the_owners_store(store: S
         raise RuntimeError("the worker's code failed half way")
     assert store.query_df("SELECT n FROM _worker_probe ORDER BY n")["n"].tolist() == [1, 2], "the failed one landed"
     assert remote.list_incidents() == store.list_incidents(), "other methods run on the owner's store"
+
+
+def _zipped(root: Path) -> bytes:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for path in sorted(root.rglob("*")):
+            if path.is_file():
+                archive.write(path, path.relative_to(root).as_posix())
+    return buffer.getvalue()
+
+
+def _counts(store: Store, incident_id: str) -> dict[str, int]:
+    tables = ("assets", "log_lines", "exceptions", "frames", "commits", "evidence", "graph_nodes", "graph_edges",
+              "incident_code")
+    return {t: int(store.query_df(f"SELECT count(*) AS n FROM {t} WHERE incident_id = ?", [incident_id])["n"][0])
+            for t in tables}
+
+
+def test_an_ingest_in_a_worker_lands_in_the_owners_store_as_one_done_here(
+        store: Store, settings: Settings, mini_bundle: MiniBundle, runner: JobRunner, tmp_path: Path) -> None:
+    from app import intake_flow
+
+    data, stages, opened = _zipped(mini_bundle.root), [], []
+    pid_box: list[int | None] = []
+    real_ingest = runner.ingest
+
+    def spy(job, progress):  # type: ignore[no-untyped-def]
+        pid_box.append(real_ingest(job, progress))
+        return pid_box[-1]
+
+    runner.ingest = spy  # type: ignore[method-assign]
+    incident = intake_flow.load_archive(store, settings, data, lambda s, f: stages.append(s), opened.append,
+                                        jobs=runner)
+    assert pid_box and pid_box[0] is not None and pid_box[0] != os.getpid(), "the ingest ran in this process"
+    assert opened and opened[0].id == incident.id and "fuse" in stages
+    reference = Store(tmp_path / "reference.duckdb")
+    try:
+        same = intake_flow.load_archive(reference, settings, data, lambda s, f: None, lambda i: None)
+        want = _counts(reference, same.id)
+    finally:
+        reference.close()
+    got = _counts(store, incident.id)
+    assert got == want and got["log_lines"] > 0 and got["evidence"] > 0, (got, want)
+    assert store.get_incident(incident.id).status == "ingested"
+    actions = store.query_df("SELECT action FROM audit_log WHERE incident_id = ?", [incident.id])["action"].tolist()
+    assert "asset.uploaded" in actions, actions  # the worker's audit rows joined this store's chain
+    assert not list((settings.work_dir / "staging").glob("*")), "the staging file was left behind"
+    # The merged incident debates like any other.
+    run = start_debate(store, settings, DebateRegistry(), incident.id, "offline", 0.0, jobs=runner)
+    assert run.wait(90) and run.state == "finished", run.error
+
+
+def test_an_ingest_that_fails_in_the_worker_raises_its_error_here_and_leaves_the_incident_resumable(
+        store: Store, settings: Settings, mini_bundle: MiniBundle, runner: JobRunner) -> None:
+    from app import intake_flow
+    from core.errors import IngestError
+    from core.resume import resume_step
+
+    opened: list[object] = []
+    settings.work_dir.mkdir(parents=True, exist_ok=True)
+    (settings.work_dir / "staging").write_text("a file where the worker wants its staging folder")
+    with pytest.raises(IngestError, match="FileExistsError"):
+        intake_flow.load_archive(store, settings, _zipped(mini_bundle.root), lambda s, f: None, opened.append,
+                                 jobs=runner)
+    incident_id = opened[0].id  # type: ignore[attr-defined]
+    assert resume_step(store, incident_id) == "ingest", "the History page would not offer to read it again"
+    assert not store.list_assets(incident_id), "half an ingest landed in the store"

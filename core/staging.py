@@ -1,0 +1,91 @@
+"""Ingest in a worker process: it writes a staging DuckDB file of its own, which the store's owner then merges.
+
+DuckDB lets one process hold a database file. A worker ingests and fuses a new incident into a
+private staging file (a full Store, same migrations), closes it, and the process that owns the main
+store copies the incident's rows across in one transaction — DuckDB does the copying, so the
+page-serving process spends little of its own time on it. Code-index rows (shared between incidents
+of one repository) are copied only for indexes the main store does not have yet; audit rows are
+appended to the main store's own chain rather than copied.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+from core import audit
+from core.store import Store
+
+__all__ = ["incident_rows", "merge_staging", "seed_staging"]
+
+log = logging.getLogger(__name__)
+
+#: Tables with an incident_id that an ingest and fusion do not write (or that have a chain of their own).
+_NOT_COPIED = {"incidents", "audit_log", "debates", "events", "judgments", "reviews", "schema_version"}
+#: Code-index tables: keyed by index id, shared between the incidents of one repository.
+_CODE_TABLES = ("code_indexes", "code_files", "code_symbols", "code_endpoints", "code_members", "code_refs")
+
+
+def incident_rows(store: Store, incident_id: str) -> list[dict[str, object]]:
+    """The incident's row, as `seed_staging` takes it (pickled to the worker with its job)."""
+    return store.query_df("SELECT * FROM incidents WHERE id = ?", [incident_id]).to_dict("records")  # type: ignore[no-any-return]
+
+
+def seed_staging(staging: Store, incident_row: list[dict[str, object]]) -> None:
+    """Give a fresh staging store the incident's row (as `Store.query_df(...).to_dict("records")` gave it)."""
+    import pandas as pd
+
+    with staging.transaction() as cur:
+        staging.insert_frame(cur, "incidents", pd.DataFrame(incident_row))
+
+
+def merge_staging(store: Store, path: Path, incident_id: str) -> int:
+    """Copy the incident's rows from a closed staging file into `store`, all or nothing; returns how many landed.
+
+    Raises:
+        StoreError: the staging file cannot be read or the copy failed (then nothing of it landed).
+    """
+    name = "staging_" + "".join(ch if ch.isalnum() else "_" for ch in path.stem)
+    try:
+        with store.transaction() as cur:
+            cur.execute(f"ATTACH '{path.as_posix()}' AS {name} (READ_ONLY)")
+            copied = _copy(cur, name, incident_id)
+            audit_rows = cur.execute(f"SELECT actor, action, detail FROM {name}.audit_log ORDER BY seq").fetchall()
+    finally:
+        with store.transaction() as cur:  # after the commit: DuckDB keeps a database with work in flight attached
+            cur.execute(f"DETACH DATABASE IF EXISTS {name}")
+    for actor, action, detail in audit_rows:  # the worker's audit rows join the main store's own chain
+        if action != audit.Action.INCIDENT_CREATED:  # the page recorded that when it opened the incident
+            audit.record(store, actor=str(actor), action=str(action), incident_id=incident_id,
+                         detail=json.loads(detail or "{}"))
+    log.info("incident %s: %d rows merged from the worker's staging store", incident_id, copied)
+    return copied
+
+
+def _copy(cur, name: str, incident_id: str) -> int:  # type: ignore[no-untyped-def]
+    tables = [r[0] for r in cur.execute(
+        "SELECT DISTINCT table_name FROM duckdb_columns() WHERE database_name = ? AND schema_name = 'main' "
+        "AND column_name = 'incident_id'", [name]).fetchall() if r[0] not in _NOT_COPIED]
+    copied = 0
+    for table in tables:
+        cur.execute(f'DELETE FROM main."{table}" WHERE incident_id = ?', [incident_id])
+        cur.execute(f'INSERT INTO main."{table}" BY NAME SELECT * FROM {name}."{table}" WHERE incident_id = ?',
+                    [incident_id])
+        copied += int(cur.execute(f'SELECT count(*) FROM main."{table}" WHERE incident_id = ?',
+                                  [incident_id]).fetchall()[0][0])
+    new_indexes = [r[0] for r in cur.execute(
+        f"SELECT index_id FROM {name}.code_indexes EXCEPT SELECT index_id FROM main.code_indexes").fetchall()]
+    if new_indexes:
+        marks = ",".join("?" * len(new_indexes))
+        for table in _CODE_TABLES:
+            cur.execute(f"INSERT INTO main.{table} BY NAME SELECT * FROM {name}.{table} WHERE index_id IN ({marks})",
+                        new_indexes)
+    cur.execute(f"INSERT INTO main.code_blobs BY NAME SELECT * FROM {name}.code_blobs ON CONFLICT DO NOTHING")
+    columns = [r[0] for r in cur.execute(
+        "SELECT column_name FROM duckdb_columns() WHERE database_name = ? AND table_name = 'incidents' "
+        "AND column_name <> 'id' ORDER BY column_index", [name]).fetchall()]
+    assignments = ", ".join(f'"{c}" = s."{c}"' for c in columns)
+    cur.execute(f"UPDATE main.incidents AS m SET {assignments} FROM {name}.incidents AS s "
+                "WHERE m.id = s.id AND m.id = ?", [incident_id])
+    return copied
