@@ -106,3 +106,22 @@ def test_routing_is_frozen() -> None:
     assert isinstance(routing, Routing)
     with pytest.raises(ValidationError, match="frozen"):
         routing.retries = 9  # type: ignore[misc]
+
+
+def test_tool_calling_can_be_declared_without_a_routing_file() -> None:
+    env = {"LLM_API_KEY": "k-" + "f" * 10}
+    assert not load_routing(env, {}).route("CodeAgent").function_calling  # unknown endpoints: no tools
+    assert load_routing({**env, "LLM_FUNCTION_CALLING": "true"}, {}).route("CodeAgent").function_calling
+    assert not load_routing({**env, "LLM_FUNCTION_CALLING": "0"}, {}).route("JudgeAgent").function_calling
+    with pytest.raises(ConfigError, match="LLM_FUNCTION_CALLING"):
+        load_routing({**env, "LLM_FUNCTION_CALLING": "maybe"}, {})
+
+
+def test_max_tokens_default_per_role_and_a_route_can_set_its_own(tmp_path: Path) -> None:
+    env = {"LLM_API_KEY": "k-" + "f" * 10}
+    routing = load_routing(env, {})
+    assert routing.route("JudgeAgent").max_tokens == 8192 and routing.route("LogAgent").max_tokens == 4096
+    path = tmp_path / "models.yaml"
+    path.write_text("default: {model: glm-5}\nagents:\n  judge: {max_tokens: 1000}\n", encoding="utf-8")
+    routing = load_routing({**env, "TRIBUNAL_MODELS": str(path)}, {})
+    assert routing.route("JudgeAgent").max_tokens == 1000 and routing.route("CodeAgent").max_tokens == 6144

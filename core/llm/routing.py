@@ -157,7 +157,8 @@ def load_routing(env: Mapping[str, str], secrets: Mapping[str, str]) -> Routing:
     """Build the routing from the environment, `.streamlit/secrets.toml` and the optional TRIBUNAL_MODELS file.
 
     Args:
-        env: environment variables (LLM_BASE_URL, LLM_API_KEY, LLM_MODEL, LLM_API_KEY_ENV, TRIBUNAL_MODELS).
+        env: environment variables (LLM_BASE_URL, LLM_API_KEY, LLM_MODEL, LLM_API_KEY_ENV, LLM_FUNCTION_CALLING,
+            TRIBUNAL_MODELS).
         secrets: flattened secrets.toml (the same upper-case names); consulted after `env`.
 
     Returns:
@@ -172,6 +173,11 @@ def load_routing(env: Mapping[str, str], secrets: Mapping[str, str]) -> Routing:
 
     base: dict[str, Any] = {"base_url": get("LLM_BASE_URL"), "model": get("LLM_MODEL") or "glm-5",
                             "api_key_env": get("LLM_API_KEY_ENV") or "LLM_API_KEY"}
+    if (calling := get("LLM_FUNCTION_CALLING")) is not None:
+        # The endpoint declares tool calling without a routing file: the agents' incident tools are then on.
+        if calling.strip().lower() not in ("1", "true", "yes", "on", "0", "false", "no", "off"):
+            raise ConfigError(f"LLM_FUNCTION_CALLING={calling!r}: use true or false.")
+        base["function_calling"] = calling.strip().lower() in ("1", "true", "yes", "on")
     raw: dict[str, Any] = {}
     if path := get("TRIBUNAL_MODELS"):
         raw = _read_file(Path(path).expanduser())
