@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import logging
 import re
 import shutil
@@ -18,7 +17,7 @@ from core.audit import Action
 from core.auth import ANONYMOUS_LOCAL, Principal, require_principal
 from core.bundle import LOG_NAME, Bundle, load_bundle
 from core.cases import CaseHit, add_finished_analysis, similar_cases
-from core.config import Settings, project_root
+from core.config import Settings
 from core.debate import Debate, iterate_sync
 from core.errors import ConfigError, IngestError, TribunalError
 from core.fusion import FusedContext, fuse_incident
@@ -453,17 +452,13 @@ def ensure_demo_bundle(settings: Settings, force: bool = False) -> Path:
     Raises:
         TribunalError: the demo builder is missing or failed.
     """
-    script = project_root() / "data" / "build_demo.py"
-    if not script.is_file():
-        raise TribunalError(f"The demo builder {script} is missing from this installation.")
-    spec = importlib.util.spec_from_file_location("tribunal_demo_builder", script)
-    if spec is None or spec.loader is None:
-        raise TribunalError(f"Cannot load {script}.")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    try:  # imported here, not at module level: only the demo needs the builder, an installation may lack it
+        from data.demo_builder import build_demo_bundle
+    except ImportError as exc:
+        raise TribunalError(f"The demo builder (data/demo_builder) is missing from this installation: {exc}") from exc
     target = settings.home / "demo" / "bundle"
     try:
-        return Path(module.build_demo_bundle(target, force=force))
+        return Path(build_demo_bundle(target, force=force))
     except (OSError, ValueError) as exc:
         shutil.rmtree(target, ignore_errors=True)
         raise TribunalError(f"Building the demo bundle failed: {exc}") from exc

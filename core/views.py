@@ -4,18 +4,26 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import datetime
 
 import pandas as pd
 from pydantic import BaseModel
 
 from core.fusion.facts import FusedContext
-from core.ingest.runtime import traces as tracing
-from core.ingest.runtime.access_log import access_endpoint_stats, access_series
-from core.ingest.runtime.metrics import load_points
-from core.ingest.runtime.slow_sql import fingerprint_stats
+from core.ingest.runtime import critical_path
 from core.schema import AgentTurn, UsageCounts
+from core.signals import (
+    TemplateBursts,
+    access_endpoint_stats,
+    access_series,
+    endpoint_stats,
+    fingerprint_stats,
+    load_points,
+    template_bursts,
+    trace_spans,
+    trace_summaries,
+)
 from core.store import Store
 
 __all__ = [
@@ -43,72 +51,7 @@ def onset_of(ctx: FusedContext | None) -> datetime | None:
     return None
 
 
-# --- logs: templates whose rate jumps at the onset -------------------------------------------------
-
-
-@dataclass
-class TemplateBursts:
-    """Templates ranked by how much their rate rose after the onset, and their per-minute counts."""
-
-    table: pd.DataFrame = field(default_factory=pd.DataFrame)
-    series: pd.DataFrame = field(default_factory=pd.DataFrame)
-    before_minutes: float = 0.0
-    after_minutes: float = 0.0
-
-
-def template_bursts(store: Store, incident_id: str, onset: datetime, *, top: int = 6,
-                    before: timedelta = timedelta(minutes=60), after: timedelta = timedelta(minutes=30)) -> TemplateBursts:
-    """Log templates whose rate jumps after `onset` (per asset: template ids are per log file).
-
-    Rates are lines per minute in the window before the onset (at most `before`, clipped to the first log
-    line) and after it (at most `after`, clipped to the last). The jump is the ratio of the two rates with
-    one line per window added to each, so a template that never appeared before does not divide by zero
-    and a single stray line does not rank first.
-
-    Returns:
-        `table`: asset_id, template_id, template, level, n_before, n_after, rate_before, rate_after, jump,
-        first_after — the `top` templates with at least three lines after the onset and a higher rate, biggest
-        jump first. `series`: minute, key ("asset_id/template_id"), count for those templates over both windows.
-    """
-    span = store.query_df(
-        "SELECT min(ts) AS first, max(ts) AS last FROM log_lines WHERE incident_id = ? AND ts IS NOT NULL",
-        [incident_id],
-    )
-    if span.empty or pd.isna(span["first"].iloc[0]):
-        return TemplateBursts()
-    first, last = pd.Timestamp(span["first"].iloc[0]), pd.Timestamp(span["last"].iloc[0])
-    start = max(pd.Timestamp(onset) - pd.Timedelta(before), first)
-    end = min(pd.Timestamp(onset) + pd.Timedelta(after), last + pd.Timedelta(seconds=1))
-    before_min = max((pd.Timestamp(onset) - start).total_seconds() / 60.0, 1.0)
-    after_min = max((end - pd.Timestamp(onset)).total_seconds() / 60.0, 1.0)
-    table = store.query_df(
-        "WITH l AS (SELECT asset_id, template_id, ts, coalesce(level, '?') AS level FROM log_lines "
-        "  WHERE incident_id = ? AND template_id IS NOT NULL AND ts >= ? AND ts < ?), "
-        "a AS (SELECT asset_id, template_id, count(*) FILTER (WHERE ts < ?) AS n_before, "
-        "  count(*) FILTER (WHERE ts >= ?) AS n_after, mode(level) AS level, min(ts) FILTER (WHERE ts >= ?) AS first_after "
-        "  FROM l GROUP BY ALL) "
-        "SELECT a.*, coalesce(t.template, a.template_id) AS template FROM a LEFT JOIN log_templates t "
-        "ON t.incident_id = ? AND t.asset_id = a.asset_id AND t.template_id = a.template_id",
-        [incident_id, start, end, onset, onset, onset, incident_id],
-    )
-    if table.empty:
-        return TemplateBursts(before_minutes=before_min, after_minutes=after_min)
-    table["rate_before"] = table["n_before"] / before_min
-    table["rate_after"] = table["n_after"] / after_min
-    table["jump"] = ((table["n_after"] + 1) / after_min) / ((table["n_before"] + 1) / before_min)
-    table = table[(table["n_after"] >= 3) & (table["rate_after"] > table["rate_before"]) & (table["jump"] > 1.5)]
-    table = table.sort_values(["jump", "n_after"], ascending=False).head(top).reset_index(drop=True)
-    if table.empty:
-        return TemplateBursts(table=table, before_minutes=before_min, after_minutes=after_min)
-    keys = list(zip(table["asset_id"], table["template_id"], strict=True))
-    series = store.query_df(
-        "SELECT date_trunc('minute', l.ts) AS minute, l.asset_id || '/' || l.template_id AS key, count(*) AS count "
-        "FROM log_lines l SEMI JOIN (SELECT * FROM (VALUES " + ", ".join("(?, ?)" for _ in keys) + ") AS w(asset_id, template_id)) w "
-        "ON w.asset_id = l.asset_id AND w.template_id = l.template_id "
-        "WHERE l.incident_id = ? AND l.ts >= ? AND l.ts < ? GROUP BY ALL ORDER BY 1",
-        [*(value for key in keys for value in key), incident_id, start, end],
-    )
-    return TemplateBursts(table=table, series=series, before_minutes=before_min, after_minutes=after_min)
+# The log view, `template_bursts`, is fusion's own ranking (core.signals), so the chart shows what it cites.
 
 
 # --- metrics ---------------------------------------------------------------------------------------
@@ -161,7 +104,7 @@ def anomaly_windows(store: Store, incident_id: str) -> pd.DataFrame:
 
 def error_traces(store: Store, incident_id: str, limit: int = 12) -> pd.DataFrame:
     """The slowest traces that recorded an error: trace_id, endpoint, service, start_ts, duration_ms, spans, error_spans."""
-    summaries = tracing.trace_summaries(store, incident_id)
+    summaries = trace_summaries(store, incident_id)
     if summaries.empty:
         return summaries
     failed = summaries[summaries["error_spans"] > 0]
@@ -170,7 +113,7 @@ def error_traces(store: Store, incident_id: str, limit: int = 12) -> pd.DataFram
 
 def endpoint_table(store: Store, incident_id: str, onset: datetime, ctx: FusedContext | None) -> pd.DataFrame:
     """Per endpoint before vs after `onset` (see `endpoint_stats`), with the evidence id of those the ledger cites."""
-    stats = tracing.endpoint_stats(store, incident_id, onset)
+    stats = endpoint_stats(store, incident_id, onset)
     if stats.empty:
         return stats
     cited = {(e.service, e.endpoint): e.evidence_id for e in (ctx.runtime.endpoints if ctx and ctx.runtime else [])}
@@ -207,10 +150,10 @@ def trace_waterfall(store: Store, incident_id: str, trace_id: str) -> pd.DataFra
     status_message, http_method, http_route, http_status, db_statement, exception_type, exception_message.
     Spans whose parent is not in the trace are roots; children follow their parent, earliest first.
     """
-    spans = tracing.trace_spans(store, incident_id, trace_id)
+    spans = trace_spans(store, incident_id, trace_id)
     if spans.empty:
         return spans
-    path = tracing.critical_path(spans)
+    path = critical_path(spans)
     on_path = {step.span_id for step in path}
     self_ms = {step.span_id: step.self_ms for step in path}
     ids = set(spans["span_id"])

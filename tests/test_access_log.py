@@ -8,9 +8,9 @@ from pathlib import Path
 from core.fusion.correlate import _error_series
 from core.fusion.ledger import EvidenceLedger
 from core.fusion.runtime_rules import add_runtime_evidence
-from core.ingest.runtime.access_log import access_endpoint_stats
 from core.ingest.logs import ingest_log_file
 from core.schema import Incident, IncidentDraft
+from core.signals import access_endpoint_stats, access_series
 from core.store import Store
 
 CST = timezone(timedelta(hours=8))
@@ -73,8 +73,6 @@ def test_access_log_findings_are_evidence_and_stay_out_of_the_app_error_rate(tmp
 
 
 def test_series_buckets_five_minutes_per_endpoint(tmp_path: Path) -> None:
-    from core.ingest.runtime.access_log import access_series
-
     store, inc = _incident()
     ingest_log_file(store, inc, _access_log(tmp_path / "access.log"))
     series = access_series(store, inc.id, ["POST /api/orders"])

@@ -9,13 +9,9 @@ import pandas as pd
 import pytest
 
 from core.errors import IngestError
-from core.ingest.runtime.slow_sql import (
-    fingerprint_sql,
-    fingerprint_stats,
-    ingest_slow_sql_file,
-    regex_fingerprint,
-)
+from core.ingest.runtime.slow_sql import fingerprint_sql, ingest_slow_sql_file, regex_fingerprint
 from core.schema import Incident, IncidentDraft
+from core.signals import fingerprint_stats
 from core.store import Store
 from tests.conftest import START, ZONE
 

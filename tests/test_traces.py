@@ -10,15 +10,9 @@ import pytest
 
 from core.errors import IngestError
 from core.ingest.logs import ingest_log_file
-from core.ingest.runtime.traces import (
-    critical_path,
-    endpoint_stats,
-    ingest_trace_file,
-    logged_trace_ids,
-    norm_trace_id,
-    trace_summaries,
-)
+from core.ingest.runtime.traces import critical_path, ingest_trace_file, norm_trace_id
 from core.schema import Incident, IncidentDraft
+from core.signals import endpoint_stats, logged_trace_ids, trace_summaries
 from core.store import Store
 from tests.conftest import START, ZONE
 

@@ -24,12 +24,11 @@ from core.fusion.ledger import EvidenceLedger
 from core.fusion.runtime_rules import add_runtime_evidence
 from core.graph import DuckGraph
 from core.indexing import design_links, symbol_at
-from core.ingest.runtime import ACCESS_FORMAT
-from core.ingest.code import app_code_for
-from core.ingest.code import GitRepo
-from core.ingest.code import OwnershipRule, owner_of
+from core.ingest.code import GitRepo, OwnershipRule, app_code_for, owner_of
+from core.ingest.logs import ACCESS_FORMAT
 from core.plain_text import relative_minutes
 from core.schema import ExceptionRecord, Incident
+from core.signals import template_bursts  # the same ranking the assets page draws
 from core.store import Store
 
 __all__ = ["bounded_context_of", "fuse_incident", "layer_of"]
@@ -133,8 +132,6 @@ def _group(exceptions: Sequence[ExceptionRecord], onset: datetime | None) -> lis
 
 def _template_bursts(store: Store, incident: Incident, onset: datetime, ledger: EvidenceLedger) -> list[str]:
     """Log templates that are new, or much louder, right after the error onset: evidence of what changed."""
-    from core.views import template_bursts  # the same ranking the assets page draws
-
     found = template_bursts(store, incident.id, onset, top=3).table
     ids = []
     for row in found.itertuples():

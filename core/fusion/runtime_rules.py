@@ -12,12 +12,17 @@ import pandas as pd
 from pydantic import BaseModel, Field
 
 from core.fusion.ledger import EvidenceLedger
-from core.ingest.runtime import traces as tracing
-from core.ingest.runtime.access_log import access_endpoint_stats
-from core.ingest.runtime.metrics import CANONICAL, load_points, metric_changes
-from core.ingest.runtime.slow_sql import fingerprint_stats
-from core.ingest.runtime import PathStep
+from core.ingest.runtime import CANONICAL, PathStep, critical_path, metric_changes
 from core.schema import Incident
+from core.signals import (
+    access_endpoint_stats,
+    endpoint_stats,
+    fingerprint_stats,
+    load_points,
+    logged_trace_ids,
+    trace_spans,
+    trace_summaries,
+)
 from core.store import Store
 
 __all__ = [
@@ -287,7 +292,7 @@ def _endpoints(store: Store, incident: Incident, reference: datetime, ledger: Ev
                ref_kind: str) -> list[EndpointFinding]:
     found: list[EndpointFinding] = []
     used: set[str] = set()
-    for row, f in _moved_endpoints(tracing.endpoint_stats(store, incident.id, reference), "trace", 0.05):
+    for row, f in _moved_endpoints(endpoint_stats(store, incident.id, reference), "trace", 0.05):
         pct = lambda r: "—" if r is None else f"{r * 100:.0f}%"
         source = f"trace:endpoint:{row.route or row.endpoint}"
         if source in used:  # the same route seen from another service (a gateway)
@@ -345,7 +350,7 @@ def _short(trace_id: str) -> str:
 
 def _traces(store: Store, incident: Incident, reference: datetime, ledger: EvidenceLedger, logged: set[str],
             ref_kind: str) -> tuple[list[TraceFinding], int]:
-    summaries = tracing.trace_summaries(store, incident.id)
+    summaries = trace_summaries(store, incident.id)
     if summaries.empty:
         return [], 0
     errors = summaries[summaries["error_spans"] > 0]
@@ -357,7 +362,7 @@ def _traces(store: Store, incident: Incident, reference: datetime, ledger: Evide
     for row in pool.sort_values("duration_ms", ascending=False).itertuples():
         if (row.service, row.endpoint) in seen_endpoints:
             continue
-        path = tracing.critical_path(tracing.trace_spans(store, incident.id, row.trace_id))
+        path = critical_path(trace_spans(store, incident.id, row.trace_id))
         if not path:
             continue
         hot = max(path, key=lambda s: s.self_ms)
@@ -416,7 +421,7 @@ def add_runtime_evidence(
     """
     reference = onset or incident.started_at
     ref_kind = "error onset" if onset else "reported start"
-    logged = {tid.lower().zfill(32) for tid in error_trace_ids if tid} | tracing.logged_trace_ids(store, incident.id)
+    logged = {tid.lower().zfill(32) for tid in error_trace_ids if tid} | logged_trace_ids(store, incident.id)
     findings = RuntimeFindings(reference=reference, reference_kind=ref_kind)  # type: ignore[arg-type]
     changed, unchanged = _metric_findings(store, incident, reference)
     for f in (*changed, *unchanged):

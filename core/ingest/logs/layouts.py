@@ -13,9 +13,12 @@ from dataclasses import dataclass, field
 from core.errors import IngestError
 
 __all__ = [
-    "AUTO", "JSON_LINES", "LAYOUTS", "LEVEL_WORDS", "LogLayout", "check_log_format", "detect_layout", "log_formats",
+    "ACCESS_FORMAT", "AUTO", "JSON_LINES", "LAYOUTS", "LEVEL_WORDS", "LogLayout", "check_log_format", "detect_layout", "log_formats",
     "resolve_layout",
 ]
+
+# nginx/Apache access logs: `core.signals` reads each endpoint's HTTP outcomes back from these lines.
+ACCESS_FORMAT = "http-access"
 
 _TS = r"(?P<ts>\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(?:[.,]\d{1,9})?(?:Z|[+-]\d{2}:?\d{2})?)"
 _LEVEL = r"(?P<level>TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|SEVERE|FATAL|CRITICAL)"
@@ -135,7 +138,7 @@ LAYOUTS: tuple[LogLayout, ...] = (
     ),
     # nginx/Apache access log (common and combined): client ident user [dd/Mon/yyyy:time zone] "request" status …
     LogLayout(
-        "http-access",
+        ACCESS_FORMAT,
         rf"^\S+\s+\S+\s+\S+\s+\[(?P<ts>\d{{2}}/{_MON}/\d{{4}}:\d{{2}}:\d{{2}}:\d{{2}}(?:\.\d+)?\s[+-]\d{{4}})\]\s*",
         ts_formats=("%d/%b/%Y:%H:%M:%S %z", "%d/%b/%Y:%H:%M:%S.%f %z"),
         http_status=True,

@@ -29,7 +29,7 @@ __all__ = [
     "canonical_name",
     "detect_anomalies",
     "ingest_metrics_file",
-    "load_points",
+    "metric_changes",
     "parse_metrics_file",
     "series_anomalies",
 ]
@@ -95,15 +95,6 @@ def ingest_metrics_file(store: Store, incident: Incident, path: Path, *, display
     log.info("incident %s: metrics %s — %d points in %d series, %d anomalies", incident.id, name, len(frame), series,
              len(anomalies))
     return asset
-
-
-def load_points(store: Store, incident_id: str, *, since: datetime | None = None) -> pd.DataFrame:
-    """Every timed metric point of an incident (asset_id, ts, metric, labels, unit, value), oldest first."""
-    return store.query_df(
-        "SELECT asset_id, ts, metric, labels, unit, value FROM metric_points WHERE incident_id = ? AND ts IS NOT NULL "
-        "AND (?::TIMESTAMPTZ IS NULL OR ts >= ?::TIMESTAMPTZ) ORDER BY asset_id, metric, labels, ts",
-        [incident_id, since, since],
-    )
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime
 from pathlib import Path
 
 import numpy as np
@@ -23,7 +22,6 @@ from core.store import Store
 __all__ = [
     "Fingerprint",
     "fingerprint_sql",
-    "fingerprint_stats",
     "ingest_slow_sql_file",
     "parse_slow_sql_file",
     "regex_fingerprint",
@@ -116,27 +114,3 @@ def ingest_slow_sql_file(store: Store, incident: Incident, path: Path, *, displa
     log.info("incident %s: slow SQL %s — %d statements, %d fingerprints", incident.id, name, len(queries),
              len(fingerprints))
     return asset
-
-
-def fingerprint_stats(store: Store, incident_id: str, onset: datetime) -> pd.DataFrame:
-    """Per fingerprint over all of the incident's slow-SQL assets, before vs after `onset`.
-
-    Columns: fingerprint_id, fingerprint, statement_kind, for_update, tables, parser, count, total_ms, p95_ms,
-    n_before/n_after, p95_before/p95_after, lock_p95_before/lock_p95_after, lock_total_after, sample, first_after, first_ts.
-    """
-    return store.query_df(
-        "WITH f AS (SELECT fingerprint_id, any_value(fingerprint) AS fingerprint, any_value(statement_kind) AS "
-        "statement_kind, bool_or(for_update) AS for_update, any_value(tables) AS tables, any_value(parser) AS parser, "
-        "arg_max(sample, max_ms) AS sample FROM sql_fingerprints WHERE incident_id = ? GROUP BY fingerprint_id) "
-        "SELECT f.*, count(*) AS count, sum(q.query_ms) AS total_ms, quantile_cont(q.query_ms, 0.95) AS p95_ms, "
-        "count(*) FILTER (WHERE q.ts < ?) AS n_before, count(*) FILTER (WHERE q.ts >= ?) AS n_after, "
-        "quantile_cont(q.query_ms, 0.95) FILTER (WHERE q.ts < ?) AS p95_before, "
-        "quantile_cont(q.query_ms, 0.95) FILTER (WHERE q.ts >= ?) AS p95_after, "
-        "quantile_cont(q.lock_ms, 0.95) FILTER (WHERE q.ts < ?) AS lock_p95_before, "
-        "quantile_cont(q.lock_ms, 0.95) FILTER (WHERE q.ts >= ?) AS lock_p95_after, "
-        "sum(q.query_ms) FILTER (WHERE q.ts >= ?) AS total_after, sum(q.lock_ms) FILTER (WHERE q.ts >= ?) AS lock_total_after, "
-        "min(q.ts) FILTER (WHERE q.ts >= ?) AS first_after, min(q.ts) AS first_ts "
-        "FROM sql_queries q JOIN f USING (fingerprint_id) WHERE q.incident_id = ? "
-        "GROUP BY ALL ORDER BY total_after DESC NULLS LAST, total_ms DESC",
-        [incident_id, onset, onset, onset, onset, onset, onset, onset, onset, onset, incident_id],
-    )

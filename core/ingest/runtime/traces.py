@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import logging
 from collections import defaultdict
-from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
@@ -22,10 +21,7 @@ from core.ingest.runtime._trace_formats import (
 from core.schema import Asset, Incident
 from core.store import Store
 
-__all__ = [
-    "PathStep", "critical_path", "endpoint_stats", "ingest_trace_file", "logged_trace_ids", "norm_span_id",
-    "norm_trace_id", "parse_trace_file", "trace_spans", "trace_summaries",
-]
+__all__ = ["PathStep", "critical_path", "ingest_trace_file", "norm_span_id", "norm_trace_id", "parse_trace_file"]
 
 log = logging.getLogger(__name__)
 
@@ -183,56 +179,3 @@ def critical_path(spans: pd.DataFrame) -> list[PathStep]:
                              db_statement=r.db_statement if isinstance(r.db_statement, str) else None))
         current = best.get(current, (0.0, None))[1]
     return path
-
-
-def trace_spans(store: Store, incident_id: str, trace_id: str) -> pd.DataFrame:
-    return store.query_df(
-        "SELECT * EXCLUDE (incident_id, asset_id, attributes) FROM spans WHERE incident_id = ? AND trace_id = ? "
-        "ORDER BY start_ts",
-        [incident_id, trace_id],
-    )
-
-
-def logged_trace_ids(store: Store, incident_id: str) -> set[str]:
-    """Trace ids of log lines at ERROR/FATAL or carrying a parsed exception, padded like span trace ids."""
-    frame = store.query_df(
-        "SELECT DISTINCT lpad(lower(l.trace_id), 32, '0') AS trace_id FROM log_lines l "
-        "LEFT JOIN exceptions e ON e.incident_id = l.incident_id AND e.asset_id = l.asset_id AND e.line_no = l.line_no "
-        "WHERE l.incident_id = ? AND l.trace_id IS NOT NULL AND (l.level IN ('ERROR', 'FATAL') OR e.id IS NOT NULL)",
-        [incident_id],
-    )
-    return set(frame["trace_id"])
-
-
-def trace_summaries(store: Store, incident_id: str) -> pd.DataFrame:
-    """One row per trace: its root endpoint, start, duration, error spans and the exception types it recorded."""
-    return store.query_df(
-        "WITH t AS (SELECT trace_id, min(start_ts) AS start_ts, max(end_ts) AS end_ts, count(*) AS spans, "
-        "count(*) FILTER (WHERE error) AS error_spans, string_agg(DISTINCT exception_type, ', ') AS exception_types "
-        "FROM spans WHERE incident_id = ? GROUP BY trace_id), "
-        "r AS (SELECT trace_id, arg_max(service, duration_ms) AS service, "
-        "arg_max(coalesce(http_method || ' ' || http_route, http_route, name), duration_ms) AS endpoint "
-        "FROM spans WHERE incident_id = ? AND (parent_id IS NULL OR span_kind = 'SERVER') GROUP BY trace_id) "
-        "SELECT t.*, r.service, coalesce(r.endpoint, '?') AS endpoint, "
-        "epoch_ms(t.end_ts) - epoch_ms(t.start_ts) AS duration_ms FROM t LEFT JOIN r USING (trace_id) "
-        "ORDER BY t.start_ts",
-        [incident_id, incident_id],
-    )
-
-
-def endpoint_stats(store: Store, incident_id: str, onset: datetime) -> pd.DataFrame:
-    """Per service and endpoint (server or root spans), before vs after `onset`: count, error rate, p50, p99."""
-    return store.query_df(
-        "WITH s AS (SELECT service, coalesce(http_method || ' ' || http_route, http_route, name) AS endpoint, "
-        "http_route, duration_ms, (error OR coalesce(http_status, 0) >= 500) AS failed, start_ts >= ? AS after "
-        "FROM spans WHERE incident_id = ? AND (span_kind = 'SERVER' OR parent_id IS NULL)) "
-        "SELECT service, endpoint, any_value(http_route) AS route, "
-        "count(*) FILTER (WHERE NOT after) AS n_before, count(*) FILTER (WHERE after) AS n_after, "
-        "avg(failed::INTEGER) FILTER (WHERE NOT after) AS err_before, avg(failed::INTEGER) FILTER (WHERE after) AS err_after, "
-        "quantile_cont(duration_ms, 0.5) FILTER (WHERE NOT after) AS p50_before, "
-        "quantile_cont(duration_ms, 0.5) FILTER (WHERE after) AS p50_after, "
-        "quantile_cont(duration_ms, 0.99) FILTER (WHERE NOT after) AS p99_before, "
-        "quantile_cont(duration_ms, 0.99) FILTER (WHERE after) AS p99_after "
-        "FROM s GROUP BY service, endpoint ORDER BY n_after DESC",
-        [onset, incident_id],
-    )
