@@ -87,6 +87,7 @@ def routing_rows(routing: Routing) -> pd.DataFrame:
         rows.append({
             "agent": agent, "base_url": r.endpoint, "model": r.model, "key_env": r.api_key_env or "—",
             "key": _key_state(r), "temperature": r.temperature, "max_tokens": r.max_tokens, "timeout_s": r.timeout_s,
+            "first_byte_s": r.first_byte_s, "rpm": r.requests_per_minute, "concurrency": r.max_concurrency,
             "tools": r.function_calling, "output": "schema" if r.structured_output else ("json" if r.json_output else "text"),
         })
     return pd.DataFrame(rows)

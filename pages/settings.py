@@ -46,12 +46,17 @@ else:
         "temperature": st.column_config.NumberColumn(t("settings.col_temperature"), format="%.2f"),
         "max_tokens": st.column_config.NumberColumn(t("settings.col_max_tokens"), format="%d"),
         "timeout_s": st.column_config.NumberColumn(t("settings.col_timeout"), format="%.0f s"),
+        "first_byte_s": st.column_config.NumberColumn(t("settings.col_first_byte"), format="%.0f s",
+                                                      help=t("settings.col_first_byte_help")),
+        "rpm": st.column_config.NumberColumn(t("settings.col_rpm"), format="%d", help=t("settings.col_rpm_help")),
+        "concurrency": st.column_config.NumberColumn(t("settings.col_concurrency"), format="%d"),
         "tools": st.column_config.CheckboxColumn(t("settings.col_tools")), "output": t("settings.col_output"),
     })
     a, d = routing.agent_budget, routing.debate_budget
     st.caption(t("settings.budgets", retries=routing.retries, backoff=f"{routing.backoff_s:g}",
                  agent=f"{a.tokens or '∞'} / {a.calls or '∞'} / {a.wall_s or '∞'}",
                  debate=f"{d.tokens or '∞'} / {d.calls or '∞'} / {d.wall_s or '∞'}"))
+    st.caption(t("settings.breaker", n=routing.breaker_failures, s=f"{routing.breaker_cooldown_s:g}"))
 
     st.subheader(t("settings.test"))
     st.caption(t("settings.test_help"))
