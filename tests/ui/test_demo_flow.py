@@ -77,7 +77,8 @@ def test_debate_reaches_a_ruling_that_the_report_shows(demo_app: AppTest) -> Non
     assert "Post-mortem report" in texts(at)
     assert _verdict(at) == verdict
     assert "Evidence chain" in texts(at) and "Confidence per round" in texts(at)
-    assert len(at.get("download_button")) == 2
+    assert [b.key for b in at.get("download_button")] == ["w.report.dl_md", "w.report.dl_html", "w.report.dl_pdf",
+                                                          "w.report.dl_json"]  # the four post-mortem formats
     assert at.get("plotly_chart")
     # AppTest shows the page st.switch_page went to for that one run only; pin it for the next runs.
     at.switch_page(PAGES["report"]).run()
