@@ -8,7 +8,7 @@ import streamlit as st
 from app import nav, resources, state
 from app.i18n import phase_label, t
 from app.widgets.charts import confidence_figure, show_chart
-from app.widgets.chat import brain_label
+from app.widgets.chat import brain_label, brain_tally_line
 from app.widgets.evidence import show_open_source
 from app.widgets.incident import incident_header, require_incident
 from app.widgets.judgment import judgment_card
@@ -49,6 +49,11 @@ debate = report.debate
 model = next((x.model for x in report.turns if x.model), None)
 st.badge(t("debate.brain_spoke", brain=brain_label(debate.brain, model), rounds=cfg.max_rounds),
          icon=":material/memory:" if debate.brain == "offline" else ":material/smart_toy:", color="blue")
+if (brains := brain_tally_line(report.turns, debate.brain)) is not None:  # model, offline or mixed, with reasons
+    if brains[0] == "warning":
+        st.warning(brains[1], icon=":material/sync_problem:")
+    else:
+        st.caption(brains[1])
 m = st.columns(4)
 m[0].metric(t("report.m_rounds"), debate.rounds)
 m[1].metric(t("report.m_consensus"), t("common.yes") if debate.consensus else t("common.no"))

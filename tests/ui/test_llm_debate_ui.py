@@ -75,6 +75,7 @@ def test_llm_bubbles_show_cost_fallback_and_tools(ui_home: Path, tmp_path: Path,
     at.switch_page(PAGES["report"]).run()
     no_exception(at)
     report = texts(at)
+    assert "Mixed: the model answered" in report, "the report page says a turn fell back, and why"
     assert "Model usage" in report and "Offline fallbacks" in [m.label for m in at.metric]
     tokens = next(m.value for m in at.metric if m.label == "Tokens")
     assert int(str(tokens).replace(",", "")) > 0
