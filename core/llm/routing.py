@@ -96,8 +96,10 @@ class Routing(BaseModel):
     agents: dict[AgentName, Route] = Field(default_factory=dict)
     explicit: frozenset[AgentName] = Field(default_factory=frozenset, description="Agents routed by the file.")
     prices: dict[str, Price] = Field(default_factory=dict)
-    agent_budget: Budget = Budget(tokens=60_000, calls=8, wall_s=300.0)
-    debate_budget: Budget = Budget(tokens=400_000, calls=60, wall_s=1800.0)
+    # Every request counts, tool rounds and the repair included: an agent with tools may make up to 5 in a turn
+    # (3 tool rounds, the answer, one repair), and the critic speaks up to 3 times.
+    agent_budget: Budget = Budget(tokens=80_000, calls=16, wall_s=300.0)
+    debate_budget: Budget = Budget(tokens=400_000, calls=100, wall_s=1800.0)
     retries: int = Field(default=3, ge=0, le=10, description="Retries after a 429/5xx/timeout, per call.")
     backoff_s: float = Field(default=1.0, ge=0.0, le=60.0, description="First backoff; doubles each retry.")
     breaker_failures: int = Field(default=3, ge=1, le=100,
