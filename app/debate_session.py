@@ -44,7 +44,8 @@ def start_debate(store: Store, cfg: Settings, registry: DebateRegistry, incident
         Forbidden: `actor` is below analyst (nothing is changed then).
         ConfigError: the brain cannot be used.
     """
-    require_principal(actor, "analyst", "resume a debate" if resume_id else "start a debate")
+    require_principal(actor, "analyst", "resume a debate" if resume_id else "start a debate", audit_to=store,
+                      incident_id=incident_id)
     current = registry.get(incident_id)
     if current is not None and current.alive:
         raise DebateError(f"A debate for {incident_id} is already running; wait for it or stop it.")

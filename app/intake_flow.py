@@ -104,7 +104,7 @@ def load_archive(store: Store, cfg: Settings, data: bytes, progress: Progress, o
         BundleError: the archive is unsafe, damaged, or has no valid incident.yaml.
         Forbidden: `actor` is below analyst (nothing is extracted then).
     """
-    require_principal(actor, "analyst", "upload a bundle")
+    require_principal(actor, "analyst", "upload a bundle", audit_to=store)
     progress("extract", 0.02)
     dest = cfg.work_dir / "uploads" / f"{datetime.now():%Y%m%d-%H%M%S}-{secrets.token_hex(3)}"
     root = extract_archive(data, dest)

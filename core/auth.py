@@ -5,11 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from core.errors import ConfigError, Forbidden
+
+if TYPE_CHECKING:
+    from core.store import Store
 
 __all__ = [
     "ANONYMOUS_LOCAL",
@@ -137,13 +140,23 @@ def require(actor_role: str, needed: str) -> None:
                         f"{_WHAT[needed]}. Ask an admin for the role.")
 
 
-def require_principal(actor: Principal, needed: str, what: str) -> None:
+def require_principal(actor: Principal, needed: str, what: str, *, audit_to: Store | None = None,
+                      incident_id: str | None = None) -> None:
     """Like `require`, naming the user and the refused action (`what`, e.g. "start a debate").
+
+    Args:
+        audit_to: the store whose audit trail records a refusal (``auth.forbidden``), so a forged call leaves a trace.
+        incident_id: the incident the refused call was about.
 
     Raises:
         Forbidden: `actor`'s role is lower than `needed`.
     """
     if not allows(actor.role, needed):
+        if audit_to is not None:
+            from core import audit
+
+            audit.record(audit_to, actor=actor.name, action=audit.Action.FORBIDDEN, incident_id=incident_id,
+                         detail={"what": what, "role": actor.role, "needed": needed})
         raise Forbidden(f"{actor.name} ({actor.role}) may not {what}: it needs the {needed} role or above. "
                         "Ask an admin for the role.")
 

@@ -326,7 +326,7 @@ def compare_modes(
         ConfigError: the brain cannot be used.
         Forbidden: `actor` is below analyst (a comparison runs the models, as a debate does).
     """
-    require_principal(actor, "analyst", "compare judging modes")
+    require_principal(actor, "analyst", "compare judging modes", audit_to=store, incident_id=incident_id)
     incident = store.get_incident(incident_id)
     payload = store.load_fusion(incident_id)
     if payload is None:

@@ -126,7 +126,8 @@ class Debate:
             Forbidden: `actor` is below analyst (nothing is queued then).
         """
         actor = actor or self.actor
-        require_principal(actor, "analyst", "stop a debate" if kind == "cancel" else "intervene in a debate")
+        require_principal(actor, "analyst", "stop a debate" if kind == "cancel" else "intervene in a debate",
+                          audit_to=self.store, incident_id=self.info.incident_id)
         self._queue(kind, text, target)
         audit.record(self.store, actor=actor.name, incident_id=self.info.incident_id,
                      action=Action.DEBATE_STOPPED if kind == "cancel" else Action.INTERVENTION,

@@ -65,7 +65,7 @@ def open_incident(store: Store, draft: IncidentDraft, *, actor: Principal = ANON
     Raises:
         Forbidden: `actor` is below analyst.
     """
-    require_principal(actor, "analyst", "open an incident")
+    require_principal(actor, "analyst", "open an incident", audit_to=store)
     incident = store.create_incident(draft)
     audit.record(store, actor=actor.name, action=Action.INCIDENT_CREATED, incident_id=incident.id,
                  detail={"title": incident.title, "severity": incident.severity, "service": incident.service})
@@ -179,7 +179,7 @@ def ingest_bundle(
     Raises:
         Forbidden: `actor` is below analyst (nothing is read then).
     """
-    require_principal(actor, "analyst", "upload assets")
+    require_principal(actor, "analyst", "upload assets", audit_to=store, incident_id=incident.id)
     progress = progress or _noop
     for name, reason in bundle.skipped:  # links in the bundle: reported, never followed
         store.record_failed_asset(incident.id, "other", name, reason)
@@ -231,7 +231,7 @@ def ingest_uploads(
         IngestError: no file was given.
         Forbidden: `actor` is below analyst (nothing is kept then).
     """
-    require_principal(actor, "analyst", "upload assets")
+    require_principal(actor, "analyst", "upload assets", audit_to=store, incident_id=incident.id)
     if not files:
         raise IngestError("Nothing to add: paste a log or choose at least one file.")
     progress = progress or _noop
@@ -283,7 +283,8 @@ def set_in_app_rules(store: Store, incident_id: str, include: list[str], exclude
         IngestError: a prefix is not a package name.
         Forbidden: `actor` is below analyst.
     """
-    require_principal(actor, "analyst", "change an incident's in-app packages")
+    require_principal(actor, "analyst", "change an incident's in-app packages", audit_to=store,
+                      incident_id=incident_id)
     try:
         rules = InAppRules.from_config({"include": include, "exclude": exclude})
     except ValueError as exc:
@@ -300,7 +301,7 @@ def fuse(store: Store, settings: Settings, incident_id: str, *, actor: Principal
     Raises:
         Forbidden: `actor` is below analyst.
     """
-    require_principal(actor, "analyst", "fuse an incident's evidence")
+    require_principal(actor, "analyst", "fuse an incident's evidence", audit_to=store, incident_id=incident_id)
     incident = store.get_incident(incident_id)
     repo = _incident_repo(store, incident_id)
     rules = [OwnershipRule(pattern=p, team=t, source=s) for p, t, s in store.list_ownership(incident_id)]
@@ -372,7 +373,8 @@ def start_debate(
     Raises:
         Forbidden: `actor` is below analyst (nothing is written then).
     """
-    require_principal(actor, "analyst", "resume a debate" if debate_id else "start a debate")
+    require_principal(actor, "analyst", "resume a debate" if debate_id else "start a debate", audit_to=store,
+                      incident_id=incident_id)
     incident = store.get_incident(incident_id)
 
     def remember(judgment: Judgment) -> None:

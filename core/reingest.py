@@ -55,7 +55,7 @@ def redo_ingest(store: Store, settings: Settings, incident_id: str, progress: Pr
         BundleError: the bundle is malformed now.
         Forbidden: `actor` is below analyst (nothing is removed then).
     """
-    require_principal(actor, "analyst", "read an incident's files again")
+    require_principal(actor, "analyst", "read an incident's files again", audit_to=store, incident_id=incident_id)
     try:
         incident = store.get_incident(incident_id)
     except TribunalError as exc:

@@ -79,7 +79,7 @@ def resume_incident(
         BundleError: the bundle is malformed.
         Forbidden: `actor` is below analyst (nothing is changed then).
     """
-    require_principal(actor, "analyst", "resume an incident")
+    require_principal(actor, "analyst", "resume an incident", audit_to=store, incident_id=incident_id)
     progress = progress or _noop
     check_log_format(log_format)
     incident = _incident(store, incident_id)

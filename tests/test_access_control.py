@@ -62,6 +62,11 @@ def test_a_viewer_opens_nothing_and_uploads_nothing(store: Store, settings: Sett
     assert len(store.list_assets(analysed)) == assets
     assert not (settings.work_dir / analysed / "uploads" / "app.log").exists(), "nothing kept on disk"
     assert store.in_app_rules(analysed) == ([], [])
+    refused = list(reversed(audit.list_events(store, action="auth.forbidden")))
+    assert [(e.actor, e.incident_id, e.detail["what"]) for e in refused] == [
+        ("vera", None, "open an incident"), ("vera", analysed, "upload assets"), ("vera", analysed, "upload assets"),
+        ("vera", analysed, "change an incident's in-app packages"), ("vera", analysed, "fuse an incident's evidence")]
+    assert refused[0].detail["role"] == "viewer" and refused[0].detail["needed"] == "analyst"
 
 
 def test_a_viewer_starts_resumes_compares_nothing(store: Store, settings: Settings, analysed: str) -> None:
