@@ -21,6 +21,9 @@ AUTH_STRINGS: dict[str, tuple[str, str]] = {
     "auth.title": ("登录 SRE Tribunal", "Sign in to SRE Tribunal"),
     "auth.caption_local": ("使用管理员创建的本地账号登录（python -m core users add）。",
                            "Sign in with the local account an admin created for you (python -m core users add)."),
+    "auth.no_accounts": ("还没有任何账号：请在服务器上用下面的命令创建第一个管理员（密码通过提示输入）。",
+                         "There are no accounts yet: create the first admin on the server with the command below "
+                         "(the password is prompted)."),
     "auth.name": ("用户名", "Name"),
     "auth.password": ("密码", "Password"),
     "auth.submit": ("登录", "Sign in"),

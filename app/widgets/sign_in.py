@@ -16,6 +16,9 @@ __all__ = ["render_sign_in", "render_auth_status"]
 
 def _local_form(cfg: Settings, store: Store) -> None:
     st.caption(t("auth.caption_local"))
+    if not accounts.list_users(store):
+        st.warning(t("auth.no_accounts"), icon=":material/person_off:")
+        st.code("python -m core users add NAME --role admin", language="bash")
     with st.form(AuthKeys.FORM, width=420):
         name = st.text_input(t("auth.name"), key=AuthKeys.NAME, autocomplete="username")
         password = st.text_input(t("auth.password"), type="password", key=AuthKeys.PASSWORD,

@@ -177,3 +177,21 @@ def _store() -> Store:
     from app import resources
 
     return resources.store(load_settings())
+
+
+def test_a_store_without_accounts_says_how_to_create_the_first(ui_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TRIBUNAL_AUTH", "local")
+    at = new_app().run()
+    no_exception(at)
+    assert "There are no accounts yet" in texts(at)
+    assert any("users add NAME --role admin" in c.value for c in at.code)
+
+
+def test_oidc_without_an_auth_section_says_what_to_configure(ui_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TRIBUNAL_AUTH", "oidc")
+    at = new_app().run()
+    no_exception(at)
+    assert "Sign in to SRE Tribunal" in texts(at)
+    at.button(key="w.auth.oidc_login").click().run()
+    no_exception(at)
+    assert any("OIDC sign-in is not configured" in e.value for e in at.error), [e.value for e in at.error]
