@@ -202,7 +202,8 @@ async def with_retries(
         return False
 
     async def before_sleep(state: RetryCallState) -> None:
-        reason = _describe(state.outcome.exception())[1] if state.outcome and state.outcome.exception() else "?"
+        failure = state.outcome.exception() if state.outcome else None
+        reason = _describe(failure)[1] if failure is not None else "?"
         log.warning("%s failed (%s); retry %d/%d in %.2fs", label, reason, state.attempt_number, retries,
                     state.upcoming_sleep)
         await on_retry(state.attempt_number, reason, state.upcoming_sleep)

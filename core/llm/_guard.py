@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import AsyncGenerator, Callable, Mapping, Sequence
+from collections.abc import AsyncGenerator, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +22,7 @@ from autogen_core.models import (
     ModelInfo,
     RequestUsage,
 )
+from pydantic import BaseModel
 
 from core.llm._budget import BudgetLedger, EndpointLimiter, estimate_tokens
 from core.llm._errors import LLMEndpointError
@@ -191,5 +192,5 @@ class GuardedClient(ChatCompletionClient):
     def model_info(self) -> ModelInfo:
         return self.inner.model_info
 
-    def _to_config(self) -> Mapping[str, Any]:  # not serialisable: it holds a debate's live state
+    def _to_config(self) -> BaseModel:  # not serialisable: it holds a debate's live state
         raise NotImplementedError("a GuardedClient is not a component")

@@ -42,7 +42,7 @@ class ProseStream:
 
     def _skip_thinking(self, chunk: str) -> str:
         """Drop `<think>…</think>` (reasoning models) across chunk borders; a `</think>` alone starts afresh."""
-        text, kept = self._pending_tag + chunk, []
+        text, kept = self._pending_tag + chunk, list[str]()
         self._pending_tag = ""
         while text:
             if self._thinking:
