@@ -10,7 +10,7 @@ import pytest
 
 from core.errors import IngestError
 from core.ingest.code._java import parse_java
-from core.ingest.code._roles import bounded_context_of, layer_of
+from core.ingest.code import bounded_context_of, layer_of
 from core.ingest.code import find_class, index_repo, symbol_at
 from core.store import Store
 from tests.conftest import START, _commit

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from core.agents.base import AgentReply, DebateView, say
-from core.fusion import bounded_context_of
 from core.fusion.ledger import evidence_text
 from core.fusion.runtime_rules import duration, share
+from core.ingest.code import bounded_context_of, package_of
 from core.plain_text import clip
 from core.schema import Claim, CodeLocation, Hypothesis
 
@@ -38,7 +38,7 @@ def offline_reply(view: DebateView) -> AgentReply:
                      sym=entry.symbol, layer=entry.layer or "?", inner=frame.symbol),
             citations=[entry.evidence_id],
         ))
-        entry_context = bounded_context_of(entry.class_name)
+        entry_context = bounded_context_of(package_of(entry.class_name))
         if entry_context and ctx.bounded_context and entry_context != ctx.bounded_context:
             claims.append(Claim(
                 text=say(lang, "The failure crosses bounded contexts: {a} calls into {b} inside one request.",

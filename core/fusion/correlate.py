@@ -24,43 +24,17 @@ from core.fusion.ledger import EvidenceLedger
 from core.fusion.runtime_rules import add_runtime_evidence
 from core.graph import DuckGraph
 from core.indexing import design_links, symbol_at
-from core.ingest.code import GitRepo, OwnershipRule, app_code_for, owner_of
+from core.ingest.code import GitRepo, OwnershipRule, app_code_for, bounded_context_of, layer_of, owner_of, package_of
 from core.ingest.logs import ACCESS_FORMAT
 from core.plain_text import relative_minutes
 from core.schema import ExceptionRecord, Incident
 from core.signals import template_bursts  # the same ranking the assets page draws
 from core.store import Store
 
-__all__ = ["bounded_context_of", "fuse_incident", "layer_of"]
+__all__ = ["fuse_incident"]
 
 log = logging.getLogger(__name__)
 _FRAMES_PER_GROUP = 40
-
-_LAYERS = {
-    "interfaces": "interface", "interface": "interface", "web": "interface", "rest": "interface", "api": "interface",
-    "controller": "interface", "controllers": "interface", "application": "application", "app": "application",
-    "service": "application", "services": "application", "usecase": "application", "domain": "domain",
-    "model": "domain", "infrastructure": "infrastructure", "infra": "infrastructure", "persistence": "infrastructure",
-    "repository": "infrastructure", "adapter": "infrastructure", "adapters": "infrastructure",
-}
-
-
-def layer_of(class_name: str) -> str | None:
-    """The DDD layer a class's package names (interfaces, application, domain, infrastructure)."""
-    for part in class_name.split(".")[:-1]:
-        if part.lower() in _LAYERS:
-            return _LAYERS[part.lower()]
-    return None
-
-
-def bounded_context_of(class_name: str) -> str | None:
-    """The package segment right before the first layer segment: com.example.shop.billing.application → billing."""
-    parts = class_name.split(".")[:-1]
-    for i, part in enumerate(parts):
-        if part.lower() in _LAYERS and i > 0:
-            return parts[i - 1]
-    return None
-
 
 def _fmt(ts: datetime | None, incident: Incident) -> str:
     return ts.astimezone(incident.started_at.tzinfo).strftime("%m-%d %H:%M:%S") if ts else "?"
@@ -286,7 +260,7 @@ def fuse_incident(
     if top:
         top.frames = rank_frames(grouped, app_code_for(store, incident, repo), store, incident.id, repo, rev)
         for frame in top.frames:
-            frame.layer = layer_of(frame.class_name)
+            frame.layer = layer_of(package_of(frame.class_name))
         for frame in top.frames:
             where = f"{frame.path}:{frame.line}" if frame.path else f"{frame.file_name}:{frame.line}"
             frame.evidence_id = ledger.add(
@@ -314,7 +288,7 @@ def fuse_incident(
         ctx.entry_point = _entry_point(top.frames)
         app_frame = top.frames[0] if top.frames else None
         if app_frame:
-            ctx.bounded_context = app_frame.bounded_context or bounded_context_of(app_frame.class_name)
+            ctx.bounded_context = app_frame.bounded_context or bounded_context_of(package_of(app_frame.class_name))
             if ctx.bounded_context:
                 package = app_frame.class_name.rsplit(".", 1)[0]
                 ledger.add(

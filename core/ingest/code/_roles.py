@@ -13,20 +13,12 @@ from core.ingest.code._java import (
     base_type,
     type_names,
 )
+from core.ingest.code.layers import bounded_context_of, layer_of
 
-__all__ = ["ROLES", "ClassInfo", "Resolved", "bounded_context_of", "layer_of", "normalize_route", "resolve_index"]
+__all__ = ["ROLES", "ClassInfo", "Resolved", "normalize_route", "resolve_index"]
 
 ROLES = ("aggregate_root", "entity", "value_object", "repository", "domain_service", "application_service",
          "controller", "other")
-# Strong layer names settle the bounded context on their own; weak ones only when no strong one is present.
-_STRONG = {"domain": "domain", "application": "application", "infrastructure": "infrastructure",
-           "interfaces": "interface", "interface": "interface", "adapter": "infrastructure",
-           "adapters": "infrastructure", "usecase": "application", "usecases": "application", "port": "application",
-           "ports": "application"}
-_WEAK = {"web": "interface", "rest": "interface", "api": "interface", "controller": "interface",
-         "controllers": "interface", "service": "application", "services": "application", "app": "application",
-         "model": "domain", "infra": "infrastructure", "persistence": "infrastructure",
-         "repository": "infrastructure", "repositories": "infrastructure"}
 _REPO_BASES = {"Repository", "CrudRepository", "JpaRepository", "PagingAndSortingRepository", "ListCrudRepository",
                "MongoRepository", "ReactiveCrudRepository", "R2dbcRepository", "ElasticsearchRepository",
                "JpaSpecificationExecutor", "QuerydslPredicateExecutor", "ListPagingAndSortingRepository"}
@@ -82,27 +74,6 @@ class Resolved:
     classes: dict[str, ClassInfo]
     endpoints: list[Endpoint]
     refs: list[Ref]
-
-
-def _layer_parts(package: str) -> tuple[int, str] | None:
-    parts = package.split(".")
-    for table in (_STRONG, _WEAK):
-        for i, part in enumerate(parts):
-            if i > 0 and part.lower() in table:
-                return i, table[part.lower()]
-    return None
-
-
-def layer_of(package: str) -> str | None:
-    """The DDD layer a package names: interface, application, domain or infrastructure."""
-    found = _layer_parts(package)
-    return found[1] if found else None
-
-
-def bounded_context_of(package: str) -> str | None:
-    """The segment before the layer segment: com.example.shop.billing.application → billing."""
-    found = _layer_parts(package)
-    return package.split(".")[found[0] - 1] if found else None
 
 
 def _snake(name: str) -> str:
