@@ -287,24 +287,6 @@ class Store(DebateLog, SecretsAtRest, ReviewRecords, AuditLog):
         finally:
             cur.unregister("_bulk")
 
-    def insert_exceptions(self, cur: duckdb.DuckDBPyConnection, records: Sequence[ExceptionRecord]) -> None:
-        for rec in records:
-            cur.execute(
-                "INSERT INTO exceptions VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                [
-                    rec.incident_id, rec.id, rec.asset_id, rec.line_no, rec.ts, rec.logger, rec.exc_type,
-                    rec.message, rec.root_type, rec.root_message, rec.fingerprint,
-                    json.dumps([c.model_dump() for c in rec.causes]),
-                ],
-            )
-        frames = [
-            {"incident_id": rec.incident_id, "exception_id": rec.id, **f.model_dump()}
-            for rec in records
-            for f in rec.frames
-        ]
-        if frames:
-            self.insert_frame(cur, "frames", pd.DataFrame(frames))
-
     def next_exception_id(self, incident_id: str) -> int:
         return int(self._rows("SELECT coalesce(max(id), 0) FROM exceptions WHERE incident_id = ?", [incident_id])[0][0]) + 1
 
@@ -426,13 +408,6 @@ class Store(DebateLog, SecretsAtRest, ReviewRecords, AuditLog):
                 "INSERT OR REPLACE INTO blame VALUES (?,?,?,?,?,?,?)",
                 [incident_id, file, line, sha, author, authored_at, content],
             )
-
-    def get_blame(self, incident_id: str, file: str, line: int) -> tuple[str, str, datetime, str] | None:
-        rows = self._rows(
-            "SELECT sha, author, authored_at, content FROM blame WHERE incident_id = ? AND file = ? AND line = ?",
-            [incident_id, file, line],
-        )
-        return rows[0] if rows else None  # type: ignore[return-value]
 
     def replace_ownership(self, incident_id: str, rules: Sequence[tuple[str, str, str]]) -> None:
         """Store ownership rules (pattern, team, source) in file order; later rules win, as in CODEOWNERS."""

@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 
 from core.ingest.code._java import (
     Annotation,
-    JavaMember,
     JavaType,
     base_type,
     type_names,
@@ -298,9 +297,3 @@ def resolve_index(files: list[tuple[str, str, list[str], list[JavaType]]]) -> Re
     _aggregates(classes, resolver)
     endpoints = [e for info in classes.values() for e in _endpoints(info)]
     return Resolved(classes=classes, endpoints=endpoints, refs=_refs(classes, resolver, calls))
-
-
-def member_of(info: ClassInfo, line: int) -> JavaMember | None:
-    """The innermost method/constructor of `info` whose line range holds `line`."""
-    hits = [m for m in info.jtype.members if m.kind != "field" and m.start_line <= line <= m.end_line]
-    return min(hits, key=lambda m: m.end_line - m.start_line) if hits else None

@@ -78,17 +78,6 @@ class MinedTemplates(BaseModel):
     def __len__(self) -> int:
         return len(self.template_ids)
 
-    def template_of_line(self, i: int) -> str:
-        """Template text of input line ``i`` (0-based).
-
-        Args:
-            i: Line index.
-
-        Returns:
-            The template text.
-        """
-        return self.templates[self.template_ids[i].as_py()]
-
 
 def _to_arrow(lines: Lines) -> pa.Array:
     """Turn any supported line container into an Arrow string array (valid UTF-8)."""
