@@ -182,3 +182,15 @@ def test_the_fake_model_answers_every_agent_validly() -> None:
         body = {"messages": [{"role": "system", "content": system_prompt(agent, "en")},  # type: ignore[arg-type]
                              {"role": "user", "content": user_prompt(agent, view)}]}  # type: ignore[arg-type]
         parse_output(agent, plausible_reply(RecordedRequest(path="/", body=body, headers={}, at=0.0)))  # type: ignore[arg-type]
+
+
+def test_retry_after_is_read_as_seconds_milliseconds_or_a_date() -> None:
+    from datetime import UTC, datetime
+
+    from core.llm._client import retry_after_s
+
+    now = datetime(2026, 12, 6, 3, 0, 0, tzinfo=UTC)
+    assert retry_after_s({"retry-after": "2.5"}) == 2.5
+    assert retry_after_s({"retry-after-ms": "750", "retry-after": "9"}) == 0.75
+    assert retry_after_s({"retry-after": "Sun, 06 Dec 2026 03:00:07 GMT"}, now) == 7.0
+    assert retry_after_s({"retry-after": "soon"}) is None and retry_after_s({}) is None

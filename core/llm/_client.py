@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import email.utils
 import functools
 import logging
 import random
 import ssl
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 import httpx2 as httpx  # openai 3.x speaks httpx2 (its transports, timeouts and errors)
@@ -31,7 +33,8 @@ from core.llm._errors import LLMEndpointError, LLMError
 from core.llm.routing import Route
 from core.schema import AgentName
 
-__all__ = ["RETRY_AFTER_CAP_S", "CallResult", "ClientFactory", "history", "openai_client", "run_agent", "with_retries"]
+__all__ = ["RETRY_AFTER_CAP_S", "CallResult", "ClientFactory", "history", "openai_client", "retry_after_s", "run_agent",
+           "with_retries"]
 
 log = logging.getLogger(__name__)
 
@@ -144,16 +147,28 @@ async def run_agent(
     )
 
 
+def retry_after_s(headers: Any, now: datetime | None = None) -> float | None:
+    """The wait a server asks for: `retry-after-ms`, or `Retry-After` as seconds or as an HTTP date; None if absent."""
+    try:
+        if (ms := headers.get("retry-after-ms")) is not None:
+            return max(0.0, float(ms) / 1000)
+        value = headers.get("retry-after")
+        if value is None:
+            return None
+        try:
+            return max(0.0, float(value))
+        except ValueError:
+            when = email.utils.parsedate_to_datetime(value)
+            return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+    except (TypeError, ValueError, AttributeError):
+        return None
+
+
 def _describe(exc: BaseException) -> tuple[bool, str, float | None]:
     """(retryable, a short reason, the server's Retry-After in seconds)."""
     if isinstance(exc, openai.APIStatusError):
-        retry_after: float | None = None
-        try:
-            header = exc.response.headers.get("retry-after")
-            retry_after = float(header) if header is not None else None
-        except (ValueError, AttributeError):
-            retry_after = None
-        return exc.status_code in _RETRYABLE_STATUS, f"HTTP {exc.status_code}", retry_after
+        headers = getattr(exc.response, "headers", None) or {}
+        return exc.status_code in _RETRYABLE_STATUS, f"HTTP {exc.status_code}", retry_after_s(headers)
     if isinstance(exc, openai.APITimeoutError | TimeoutError):
         return True, "timeout", None
     if isinstance(exc, openai.APIConnectionError):
