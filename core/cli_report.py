@@ -107,7 +107,8 @@ def _review(incident_id: str, decision: str | None, text: str, as_json: bool) ->
         else:
             if decision in ("reject", "send_back") and not text.strip():
                 raise ReviewError("--reject needs --reason TEXT, and --send-back needs --note TEXT.")
-            status = decide(store, incident_id, cli_principal(), decision, text)  # type: ignore[arg-type]
+            status = decide(store, incident_id, cli_principal(), decision, text,  # type: ignore[arg-type]
+                            settings=load_settings())
     finally:
         store.close()
     payload = json.loads(status.model_dump_json())

@@ -24,7 +24,8 @@ from datetime import UTC, datetime
 
 from core import audit
 from core.auth import Principal, allows, require_principal
-from core.errors import Forbidden, ReviewError
+from core.config import Settings
+from core.errors import Forbidden, ReviewError, TribunalError
 from core.schema import Intervention, Judgment, ReviewDecision, ReviewStatus
 from core.store import Store
 
@@ -93,11 +94,14 @@ def allowed_decisions(status: ReviewStatus, role: str) -> list[ReviewDecision]:
             if allows(role, needed) and not (d == "finalize" and status.needs_approval)]
 
 
-def decide(store: Store, incident_id: str, actor: Principal, decision: ReviewDecision, text: str = "") -> ReviewStatus:
+def decide(store: Store, incident_id: str, actor: Principal, decision: ReviewDecision, text: str = "", *,
+           settings: Settings | None = None) -> ReviewStatus:
     """Take a review decision on the incident's latest ruling, audited.
 
     Args:
         text: the reason of a rejection, or the note of a send-back (required for those two).
+        settings: when given, a ruling made final joins the case library as a confirmed ruling (if it may: not
+            the built-in demo, not abstained); a library that cannot be written is logged, the decision stands.
 
     Raises:
         Forbidden: `actor`'s role may not take this decision (the refusal is audited too).
@@ -136,7 +140,19 @@ def decide(store: Store, incident_id: str, actor: Principal, decision: ReviewDec
     audit.record(store, actor=actor.name, action=audit.Action.REVIEW, incident_id=incident_id,
                  detail={"decision": decision, "state": target, "debate_id": debate_id, "role": actor.role,
                          **({"text": text} if text else {})})
+    if settings is not None and target == "final":
+        _confirm_into_library(store, settings, incident_id, actor)
     return status
+
+
+def _confirm_into_library(store: Store, settings: Settings, incident_id: str, actor: Principal) -> None:
+    from core.case_review import confirm_ruling, library_state
+
+    try:
+        if library_state(store, settings, incident_id).allowed:
+            confirm_ruling(store, settings, incident_id, actor)
+    except TribunalError as exc:
+        log.warning("incident %s: the final ruling did not join the case library: %s", incident_id, exc)
 
 
 def carried_note(store: Store, incident_id: str) -> str | None:

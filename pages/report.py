@@ -41,7 +41,7 @@ except TribunalError as exc:
 
 evidence = {e.id: e for e in report.evidence}
 judgment_card(report.judgment, evidence, incident.id, compact=False)
-review_panel(store, report)
+review_panel(store, report, cfg)
 library_control(store, cfg, incident.id)
 
 st.subheader(t("report.debate"))

@@ -110,3 +110,15 @@ def test_no_ruling_nothing_to_review(store: Store, settings: Settings, mini_bund
     incident = open_incident(store, load_bundle(mini_bundle.root).draft)
     with pytest.raises(ReviewError, match="no ruling"):
         decide(store, incident.id, ADMIN, "approve")
+
+
+def test_a_ruling_made_final_joins_the_case_library_and_a_rejected_one_does_not(
+        store: Store, settings: Settings, incident_id: str, mini_bundle: MiniBundle) -> None:
+    from core.cases import in_library
+
+    _set_risk(store, incident_id, "high", True)
+    decide(store, incident_id, APPROVER, "reject", "wrong commit", settings=settings)
+    assert not in_library(settings, incident_id)
+    list(run_debate(store, settings, incident_id))  # a new ruling, a new draft
+    decide(store, incident_id, APPROVER, "approve", settings=settings)
+    assert in_library(settings, incident_id)  # confirmed by the approver

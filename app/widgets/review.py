@@ -8,6 +8,7 @@ from app import nav
 from app.i18n import has_key, t
 from app.state import Widgets as W
 from core.auth import ANONYMOUS_LOCAL, Principal
+from core.config import Settings
 from core.errors import TribunalError
 from core.plain_text import zone_name
 from core.review import allowed_decisions, decide
@@ -34,8 +35,11 @@ def role_label(role: str | None) -> str:
     return t(f"role.{role}") if role and has_key(f"role.{role}") else (role or "—")
 
 
-def review_panel(store: Store, report: ReportData) -> None:
-    """Show the ruling's review state and, for the roles allowed, the buttons that decide it (core checks again)."""
+def review_panel(store: Store, report: ReportData, cfg: Settings | None = None) -> None:
+    """Show the ruling's review state and, for the roles allowed, the buttons that decide it (core checks again).
+
+    With `cfg`, a ruling made final also joins the case library.
+    """
     status = report.review
     if status is None:
         return
@@ -81,7 +85,7 @@ def review_panel(store: Store, report: ReportData) -> None:
                     st.warning(t("review.need_text"), icon=":material/edit:")
                     return
                 try:
-                    done = decide(store, incident.id, who, decision, text)
+                    done = decide(store, incident.id, who, decision, text, settings=cfg)
                 except TribunalError as exc:
                     st.error(str(exc))
                     return
