@@ -87,8 +87,13 @@ def _ingest(store: Store, cfg: Settings, bundle: Bundle, progress: Progress, on_
 
 def load_demo(store: Store, cfg: Settings, progress: Progress, on_open: OnOpen, *,
               actor: Principal = ANONYMOUS_LOCAL, jobs: JobRunner | None = None) -> Incident:
-    """Build (once) and ingest the demo incident bundle."""
+    """Build (once) and ingest the demo incident bundle; an incident already made from it is reused."""
     progress("demo", 0.02)
+    existing = pipeline.find_demo_incident(store, cfg)
+    if existing is not None:
+        on_open(existing)
+        progress("done", 1.0)
+        return existing
     root = pipeline.ensure_demo_bundle(cfg)
     return _ingest(store, cfg, load_bundle(root), progress, on_open, actor=actor, jobs=jobs)
 

@@ -16,22 +16,26 @@ from core.agents import Brain, OfflineBrain
 from core.audit import Action
 from core.auth import ANONYMOUS_LOCAL, Principal, require_principal
 from core.bundle import LOG_NAME, Bundle, load_bundle
-from core.cases import CaseHit, add_finished_analysis, similar_cases
+from core.case_review import is_demo_incident
+from core.cases import CaseHit, similar_cases
 from core.config import Settings
 from core.debate import Debate, iterate_sync
 from core.errors import ConfigError, IngestError, TribunalError
 from core.fusion import FusedContext, fuse_incident
 from core.graph import build_graph, mirror_to_neo4j
 from core.indexing import index_incident
-from core.ingest.code import InAppRules, mark_app_frames
+from core.ingest.code import (
+    GitRepo,
+    InAppRules,
+    OwnershipRule,
+    clone_repo,
+    find_codeowners,
+    mark_app_frames,
+    parse_codeowners,
+)
 from core.ingest.design import ingest_design_file
-from core.ingest.code import GitRepo, clone_repo
-from core.ingest.logs import AUTO, check_log_format
-from core.ingest.logs import ingest_log_file
-from core.ingest.runtime import ingest_metrics_file
-from core.ingest.code import OwnershipRule, find_codeowners, parse_codeowners
-from core.ingest.runtime import ingest_slow_sql_file
-from core.ingest.runtime import ingest_trace_file
+from core.ingest.logs import AUTO, check_log_format, ingest_log_file
+from core.ingest.runtime import ingest_metrics_file, ingest_slow_sql_file, ingest_trace_file
 from core.schema import (
     Asset,
     DebateEvent,
@@ -44,9 +48,22 @@ from core.schema import (
 from core.store import Store
 
 __all__ = [
-    "Progress", "open_incident", "ingest_bundle", "ingest_uploads", "fuse", "make_brain", "run_debate",
-    "start_debate", "iterate_sync", "analyze_bundle", "AnalysisResult", "ensure_demo_bundle", "exception_groups",
-    "exception_samples", "log_timeline",
+    "AnalysisResult",
+    "Progress",
+    "analyze_bundle",
+    "ensure_demo_bundle",
+    "exception_groups",
+    "exception_samples",
+    "find_demo_incident",
+    "fuse",
+    "ingest_bundle",
+    "ingest_uploads",
+    "iterate_sync",
+    "log_timeline",
+    "make_brain",
+    "open_incident",
+    "run_debate",
+    "start_debate",
 ]
 
 log = logging.getLogger(__name__)
@@ -142,8 +159,8 @@ def _ingest_design_upload(store: Store, incident: Incident, path: Path, name: st
 def _upload_kind(name: str) -> str | None:
     """Guess an uploaded file's kind from its name (a bundle says it by folder instead)."""
     lower = name.lower()
-    if lower.endswith((".md", ".markdown")) or re.search(r"openapi|swagger", lower) or re.search(
-            r"schema|ddl", lower) and lower.endswith(".sql"):
+    if lower.endswith((".md", ".markdown")) or re.search(r"openapi|swagger", lower) or (re.search(
+            r"schema|ddl", lower) and lower.endswith(".sql")):
         return "design"
     if re.search(r"slow|\.sql\.log$|postgres.*\.(log|csv)$", lower):
         return "slow_sql"
@@ -357,11 +374,16 @@ def make_brain(settings: Settings, brain: str, pace_s: float = 0.0, store: Store
     raise ConfigError(f"Unknown brain {brain!r}; use 'offline' or 'llm'.")
 
 
-def _is_demo(store: Store, settings: Settings, incident_id: str) -> bool:
-    """True when the incident was ingested from the built-in demo bundle (see `ensure_demo_bundle`)."""
-    where = store.asset_location(incident_id)
-    demo = (settings.home / "demo").resolve()
-    return bool(where) and Path(str(where)).resolve().is_relative_to(demo)
+def find_demo_incident(store: Store, settings: Settings) -> Incident | None:
+    """The newest incident already ingested and fused from the built-in demo bundle, if any.
+
+    Loading the demo again reuses it, so History does not fill with copies of the same incident.
+    """
+    for incident in store.list_incidents():  # newest first
+        if (incident.status in ("ingested", "debating", "judged") and is_demo_incident(store, settings, incident.id)
+                and store.load_fusion(incident.id)):
+            return incident
+    return None
 
 
 def start_debate(
@@ -375,20 +397,10 @@ def start_debate(
     """
     require_principal(actor, "analyst", "resume a debate" if debate_id else "start a debate", audit_to=store,
                       incident_id=incident_id)
-    incident = store.get_incident(incident_id)
-
-    def remember(judgment: Judgment) -> None:
-        # Finished analyses feed the case library; failing to write it must not fail the ruling.
-        # The built-in demo's own runs never do: re-running it would fill "similar past incidents" with itself.
-        if judgment.abstained or _is_demo(store, settings, incident_id):
-            return
-        try:
-            add_finished_analysis(settings, incident, judgment)
-        except (TribunalError, OSError, ValueError) as exc:
-            log.warning("incident %s: not added to the case library: %s", incident_id, exc)
-
+    store.get_incident(incident_id)  # an unknown incident fails here, before a debate row is written
+    # A ruling joins the case library only when a person confirms it (`confirm_ruling`), never by finishing.
     debate = Debate(store, incident_id, make_brain(settings, brain, pace_s, store), max_rounds=settings.max_rounds,
-                    language=language, debate_id=debate_id, on_judged=remember, actor=actor)
+                    language=language, debate_id=debate_id, actor=actor)
     audit.record(store, actor=actor.name, action=Action.DEBATE_RESUMED if debate_id else Action.DEBATE_STARTED,
                  incident_id=incident_id, detail={"debate_id": debate.debate_id, "brain": brain,
                                                   "max_rounds": settings.max_rounds})

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from core.agents.base import AgentReply, DebateView, say
+from core.fusion.ledger import evidence_text
+from core.fusion.runtime_rules import unit_label
 from core.schema import Claim, Hypothesis
 
 __all__ = ["offline_reply"]
@@ -45,7 +47,8 @@ def offline_reply(view: DebateView) -> AgentReply:
     for evidence_id in ctx.template_bursts[:2]:
         if ref := by_id.get(evidence_id):
             claims.append(Claim(
-                text=say(lang, "A log template changed with the onset — {t}", "有日志模板随突增一起变化——{t}", t=ref.text[:200]),
+                text=say(lang, "A log template changed with the onset — {t}", "有日志模板随突增一起变化——{t}",
+                         t=evidence_text(ref, lang)[:200]),
                 citations=[evidence_id],
             ))
     for noise in ctx.noise:
@@ -102,7 +105,7 @@ def _runtime_claims(view: DebateView) -> list[Claim]:
         claims.append(Claim(
             text=say(lang, "{m} moved with the errors: {d} from {b:g} to {p:g}{u}.", "{m} 随错误同步变化：从 {b:g} {d}到 {p:g}{u}。",
                      m=a.metric, d=say(lang, "up" if a.direction == "up" else "down", "上升" if a.direction == "up" else "下降"),
-                     b=round(a.baseline, 2), p=round(a.peak, 2), u=f" {a.unit}" if a.unit else ""),
+                     b=round(a.baseline, 2), p=round(a.peak, 2), u=f" {unit_label(a.unit, lang)}" if a.unit else ""),
             citations=[a.evidence_id or ""],
         ))
     for u in runtime.unchanged[:2]:

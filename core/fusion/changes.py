@@ -42,10 +42,10 @@ from core.fusion.facts import (
     LinkKind,
 )
 from core.fusion.ledger import EvidenceLedger
+from core.fusion.link_words import LINK_KIND_ZH, link_zh
 from core.fusion.runtime_rules import RuntimeFindings
-from core.ingest.code import is_test_path
-from core.ingest.code import GitRepo, Tag
-from core.plain_text import relative_minutes
+from core.ingest.code import GitRepo, Tag, is_test_path
+from core.plain_text import relative_minutes, relative_minutes_zh
 from core.schema import Commit
 from core.store import Store
 
@@ -175,6 +175,8 @@ def _record(cand: ChangeCandidate, ledger: EvidenceLedger) -> None:
         link.evidence_id = ledger.add(
             "change_link", f"change:{cand.sha}#{link.kind}:{i}",
             f"{cand.sha[:8]} ({link.kind.replace('_', ' ')}, strength {link.strength:.2f}): {link.text[:260]}",
+            zh=f"{cand.sha[:8]}（{LINK_KIND_ZH.get(link.kind, link.kind)}，强度 {link.strength:.2f}）："
+               f"{link_zh(link.kind, link.path, link.line)}",
             sha=cand.sha, link=link.kind, strength=link.strength, path=link.path, line=link.line)
     deployed = (f"; shipped by {cand.deployed_tag} {relative_minutes(cand.deployed_minutes_before_start or 0)} the start"
                 if cand.deployed_tag else "; no release tag shows when it went live")
@@ -182,6 +184,10 @@ def _record(cand: ChangeCandidate, ledger: EvidenceLedger) -> None:
         "commit", f"commit:{cand.sha}",
         f"{cand.sha[:8]} by {cand.author}, {relative_minutes(cand.minutes_before_start)} the start: \"{cand.message[:100]}\" — "
         f"{len(cand.links)} link(s) to the symptoms, score {cand.score:.2f}{deployed}",
+        zh=f"{cand.sha[:8]}，{cand.author}，{relative_minutes_zh(cand.minutes_before_start, '开始')}：“{cand.message[:100]}”——"
+           f"与症状有 {len(cand.links)} 处关联，得分 {cand.score:.2f}"
+           + (f"；由 {cand.deployed_tag} 发布（{relative_minutes_zh(cand.deployed_minutes_before_start or 0, '开始')}）"
+              if cand.deployed_tag else "；没有发布标记表明它何时上线"),
         sha=cand.sha, score=cand.score, match=max(cand.links, key=lambda lk: lk.strength).kind)
 
 

@@ -21,12 +21,13 @@ from core.fusion.facts import (
     OwnerFinding,
 )
 from core.fusion.ledger import EvidenceLedger
+from core.fusion.link_words import LINK_KIND_ZH
 from core.fusion.runtime_rules import add_runtime_evidence
 from core.graph import DuckGraph
 from core.indexing import design_links, symbol_at
 from core.ingest.code import GitRepo, OwnershipRule, app_code_for, bounded_context_of, layer_of, owner_of, package_of
 from core.ingest.logs import ACCESS_FORMAT
-from core.plain_text import relative_minutes
+from core.plain_text import relative_minutes, relative_minutes_zh
 from core.schema import ExceptionRecord, Incident
 from core.signals import template_bursts  # the same ranking the assets page draws
 from core.store import Store
@@ -113,9 +114,12 @@ def _template_bursts(store: Store, incident: Incident, onset: datetime, ledger: 
             continue
         change = ("new after the onset" if row.n_before == 0
                   else f"{row.rate_before:.2f}/min before → {row.rate_after:.2f}/min after (×{row.jump:.0f})")
+        change_zh = ("突增后新出现" if row.n_before == 0
+                     else f"每分钟 {row.rate_before:.2f} 条 → {row.rate_after:.2f} 条（×{row.jump:.0f}）")
         ids.append(ledger.add(
             "log_burst", f"template:{row.asset_id}/{row.template_id}",
             f"{row.level} template '{str(row.template)[:140]}': {row.n_after} lines, {change}",
+            zh=f"{row.level} 模板 '{str(row.template)[:140]}'：{row.n_after} 行，{change_zh}",
             template=str(row.template)[:200], n_after=int(row.n_after), n_before=int(row.n_before)))
     return ids
 
@@ -149,6 +153,7 @@ def _design(ctx: FusedContext, store: Store, incident: Incident, ledger: Evidenc
     if entry and entry.endpoint and entry.evidence_id:
         ctx.design_evidence.insert(0, ledger.add(
             "design", f"api:{entry.endpoint}", f"{entry.symbol} serves {entry.endpoint}",
+            zh=f"{entry.symbol} 提供 {entry.endpoint}",
             endpoint=entry.endpoint, symbol=entry.symbol))
     if frame.aggregate:
         raw = DuckGraph(store, incident.id).blast_radius(f"aggregate:{frame.aggregate}")
@@ -163,6 +168,9 @@ def _design(ctx: FusedContext, store: Store, incident: Incident, ledger: Evidenc
                 f"The {frame.aggregate.rsplit('.', 1)[-1]} aggregate is reached by {len(blast.apis)} API operation(s) "
                 f"({', '.join(blast.apis[:4])}) and persists to {', '.join(blast.tables[:4]) or 'no table'}; "
                 f"contexts: {', '.join(blast.contexts[:4]) or '?'}; teams: {', '.join(blast.teams[:4]) or '?'}",
+                zh=f"{frame.aggregate.rsplit('.', 1)[-1]} 聚合被 {len(blast.apis)} 个 API 操作访问"
+                   f"（{', '.join(blast.apis[:4])}），持久化到 {', '.join(blast.tables[:4]) or '无数据表'}；"
+                   f"上下文：{', '.join(blast.contexts[:4]) or '?'}；团队：{', '.join(blast.teams[:4]) or '?'}",
                 aggregate=frame.aggregate)
 
 
@@ -240,6 +248,9 @@ def fuse_incident(
             f"{group.count}× {chain} ({group.root_type.rsplit('.', 1)[-1]}: {group.root_message[:140]}) "
             f"from {_fmt(group.first_seen, incident)} to {_fmt(group.last_seen, incident)}"
             + (f"; {group.before_onset} before the error onset" if onset else ""),
+            zh=f"{group.count} 次 {chain}（{group.root_type.rsplit('.', 1)[-1]}: {group.root_message[:140]}），"
+               f"{_fmt(group.first_seen, incident)} 至 {_fmt(group.last_seen, incident)}"
+               + (f"；其中 {group.before_onset} 次早于错误突增" if onset else ""),
             asset=group.asset, line=group.sample_line, fingerprint=fingerprint, count=group.count,
         )
         ctx.groups.append(group)
@@ -250,6 +261,8 @@ def fuse_incident(
             "log_burst", "log:errors-per-minute",
             f"ERROR/FATAL lines rose from {b.baseline_per_min}/min to {b.after_per_min}/min (peak {b.peak_per_min:.0f}) "
             f"at {_fmt(b.onset, incident)}, {relative_minutes(b.minutes_before_start)} the reported start",
+            zh=f"ERROR/FATAL 日志从每分钟 {b.baseline_per_min} 条升至 {b.after_per_min} 条（峰值 {b.peak_per_min:.0f}），"
+               f"始于 {_fmt(b.onset, incident)}，{relative_minutes_zh(b.minutes_before_start, '报告的开始时间')}",
             onset=b.onset.isoformat(),
         )
 
@@ -270,6 +283,10 @@ def fuse_incident(
                 + (f"; {'; '.join(frame.why)}" if frame.why else "")
                 + (f"; the line reads `{frame.code[:120]}`" if frame.code else "")
                 + ("" if frame.path or not repo else "; the file is not in the repository"),
+                zh=f"{'测试' if frame.is_test else '应用'}栈帧 {frame.symbol}（{frame.file_name}:{frame.line}），"
+                   f"定位候选第 {frame.position + 1} 位，出现在 {frame.hits} 条失败堆栈中"
+                   + (f"；该行代码为 `{frame.code[:120]}`" if frame.code else "")
+                   + ("" if frame.path or not repo else "；该文件不在仓库中"),
                 path=frame.path, line=frame.line, symbol=frame.symbol, rev=rev,
             )
             if repo and rev and frame.path:
@@ -282,6 +299,8 @@ def fuse_incident(
                         "blame", f"blame:{frame.path}:{frame.line}@{blame.sha[:10]}",
                         f"{frame.path}:{frame.line} was last changed by {blame.author} in {blame.sha[:8]} on "
                         f"{_fmt(blame.authored_at, incident)}, {relative_minutes(_minutes(start - blame.authored_at))} the start",
+                        zh=f"{frame.path}:{frame.line} 最后由 {blame.author} 在 {blame.sha[:8]} 中修改，时间 "
+                           f"{_fmt(blame.authored_at, incident)}，{relative_minutes_zh(_minutes(start - blame.authored_at), '开始')}",
                         path=frame.path, line=frame.line, sha=blame.sha, rev=rev,
                     )
         _symbols(store, incident, top.frames)
@@ -295,6 +314,8 @@ def fuse_incident(
                     "design", f"package:{package}",
                     f"{app_frame.class_name.rsplit('.', 1)[-1]} lives in package {package}: bounded context "
                     f"'{ctx.bounded_context}', {app_frame.layer or 'unknown'} layer",
+                    zh=f"{app_frame.class_name.rsplit('.', 1)[-1]} 位于包 {package}：限界上下文“{ctx.bounded_context}”，"
+                       f"{app_frame.layer or '未知'} 层",
                     context=ctx.bounded_context, layer=app_frame.layer,
                 )
 
@@ -306,6 +327,8 @@ def fuse_incident(
             "log_noise", f"template:{noise.level}:{noise.template[:60]}",
             f"{noise.count}× {noise.level} '{noise.template[:120]}' since {_fmt(noise.first_seen, incident)}: "
             f"{noise.rate_before}/min before the onset, {noise.rate_after}/min after — a steady background, not a change",
+            zh=f"{noise.count} 次 {noise.level} '{noise.template[:120]}'（自 {_fmt(noise.first_seen, incident)} 起）："
+               f"突增前每分钟 {noise.rate_before} 条，之后 {noise.rate_after} 条——持续的背景噪声，不是变化",
             level=noise.level, count=noise.count,
         )
     ctx.runtime = add_runtime_evidence(store, incident, ledger, onset, set())
@@ -321,17 +344,20 @@ def fuse_incident(
         if after_onset:
             ledger.add("timeline", "git:after-onset",
                        f"{after_onset} commit(s) landed after the errors began and before the reported start; "
-                       "they cannot have caused the errors", count=after_onset)
+                       "they cannot have caused the errors", count=after_onset,
+                       zh=f"{after_onset} 个提交在错误开始之后、报告的开始时间之前落地，不可能导致这些错误")
         if ctx.later_commits:
             ledger.add(
                 "timeline", "git:after-start",
                 f"{ctx.later_commits} commit(s) landed after the incident start; the failing code could not contain them",
+                zh=f"{ctx.later_commits} 个提交在事件开始之后落地，出错的代码不可能包含它们",
                 count=ctx.later_commits,
             )
         _deploys(ctx, repo, ledger)
     _ownership(ctx, rules, ledger)
     ctx.evidence = ledger.items()
     ctx.key_findings = _key_findings(ctx)
+    ctx.key_findings_zh = _key_findings_zh(ctx)
     log.info("incident %s: fused %d evidence, %d groups, %d suspects", incident.id, len(ledger), len(ctx.groups),
              len(ctx.suspects))
     return ctx
@@ -354,6 +380,9 @@ def _deploys(ctx: FusedContext, repo: GitRepo, ledger: EvidenceLedger) -> None:
             "deploy", f"tag:{marker.tag}",
             f"Release tag {marker.tag} ({marker.sha[:8]}) at {_fmt(marker.at, ctx.incident)}, "
             f"{relative_minutes(marker.minutes_before_start)} the start; it ships {shipped}",
+            zh=f"发布标记 {marker.tag}（{marker.sha[:8]}）于 {_fmt(marker.at, ctx.incident)}，"
+               f"{relative_minutes_zh(marker.minutes_before_start, '开始')}；包含 "
+               + (", ".join(s[:8] for s in marker.contains[:3]) or "无嫌疑提交"),
             tag=marker.tag, sha=marker.sha,
         )
 
@@ -373,6 +402,7 @@ def _ownership(ctx: FusedContext, rules: Sequence[OwnershipRule], ledger: Eviden
         ctx.owner = OwnerFinding(path=path, team=rule.team, rule=rule.source)
         ctx.owner.evidence_id = ledger.add(
             "ownership", rule.source, f"{path} matches `{rule.pattern}` → owned by {rule.team}",
+            zh=f"{path} 匹配 `{rule.pattern}` → 归属 {rule.team}",
             path=path, team=rule.team, pattern=rule.pattern,
         )
 
@@ -395,4 +425,26 @@ def _key_findings(ctx: FusedContext) -> list[str]:
     out.extend(f"Background noise: {n.level} '{n.template[:60]}' [{n.evidence_id}]" for n in ctx.noise)
     if ctx.runtime:
         out.extend(ctx.runtime.key_findings)
+    return out
+
+
+def _key_findings_zh(ctx: FusedContext) -> list[str]:
+    out = []
+    if ctx.burst:
+        out.append(f"错误突增：{relative_minutes_zh(ctx.burst.minutes_before_start, '报告的开始时间')} [{ctx.burst.evidence_id}]")
+    if top := ctx.top_group:
+        out.append(f"主要错误：{top.count} 次 {top.exc_type.rsplit('.', 1)[-1]} / {top.root_type.rsplit('.', 1)[-1]} "
+                   f"[{top.evidence_id}]")
+        if top.frames:
+            f = top.frames[0]
+            out.append(f"最内层业务代码帧：{f.symbol}，位于 {f.path or f.file_name}:{f.line} [{f.evidence_id}]")
+    if ctx.suspects:
+        s = ctx.suspects[0]
+        out.append(f"头号候选变更 {s.sha[:8]}（{s.author}；最强关联：{LINK_KIND_ZH.get(s.match, s.match)}，"
+                   f"得分 {s.score:.2f}）[{s.evidence_id}]")
+    if ctx.owner:
+        out.append(f"归属：{ctx.owner.team} [{ctx.owner.evidence_id}]")
+    out.extend(f"背景噪声：{n.level} '{n.template[:60]}' [{n.evidence_id}]" for n in ctx.noise)
+    if ctx.runtime:
+        out.extend(ctx.runtime.key_findings_zh)
     return out

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any, Literal
@@ -26,7 +27,13 @@ from core.signals import (
 from core.store import Store
 
 __all__ = [
-    "EndpointFinding", "MetricFinding", "RuntimeFindings", "SlowQueryFinding", "TraceFinding", "add_runtime_evidence",
+    "EndpointFinding",
+    "MetricFinding",
+    "RuntimeFindings",
+    "SlowQueryFinding",
+    "TraceFinding",
+    "add_runtime_evidence",
+    "unit_label",
 ]
 
 log = logging.getLogger(__name__)
@@ -123,6 +130,7 @@ class RuntimeFindings(BaseModel):
     traces: list[TraceFinding] = Field(default_factory=list)
     logged_error_traces: int = Field(default=0, description="Error traces whose id appears on a logged error.")
     key_findings: list[str] = Field(default_factory=list)
+    key_findings_zh: list[str] = Field(default_factory=list)
 
 
 # --- formatting --------------------------------------------------------------------------------
@@ -139,6 +147,42 @@ def _value(value: float | None, unit: str) -> str:
         return f"{value * 100:.0f}%"
     text = f"{value:,.0f}" if abs(value) >= 100 or float(value).is_integer() else f"{value:,.2f}"
     return f"{text} {unit}".rstrip()
+
+
+_WATCH_FLAT_ZH = {
+    "heap.used": "不支持内存泄漏或堆耗尽", "gc.pause": "不支持 GC 停顿拖慢请求", "cpu": "不支持 CPU 饱和",
+    "http.rate": "负载没有变化", "gc.count": "不支持 GC 风暴",
+}
+_UNIT_ZH = {"threads": "个线程", "connections": "个连接", "count": "次", "req/s": "请求/秒"}
+_REF_ZH = {"error onset": "错误突增", "reported start": "报告的开始时间"}
+
+
+def unit_label(unit: str, lang: str) -> str:
+    """A metric's unit as the language writes it (``connections`` → ``个连接``)."""
+    return _UNIT_ZH.get(unit, unit) if lang == "zh" else unit
+
+
+def _value_zh(value: float | None, unit: str) -> str:
+    return _value_zh_text(_value(value, unit))
+
+
+def _earlier_zh(window: str) -> str:
+    """``13:20–13:25 (to 19 connections)`` in Chinese."""
+    return re.sub(r" \(to (.*)\)$", lambda m: f"（达到 {_value_zh_text(m.group(1))}）", window)
+
+
+def _value_zh_text(text: str) -> str:
+    for en, zh in _UNIT_ZH.items():
+        if text.endswith(" " + en):
+            return text[: -len(en) - 1] + " " + zh
+    return text
+
+
+def _when_zh(minutes: float, ref_kind: str) -> str:
+    ref = _REF_ZH.get(ref_kind, ref_kind)
+    if abs(minutes) < 1:
+        return f"在{ref}时"
+    return f"{ref}{'后' if minutes > 0 else '前'} {abs(minutes):.0f} 分钟"
 
 
 def _when(minutes: float, ref_kind: str) -> str:
@@ -211,6 +255,9 @@ def _add_metric_evidence(f: MetricFinding, incident: Incident, ledger: EvidenceL
             "metric_anomaly", f"metric:{f.metric}@no-change",
             f"{f.metric}: no change — median {_value(f.baseline, f.unit)} in the hour before the {ref_kind} ({ref_at}), "
             f"{_value(f.after_median, f.unit)} after (max {_value(f.peak, f.unit)}); {_WATCH_FLAT.get(f.metric, '')}".rstrip("; "),
+            zh=f"{f.metric}：无变化——{_REF_ZH.get(ref_kind, ref_kind)}（{ref_at}）前一小时中位数 {_value_zh(f.baseline, f.unit)}，"
+               f"之后 {_value_zh(f.after_median, f.unit)}（最大 {_value_zh(f.peak, f.unit)}）；"
+               f"{_WATCH_FLAT_ZH.get(f.metric, '')}".rstrip("；"),
             metric=f.metric, changed=False, baseline=round(f.baseline, 3), after_median=round(f.after_median or 0.0, 3),
         )
         return
@@ -223,11 +270,20 @@ def _add_metric_evidence(f: MetricFinding, incident: Incident, ledger: EvidenceL
         size = f"{f.peak / f.baseline:.0%} of the baseline" if f.peak and f.baseline else "down to zero"
     bursts = f" in {f.bursts} bursts" if f.bursts > 1 else ""
     earlier = f"; the same move earlier: {', '.join(f.earlier)}" if f.earlier else ""
+    if f.direction == "up":
+        size_zh = f"基线的 {f.ratio:.1f} 倍" if f.ratio else "从零上升"
+    else:
+        size_zh = f"基线的 {f.peak / f.baseline:.0%}" if f.peak and f.baseline else "降到零"
     f.evidence_id = ledger.add(
         "metric_anomaly", f"metric:{f.metric}@{start:%H:%M}-{end:%H:%M}",
         f"{f.metric} {verb} from a baseline of {_value(f.baseline, f.unit)} to {_value(f.peak, f.unit)} ({size}) "
         f"between {start:%H:%M} and {end:%H:%M}{bursts}, starting {_when(f.minutes_from_reference or 0.0, ref_kind)} "
         f"({ref_at}){earlier}",
+        zh=f"{f.metric} 从基线 {_value_zh(f.baseline, f.unit)} {'升' if f.direction == 'up' else '降'}至 "
+           f"{_value_zh(f.peak, f.unit)}（{size_zh}），{start:%H:%M} 至 {end:%H:%M}"
+           + (f"，共 {f.bursts} 次" if f.bursts > 1 else "")
+           + f"，始于{_when_zh(f.minutes_from_reference or 0.0, ref_kind)}（{ref_at}）"
+           + (f"；更早的同类变化：{'，'.join(_earlier_zh(e) for e in f.earlier)}" if f.earlier else ""),
         metric=f.metric, changed=True, baseline=round(f.baseline, 3), peak=round(f.peak, 3),
         ratio=round(f.ratio, 2) if f.ratio is not None else None, z=round(f.zscore, 1) if f.zscore is not None else None,
         window_start=f.window_start.isoformat(), window_end=f.window_end.isoformat(),
@@ -263,6 +319,13 @@ def _slow_queries(store: Store, incident: Incident, reference: datetime, ledger:
             f"{_value(f.p95_before_ms, 'ms')} → {_value(f.p95_after_ms, 'ms')}{lock}; "
             f"{_value(f.total_after_ms, 'ms')} spent after the {ref_kind} — `{f.fingerprint[:180]}`"
             + (" (fingerprint by the regex fallback)" if f.parser == "regex" else ""),
+            zh=f"{what}" + (f"（表 {', '.join(f.tables)}）" if f.tables else "")
+               + f"：{_REF_ZH.get(ref_kind, ref_kind)}前慢执行 {f.n_before} 次"
+               + (f"（首次 {f.first_seen.astimezone(incident.started_at.tzinfo):%H:%M}）" if f.first_seen else "")
+               + f"，之后 {f.n_after} 次；p95 {_value(f.p95_before_ms, 'ms')} → {_value(f.p95_after_ms, 'ms')}"
+               + (f"；锁等待 p95 {_value(f.lock_p95_before_ms, 'ms')} → {_value(f.lock_p95_after_ms, 'ms')}" if lock else "")
+               + f"；{_REF_ZH.get(ref_kind, ref_kind)}后共耗时 {_value(f.total_after_ms, 'ms')}——`{f.fingerprint[:180]}`"
+               + ("（指纹由正则兜底生成）" if f.parser == "regex" else ""),
             fingerprint_id=f.fingerprint_id, tables=",".join(f.tables), statement_kind=f.statement_kind,
             for_update=int(f.for_update), n_before=f.n_before, n_after=f.n_after, p95_after_ms=f.p95_after_ms,
         )
@@ -303,6 +366,9 @@ def _endpoints(store: Store, incident: Incident, reference: datetime, ledger: Ev
             f"{f.endpoint} ({f.service}): error rate {pct(f.error_rate_before)} → {pct(f.error_rate_after)}, "
             f"p99 {_value(f.p99_before_ms, 'ms')} → {_value(f.p99_after_ms, 'ms')} "
             f"({f.n_before} request spans before the {ref_kind}, {f.n_after} after)",
+            zh=f"{f.endpoint}（{f.service}）：错误率 {pct(f.error_rate_before)} → {pct(f.error_rate_after)}，"
+               f"p99 {_value(f.p99_before_ms, 'ms')} → {_value(f.p99_after_ms, 'ms')}"
+               f"（{_REF_ZH.get(ref_kind, ref_kind)}前 {f.n_before} 个请求 span，之后 {f.n_after} 个）",
             endpoint=f.endpoint, service=f.service, error_rate_after=f.error_rate_after, p99_after_ms=f.p99_after_ms,
         )
         found.append(f)
@@ -323,6 +389,11 @@ def _access_endpoints(store: Store, incident: Incident, reference: datetime, led
             f"{f.endpoint} in the access log {f.service}: 5xx {share(f.error_rate_before)} → "
             f"{share(f.error_rate_after)} of requests{latency} ({f.n_before} requests before the {ref_kind}, "
             f"{f.n_after} after)",
+            zh=f"访问日志 {f.service} 中的 {f.endpoint}：5xx 占请求 {share(f.error_rate_before)} → "
+               f"{share(f.error_rate_after)}"
+               + (f"，p99 请求耗时 {_value(f.p99_before_ms, 'ms')} → {_value(f.p99_after_ms, 'ms')}"
+                  if f.p99_after_ms is not None else "")
+               + f"（{_REF_ZH.get(ref_kind, ref_kind)}前 {f.n_before} 个请求，之后 {f.n_after} 个）",
             endpoint=f.endpoint, service=f.service, error_rate_after=f.error_rate_after, p99_after_ms=f.p99_after_ms,
         )
         found.append(f)
@@ -385,6 +456,11 @@ def _traces(store: Store, incident: Incident, reference: datetime, ledger: Evide
             f"{'Slowest error trace' if not found else 'Slow error trace'} {_short(f.trace_id)} ({f.endpoint}, {_value(f.duration_ms, 'ms')}, {started:%H:%M:%S}): "
             f"critical path {chain}; {hot.name} holds {_value(hot.self_ms, 'ms')} ({share:.0f}%) itself{statement}"
             f"{exc}; {joined_text}",
+            zh=f"{'最慢的错误链路' if not found else '较慢的错误链路'} {_short(f.trace_id)}（{f.endpoint}，"
+               f"{_value(f.duration_ms, 'ms')}，{started:%H:%M:%S}）：关键路径 {chain}；{hot.name} 自身耗时 "
+               f"{_value(hot.self_ms, 'ms')}（{share:.0f}%）{statement}"
+               + (f"；记录了 {f.exception_types.rsplit('.', 1)[-1]}" if f.exception_types else "")
+               + ("；其 trace id 出现在一条已记录的异常上" if f.carries_logged_exception else "；没有已记录的错误带有它的 trace id"),
             trace_id=f.trace_id, hot_span=hot.name, hot_self_ms=round(hot.self_ms, 1),
             logged=int(f.carries_logged_exception),
         )
@@ -396,6 +472,8 @@ def _traces(store: Store, incident: Incident, reference: datetime, ledger: Evide
             "trace", "trace:log-join",
             f"{joined} of {len(errors)} error trace(s) share their trace id with an error in the logs"
             + (f" ({len(after)} of the error traces started after the {ref_kind})" if len(after) else ""),
+            zh=f"{len(errors)} 条错误链路中有 {joined} 条与日志中的错误共享 trace id"
+               + (f"（其中 {len(after)} 条始于{_REF_ZH.get(ref_kind, ref_kind)}之后）" if len(after) else ""),
             joined=joined, error_traces=len(errors),
         )
     return found, joined
@@ -432,6 +510,7 @@ def add_runtime_evidence(
         store, incident, reference, ledger, ref_kind)
     findings.traces, findings.logged_error_traces = _traces(store, incident, reference, ledger, logged, ref_kind)
     findings.key_findings = _key_findings(findings)
+    findings.key_findings_zh = _key_findings_zh(findings)
     log.info("incident %s: runtime evidence — %d anomalies, %d flat, %d queries, %d endpoints, %d traces", incident.id,
              len(changed), len(unchanged), len(findings.slow_queries), len(findings.endpoints), len(findings.traces))
     return findings
@@ -448,4 +527,18 @@ def _key_findings(f: RuntimeFindings) -> list[str]:
     if f.traces:
         t = f.traces[0]
         out.append(f"Slowest error trace spends its time in {t.hot_span} [{t.evidence_id}]")
+    return out
+
+
+def _key_findings_zh(f: RuntimeFindings) -> list[str]:
+    out = [f"{a.metric} {'升' if a.direction == 'up' else '降'}至 {_value_zh(a.peak, a.unit)} [{a.evidence_id}]"
+           for a in f.anomalies[:3]]
+    out += [f"{u.metric} 没有变化 [{u.evidence_id}]" for u in f.unchanged[:2]]
+    if f.slow_queries:
+        q = f.slow_queries[0]
+        out.append(f"最慢的 SQL：{', '.join(q.tables) or '?'} 上的 {q.statement_kind.upper()}"
+                   f"{' FOR UPDATE' if q.for_update else ''} [{q.evidence_id}]")
+    if f.traces:
+        t = f.traces[0]
+        out.append(f"最慢的错误链路把时间花在 {t.hot_span} [{t.evidence_id}]")
     return out
