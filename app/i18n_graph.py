@@ -24,6 +24,14 @@ GRAPH_STRINGS: dict[str, tuple[str, str]] = {
                         "{n} farther nodes are left out to keep the view responsive; lower the depth or filter by kind."),
     "graph.stats": ("{nodes} 个节点 · {edges} 条边 · 路径 {path} 步", "{nodes} nodes · {edges} edges · path of {path} steps"),
     "graph.details": ("节点详情", "Node details"),
+    "graph.neighbourhood": ("展开邻域", "Show the neighbourhood"),
+    "graph.neighbourhood_help": ("默认只显示故障的主线：异常 → 代码 → 变更与作者、负责团队与领域设计。打开后显示周边更多节点，可按类型、深度和上下文过滤。",
+                                 "By default only the failure's story is drawn: exception → code → the change and its author, "
+                                 "the owning team and the design. Turn this on for the nodes around it, filtered by kind, "
+                                 "depth and context."),
+    "graph.story_stats": ("故障主线：{nodes} 个节点（从异常到变更、团队与设计）",
+                          "The failure's story: {nodes} nodes, from the exception to the change, the team and the design"),
+    "graph.pick_node": ("查看节点", "Node"),
     "graph.pick": ("点击图中的节点查看详情。", "Click a node in the graph to see its details."),
     "graph.neighbours": ("相邻节点", "Neighbours"),
     "graph.col_edge": ("关系", "Relation"),

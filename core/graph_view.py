@@ -12,7 +12,7 @@ from core.graph import DuckGraph, Edge, Node
 from core.ingest.code import GitRepo
 from core.store import Store
 
-__all__ = ["GraphView", "NodeDetails", "incident_view", "node_details", "MAX_NODES"]
+__all__ = ["GraphView", "NodeDetails", "incident_view", "node_details", "story_view", "MAX_NODES"]
 
 MAX_NODES = 300
 
@@ -47,6 +47,52 @@ def _focus(graph: DuckGraph, ctx: FusedContext | None) -> str | None:
         if frame and graph.nodes([f"class:{frame.class_name}"]):
             return f"class:{frame.class_name}"
     return None
+
+
+def _story_targets(ctx: FusedContext) -> list[str]:
+    """Where the story of the failure leads: the convicted change, the owning team, the design it hits."""
+    out = []
+    guilty = next((s for s in ctx.suspects if s.guilty), None)
+    if guilty:
+        out.append(f"commit:{guilty.sha}")
+    if ctx.owner:
+        out.append(f"team:{ctx.owner.team}")
+    if ctx.bounded_context:
+        out.append(f"bounded_context:{ctx.bounded_context}")
+    if ctx.blast:
+        out += [f"api_operation:{a}" for a in ctx.blast.apis[:1]] + [f"table:{t}" for t in ctx.blast.tables[:1]]
+    return out
+
+
+def story_view(store: Store, incident_id: str) -> GraphView:
+    """Only the paths that tell the failure's story: from the dominant exception to the change that caused it,
+    its author, the team that owns the code and the design it touches — a few nodes that read on a projector.
+    `incident_view` is the neighbourhood around them."""
+    graph = DuckGraph(store, incident_id)
+    payload = store.load_fusion(incident_id)
+    ctx = FusedContext.model_validate_json(payload) if payload else None
+    center = _focus(graph, ctx)
+    if center is None or ctx is None:
+        return GraphView(center=center)
+    nodes: dict[str, Node] = dict(graph.nodes([center]))
+    edges: dict[tuple[str, str, str], Edge] = {}
+    for target in _story_targets(ctx):
+        path = graph.path(center, target)
+        if any(n.kind == "exception" and n.id != center for n in path.nodes):
+            continue  # a detour through another failure (a shared filter frame) tells a different story
+        nodes.update({n.id: n for n in path.nodes})
+        edges.update({(e.src, e.dst, e.kind): e for e in path.edges})
+        if target.startswith("commit:") and target in nodes:  # who wrote it
+            author = next((e for e in graph.ego(target, depth=1, kinds=["author"]).edges
+                           if e.kind == "authored_by" and e.src == target), None)
+            if author:
+                nodes.update(graph.nodes([author.dst]))
+                edges[(author.src, author.dst, author.kind)] = author
+    ordered = list(nodes)
+    return GraphView(center=center, nodes=[nodes[n] for n in ordered], edges=list(edges.values()), path_nodes=ordered,
+                     path_edges=[(e.src, e.dst) for e in edges.values()],
+                     contexts=[ctx.bounded_context] if ctx.bounded_context else [],
+                     kinds=sorted({n.kind for n in nodes.values()}))
 
 
 def incident_view(

@@ -38,6 +38,10 @@ def test_kinds_and_relations_in_the_ui_language(incident_id: str, lang: str, kin
     at.run()
     at.switch_page(PAGES["graph"]).run()
     no_exception(at)
+    dot = at.get("graphviz_chart")[0].proto.spec
+    assert kind in dot and not any(f">{raw}<" in dot for raw in english), "the story's boxes name their kind"
+    at.toggle(key="w.graph.wide").set_value(True).run()
+    no_exception(at)
     picker = at.multiselect(key="w.graph.kinds")
     shown_kinds = [picker.format_func(k) for k in picker.value]
     assert kind in shown_kinds and not any(raw in shown_kinds for raw in english)
