@@ -23,7 +23,7 @@ from core.redact import Redactor, TurnRedactor
 from core.schema import AgentName, Evidence, EvidenceKind
 from core.store import Store
 
-__all__ = ["FENCE_END", "FENCE_START", "INCIDENT_TABLES", "IncidentTools", "ToolEventFn", "ToolResult", "check_select",
+__all__ = ["FENCE_END", "FENCE_START", "INCIDENT_TABLES", "IncidentTools", "ToolEventFn", "ToolResult", "check_select", "cited_as",
            "table_columns", "unfence"]
 
 log = logging.getLogger(__name__)
