@@ -62,6 +62,7 @@ AUTH_STRINGS: dict[str, tuple[str, str]] = {
     "audit.rows": ("{n} 行（最新在前）", "{n} rows, newest first"),
     "audit.none": ("没有符合条件的记录。", "No rows match."),
     "audit.export": ("导出 CSV", "Export CSV"),
+    "audit.verify": ("校验哈希链", "Check the hash chain"),
     "audit.chain_ok": ("哈希链完整：没有行在产品之外被修改或删除。", "The hash chain is intact: no row was changed or "
                        "removed outside the product."),
     "audit.chain_broken": ("哈希链在第 {seq} 行断开：该行或其前一行在产品之外被修改或删除。",

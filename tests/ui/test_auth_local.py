@@ -125,12 +125,16 @@ def test_the_admin_sees_filters_and_exports_the_audit(team_home: str) -> None:
     at = _sign_in(new_app().run(), "ada")
     at.switch_page("../pages/audit.py").run()
     no_exception(at)
+    at.button(key="w.audit.verify").click().run()
     assert "The hash chain is intact" in texts(at)
     frame = at.dataframe[0].value
     assert {"incident.created", "asset.uploaded", "auth.sign_in", "user.added"} <= set(frame["What"])
     at.selectbox(key="w.audit.action").set_value("user.").run()
     assert set(at.dataframe[0].value["What"]) == {"user.added"}
     assert "Local accounts" in texts(at)
+    _store()._conn.execute("UPDATE audit_log SET actor = 'mallory' WHERE seq = 2")  # behind the product's back
+    at.button(key="w.audit.verify").click().run()
+    assert any("breaks at row 2" in e.value for e in at.error), [e.value for e in at.error]
 
 
 def test_a_viewer_is_turned_away_from_the_audit_page(team_home: str) -> None:
