@@ -7,6 +7,7 @@ usage: python bench/bench_team.py [--rows 20000]
 from __future__ import annotations
 
 import argparse
+import contextlib
 import statistics
 import sys
 import tempfile
@@ -15,9 +16,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from core import accounts, audit  # noqa: E402
-from core.auth import AuthSettings, Principal  # noqa: E402
-from core.store import Store  # noqa: E402
+from core import accounts, audit
+from core.auth import AuthSettings, Principal
+from core.store import Store
 
 
 def _ms(fn, repeat: int = 5) -> tuple[float, float]:  # type: ignore[no-untyped-def]
@@ -50,8 +51,8 @@ def main() -> None:
         ]
         start = time.perf_counter()
         for i in range(args.rows):
-            audit.record(store, actor=f"user{i % 7}", action=("debate.started", "asset.uploaded", "auth.sign_in")[i % 3],
-                         incident_id=f"INC-{i % 50}", detail={"i": i})
+            action = ("debate.started", "asset.uploaded", "auth.sign_in")[i % 3]
+            audit.record(store, actor=f"user{i % 7}", action=action, incident_id=f"INC-{i % 50}", detail={"i": i})
         fill_s = time.perf_counter() - start
         rows += [
             (f"list the newest 1000 of {args.rows:,}", _ms(lambda: audit.list_events(store, limit=1000))),
@@ -69,10 +70,8 @@ def main() -> None:
 
 
 def _refused(store: Store, policy: AuthSettings) -> None:
-    try:
+    with contextlib.suppress(accounts.SignInRefused):
         accounts.sign_in(store, "alice", "wrong password!", policy)
-    except accounts.SignInRefused:
-        pass
     with store.transaction() as cur:  # keep the account unlocked between repeats
         cur.execute("UPDATE users SET failed_attempts = 0, locked_until = NULL WHERE name = 'alice'")
 
