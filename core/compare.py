@@ -231,8 +231,9 @@ def _tally(votes: list[Vote], ctx: FusedContext, brain: Literal["offline", "llm"
                         for i in dict.fromkeys(cited)],
         fix_suggestion="", impact_analysis="", risk_level=ctx.incident.severity, rollback_recommended=False,
         responsible_team=team, confidence=confidence)
-    view = DebateView(context=ctx, language=language, turns=[  # type: ignore[arg-type]
-        _as_turn(agent, reply, ctx, brain, i) for i, (agent, reply) in enumerate(zip(EXPERTS, replies, strict=True), 1)])
+    turns = [_as_turn(agent, reply, ctx, brain, i)
+             for i, (agent, reply) in enumerate(zip(EXPERTS, replies, strict=True), 1)]
+    view = DebateView(context=ctx, language=language, turns=turns)  # type: ignore[arg-type]
     return _from_judgment(result, _checked(ruling, view)).model_copy(update={"summary": summary})
 
 

@@ -60,7 +60,8 @@ class SameAnswerBrain:
         if agent == "RebuttalAgent":
             return AgentReply(summary="Nothing to answer.", confidence=0.99, claims=[claim])
         ledger = {e.id: e for e in view.context.evidence}
-        chain = [EvidenceRef(id=i, kind=ledger[i].kind, source=ledger[i].source, text=ledger[i].text) for i in self.cite]
+        chain = [EvidenceRef(id=i, kind=ledger[i].kind, source=ledger[i].source, text=ledger[i].text)
+                 for i in self.cite]
         return AgentReply(summary="Ruling.", confidence=0.99, claims=[claim], judgment=Judgment(
             root_cause="A row lock at the changed line.", root_cause_location=self.location, suspect_commit=None,
             evidence_chain=chain, fix_suggestion="Lock less.", impact_analysis="Checkout fails.", risk_level="high",

@@ -1,4 +1,5 @@
-"""A corpus of replies in the styles real models write, read by the LLM brain: most without help, the rest after one repair.
+"""A corpus of replies in the styles real models write, read by the LLM brain: most without help, the rest after one
+repair.
 
 Each file under tests/data/llm_replies/ is one raw reply, named `<role>--<style>--<n>.txt`; a reply a model must be
 asked to fix has the fixed reply beside it as `<name>.repair.txt`.
@@ -88,8 +89,9 @@ def test_variants_are_read_as_what_they_mean() -> None:
     assert zh.risk_level == "high" and zh.rollback_recommended is True
     loose = _parsed("judge--strings-everywhere--1")
     assert loose.confidence == 0.75 and loose.judgment.confidence == 0.75
-    assert (loose.judgment.root_cause_location.file, loose.judgment.root_cause_location.line) == ("StockService.java", 13)
-    assert loose.judgment.root_cause_location.symbol == "com.acme.StockService.reserve"
+    where = loose.judgment.root_cause_location
+    assert (where.file, where.line) == ("StockService.java", 13)
+    assert where.symbol == "com.acme.StockService.reserve"
     assert loose.judgment.suspect_commit.sha == "0c46d3f1" and loose.judgment.responsible_team is None
     assert loose.judgment.evidence_chain == ["E1", "E3", "E4"]
     flat = _parsed("judge--flat--1")

@@ -119,7 +119,8 @@ def test_a_mixed_debate_counts_both_brains_and_the_fallback_ruling_is_capped(
                                "fallbacks": {"endpoint unavailable": 1}}
     assert f"mixed: {len(model_turns)} model turns, 1 answered offline (endpoint unavailable ×1)" in render_markdown(
         report, "en")
-    assert f"混合：模型回答 {len(model_turns)} 轮，离线代答 1 轮" in render_markdown(build_report(store, debate_id, "zh"), "zh")
+    zh = render_markdown(build_report(store, debate_id, "zh"), "zh")
+    assert f"混合：模型回答 {len(model_turns)} 轮，离线代答 1 轮" in zh
     payload = cli_payload(incident_id, store.get_debate(debate_id), judgment, turns)
     assert payload["brain"] == "mixed" and payload["brain_turns"]["offline_turns"] == 1
 

@@ -61,7 +61,8 @@ class CircuitBreaker:
     per turn.
     """
 
-    def __init__(self, failures: int = 3, cooldown_s: float = 30.0, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, failures: int = 3, cooldown_s: float = 30.0,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self.failures, self.cooldown_s, self._clock = failures, cooldown_s, clock
         self._circuits: dict[str, _Circuit] = {}
         self._lock = threading.Lock()

@@ -69,11 +69,13 @@ _SEVERITIES: dict[str, Severity] = {
     **dict.fromkeys(("critical", "crit", "p0", "sev0", "sev1", "s0", "s1", "blocker", "fatal", "urgent", "emergency",
                      "very high", "致命", "紧急", "特大", "极高", "灾难"), "critical"),
     **dict.fromkeys(("high", "p1", "sev2", "s2", "major", "severe", "serious", "严重", "高", "重大", "较高"), "high"),
-    **dict.fromkeys(("medium", "med", "p2", "sev3", "s3", "moderate", "normal", "一般", "中", "中等", "较低"), "medium"),
+    **dict.fromkeys(("medium", "med", "p2", "sev3", "s3", "moderate", "normal", "一般", "中", "中等", "较低"),
+                    "medium"),
     **dict.fromkeys(("low", "p3", "p4", "sev4", "sev5", "s4", "minor", "trivial", "轻微", "低", "很低"), "low"),
 }
 _STATUSES = {
-    **dict.fromkeys(("proposed", "open", "new", "pending", "candidate", "untested", "possible", "提出", "待定", "待验证"),
+    **dict.fromkeys(("proposed", "open", "new", "pending", "candidate", "untested", "possible", "提出", "待定",
+                     "待验证"),
                     "proposed"),
     **dict.fromkeys(("supported", "confirmed", "accepted", "likely", "verified", "strong", "leading", "支持", "成立",
                      "已确认", "确认"), "supported"),
@@ -203,7 +205,8 @@ class LocationOut(_Out):
     file: str
     line: Annotated[int, BeforeValidator(_line)]
     symbol: str = ""
-    _aliases: ClassVar[dict[str, str]] = {"path": "file", "filename": "file", "file_path": "file", "line_number": "line", "lineno": "line",
+    _aliases: ClassVar[dict[str, str]] = {
+        "path": "file", "filename": "file", "file_path": "file", "line_number": "line", "lineno": "line",
                 "method": "symbol", "function": "symbol", "class": "symbol", "class_name": "symbol"}
 
 
@@ -224,7 +227,8 @@ class CommitOut(_Out):
     sha: str
     author: str = ""
     message: str = ""
-    _aliases: ClassVar[dict[str, str]] = {"hash": "sha", "id": "sha", "commit": "sha", "commit_sha": "sha", "subject": "message",
+    _aliases: ClassVar[dict[str, str]] = {
+        "hash": "sha", "id": "sha", "commit": "sha", "commit_sha": "sha", "subject": "message",
                 "title": "message", "summary": "message", "committer": "author"}
 
 
@@ -252,7 +256,8 @@ class ClaimOut(_Out):
     model_config = ConfigDict(extra="ignore", json_schema_extra=_require("citations"))
     text: str = Field(min_length=1)
     citations: Ids = Field(default_factory=list, description="Ledger ids, e.g. [\"E3\", \"E8\"].")
-    _aliases: ClassVar[dict[str, str]] = {"claim": "text", "statement": "text", "content": "text", "evidence": "citations",
+    _aliases: ClassVar[dict[str, str]] = {
+        "claim": "text", "statement": "text", "content": "text", "evidence": "citations",
                 "evidence_ids": "citations", "cites": "citations", "refs": "citations", "citation": "citations"}
 
     @model_validator(mode="before")
@@ -273,7 +278,8 @@ class HypothesisOut(_Out):
     status: Annotated[Literal["proposed", "supported", "challenged", "rejected"],
                       BeforeValidator(lambda v: _choice(_STATUSES, v))] = "proposed"
     reason: str = ""
-    _aliases: ClassVar[dict[str, str]] = {"hypothesis_id": "id", "name": "title", "summary": "title", "description": "statement",
+    _aliases: ClassVar[dict[str, str]] = {
+        "hypothesis_id": "id", "name": "title", "summary": "title", "description": "statement",
                 "explanation": "statement", "detail": "statement", "details": "statement", "text": "statement",
                 "commit": "commit_sha", "sha": "commit_sha", "suspect_commit": "commit_sha", "evidence": "citations",
                 "evidence_ids": "citations", "cites": "citations", "code_location": "location", "where": "location"}
@@ -322,7 +328,8 @@ class AnswerOut(_Out):
         elif self.verdict == "answered":
             self.verdict = "resolved"
         return self
-    _aliases: ClassVar[dict[str, str]] = {"id": "challenge_id", "challenge": "challenge_id", "target": "challenge_id", "status": "verdict",
+    _aliases: ClassVar[dict[str, str]] = {
+        "id": "challenge_id", "challenge": "challenge_id", "target": "challenge_id", "status": "verdict",
                 "result": "verdict", "answer": "text", "response": "text", "rebuttal": "text", "reply": "text",
                 "evidence": "citations", "evidence_ids": "citations"}
 
@@ -340,7 +347,8 @@ class _Reply(_Out):
     confidence: Fraction = Field(description="0..1, confidence in the leading hypothesis.")
     answers: list[AnswerOut] = Field(default_factory=list, description="Answers to the humans' questions put to you: "
                                      "challenge_id = the question's id (Q<n>).")
-    _aliases: ClassVar[dict[str, str]] = {"conclusion": "summary", "overall": "summary", "findings": "claims", "key_claims": "claims",
+    _aliases: ClassVar[dict[str, str]] = {
+        "conclusion": "summary", "overall": "summary", "findings": "claims", "key_claims": "claims",
                 "observations": "claims", "overall_confidence": "confidence", "score": "confidence"}
 
 
@@ -369,8 +377,10 @@ class CriticOut(_Reply):
 
 class RebuttalOut(_Reply):
     answers: list[AnswerOut] = Field(description="One answer per challenge of the latest critique.")
-    hypotheses: list[HypothesisOut] = Field(default_factory=list, description="Restated hypotheses, if their status changed.")
-    _aliases: ClassVar[dict[str, str]] = {**_Reply._aliases, "responses": "answers", "rebuttals": "answers", "replies": "answers"}
+    hypotheses: list[HypothesisOut] = Field(default_factory=list,
+                                            description="Restated hypotheses, if their status changed.")
+    _aliases: ClassVar[dict[str, str]] = {
+        **_Reply._aliases, "responses": "answers", "rebuttals": "answers", "replies": "answers"}
 
 
 class JudgmentOut(_Out):
@@ -408,7 +418,8 @@ class JudgmentOut(_Out):
 
 class JudgeOut(_Reply):
     judgment: JudgmentOut
-    _aliases: ClassVar[dict[str, str]] = {**_Reply._aliases, "ruling": "judgment", "verdict": "judgment", "decision": "judgment"}
+    _aliases: ClassVar[dict[str, str]] = {
+        **_Reply._aliases, "ruling": "judgment", "verdict": "judgment", "decision": "judgment"}
 
     @model_validator(mode="before")
     @classmethod
@@ -526,7 +537,8 @@ def extract_json(text: str, expect: frozenset[str] = frozenset()) -> dict[str, A
 def _problem(error: Any) -> str:
     where = ".".join(str(p) for p in error["loc"]) or "(root)"
     given = error.get("input")
-    shown = "" if error["type"] == "missing" or isinstance(given, dict | list) else f" (got {json.dumps(given, ensure_ascii=False)[:60]})"
+    quoted = json.dumps(given, ensure_ascii=False)[:60]
+    shown = "" if error["type"] == "missing" or isinstance(given, dict | list) else f" (got {quoted})"
     return f"{where}: {error['msg']}{shown}"
 
 

@@ -23,8 +23,8 @@ from core.redact import Redactor, TurnRedactor
 from core.schema import AgentName, Evidence, EvidenceKind
 from core.store import Store
 
-__all__ = ["FENCE_END", "FENCE_START", "INCIDENT_TABLES", "IncidentTools", "ToolEventFn", "ToolResult", "check_select", "cited_as",
-           "table_columns", "unfence"]
+__all__ = ["FENCE_END", "FENCE_START", "INCIDENT_TABLES", "IncidentTools", "ToolEventFn", "ToolResult", "check_select",
+           "cited_as", "table_columns", "unfence"]
 
 log = logging.getLogger(__name__)
 
@@ -264,8 +264,9 @@ class IncidentTools:
             return None
         shown = json.dumps(rows[:3], ensure_ascii=False, default=str)
         more = " (truncated)" if data.get("truncated") else ""
-        return ("tool_result", f"tool:{name}", (f"{' '.join(str(args['sql']).split())[:200]} → {len(rows)} row(s){more}: "
-                f"{shown[:300]}"), {"sql": str(args["sql"])[:1000], "rows": len(rows), "tool": name})
+        sql = " ".join(str(args["sql"]).split())
+        return ("tool_result", f"tool:{name}", f"{sql[:200]} → {len(rows)} row(s){more}: {shown[:300]}",
+                {"sql": str(args["sql"])[:1000], "rows": len(rows), "tool": name})
 
     def record(self, incident_id: str, name: str, args: dict[str, Any], result: ToolResult,
                ledger: list[Evidence] | None = None) -> Evidence | None:
@@ -324,7 +325,8 @@ class IncidentTools:
         cite = ""
         try:
             if (item := await asyncio.to_thread(self.record, incident_id, name, args, result, ledger)) is not None:
-                cite = f"Recorded in the ledger as {item.id} [{item.kind}]: cite {item.id} for what this result shows.\n"
+                cite = (f"Recorded in the ledger as {item.id} [{item.kind}]: cite {item.id} for what this result "
+                        "shows.\n")
             elif name == "evidence" and result.status == "ok":
                 cite = f"Recorded in the ledger as {args['evidence_id']} already: cite it by that id.\n"
         except Exception:  # a result that cannot be recorded is still read; it just cannot be cited

@@ -110,7 +110,9 @@ class Routing(BaseModel):
     def route(self, agent: AgentName) -> Route:
         """`agent`'s route, its max_tokens filled from the role's default when the routing sets none."""
         route = self.agents.get(agent, self.default)
-        return route if route.max_tokens is not None else route.model_copy(update={"max_tokens": ROLE_MAX_TOKENS[agent]})
+        if route.max_tokens is not None:
+            return route
+        return route.model_copy(update={"max_tokens": ROLE_MAX_TOKENS[agent]})
 
     def models(self) -> dict[AgentName, str]:
         return {agent: self.route(agent).model for agent in AGENTS}
