@@ -31,7 +31,8 @@ TEMPLATES = Path(__file__).with_name("report_templates")
 _SEVERITY = {"critical": ("Critical", "P0 致命"), "high": ("High", "P1 严重"), "medium": ("Medium", "P2 一般"),
              "low": ("Low", "P3 轻微")}
 _KINDS = {"exception": ("exception", "异常"), "log_burst": ("log burst", "日志突增"), "stack_frame": ("stack frame", "栈帧"),
-          "blame": ("blame", "代码归属（blame）"), "commit": ("commit", "提交"), "change_link": ("change link", "变更关联"), "tool_result": ("tool result", "工具查询结果"),
+          "blame": ("blame", "代码归属（blame）"), "commit": ("commit", "提交"), "change_link": ("change link", "变更关联"),
+          "tool_result": ("tool result", "工具查询结果"),
           "deploy": ("deploy", "发布"), "design": ("design", "设计"), "ownership": ("ownership", "负责团队"),
           "metric_anomaly": ("metric anomaly", "指标异常"), "trace": ("trace", "链路"), "slow_sql": ("slow SQL", "慢 SQL"),
           "log_noise": ("log noise", "日志噪声"), "human": ("human", "人工"), "case": ("past case", "历史案例")}
