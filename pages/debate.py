@@ -52,12 +52,15 @@ else:
             st.button(t("debate.cancel"), key=W.CANCEL, icon=":material/stop:", on_click=snap.run.cancel,
                       kwargs={"actor": who}, disabled=snap.run.cancel_requested)
             if snap.run.can_intervene:
-                with st.popover(t("debate.intervene"), icon=":material/front_hand:"), st.form(W.INTERVENE, border=False):
-                    kind = st.selectbox(t("debate.intervene_kind"), ["note", "question", "evidence", "reject_hypothesis"],
+                with (st.popover(t("debate.intervene"), icon=":material/front_hand:"),
+                      st.form(W.INTERVENE, border=False)):
+                    kind = st.selectbox(t("debate.intervene_kind"),
+                                        ["note", "question", "evidence", "reject_hypothesis"],
                                         format_func=labeler("intervention."), key=W.INTERVENE_KIND)
                     note = st.text_area(t("debate.intervene_text"), key=W.INTERVENE_TEXT, height=90)
                     target = st.text_input(t("debate.intervene_target"), key=W.INTERVENE_TARGET, placeholder="H1")
-                    if st.form_submit_button(t("debate.intervene_send"), type="primary", key=W.INTERVENE_SEND) and note.strip():
+                    sent = st.form_submit_button(t("debate.intervene_send"), type="primary", key=W.INTERVENE_SEND)
+                    if sent and note.strip():
                         try:
                             snap.run.intervene(kind, note.strip(), target.strip() or None, actor=who)
                         except TribunalError as exc:
