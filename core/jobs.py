@@ -12,6 +12,7 @@ demand; a job whose worker died ends as failed, and the stored debate can be res
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import logging
 import os
@@ -21,15 +22,14 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from multiprocessing.managers import BaseManager
 from pathlib import Path
 from typing import Any
 
 from core import errors
-from core.auth import ANONYMOUS_LOCAL, Principal
-from core.config import Settings
+from core._job_specs import Command, DebateJob, IngestJob, JobEnd, Progress
 from core.errors import DebateError, IngestError
 from core.store import Store
 
@@ -37,56 +37,7 @@ __all__ = ["Command", "DebateJob", "IngestJob", "JobHandle", "JobRunner", "Progr
 
 log = logging.getLogger(__name__)
 
-#: ("cancel",) or ("intervene", kind, text, target): what the page asked of a running job.
-Command = tuple[Any, ...]
-#: (stage, fraction done) callback of an ingest.
-Progress = Callable[[str, float], None]
-
 _ROOT = Path(__file__).resolve().parent.parent
-
-
-@dataclass
-class DebateJob:
-    """What a worker needs to run one debate (pickled to the worker)."""
-
-    id: str
-    settings: Settings
-    incident_id: str
-    brain: str
-    pace_s: float
-    language: str | None = None
-    debate_id: str | None = None
-    actor: Principal = ANONYMOUS_LOCAL  # who started it: checked, and named in the audit trail, in the worker too
-
-
-@dataclass
-class IngestJob:
-    """Ingest and fuse a new incident in a worker, into a staging store the owner merges (pickled to the worker).
-
-    Args:
-        incident_row: the incident's row in the owner's store (`query_df(...).to_dict("records")`).
-        bundle_dir: a bundle folder to ingest; else `files` (name, content) as uploaded or pasted.
-    """
-
-    id: str
-    settings: Settings
-    incident_id: str
-    incident_row: list[dict[str, Any]]
-    bundle_dir: Path | None = None
-    files: list[tuple[str, bytes]] = field(default_factory=list)
-    log_format: str = "auto"
-    actor: Principal = ANONYMOUS_LOCAL  # checked, and named in the audit trail, in the worker too
-
-    @property
-    def staging_path(self) -> Path:
-        return self.settings.work_dir / "staging" / f"{self.id}.duckdb"
-
-
-@dataclass
-class _End:
-    state: str  # "finished" | "failed"
-    error: str | None = None
-    kind: str | None = None  # the core.errors class the worker raised, re-raised here
 
 
 @dataclass
@@ -304,10 +255,8 @@ class JobRunner:
                 worker.process.wait(5)
             except subprocess.TimeoutExpired:
                 worker.process.kill()
-        try:
+        with contextlib.suppress(OSError):
             self._server.listener.close()  # type: ignore[attr-defined]
-        except OSError:
-            pass
 
     def _drain(self, channel: _Channel) -> Iterator[object]:
         try:
@@ -317,7 +266,7 @@ class JobRunner:
                 except queue.Empty:
                     self._check_worker(channel)
                     continue
-                if isinstance(item, _End):
+                if isinstance(item, JobEnd):
                     if item.state == "failed":
                         default = IngestError if isinstance(channel.job, IngestJob) else DebateError
                         cls = getattr(errors, item.kind, default) if item.kind in errors.__all__ else default
@@ -346,7 +295,7 @@ class JobRunner:
 
     def _fail(self, channel: _Channel, message: str) -> None:
         channel.ended = True
-        channel.events.put(_End("failed", message))
+        channel.events.put(JobEnd("failed", message))
 
     # --- worker management (under self._lock) -----------------------------------------------
 
@@ -420,10 +369,10 @@ class JobRunner:
         if end is not None:
             with self._lock:
                 if channel.worker in self._workers:
-                    self._workers[channel.worker].active.discard(job_id)  # type: ignore[index]
+                    self._workers[channel.worker].active.discard(job_id)
                 channel.ended = True
                 self._lock.notify_all()
-            channel.events.put(_End(*end))
+            channel.events.put(JobEnd(*end))
         with channel.lock:
             commands, channel.commands = channel.commands, []
         return commands

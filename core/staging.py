@@ -29,7 +29,7 @@ _CODE_TABLES = ("code_indexes", "code_files", "code_symbols", "code_endpoints", 
 
 def incident_rows(store: Store, incident_id: str) -> list[dict[str, object]]:
     """The incident's row, as `seed_staging` takes it (pickled to the worker with its job)."""
-    return store.query_df("SELECT * FROM incidents WHERE id = ?", [incident_id]).to_dict("records")  # type: ignore[no-any-return]
+    return store.query_df("SELECT * FROM incidents WHERE id = ?", [incident_id]).to_dict("records")
 
 
 def seed_staging(staging: Store, incident_row: list[dict[str, object]]) -> None:
@@ -63,7 +63,7 @@ def merge_staging(store: Store, path: Path, incident_id: str) -> int:
     return copied
 
 
-def _copy(cur, name: str, incident_id: str) -> int:  # type: ignore[no-untyped-def]
+def _copy(cur, name: str, incident_id: str) -> int:
     tables = [r[0] for r in cur.execute(
         "SELECT DISTINCT table_name FROM duckdb_columns() WHERE database_name = ? AND schema_name = 'main' "
         "AND column_name = 'incident_id'", [name]).fetchall() if r[0] not in _NOT_COPIED]

@@ -1,0 +1,64 @@
+"""What the page-serving process hands a job worker, and what the worker says back when a job ends."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from core.auth import ANONYMOUS_LOCAL, Principal
+from core.config import Settings
+
+__all__ = ["Command", "DebateJob", "IngestJob", "JobEnd", "Progress"]
+
+#: ("cancel",) or ("intervene", kind, text, target): what the page asked of a running job.
+Command = tuple[Any, ...]
+#: (stage, fraction done) callback of an ingest.
+Progress = Callable[[str, float], None]
+
+
+@dataclass
+class DebateJob:
+    """What a worker needs to run one debate (pickled to the worker)."""
+
+    id: str
+    settings: Settings
+    incident_id: str
+    brain: str
+    pace_s: float
+    language: str | None = None
+    debate_id: str | None = None
+    actor: Principal = ANONYMOUS_LOCAL  # who started it: checked, and named in the audit trail, in the worker too
+
+
+@dataclass
+class IngestJob:
+    """Ingest and fuse a new incident in a worker, into a staging store the owner merges (pickled to the worker).
+
+    Args:
+        incident_row: the incident's row in the owner's store (`query_df(...).to_dict("records")`).
+        bundle_dir: a bundle folder to ingest; else `files` (name, content) as uploaded or pasted.
+    """
+
+    id: str
+    settings: Settings
+    incident_id: str
+    incident_row: list[dict[str, Any]]
+    bundle_dir: Path | None = None
+    files: list[tuple[str, bytes]] = field(default_factory=list)
+    log_format: str = "auto"
+    actor: Principal = ANONYMOUS_LOCAL  # checked, and named in the audit trail, in the worker too
+
+    @property
+    def staging_path(self) -> Path:
+        return self.settings.work_dir / "staging" / f"{self.id}.duckdb"
+
+
+@dataclass
+class JobEnd:
+    """How a job ended, as its worker says (its last message)."""
+
+    state: str  # "finished" | "failed"
+    error: str | None = None
+    kind: str | None = None  # the core.errors class the worker raised, re-raised here
