@@ -111,12 +111,12 @@ def offline_reply(view: DebateView) -> AgentReply:
             if answer.verdict in ("resolved", "answered"):  # "answered": a human's question, not a challenge
                 continue
             kind = challenge_kind(view, answer.challenge_id)
-            material = kind in ("contradiction", "no-location")
+            blocking = kind in ("contradiction", "no-location")
             challenges.append(Challenge(
                 id=f"C{view.round}-{answer.challenge_id.split('-', 1)[-1]}", kind=kind, target=lead.id if lead else "*",
                 citations=answer.citations,
-                material=material,
-                text=say(lang, "Still open: {t}", "仍未解决：{t}", t=answer.text[:200]) if material else
+                material=blocking,
+                text=say(lang, "Still open: {t}", "仍未解决：{t}", t=answer.text[:200]) if blocking else
                 say(lang, "Accepted as a known gap, to be stated in the ruling: {t}", "作为已知缺口接受，需在裁决中说明：{t}", t=answer.text[:200]),
             ))
     challenges += _unsupported(view) + _human(view)
