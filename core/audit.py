@@ -34,6 +34,7 @@ class Action:
     INTERVENTION = "debate.intervention"
     RULING = "debate.ruling"
     REVIEW = "review.decision"
+    CASE_CONFIRMED = "case.confirmed"
     EXPORT = "report.export"
     SETTING_CHANGED = "setting.changed"
     SIGN_IN = "auth.sign_in"
@@ -142,8 +143,8 @@ def list_events(store: Store, *, limit: int = 500, action: str | None = None, in
 
 def verify_chain(store: Store) -> int | None:
     """The sequence number of the first row whose hash does not follow from the rows before it, or None if intact."""
-    frame = store.query_df("SELECT seq, occurred_at AS at, actor, action, incident_id, detail, prev_hash, hash FROM audit_log "
-                           "ORDER BY seq")
+    frame = store.query_df("SELECT seq, occurred_at AS at, actor, action, incident_id, detail, prev_hash, hash "
+                           "FROM audit_log ORDER BY seq")
     prev = GENESIS
     for row in frame.to_dict("records"):
         event = _event(row)

@@ -7,13 +7,20 @@ from datetime import UTC, datetime, time, timedelta
 import pandas as pd
 import streamlit as st
 
-from app import access, resources
-from app.i18n import t
+from app import access, resources, state
+from app.i18n import has_key, t
 from app.widgets.user_admin import user_admin
 from core import audit
 from core.audit import Action
 
 W = "w.audit."  # widget keys of this page
+
+
+def action_label(action: str, lang: str = state.language()) -> str:
+    """An action (or a group, "debate.") in the UI's language; one no key names is shown as recorded."""
+    return t(f"audit_action.{action}", lang) if has_key(f"audit_action.{action}") else action
+
+
 cfg = resources.settings()
 store = resources.store(cfg)
 who = access.require_role("admin")
@@ -23,7 +30,7 @@ st.caption(t("audit.caption"))
 with st.container(horizontal=True, vertical_alignment="bottom", gap="small"):
     groups = sorted({a.split(".")[0] + "." for a in audit.actions()})  # "debate." matches every debate.* row
     action = st.selectbox(t("audit.action"), ["", *groups, *audit.actions()], key=W + "action",
-                          format_func=lambda a: (a + "*" if a.endswith(".") else a) or t("audit.any"))
+                          format_func=lambda a: action_label(a) if a else t("audit.any"))
     actor = st.text_input(t("audit.actor"), key=W + "actor")
     incident_id = st.text_input(t("audit.incident"), key=W + "incident")
     text = st.text_input(t("audit.text"), key=W + "text")
@@ -50,7 +57,8 @@ else:
     st.caption(t("audit.rows", n=len(events)))
     frame = pd.DataFrame([{
         t("audit.col_seq"): e.seq, t("audit.col_at"): e.at.strftime("%Y-%m-%d %H:%M:%S UTC"),
-        t("audit.col_actor"): e.actor, t("audit.col_action"): e.action, t("audit.col_incident"): e.incident_id or "",
+        t("audit.col_actor"): e.actor, t("audit.col_action"): action_label(e.action),
+        t("audit.col_incident"): e.incident_id or "",
         t("audit.col_detail"): ", ".join(f"{k}={v}" for k, v in e.detail.items()),
     } for e in events])
     st.dataframe(frame, hide_index=True, width="stretch")

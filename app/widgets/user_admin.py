@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pandas as pd
 import streamlit as st
 
-from app.i18n import t
+from app.i18n import labeler, t
 from core import accounts
 from core.auth import ROLES, Principal
 from core.errors import TribunalError
@@ -48,7 +48,7 @@ def user_admin(store: Store, who: Principal) -> None:
     if names:
         with st.container(horizontal=True, vertical_alignment="bottom", gap="small"):
             name = st.selectbox(t("auth.name"), names, key=W + "pick")
-            role = st.selectbox(t("audit.col_role"), ROLES, key=W + "role", format_func=lambda r: t(f"role.{r}"))
+            role = st.selectbox(t("audit.col_role"), ROLES, key=W + "role", format_func=labeler("role."))
             if st.button(t("users.set_role"), key=W + "set_role"):
                 _run(lambda: accounts.set_role(store, name, role, actor=who), t("users.done"))
             picked = next(u for u in users if u.name == name)
@@ -59,7 +59,7 @@ def user_admin(store: Store, who: Principal) -> None:
                 _run(lambda: accounts.set_disabled(store, name, True, actor=who), t("users.done"))
     with st.expander(t("users.add"), icon=":material/person_add:"), st.form(W + "add", clear_on_submit=True):
         new_name = st.text_input(t("auth.name"), key=W + "new_name")
-        new_role = st.selectbox(t("audit.col_role"), ROLES, key=W + "new_role", format_func=lambda r: t(f"role.{r}"))
+        new_role = st.selectbox(t("audit.col_role"), ROLES, key=W + "new_role", format_func=labeler("role."))
         first = st.text_input(t("auth.password"), type="password", key=W + "pw1", autocomplete="new-password")
         again = st.text_input(t("users.password_again"), type="password", key=W + "pw2", autocomplete="new-password")
         if st.form_submit_button(t("users.add_button"), type="primary", key=W + "add_go"):

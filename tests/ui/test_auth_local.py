@@ -199,3 +199,14 @@ def test_oidc_without_an_auth_section_says_what_to_configure(ui_home: Path, monk
     at.button(key="w.auth.oidc_login").click().run()
     no_exception(at)
     assert any("OIDC sign-in is not configured" in e.value for e in at.error), [e.value for e in at.error]
+
+
+def test_the_audit_page_speaks_chinese(team_home: str) -> None:
+    at = _sign_in(new_app().run(), "ada")
+    at.segmented_control(key="w.lang").set_value("zh").run()
+    at.switch_page("../pages/audit.py").run()
+    no_exception(at)
+    frame = at.dataframe[0].value
+    assert "操作" in frame.columns and {"登录", "创建事件", "上传资产", "添加账号"} <= set(frame["操作"])
+    at.selectbox(key="w.audit.action").set_value("user.").run()
+    assert set(at.dataframe[0].value["操作"]) == {"添加账号"}
