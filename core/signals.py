@@ -33,8 +33,10 @@ class TemplateBursts:
     after_minutes: float = 0.0
 
 
-def template_bursts(store: Store, incident_id: str, onset: datetime, *, top: int = 6,
-                    before: timedelta = timedelta(minutes=60), after: timedelta = timedelta(minutes=30)) -> TemplateBursts:
+def template_bursts(
+    store: Store, incident_id: str, onset: datetime, *, top: int = 6,
+    before: timedelta = timedelta(minutes=60), after: timedelta = timedelta(minutes=30),
+) -> TemplateBursts:
     """Log templates whose rate jumps after `onset` (per asset: template ids are per log file).
 
     Rates are lines per minute in the window before the onset (at most `before`, clipped to the first log
@@ -62,7 +64,8 @@ def template_bursts(store: Store, incident_id: str, onset: datetime, *, top: int
         "WITH l AS (SELECT asset_id, template_id, ts, coalesce(level, '?') AS level FROM log_lines "
         "  WHERE incident_id = ? AND template_id IS NOT NULL AND ts >= ? AND ts < ?), "
         "a AS (SELECT asset_id, template_id, count(*) FILTER (WHERE ts < ?) AS n_before, "
-        "  count(*) FILTER (WHERE ts >= ?) AS n_after, mode(level) AS level, min(ts) FILTER (WHERE ts >= ?) AS first_after "
+        "  count(*) FILTER (WHERE ts >= ?) AS n_after, mode(level) AS level, "
+        "  min(ts) FILTER (WHERE ts >= ?) AS first_after "
         "  FROM l GROUP BY ALL) "
         "SELECT a.*, coalesce(t.template, a.template_id) AS template FROM a LEFT JOIN log_templates t "
         "ON t.incident_id = ? AND t.asset_id = a.asset_id AND t.template_id = a.template_id",
@@ -80,7 +83,8 @@ def template_bursts(store: Store, incident_id: str, onset: datetime, *, top: int
     keys = list(zip(table["asset_id"], table["template_id"], strict=True))
     series = store.query_df(
         "SELECT date_trunc('minute', l.ts) AS minute, l.asset_id || '/' || l.template_id AS key, count(*) AS count "
-        "FROM log_lines l SEMI JOIN (SELECT * FROM (VALUES " + ", ".join("(?, ?)" for _ in keys) + ") AS w(asset_id, template_id)) w "
+        "FROM log_lines l SEMI JOIN (SELECT * FROM (VALUES " + ", ".join("(?, ?)" for _ in keys) + ") "
+        "AS w(asset_id, template_id)) w "
         "ON w.asset_id = l.asset_id AND w.template_id = l.template_id "
         "WHERE l.incident_id = ? AND l.ts >= ? AND l.ts < ? GROUP BY ALL ORDER BY 1",
         [*(value for key in keys for value in key), incident_id, start, end],
@@ -107,7 +111,8 @@ def fingerprint_stats(store: Store, incident_id: str, onset: datetime) -> pd.Dat
     """Per fingerprint over all of the incident's slow-SQL assets, before vs after `onset`.
 
     Columns: fingerprint_id, fingerprint, statement_kind, for_update, tables, parser, count, total_ms, p95_ms,
-    n_before/n_after, p95_before/p95_after, lock_p95_before/lock_p95_after, lock_total_after, sample, first_after, first_ts.
+    n_before/n_after, p95_before/p95_after, lock_p95_before/lock_p95_after, lock_total_after, sample, first_after,
+    first_ts.
     """
     return store.query_df(
         "WITH f AS (SELECT fingerprint_id, any_value(fingerprint) AS fingerprint, any_value(statement_kind) AS "
@@ -119,7 +124,8 @@ def fingerprint_stats(store: Store, incident_id: str, onset: datetime) -> pd.Dat
         "quantile_cont(q.query_ms, 0.95) FILTER (WHERE q.ts >= ?) AS p95_after, "
         "quantile_cont(q.lock_ms, 0.95) FILTER (WHERE q.ts < ?) AS lock_p95_before, "
         "quantile_cont(q.lock_ms, 0.95) FILTER (WHERE q.ts >= ?) AS lock_p95_after, "
-        "sum(q.query_ms) FILTER (WHERE q.ts >= ?) AS total_after, sum(q.lock_ms) FILTER (WHERE q.ts >= ?) AS lock_total_after, "
+        "sum(q.query_ms) FILTER (WHERE q.ts >= ?) AS total_after, "
+        "sum(q.lock_ms) FILTER (WHERE q.ts >= ?) AS lock_total_after, "
         "min(q.ts) FILTER (WHERE q.ts >= ?) AS first_after, min(q.ts) AS first_ts "
         "FROM sql_queries q JOIN f USING (fingerprint_id) WHERE q.incident_id = ? "
         "GROUP BY ALL ORDER BY total_after DESC NULLS LAST, total_ms DESC",
@@ -174,7 +180,8 @@ def endpoint_stats(store: Store, incident_id: str, onset: datetime) -> pd.DataFr
         "FROM spans WHERE incident_id = ? AND (span_kind = 'SERVER' OR parent_id IS NULL)) "
         "SELECT service, endpoint, any_value(http_route) AS route, "
         "count(*) FILTER (WHERE NOT after) AS n_before, count(*) FILTER (WHERE after) AS n_after, "
-        "avg(failed::INTEGER) FILTER (WHERE NOT after) AS err_before, avg(failed::INTEGER) FILTER (WHERE after) AS err_after, "
+        "avg(failed::INTEGER) FILTER (WHERE NOT after) AS err_before, "
+        "avg(failed::INTEGER) FILTER (WHERE after) AS err_after, "
         "quantile_cont(duration_ms, 0.5) FILTER (WHERE NOT after) AS p50_before, "
         "quantile_cont(duration_ms, 0.5) FILTER (WHERE after) AS p50_after, "
         "quantile_cont(duration_ms, 0.99) FILTER (WHERE NOT after) AS p99_before, "

@@ -179,7 +179,9 @@ class Utf8Chunks:
 
 
 @contextmanager
-def open_utf8_chunks(path: Path, block_bytes: int = 16 << 20, max_bytes: int = MAX_UNPACKED_BYTES) -> Iterator[Utf8Chunks]:
+def open_utf8_chunks(
+    path: Path, block_bytes: int = 16 << 20, max_bytes: int = MAX_UNPACKED_BYTES,
+) -> Iterator[Utf8Chunks]:
     """Open `path` as UTF-8 byte blocks of about `block_bytes`, transcoding other encodings on the fly.
 
     Memory stays bounded whatever the file's size: one block is held at a time; reading past

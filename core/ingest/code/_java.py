@@ -207,8 +207,8 @@ class _TypeReader:
     def _record_component_annotations(self, node: Node, jtype: JavaType) -> None:
         params = node.child_by_field_name("parameters")
         fields = [m for m in jtype.members if m.kind == "field"]
-        for member, param in zip(fields, [c for c in params.named_children if c.type == "formal_parameter"] if params else [],
-                                 strict=False):
+        params_of = [c for c in params.named_children if c.type == "formal_parameter"] if params else []
+        for member, param in zip(fields, params_of, strict=False):
             _, member.annotations = _modifiers(param)
             member.start_line, member.end_line = _lines(param)
 
@@ -310,7 +310,8 @@ def parse_java(source: bytes) -> JavaFile:
     reader = _TypeReader(types)
     for child in root.named_children:
         if child.type == "package_declaration":
-            package = next((_text(c) for c in child.named_children if c.type in ("scoped_identifier", "identifier")), "")
+            names = (_text(c) for c in child.named_children if c.type in ("scoped_identifier", "identifier"))
+            package = next(names, "")
         elif child.type == "import_declaration":
             text = _text(child).removeprefix("import").strip().rstrip(";").strip()
             imports.append(text)

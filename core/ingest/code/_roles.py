@@ -142,7 +142,7 @@ def _base_role(info: ClassInfo) -> str:
         return "other"
     if anns & {"RestController", "Controller"} or (anns & set(_MAPPINGS) and info.name.endswith("Controller")):
         return "controller"
-    if ("Path" in anns and info.layer == "interface") or (info.layer == "interface" and info.name.endswith("Controller")):
+    if info.layer == "interface" and ("Path" in anns or info.name.endswith("Controller")):
         return "controller"
     if "AggregateRoot" in anns or "AggregateRoot" in supers:
         return "aggregate_root"

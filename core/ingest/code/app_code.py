@@ -23,7 +23,9 @@ if TYPE_CHECKING:  # kept light: incident.yaml checks import this module without
     from core.schema import Incident
     from core.store import Store
 
-__all__ = ["RUNTIME_PREFIXES", "AppCode", "FrameOrigin", "InAppRules", "app_code_for", "is_test_path", "mark_app_frames"]
+__all__ = [
+    "RUNTIME_PREFIXES", "AppCode", "FrameOrigin", "InAppRules", "app_code_for", "is_test_path", "mark_app_frames",
+]
 
 log = logging.getLogger(__name__)
 

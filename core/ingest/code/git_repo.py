@@ -16,7 +16,7 @@ import git
 from core.errors import IngestError
 from core.schema import Commit
 
-__all__ = ["FilePatch", "parse_patches", "GitRepo", "BlameLine", "Tag", "clone_repo", "ALLOWED_CLONE_SCHEMES"]
+__all__ = ["ALLOWED_CLONE_SCHEMES", "BlameLine", "FilePatch", "GitRepo", "Tag", "clone_repo", "parse_patches"]
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +60,7 @@ class GitRepo:
 
     def _git(self, *args: str) -> str:
         try:
-            return self.repo.git.execute(["git", *args], stdout_as_string=True)  # type: ignore[call-overload,no-any-return]
+            return self.repo.git.execute(["git", *args], stdout_as_string=True)
         except git.GitCommandError as exc:
             raise IngestError(f"git {args[0]} failed: {str(exc.stderr).strip()[:300]}") from exc
 
@@ -93,13 +93,15 @@ class GitRepo:
 
     def is_ancestor(self, ancestor: str, descendant: str) -> bool:
         """True when `ancestor` is reachable from `descendant` (e.g. a commit shipped by a release tag)."""
-        try:
-            return bool(self.repo.is_ancestor(ancestor, descendant))
+        try:  # what Repo.is_ancestor runs, with revisions given as text (it is typed for Commit objects)
+            self.repo.git.merge_base("--is-ancestor", ancestor, descendant)
         except git.GitCommandError:
             return False
+        return True
 
     def tags(self) -> list[Tag]:
-        out = self._git("for-each-ref", "refs/tags", f"--format=%(refname:short){_US}%(*objectname)%(objectname){_US}%(creatordate:iso-strict)")
+        fmt = f"--format=%(refname:short){_US}%(*objectname)%(objectname){_US}%(creatordate:iso-strict)"
+        out = self._git("for-each-ref", "refs/tags", fmt)
         tags = []
         for row in out.splitlines():
             name, sha, date = row.split(_US)
@@ -266,7 +268,8 @@ def clone_repo(
     """
     scheme = "ssh" if url.startswith("git@") else urlparse(url).scheme
     if scheme not in allowed_schemes:
-        raise IngestError(f"Cloning from {scheme or 'this'} URLs is not allowed; allowed: {', '.join(allowed_schemes)}.")
+        raise IngestError(
+            f"Cloning from {scheme or 'this'} URLs is not allowed; allowed: {', '.join(allowed_schemes)}.")
     host = url.split("@", 1)[1].split(":", 1)[0] if url.startswith("git@") else (urlparse(url).hostname or "")
     if scheme != "file" and host.lower() not in {h.lower() for h in allowed_hosts}:
         raise IngestError(

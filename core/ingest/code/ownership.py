@@ -11,7 +11,7 @@ import pathspec
 
 from core.errors import IngestError
 
-__all__ = ["OwnershipRule", "parse_codeowners", "owner_of", "CODEOWNERS_LOCATIONS"]
+__all__ = ["CODEOWNERS_LOCATIONS", "OwnershipRule", "owner_of", "parse_codeowners"]
 
 CODEOWNERS_LOCATIONS = ("CODEOWNERS", ".github/CODEOWNERS", "docs/CODEOWNERS", ".gitlab/CODEOWNERS")
 

@@ -98,7 +98,8 @@ def _git(repo: Path, *args: str, data: bytes | None = None) -> bytes:
     except FileNotFoundError as exc:
         raise IngestError("git is not installed; install it to index repositories.") from exc
     except subprocess.CalledProcessError as exc:
-        raise IngestError(f"git {args[0]} failed in {repo}: {exc.stderr.decode(errors='replace').strip()[:300]}") from exc
+        reason = exc.stderr.decode(errors="replace").strip()[:300]
+        raise IngestError(f"git {args[0]} failed in {repo}: {reason}") from exc
     return done.stdout
 
 

@@ -159,7 +159,8 @@ def _contexts(section: Section) -> list[Element]:
         if not name:
             continue
         owner = next(iter(_ticks(_cell(row, "owner", "team", "团队"))), _cell(row, "owner", "team", "团队"))
-        found.append(Element(section.anchor, "bounded_context", name.lower(), " | ".join(row.values()), context=name.lower(),
+        found.append(Element(section.anchor, "bounded_context", name.lower(), " | ".join(row.values()),
+                             context=name.lower(),
                              attrs={"package": package, "owner": owner, "label": label}))
     return found
 
@@ -235,7 +236,7 @@ def _terms(section: Section) -> list[Element]:
 
 def _mentions(section: Section) -> list[Mention]:
     seen: dict[str, str] = {}
-    for line in section.lines + [section.heading]:
+    for line in [*section.lines, section.heading]:
         for token in _ticks(line):
             token = token.removesuffix("()")
             if _CODE_TOKEN.match(token) and (any(ch.isupper() for ch in token) or "_" in token):

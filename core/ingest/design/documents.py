@@ -18,8 +18,8 @@ import yaml
 from pydantic import BaseModel
 
 from core.errors import IngestError
-from core.ingest.design._openapi_ddl import looks_like_openapi, parse_ddl, parse_openapi
 from core.ingest.design._markdown import parse_markdown
+from core.ingest.design._openapi_ddl import looks_like_openapi, parse_ddl, parse_openapi
 from core.store import Store
 
 __all__ = [
@@ -132,7 +132,8 @@ def _frames(incident_id: str, source: str, kind: DesignKind, text: str) -> tuple
         frames["design_elements"] = pd.DataFrame(_teams(text, source, base))
         info = DesignDoc(source=source, kind=kind, items=len(frames["design_elements"]))
     else:
-        raise IngestError(f"{source}: not a design document this version reads (Markdown, OpenAPI, SQL DDL, teams.yaml).")
+        raise IngestError(
+            f"{source}: not a design document this version reads (Markdown, OpenAPI, SQL DDL, teams.yaml).")
     return info, frames
 
 
@@ -186,7 +187,9 @@ def ingest_design_file(store: Store, incident_id: str, path: Path, source: str |
     return info
 
 
-def ingest_design(store: Store, incident_id: str, paths: Sequence[Path], root: Path) -> tuple[list[DesignDoc], dict[str, str]]:
+def ingest_design(
+    store: Store, incident_id: str, paths: Sequence[Path], root: Path,
+) -> tuple[list[DesignDoc], dict[str, str]]:
     """Ingest every readable design file of a bundle; a bad file is reported, the others still land.
 
     Cases (``design/cases/*.md``), CODEOWNERS and unknown files are skipped here (other modules read them).
@@ -244,9 +247,11 @@ def design_links(store: Store, incident_id: str, symbol: object) -> list[DesignR
         if f"{row.source}#{row.anchor}" not in seen:
             refs.append(DesignRef(kind="mention", source=f"{row.source}#{row.anchor}", text=str(row.text)[:300]))
     if table:
-        ddl = store.query_df("SELECT source, table_name, comment FROM ddl_tables WHERE incident_id = ? AND table_name = ?",
-                             [incident_id, table])
-        refs += [DesignRef(kind="table", source=f"{r.source}#{r.table_name}", text=f"table {r.table_name}: {r.comment}"[:300])
+        ddl = store.query_df(
+            "SELECT source, table_name, comment FROM ddl_tables WHERE incident_id = ? AND table_name = ?",
+            [incident_id, table])
+        refs += [DesignRef(kind="table", source=f"{r.source}#{r.table_name}",
+                           text=f"table {r.table_name}: {r.comment}"[:300])
                  for r in ddl.itertuples()]
     if sym and sym.endpoint:
         http, route = sym.endpoint.split(" ", 1)

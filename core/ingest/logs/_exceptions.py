@@ -94,7 +94,7 @@ class TraceCollector:
         kept_owner = owner[keep]
         texts: list[str] = table.column("cont").take(pa.array(cont_idx[keep])).to_pylist()
         owners, first, counts = np.unique(kept_owner, return_index=True, return_counts=True)
-        slices = {int(o): (int(f), int(f + c)) for o, f, c in zip(owners, first, counts)}
+        slices = {int(o): (int(f), int(f + c)) for o, f, c in zip(owners, first, counts, strict=True)}
 
         if self._open is not None and -1 in slices:
             lo, hi = slices[-1]
@@ -111,7 +111,7 @@ class TraceCollector:
         if not len(chosen) or chosen[-1] != last:
             chosen = np.append(chosen, last)
         rows = table.select(_ROW_FIELDS).take(pa.array(starts[chosen])).to_pylist()
-        for k, row in zip(chosen.tolist(), rows):
+        for k, row in zip(chosen.tolist(), rows, strict=True):
             lo, hi = slices.get(k, (0, 0))
             entry = _Entry(row["line_no"], row["ts"], row["logger"], row["head"], texts[lo:hi])
             if k == last:
@@ -121,7 +121,8 @@ class TraceCollector:
 
     def add_json_chunk(self, table: pa.Table) -> None:
         """Take a parsed JSON-lines chunk (line_no, is_start, ts, logger, hint, head, stack)."""
-        chosen = table.filter(pc.and_(table.column("is_start"), pc.or_(table.column("hint"), pc.is_valid(table.column("stack")))))
+        carries = pc.or_(table.column("hint"), pc.is_valid(table.column("stack")))
+        chosen = table.filter(pc.and_(table.column("is_start"), carries))
         for row in chosen.select([*_ROW_FIELDS, "stack"]).to_pylist():
             stack = row["stack"]
             self._finish(_Entry(row["line_no"], row["ts"], row["logger"], row["head"],

@@ -157,7 +157,8 @@ def _truncated(expr: str) -> str:
 
 
 def _trace_hint(expr: str) -> str:
-    return f"(regexp_matches({expr}, {sql_literal(TRACE_START_HINT)}) OR contains({expr}, {sql_literal(_PY_TRACEBACK)}))"
+    return (f"(regexp_matches({expr}, {sql_literal(TRACE_START_HINT)}) "
+            f"OR contains({expr}, {sql_literal(_PY_TRACEBACK)}))")
 
 
 _GROUP = re.compile(r"\(\?P<(\w+)>")

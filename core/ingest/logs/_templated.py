@@ -58,7 +58,7 @@ class TemplatedWriter:
         mined = TemplateMiner().mine(batch.column("message").combine_chunks())
         local = list(mined.templates)
         shared = [self._shared_id(mined.templates[t]) for t in local]
-        for t, s in zip(local, shared):
+        for t, s in zip(local, shared, strict=True):
             self.counts[s] = self.counts.get(s, 0) + mined.counts[t]
         template_id = pc.take(pa.array(shared, pa.string()), pc.index_in(mined.template_ids, value_set=pa.array(local)))
         batch = batch.append_column("template_id", template_id)

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from core.errors import IngestError
 
 __all__ = [
-    "ACCESS_FORMAT", "AUTO", "JSON_LINES", "LAYOUTS", "LEVEL_WORDS", "LogLayout", "check_log_format", "detect_layout", "log_formats",
-    "resolve_layout",
+    "ACCESS_FORMAT", "AUTO", "JSON_LINES", "LAYOUTS", "LEVEL_WORDS", "LogLayout", "check_log_format", "detect_layout",
+    "log_formats", "resolve_layout",
 ]
 
 # nginx/Apache access logs: `core.signals` reads each endpoint's HTTP outcomes back from these lines.
@@ -100,7 +100,8 @@ LAYOUTS: tuple[LogLayout, ...] = (
         rf"^(?P<ts>\d{{2}}-{_MON}-\d{{4}} \d{{2}}:\d{{2}}:\d{{2}}(?:\.\d{{1,3}})?)\s+{_JUL_LEVEL}\s+"
         rf"\[(?P<thread>[^\]]*)\]\s+(?P<logger>\S+)\s*",
         ts_formats=("%d-%b-%Y %H:%M:%S.%g", "%d-%b-%Y %H:%M:%S"),
-        example="20-Nov-2026 14:05:03.117 SEVERE [http-nio-8080-exec-1] org.apache.catalina.core.StandardWrapperValve.invoke boom",
+        example="20-Nov-2026 14:05:03.117 SEVERE [http-nio-8080-exec-1] "
+                "org.apache.catalina.core.StandardWrapperValve.invoke boom",
     ),
     # Spark and the Hadoop tools' log4j default (%d{yy/MM/dd HH:mm:ss} %p %c{1}: %m): yy/MM/dd time LEVEL logger: msg
     LogLayout(
@@ -134,7 +135,8 @@ LAYOUTS: tuple[LogLayout, ...] = (
         rf"^\[(?P<ts>[A-Z][a-z]{{2}} {_MON} [ \d]?\d \d{{2}}:\d{{2}}:\d{{2}}(?:\.\d{{1,6}})? \d{{4}})\]\s+"
         r"\[(?:[\w-]+:)?(?P<level>[a-z]+\d?)\]\s+(?:\[pid (?P<thread>\d+)[^\]]*\]\s+)?(?:\[client [^\]]*\]\s+)?",
         ts_formats=("%a %b %d %H:%M:%S.%f %Y", "%a %b %d %H:%M:%S %Y"),
-        example="[Thu Nov 20 14:05:03.117000 2026] [proxy:error] [pid 4242] [client 10.0.0.9:51234] AH00898: Error reading",
+        example="[Thu Nov 20 14:05:03.117000 2026] [proxy:error] [pid 4242] [client 10.0.0.9:51234] "
+                "AH00898: Error reading",
     ),
     # nginx/Apache access log (common and combined): client ident user [dd/Mon/yyyy:time zone] "request" status …
     LogLayout(

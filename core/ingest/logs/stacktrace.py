@@ -8,21 +8,22 @@ from dataclasses import dataclass, field
 
 from core.schema import ExceptionCause, StackFrame
 
-__all__ = ["ParsedTrace", "parse_trace", "looks_like_trace_start", "fingerprint", "PLATFORM_PREFIXES"]
+__all__ = ["PLATFORM_PREFIXES", "ParsedTrace", "fingerprint", "looks_like_trace_start", "parse_trace"]
 
 # A provisional in-app flag at parse time: not the runtime, a test runner or a common framework. The
 # incident's repository (or the user's rules) decides for good once the logs are in: see
 # core.ingest.code.app_code.mark_app_frames.
 PLATFORM_PREFIXES = (
-    "java.", "javax.", "jdk.", "sun.", "com.sun.", "kotlin.", "kotlinx.", "scala.", "groovy.lang.", "org.codehaus.groovy.",
-    "junit.", "org.junit.", "org.testng.", "org.apache.tools.ant.", "org.apache.maven.surefire.", "org.gradle.",
-    "org.springframework.", "org.hibernate.", "org.apache.catalina.", "org.apache.coyote.", "org.apache.tomcat.",
-    "org.eclipse.jetty.", "io.undertow.", "io.netty.", "io.grpc.", "reactor.", "com.zaxxer.hikari.", "org.apache.ibatis.",
-    "org.mybatis.", "com.baomidou.", "com.mysql.", "org.postgresql.", "org.mariadb.", "oracle.jdbc.", "feign.", "okhttp3.",
-    "org.apache.http.", "org.apache.hc.", "org.slf4j.", "ch.qos.logback.", "org.apache.logging.log4j.", "org.aspectj.",
-    "net.bytebuddy.", "org.mockito.", "io.micrometer.", "io.opentelemetry.", "com.fasterxml.jackson.databind.",
-    "org.glassfish.", "org.jboss.", "io.lettuce.", "redis.clients.", "io.reactivex.", "rx.", "akka.", "play.",
-    "io.vertx.", "com.google.common.", "com.google.inject.", "org.apache.kafka.", "org.apache.commons.",
+    "java.", "javax.", "jdk.", "sun.", "com.sun.", "kotlin.", "kotlinx.", "scala.", "groovy.lang.",
+    "org.codehaus.groovy.", "junit.", "org.junit.", "org.testng.", "org.apache.tools.ant.",
+    "org.apache.maven.surefire.", "org.gradle.", "org.springframework.", "org.hibernate.", "org.apache.catalina.",
+    "org.apache.coyote.", "org.apache.tomcat.", "org.eclipse.jetty.", "io.undertow.", "io.netty.", "io.grpc.",
+    "reactor.", "com.zaxxer.hikari.", "org.apache.ibatis.", "org.mybatis.", "com.baomidou.", "com.mysql.",
+    "org.postgresql.", "org.mariadb.", "oracle.jdbc.", "feign.", "okhttp3.", "org.apache.http.", "org.apache.hc.",
+    "org.slf4j.", "ch.qos.logback.", "org.apache.logging.log4j.", "org.aspectj.", "net.bytebuddy.", "org.mockito.",
+    "io.micrometer.", "io.opentelemetry.", "com.fasterxml.jackson.databind.", "org.glassfish.", "org.jboss.",
+    "io.lettuce.", "redis.clients.", "io.reactivex.", "rx.", "akka.", "play.", "io.vertx.", "com.google.common.",
+    "com.google.inject.", "org.apache.kafka.", "org.apache.commons.",
 )
 
 # Module prefixes (`java.base/`, `app//`) come before the class; the last `/` ends them.
@@ -34,7 +35,8 @@ _JAVA_HEAD = re.compile(
 )
 _PY_START = "Traceback (most recent call last):"
 _PY_FRAME = re.compile(r'^\s*File "(?P<file>[^"]+)", line (?P<line>\d+), in (?P<func>\S+)')
-_PY_EXC = re.compile(r"^(?P<type>[A-Za-z_][\w.]*(?:Error|Exception|Exit|Interrupt|Warning|Iteration)\w*)(?::\s?(?P<msg>.*))?$")
+_PY_EXC = re.compile(
+    r"^(?P<type>[A-Za-z_][\w.]*(?:Error|Exception|Exit|Interrupt|Warning|Iteration)\w*)(?::\s?(?P<msg>.*))?$")
 _DIGITS = re.compile(r"\d+")
 
 
@@ -144,7 +146,8 @@ def _parse_python(lines: list[str]) -> ParsedTrace | None:
             continue
         exc = _PY_EXC.match(line.strip())
         if exc and not line.startswith(" "):
-            blocks.append((frames, ExceptionCause(exc_type=exc.group("type"), message=(exc.group("msg") or "").strip())))
+            cause = ExceptionCause(exc_type=exc.group("type"), message=(exc.group("msg") or "").strip())
+            blocks.append((frames, cause))
             frames, in_trace = [], False
     if not blocks:
         return None

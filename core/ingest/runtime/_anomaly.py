@@ -50,7 +50,8 @@ def series_anomalies(
 
     A point is anomalous when it is more than 4 robust standard deviations *and* 25 % away from the baseline
     median (with a zero spread, the mean absolute deviation stands in; with none at all, any sustained move
-    counts), and more than the baseline's own 90th-percentile deviation. Consecutive anomalous points in one direction, allowing one quiet point between, form a window.
+    counts), and more than the baseline's own 90th-percentile deviation. Consecutive anomalous points in one
+    direction, allowing one quiet point between, form a window.
     """
     times = pd.to_datetime(ts, utc=True)
     end = pd.Timestamp(baseline_end)

@@ -84,7 +84,8 @@ def read_text(path: Path) -> tuple[str, str]:
     """
     if path.is_file() and path.stat().st_size > MAX_BYTES:
         raise IngestError(
-            f"{path.name} is larger than {MAX_BYTES // (1024 * 1024)} MB; export a shorter time window around the incident."
+            f"{path.name} is larger than {MAX_BYTES // (1024 * 1024)} MB; "
+            "export a shorter time window around the incident."
         )
     with open_text(path, max_bytes=MAX_BYTES) as (stream, encoding):
         text = stream.read()

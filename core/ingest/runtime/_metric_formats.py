@@ -48,7 +48,9 @@ _PROM_SAMPLE = re.compile(
 _PROM_LABEL = re.compile(r'\s*([a-zA-Z_][a-zA-Z0-9_.]*)\s*=\s*"((?:[^"\\]|\\.)*)"\s*,?')
 _ISO_IN_COMMENT = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?")
 _CUMULATIVE_SUFFIXES = ("_total", "_count", "_sum", "_bucket", "_created")
-_TIME_COLUMNS = ("timestamp", "ts", "time", "datetime", "date", "@timestamp", "time_local", "minute", "epoch", "epoch_ms")
+_TIME_COLUMNS = (
+    "timestamp", "ts", "time", "datetime", "date", "@timestamp", "time_local", "minute", "epoch", "epoch_ms",
+)
 _NAME_COLUMNS = ("metric", "name", "metric_name", "series", "__name__", "key")
 _LABEL_COLUMNS = ("labels", "tags", "dimensions", "attributes")
 # Text columns of a wide CSV that tell series apart; others (a version string) are ignored.
@@ -66,7 +68,8 @@ def detect_format(text: str, suffix: str) -> str:
     if any(ln.startswith(("# TYPE", "# HELP")) for ln in lines):
         return "prometheus"
     samples = [ln for ln in lines if not ln.startswith("#")]
-    if samples and sum(bool(_PROM_SAMPLE.match(ln)) for ln in samples) >= 0.8 * len(samples) and "," not in samples[0].split("{")[0]:
+    prometheus_like = sum(bool(_PROM_SAMPLE.match(ln)) for ln in samples) >= 0.8 * len(samples)
+    if samples and prometheus_like and "," not in samples[0].split("{")[0]:
         return "prometheus"
     if suffix in (".json", ".jsonl"):
         return "json"
@@ -147,7 +150,8 @@ def _prometheus(text: str, name: str, zone: tzinfo) -> ParsedMetrics:
     if bad:
         out.warnings.append(f"{bad} malformed sample line(s) skipped")
     if untimed:
-        out.warnings.append(f"{untimed} sample(s) carry no timestamp; they are stored but cannot show a change over time")
+        out.warnings.append(
+            f"{untimed} sample(s) carry no timestamp; they are stored but cannot show a change over time")
     return out
 
 
@@ -218,7 +222,8 @@ def _micrometer(text: str, name: str, zone: tzinfo) -> ParsedMetrics:
             skipped += 1
     if not out.points and items and skipped == len(items):
         raise IngestError(
-            f"{name}: unknown JSON shape; expected Actuator metrics ({{\"name\": …, \"measurements\": [...]}}) or a list of them."
+            f"{name}: unknown JSON shape; expected Actuator metrics "
+            '({"name": …, "measurements": [...]}) or a list of them.'
         )
     if bad_lines:
         out.warnings.append(f"{bad_lines} line(s) were not valid JSON and were skipped")
@@ -307,7 +312,8 @@ def _csv(text: str, name: str, zone: tzinfo) -> ParsedMetrics:
             if ts is None or value is None or not isinstance(metric, str) or not metric.strip():
                 bad_values += ts is not None
                 continue
-            out.points.append(RawPoint(ts, metric.strip(), _csv_labels(labels), value, metric.strip().endswith("_total"),
+            series = metric.strip()
+            out.points.append(RawPoint(ts, series, _csv_labels(labels), value, series.endswith("_total"),
                                        _unit_of(metric)))
         if bad_values:
             out.warnings.append(f"{bad_values} row(s) without a numeric value or metric name skipped")
@@ -325,7 +331,8 @@ def _csv(text: str, name: str, zone: tzinfo) -> ParsedMetrics:
         for col in numeric:
             samples = [(ts, value, labels) for ts, raw, labels in zip(times, frame[col], instances, strict=True)
                        if ts is not None and (value := to_float(raw)) is not None]
-            cumulative = col.endswith("_total") or _looks_cumulative(col, [v for _, v, _ in sorted(samples, key=lambda x: x[0])])
+            in_time_order = [v for _, v, _ in sorted(samples, key=lambda x: x[0])]
+            cumulative = col.endswith("_total") or _looks_cumulative(col, in_time_order)
             unit = _unit_of(col)
             out.points.extend(RawPoint(ts, col, labels, value, cumulative, unit) for ts, value, labels in samples)
     if no_time:

@@ -139,7 +139,8 @@ def _rates(series: list[tuple[datetime, float]]) -> list[tuple[datetime, float]]
 
 def _histogram_quantiles(buckets: dict[tuple[str, Labels], list[tuple[datetime, float]]]) -> list[RawPoint]:
     """p50/p95/p99 per instant from bucket rates (summed over all labels but `le`), as Prometheus does."""
-    by_family: dict[str, dict[datetime, dict[float, float]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(float)))
+    by_family: dict[str, dict[datetime, dict[float, float]]] = defaultdict(
+        lambda: defaultdict(lambda: defaultdict(float)))
     for (name, labels), series in buckets.items():
         le = dict(labels).get("le")
         if le is None:

@@ -20,7 +20,8 @@ _KINDS: dict[type[exp.Expression], str] = {
 }
 _MASKED = (exp.Literal, exp.HexString, exp.BitString, exp.ByteString, exp.Boolean, exp.Placeholder, exp.Parameter)
 _COMMENTS = re.compile(r"/\*.*?\*/|--[^\n]*|^\s*#[^\n]*", re.DOTALL | re.MULTILINE)
-_TABLES = re.compile(r"\b(?:from|join|update|into|table)\s+((?:[`\"]?[\w$]+[`\"]?\.)?[`\"]?[\w$]+[`\"]?)", re.IGNORECASE)
+_TABLES = re.compile(
+    r"\b(?:from|join|update|into|table)\s+((?:[`\"]?[\w$]+[`\"]?\.)?[`\"]?[\w$]+[`\"]?)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)

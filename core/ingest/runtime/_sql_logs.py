@@ -241,7 +241,8 @@ def _csv(text: str, name: str, zone: tzinfo) -> ParsedSlowLog:
             lock = seconds * 1000.0
         out.statements.append(SlowStatement(
             line_no=i, ts=parse_time(row.get(ts_col), zone) if ts_col else None, query_ms=duration,
-            statement=statement.strip()[:20000], lock_ms=lock, rows_sent=_int(row.get(rows_sent)) if rows_sent else None,
+            statement=statement.strip()[:20000], lock_ms=lock,
+            rows_sent=_int(row.get(rows_sent)) if rows_sent else None,
             rows_examined=_int(row.get(rows_examined)) if rows_examined else None,
             db=_text(row.get(db_col)) if db_col else None, user_host=_text(row.get(user_col)) if user_col else None,
         ))

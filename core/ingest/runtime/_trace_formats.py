@@ -167,8 +167,9 @@ def _otlp(docs: list[dict[str, Any]], out: ParsedTraces) -> None:
                     code = str(status.get("code", "")).upper()
                     kind = str(raw.get("kind", "")).upper().removeprefix("SPAN_KIND_")
                     record = _span(
-                        raw.get("traceId"), raw.get("spanId"), raw.get("parentSpanId"), service, str(raw.get("name", "")),
-                        _KINDS.get(kind, kind), _nanos(raw.get("startTimeUnixNano")), _nanos(raw.get("endTimeUnixNano")),
+                        raw.get("traceId"), raw.get("spanId"), raw.get("parentSpanId"), service,
+                        str(raw.get("name", "")), _KINDS.get(kind, kind),
+                        _nanos(raw.get("startTimeUnixNano")), _nanos(raw.get("endTimeUnixNano")),
                         code in ("2", "STATUS_CODE_ERROR", "ERROR"), attrs, out,
                     )
                     if record is None:
@@ -197,7 +198,8 @@ def _jaeger(doc: dict[str, object], out: ParsedTraces) -> None:
                            if isinstance(r, dict) and r.get("refType", "CHILD_OF") == "CHILD_OF"), None)
             process = processes.get(raw.get("processID")) or raw.get("process") or {}
             start, duration = to_float(raw.get("startTime")), to_float(raw.get("duration"))
-            error = str(tags.get("error", "")).lower() == "true" or str(tags.get("otel.status_code", "")).upper() == "ERROR"
+            error = (str(tags.get("error", "")).lower() == "true"
+                     or str(tags.get("otel.status_code", "")).upper() == "ERROR")
             record = _span(
                 raw.get("traceID"), raw.get("spanID"), parent, str(process.get("serviceName", "")),
                 str(raw.get("operationName", "")), str(tags.get("span.kind", "")).upper(),
@@ -207,10 +209,13 @@ def _jaeger(doc: dict[str, object], out: ParsedTraces) -> None:
                 continue
             record.status_message = str(tags.get("otel.status_description") or "")
             for entry in raw.get("logs") or []:
-                fields = {str(f.get("key")): f.get("value") for f in (entry or {}).get("fields") or [] if isinstance(f, dict)}
+                fields = {str(f.get("key")): f.get("value")
+                          for f in (entry or {}).get("fields") or [] if isinstance(f, dict)}
                 if fields.get("event") in ("error", "exception") or "exception.type" in fields:
-                    record.exception_type = record.exception_type or _first(fields, "exception.type", "error.kind", "error.object")
-                    record.exception_message = record.exception_message or _first(fields, "exception.message", "message")
+                    record.exception_type = (record.exception_type
+                                             or _first(fields, "exception.type", "error.kind", "error.object"))
+                    record.exception_message = (record.exception_message
+                                                or _first(fields, "exception.message", "message"))
             out.spans.append(_enrich(record))
 
 

@@ -33,7 +33,9 @@ _QUERY_COLUMNS = ["line_no", "ts", "fingerprint_id", "query_ms", "lock_ms", "row
                   "user_host", "statement"]
 
 
-def parse_slow_sql_file(path: Path, incident: Incident, name: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame, str, list[str]]:
+def parse_slow_sql_file(
+    path: Path, incident: Incident, name: str | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame, str, list[str]]:
     """A slow-query file as (sql_queries rows, sql_fingerprints rows, format description, warnings).
 
     Raises:

@@ -20,11 +20,14 @@ _QUALIFIED = r"[^\s|\[]+(?:\[[^\]\s]*\])?\s\([^()\s]*\):"
 _FIELD_RE = re.compile(rf"{_QUALIFIED}|{_BRACKET}|\||[^\s|]+")
 _SEPARATORS = frozenset({"-", "--", "|", ":", "::", "=>", ">", "#", "*"})
 _LEVELS = frozenset(
-    ["info", "informational", "warn", "warning", "error", "err", "debug", "trace", "fatal", "critical", "crit", "severe", "notice", "alert", "emerg", "emergency", "fine", "finer", "finest", "config", "verbose", "panic", "dbg", "inf", "wrn"]
+    ["info", "informational", "warn", "warning", "error", "err", "debug", "trace", "fatal", "critical", "crit",
+     "severe", "notice", "alert", "emerg", "emergency", "fine", "finer", "finest", "config", "verbose", "panic", "dbg",
+     "inf", "wrn"]
 )
 _SHORT_LEVELS = frozenset("VDIWEFA")
 _MONTHS_DAYS = frozenset(
-    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec", "mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+     "mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 )
 _TIME_RE = re.compile(r"[\[(]?\d+(?:[-/:.,_T]\d+)+(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?[\])]?[,:]?")
 _NUM_RE = re.compile(r"[\[(]?[-+]?\d+[\])]?[,:]?")
@@ -161,7 +164,7 @@ def detect_header(
     """
     if weights is None:
         weights = [1] * len(lines)
-    parsed = [(_fields(ln, max_fields + 1), w) for ln, w in zip(lines, weights) if ln.strip()]
+    parsed = [(_fields(ln, max_fields + 1), w) for ln, w in zip(lines, weights, strict=True) if ln.strip()]
     if not parsed:
         return HeaderSpec()
     kinds = [([_kind(t) for t in f], f, w) for (f, _), w in parsed]

@@ -33,7 +33,8 @@ RULES: dict[Rule, str] = {
     "durations": "an approximate duration (<1 sec, ~5 min) is one value, like 00:02",
     "quoted_values": "a quoted value after '=' is one value, however many words it holds",
     "hex_groups": "colon-joined hex groups holding a digit (MAC, IPv6) are one value",
-    "short_digit_ids": "an identifier with a short digit suffix (ssh2, eth0) is a constant; off: any digit makes a variable",
+    "short_digit_ids": ("an identifier with a short digit suffix (ssh2, eth0) is a constant; "
+                        "off: any digit makes a variable"),
     "second_sample": "a word whose digits differ between two lines of one key is data (root14 / root22)",
     "numbered_codes": "words that differ only in their numbers (U01 / U11) are one variable",
     "kv_keys": "key=value tokens with one key and differing values are one variable",

@@ -247,8 +247,8 @@ class TemplateMiner:
         )
         mined = MinedTemplates(
             template_ids=template_ids,
-            templates=dict(zip(ids, texts)),
-            counts={i: int(c) for i, c in zip(ids, counts)},
+            templates=dict(zip(ids, texts, strict=True)),
+            counts={i: int(c) for i, c in zip(ids, counts, strict=True)},
             header_columns=spec.columns,
         )
         return mined, line_cluster, texts
@@ -263,7 +263,7 @@ def _merge_variants(shape: tuple[str, ...], other: tuple[str, ...]) -> tuple[str
     if shape == other or len(shape) != len(other):
         return shape
     out: list[str] = []
-    for a, b in zip(shape, other):
+    for a, b in zip(shape, other, strict=True):
         tok = a if a == b else WILDCARD
         if not (tok == WILDCARD and out and out[-1] == WILDCARD):
             out.append(tok)
