@@ -18,6 +18,7 @@ from markupsafe import Markup, escape
 
 from core.agents.base import say
 from core.errors import ReportError
+from core.fusion.runtime_rules import unit_label
 from core.plain_text import clip, md_data, zone_name
 from core.report_charts import confidence_svg, series_svg
 from core.schema import ReportData
@@ -206,7 +207,7 @@ def report_view(report: ReportData, lang: str = "en") -> dict[str, Any]:
                   for x in report.turns],
         "interventions": [(at(i.at, "%H:%M:%S"), _pick(_INTERVENTIONS, i.kind, lang), i.text) for i in report.interventions],
         "unverified": unverified, "follow_ups": report.follow_ups, "review": review_view,
-        "redactions": redactions, "footer": footer, "series": _peaks(report, labels, at),
+        "redactions": redactions, "footer": footer, "series": _peaks(report, labels, at, lang),
     }
 
 
@@ -214,7 +215,7 @@ def _num(value: float) -> str:
     return f"{value:,.0f}" if abs(value) >= 100 or float(value).is_integer() else f"{value:,.2f}"
 
 
-def _peaks(report: ReportData, labels: dict[str, str], at: Any) -> list[dict[str, Any]]:
+def _peaks(report: ReportData, labels: dict[str, str], at: Any, lang: str) -> list[dict[str, Any]]:
     """Each runtime chart as one line for the Markdown report: its peak and when."""
     out = []
     for series in report.runtime:
@@ -223,7 +224,7 @@ def _peaks(report: ReportData, labels: dict[str, str], at: Any) -> list[dict[str
         when, peak = max(series.points, key=lambda p: p[1])
         low = min(p[1] for p in series.points)
         out.append({"title": labels["errors_per_min"] if series.name == "errors" else series.name,
-                    "low": _num(low), "high": f"{_num(peak)} {series.unit}".strip(), "at": at(when),
+                    "low": _num(low), "high": f"{_num(peak)} {unit_label(series.unit, lang)}".strip(), "at": at(when),
                     "cite": series.evidence_id})
     return out
 

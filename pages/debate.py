@@ -69,6 +69,7 @@ else:
                             st.toast(t("debate.intervene_sent"), icon=":material/check:")
 
 PRESENTED = f"report:{incident.id}"  # the "present" path: this debate's ruling opens the report by itself
+GOTO_REPORT = "tribunal.debate_to_report"
 presenting = st.session_state.get(Keys.PRESENT) == incident.id and not snap.running
 if presenting:
     st.session_state.pop(Keys.PRESENT)
@@ -128,13 +129,17 @@ def transcript() -> None:
             st.caption(t("debate.took", secs=f"{took:.1f}", rounds=now.info.rounds) if took < 120 else
                        t("debate.took_min", mins=f"{took / 60:.1f}", rounds=now.info.rounds))
         show_open_source(store, cfg, incident.id, now.evidence)
-    if now.judgment is not None and not now.running and st.session_state.get(Keys.PRESENT) == PRESENTED:
-        st.session_state.pop(Keys.PRESENT)
-        nav.switch_to("report")
+    # Leaving for the report happens at the end of a full run, once this fragment is declared without its refresh
+    # timer: a page switched to from inside the fragment (or before it) kept the timer, whose next tick blanked it.
+    if (now.judgment is not None and not now.running and st.session_state.get(Keys.PRESENT) == PRESENTED
+            and not st.session_state.get(GOTO_REPORT)):
+        st.session_state[GOTO_REPORT] = True
+        st.rerun(scope="app")
     # The final state is drawn by the refresh that sees the end, not left to the full rerun below.
     if now.judgment is not None and not now.running and st.button(
             t("debate.to_report"), type="primary", icon=":material/description:", key="w.debate.to_report"):
-        nav.switch_to("report")
+        st.session_state[GOTO_REPORT] = True
+        st.rerun(scope="app")
     if snap.running and not now.running:
         # Drawn while the debate ran: redraw the page once (controls, banners), which stops the polling.
         # Keyed on this page run, not on session state, so every refresh retries until the redraw happens.
@@ -142,3 +147,6 @@ def transcript() -> None:
         st.rerun()
 
 transcript()
+if st.session_state.pop(GOTO_REPORT, False):
+    st.session_state.pop(Keys.PRESENT, None)
+    nav.switch_to("report")

@@ -35,7 +35,7 @@ try:
         relabel_on_language_change("graph", state.language(), ("w.graph.kinds", "w.graph.context"))
         kinds = left.multiselect(t("graph.kinds"), NODE_KINDS, key="w.graph.kinds",
                                  format_func=lambda k, labels={k: kind_label(k) for k in NODE_KINDS}: labels[k])
-        depth = mid.slider(t("graph.depth"), 1, 5, 2, key="w.graph.depth")
+        depth = mid.slider(t("graph.depth"), 1, 5, 3, key="w.graph.depth")
         base = incident_view(store, incident.id, depth=depth, kinds=kinds or None)
         context = right.selectbox(t("graph.context"), [None, *base.contexts], key="w.graph.context",
                                   format_func=lambda c: c or t("graph.all_contexts"))
@@ -72,7 +72,7 @@ with card_col:
             props = {k: v for k, v in details.node.props.items() if k != "depth" and v not in (None, "", [], {})}
             for k, v in props.items():
                 value = ", ".join(map(str, v)) if isinstance(v, list) else str(v)
-                st.markdown(f"<span class='tb-kv'>{html.escape(k)}</span> {md_literal(value)}", unsafe_allow_html=True)
+                st.markdown(f"`{k}` {md_literal(value)}")  # a property's name is an identifier, shown as one
         if details.snippet:
             st.code(details.snippet, language="java")
 with near_col:

@@ -34,9 +34,10 @@ def _start(at: AppTest) -> None:
 
 def test_every_watcher_reaches_the_ruling_and_the_report_button(ui_home: Path) -> None:
     first, second = _demo_session(), _demo_session()
-    assert first.session_state[INCIDENT] != second.session_state[INCIDENT], "two demo loads, two incidents"
+    assert first.session_state[INCIDENT] == second.session_state[INCIDENT], "loading the demo again reuses it"
     _start(first)
-    _start(second)
+    second.switch_page(PAGES["debate"]).run()  # the second user watches the same run
+    no_exception(second)
     # A third user opens the first incident while its debate runs: it re-attaches to the same run.
     third = new_app(timeout=60)
     third.session_state[INCIDENT] = first.session_state[INCIDENT]
