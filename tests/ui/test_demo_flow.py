@@ -1,4 +1,4 @@
-"""The demo, end to end in AppTest: intake → assets → debate (live, re-attachable) → report → history."""
+"""The demo, end to end in AppTest: intake → debate (assets beside it) (live, re-attachable) → report → history."""
 
 from __future__ import annotations
 
@@ -23,7 +23,10 @@ def _has_button(at: AppTest, key: str) -> bool:
     return any(b.key == key for b in at.button)
 
 
-def test_demo_lands_on_the_assets_page(demo_app: AppTest) -> None:
+def test_demo_lands_on_the_debate_ready_to_start_and_the_assets_are_there(demo_app: AppTest) -> None:
+    page = texts(demo_app)
+    assert "The tribunal" in page and _has_button(demo_app, "w.debate.start"), page[-800:]
+    demo_app.switch_page(PAGES["assets"]).run()
     page = texts(demo_app)
     assert "Assets & evidence" in page and "Ingested assets" in page and "Key findings" in page
     assert [tab.label.split(": ", 1)[-1] for tab in demo_app.tabs] == [
@@ -50,8 +53,15 @@ def test_graph_page_draws_the_exception_neighbourhood(demo_app: AppTest) -> None
     demo_app.switch_page(PAGES["graph"]).run()
     no_exception(demo_app)
     page = texts(demo_app)
-    assert "nodes" in page and "path of" in page, page[-500:]
-    assert any("reserveStock" in c.value or "InventoryService" in c.value for c in demo_app.code) or "exception" in page
+    assert "The failure's story" in page, page[-500:]
+    dot = demo_app.get("graphviz_chart")[0].proto.spec
+    # The story: the exception, the failing method, the change, its author and the owning team.
+    for node in ("exception:", "reserveStock", "commit:", "author:", "team:@acme/inventory-team"):
+        assert node in dot, node
+    assert dot.count("->") <= 20, "a story, not the neighbourhood"
+    demo_app.toggle(key="w.graph.wide").set_value(True).run()
+    no_exception(demo_app)
+    assert "path of" in texts(demo_app)
     demo_app.selectbox(key="w.graph.context").set_value("inventory").run()
     no_exception(demo_app)
     demo_app.slider(key="w.graph.depth").set_value(1).run()
