@@ -80,6 +80,7 @@ with near_col:
         st.subheader(t("graph.neighbours"))
         rows = [{"edge": relation_label(rel), "dir": t("graph.out") if way == "→" else t("graph.in"),
                  "kind": kind_label(kind), "node": label} for rel, way, kind, label in details.neighbours if label]
-        st.dataframe(pd.DataFrame(rows, columns=["edge", "dir", "kind", "node"]), hide_index=True, height=320,
+        st.dataframe(pd.DataFrame(rows, columns=["edge", "dir", "kind", "node"]), hide_index=True,
+                     height=min(36 * (len(rows) + 1) + 3, 420),  # no empty rows under a short list
                      column_config={"edge": t("graph.col_edge"), "dir": t("graph.col_dir"), "kind": t("graph.col_kind"),
                                     "node": st.column_config.TextColumn(t("graph.col_node"), width="large")})

@@ -49,7 +49,8 @@ def graph_dot(view: GraphView, *, story: bool) -> str:
     on_path, path_edges = set(view.path_nodes), set(view.path_edges)
     lines = [
         "digraph G {",
-        (f"graph [rankdir=LR, bgcolor=transparent, pad=0.15, nodesep={0.3 if story else 0.18}, "
+        # The story top to bottom at its own size (14 pt labels stay 14 pt); the wider neighbourhood left to right.
+        (f"graph [rankdir={'TB' if story else 'LR'}, bgcolor=transparent, pad=0.15, nodesep={0.3 if story else 0.18}, "
          f"ranksep={0.45 if story else 0.35}, fontname={_q(_FONT)}];"),
         f"node [shape=box, style=\"rounded,filled\", fontname={_q(_FONT)}, margin=\"0.14,0.06\", penwidth=1.2];",
         f"edge [fontname={_q(_FONT)}, fontsize=11, arrowsize=0.6];",
@@ -75,5 +76,8 @@ def graph_dot(view: GraphView, *, story: bool) -> str:
 
 
 def draw_graph(view: GraphView, *, story: bool, height: int = 560) -> None:
-    """Draw the view across the page's width."""
-    st.graphviz_chart(graph_dot(view, story=story), width="stretch", height=height if not story else "content")
+    """Draw the view: the story at its natural size (legible on a projector), the neighbourhood across the page."""
+    if story:
+        st.graphviz_chart(graph_dot(view, story=True), width="content")
+    else:
+        st.graphviz_chart(graph_dot(view, story=False), width="stretch", height=height)
