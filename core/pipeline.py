@@ -152,7 +152,7 @@ def _ingest_design_upload(store: Store, incident: Incident, path: Path, name: st
         return store.record_failed_asset(incident.id, "design_doc", name, str(exc), size_bytes=path.stat().st_size)
     kind = {"openapi": "openapi", "ddl": "ddl"}.get(doc.kind, "design_doc")
     with store.transaction() as cur:
-        return store.add_asset(cur, incident.id, kind, name, location=str(path), items=doc.items,  # type: ignore[arg-type]
+        return store.add_asset(cur, incident.id, kind, name, location=str(path), items=doc.items,
                                size_bytes=path.stat().st_size, message=f"{doc.kind}: {doc.items} items")
 
 
@@ -452,11 +452,11 @@ def analyze_bundle(
     for event in run_debate(store, settings, incident.id, brain, actor=actor):
         debate_id = event.debate_id
         if event.type == "turn_finished":
-            progress(f"{event.turn.agent} (round {event.turn.round}): {event.turn.summary}", 0.9)  # type: ignore[union-attr]
+            progress(f"{event.turn.agent} (round {event.turn.round}): {event.turn.summary}", 0.9)
         elif isinstance(event, JudgmentReady):
             judgment = event.judgment
         elif event.type == "error":
-            error = event.message  # type: ignore[union-attr]
+            error = event.message
     return AnalysisResult(incident=store.get_incident(incident.id), debate_id=debate_id, judgment=judgment, error=error)
 
 

@@ -103,7 +103,10 @@ def anomaly_windows(store: Store, incident_id: str) -> pd.DataFrame:
 
 
 def error_traces(store: Store, incident_id: str, limit: int = 12) -> pd.DataFrame:
-    """The slowest traces that recorded an error: trace_id, endpoint, service, start_ts, duration_ms, spans, error_spans."""
+    """The slowest traces that recorded an error.
+
+    Columns: trace_id, endpoint, service, start_ts, duration_ms, spans, error_spans.
+    """
     summaries = trace_summaries(store, incident_id)
     if summaries.empty:
         return summaries
@@ -129,7 +132,9 @@ class AccessView:
     series: pd.DataFrame  # access_series columns, for the endpoints drawn
 
 
-def access_view(store: Store, incident_id: str, onset: datetime, ctx: FusedContext | None, *, top: int = 4) -> AccessView:
+def access_view(
+    store: Store, incident_id: str, onset: datetime, ctx: FusedContext | None, *, top: int = 4,
+) -> AccessView:
     """Access-log endpoints (the cited ones first, then by requests) and the 5xx share per minute of the first `top`."""
     table = access_endpoint_stats(store, incident_id, onset)
     if table.empty:
@@ -159,7 +164,8 @@ def trace_waterfall(store: Store, incident_id: str, trace_id: str) -> pd.DataFra
     ids = set(spans["span_id"])
     children: dict[str | None, list[int]] = defaultdict(list)
     for i, row in enumerate(spans.itertuples(index=False)):
-        parent = row.parent_id if isinstance(row.parent_id, str) and row.parent_id in ids and row.parent_id != row.span_id else None
+        known = isinstance(row.parent_id, str) and row.parent_id in ids and row.parent_id != row.span_id
+        parent = row.parent_id if known else None
         children[parent].append(i)
     order: list[tuple[int, int]] = []
     seen: set[int] = set()
@@ -178,8 +184,8 @@ def trace_waterfall(store: Store, incident_id: str, trace_id: str) -> pd.DataFra
     frame["offset_ms"] = (pd.to_datetime(frame["start_ts"], utc=True) - t0).dt.total_seconds() * 1000.0
     frame["critical"] = frame["span_id"].isin(on_path)
     frame["self_ms"] = frame["span_id"].map(self_ms)
-    keep = ["span_id", "parent_id", "depth", "service", "name", "offset_ms", "duration_ms", "self_ms", "error", "critical",
-            "status_message", "http_method", "http_route", "http_status", "db_statement", "exception_type",
+    keep = ["span_id", "parent_id", "depth", "service", "name", "offset_ms", "duration_ms", "self_ms", "error",
+            "critical", "status_message", "http_method", "http_route", "http_status", "db_statement", "exception_type",
             "exception_message"]
     return frame[[c for c in keep if c in frame.columns]]
 
@@ -187,7 +193,9 @@ def trace_waterfall(store: Store, incident_id: str, trace_id: str) -> pd.DataFra
 # --- slow SQL --------------------------------------------------------------------------------------
 
 
-def slow_sql_table(store: Store, incident_id: str, onset: datetime, ctx: FusedContext | None, limit: int = 15) -> pd.DataFrame:
+def slow_sql_table(
+    store: Store, incident_id: str, onset: datetime, ctx: FusedContext | None, limit: int = 15,
+) -> pd.DataFrame:
     """Slow-SQL fingerprints before vs after `onset`, with the evidence id fusion gave the ones it cites.
 
     Columns: those of `fingerprint_stats` plus `evidence_id` (None when the ledger does not cite it).

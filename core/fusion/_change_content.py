@@ -9,8 +9,7 @@ from datetime import datetime
 from core.fusion._code_index import CodeIndexView
 from core.fusion.facts import ChangeLink, ErrorGroup
 from core.fusion.runtime_rules import RuntimeFindings
-from core.ingest.code import is_test_path
-from core.ingest.code import FilePatch
+from core.ingest.code import FilePatch, is_test_path
 from core.ingest.runtime import Fingerprint, fingerprint_sql
 
 __all__ = ["BUILD_FILE", "CONFIG_FILE", "LOCAL_TYPE", "MAPPER_FILE", "WAITING", "Symptoms", "content_links"]
@@ -27,7 +26,8 @@ _QUERY_HINT = re.compile(r"@Query|@Select|@Update|@Insert|@Delete|<select|<updat
 _STRING = re.compile(r'"((?:[^"\\]|\\.){6,200})"')
 _PLACEHOLDER = re.compile(r"\{\}|%[sdfx]|\{\d*\}|\\[nt]")
 _KEY_VALUE = re.compile(r"^\s*([\w.\-\[\]]+)\s*[:=]\s*(.*?)\s*$")
-_POOL_KEY = re.compile(r"pool|max[-_.]?(active|total|idle|size|connections?|threads?)|min[-_.]?idle|connections?", re.IGNORECASE)
+_POOL_KEY = re.compile(r"pool|max[-_.]?(active|total|idle|size|connections?|threads?)|min[-_.]?idle|connections?",
+                       re.IGNORECASE)
 _TIMEOUT_KEY = re.compile(r"timeout|deadline|ttl|wait|retr(y|ies)|backoff", re.IGNORECASE)
 _LIMIT_KEY = re.compile(r"limit|size|capacity|queue|batch|threads?|workers?|heap|xmx|memory", re.IGNORECASE)
 _XML_TAG = re.compile(r"<[^>]+>")
@@ -37,15 +37,17 @@ _CODE_EXT = (".java", ".kt", ".scala", ".groovy")
 _SERIAL_KEY = re.compile(r"serializ|typing|objectmapper|mapper|codec|converter|marshal", re.IGNORECASE)
 _CODE_CONFIG_FILE = re.compile(r"(Config|Configuration|Configurer|Properties|Settings)\.(java|kt|scala|groovy)$")
 _FLAG_KEY = re.compile(r"enabled?|feature|flag|toggle|switch", re.IGNORECASE)
-_VERSION = re.compile(r"<[\w.\-]*version>\s*([^<]+?)\s*</[\w.\-]*version>|['\"]?[\w.\-]+['\"]?\s*[:=]\s*['\"]?(\d+\.\d+[\w.\-]*)")
+_VERSION = re.compile(r"<[\w.\-]*version>\s*([^<]+?)\s*</[\w.\-]*version>|"
+                      r"['\"]?[\w.\-]+['\"]?\s*[:=]\s*['\"]?(\d+\.\d+[\w.\-]*)")
 _ARTIFACT = re.compile(r"<(?:artifactId|groupId)>\s*([^<]+?)\s*</|<([\w.\-]+?)\.version>|([\w.\-]+):([\w.\-]+):[\d$]")
 _LINKAGE = ("NoSuchMethodError", "NoClassDefFoundError", "ClassNotFoundException", "AbstractMethodError",
             "IncompatibleClassChangeError", "NoSuchFieldError", "LinkageError", "UnsupportedClassVersionError",
             "ModuleNotFoundError", "ImportError")
 WAITING = re.compile(r"Connection is not available|timeout waiting|Timeout|timed out|Unable to acquire|"
                       r"CannotGetJdbcConnection|SQLTransientConnection|PoolExhausted", re.IGNORECASE)
-_ACQUIRE = re.compile(r"\.getConnection\(|\.openConnection\(|\.getInputStream\(|\.getOutputStream\(|new File(Input|Output)Stream\(|"
-                      r"Files\.new(Input|Output)Stream\(|Files\.(lines|newBufferedReader)\(|\.openStream\(|\.openSession\(|"
+_ACQUIRE = re.compile(r"\.getConnection\(|\.openConnection\(|\.getInputStream\(|\.getOutputStream\(|"
+                      r"new File(Input|Output)Stream\(|Files\.new(Input|Output)Stream\(|"
+                      r"Files\.(lines|newBufferedReader)\(|\.openStream\(|\.openSession\(|"
                       r"\.borrowObject\(|\.getResource\(\)|new Socket\(|\.acquire\(|\.lock\(\)")
 _RELEASE = re.compile(r"\.close\(|\.release\(|\.unlock\(|\.returnObject\(|try\s*\(|\buse\s*\{|closeQuietly|"
                       r"\.returnResource\(")
@@ -66,7 +68,7 @@ class Symptoms:
         self.stack_paths = stack_paths
         self.value_types: set[str] = set()
         self.failing_at = ""
-        self.types = [t for g in groups[:5] for t in g.chain + [g.root_type]]
+        self.types = [t for g in groups[:5] for t in [*g.chain, g.root_type]]
         self.messages = [g.root_message for g in groups[:5] if g.root_message]
         self.texts = [_PLACEHOLDER.sub(" ", t) for t in (*templates, *self.messages)]
         # Slow statements per table: the fingerprint, when that shape was first seen, and whether it got worse
@@ -79,7 +81,8 @@ class Symptoms:
                     key = t.lower().split(".")[-1]
                     known = self.slow_tables.get(key)
                     first = min((x for x in (q.first_seen, known[1] if known else None) if x), default=None)
-                    self.slow_tables[key] = (known[0] if known else q.fingerprint, first, worse or bool(known and known[2]))
+                    self.slow_tables[key] = (known[0] if known else q.fingerprint, first,
+                                             worse or bool(known and known[2]))
         metrics = " ".join(a.metric for a in (runtime.anomalies if runtime else []))
         blob = " ".join(self.types + self.messages) + " " + metrics
         self.pool = bool(_POOL_SIGNAL.search(blob))
@@ -92,7 +95,9 @@ class Symptoms:
         self.missing = [m for g in groups[:5] if g.root_type.rsplit(".", 1)[-1] in _LINKAGE for m in [g.root_message]]
 
 
-def content_links(patches: dict[str, FilePatch], symptoms: Symptoms, spans: CodeIndexView, when: datetime) -> list[ChangeLink]:
+def content_links(
+    patches: dict[str, FilePatch], symptoms: Symptoms, spans: CodeIndexView, when: datetime,
+) -> list[ChangeLink]:
     links: list[ChangeLink] = []
     table_code = spans.table_code(set(symptoms.slow_tables)) if symptoms.slow_tables else {}
     for path, patch in patches.items():
@@ -211,7 +216,8 @@ def _config_link(path: str, added: list[tuple[int, str]], removed: list[str], sy
     for ln, key, value in changed:
         was = f" (was {old[key]})" if key in old else ""
         if _POOL_KEY.search(key) and symptoms.pool:
-            found = (0.8, f"changed `{key}` to {value}{was} in {path}:{ln}; the connection pool ran dry after the onset", ln)
+            found = (0.8, f"changed `{key}` to {value}{was} in {path}:{ln}; "
+                          "the connection pool ran dry after the onset", ln)
         elif _TIMEOUT_KEY.search(key) and symptoms.timeout:
             found = (0.75, f"changed `{key}` to {value}{was} in {path}:{ln}; calls time out after the onset", ln)
         elif _LIMIT_KEY.search(key) and symptoms.limit:

@@ -60,7 +60,8 @@ class CodeIndexView:
             return None
         df = self.store.query_df(
             "SELECT class_fqn || '.' || name FROM code_members WHERE index_id = ? AND path = ? AND kind <> 'field' "
-            "AND start_line <= ? AND end_line >= ? ORDER BY end_line - start_line LIMIT 1", [self.index_id, path, line, line])
+            "AND start_line <= ? AND end_line >= ? ORDER BY end_line - start_line LIMIT 1",
+            [self.index_id, path, line, line])
         return str(df.iloc[0, 0]) if len(df) else None
 
     def table_code(self, tables: set[str]) -> dict[str, tuple[set[str], set[str]]]:
@@ -70,8 +71,8 @@ class CodeIndexView:
         if self.index_id is None or not tables:
             return out
         df = self.store.query_df(
-            "SELECT fqn, name, path, lower(coalesce(table_name, '')) AS t, lower(coalesce(CAST(tables AS VARCHAR), '')) "
-            "AS ts FROM code_symbols WHERE index_id = ?", [self.index_id])
+            "SELECT fqn, name, path, lower(coalesce(table_name, '')) AS t, "
+            "lower(coalesce(CAST(tables AS VARCHAR), '')) AS ts FROM code_symbols WHERE index_id = ?", [self.index_id])
         entity_of: dict[str, str] = {}
         for r in df.itertuples():
             for t in tables:

@@ -20,7 +20,7 @@ import logging
 import math
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
 from core.fusion._change_content import (
@@ -192,7 +192,7 @@ def _record(cand: ChangeCandidate, ledger: EvidenceLedger) -> None:
 
 
 def _frame_links(repo: GitRepo, rev: str, frames: Sequence[FrameFinding], top_score: float, spans: CodeIndexView,
-                 window: dict[str, Commit], candidate, waiting: float) -> None:  # type: ignore[no-untyped-def]
+                 window: dict[str, Commit], candidate: Callable[[Commit], ChangeCandidate], waiting: float) -> None:
     """Blame each failing frame's line and method at the incident revision: who wrote what failed.
 
     `waiting` < 1 when the code failed waiting for a shared resource (a pool, a remote call): the waiting
@@ -231,7 +231,7 @@ def _frame_links(repo: GitRepo, rev: str, frames: Sequence[FrameFinding], top_sc
 
 
 def _neighbour_links(repo: GitRepo, rev: str, frames: Sequence[FrameFinding], top_score: float, spans: CodeIndexView,
-                     window: dict[str, Commit], candidate) -> None:  # type: ignore[no-untyped-def]
+                     window: dict[str, Commit], candidate: Callable[[Commit], ChangeCandidate]) -> None:
     """Changes to methods one call away from the failing frames: producers and consumers of the failing value."""
     seeds = [(index_name(f.class_name), f.method) for f in frames[:3]]
     weight = {(index_name(f.class_name), f.method): max(0.2, f.score / top_score) for f in frames[:3]}

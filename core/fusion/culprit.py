@@ -22,9 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from core.fusion.facts import FrameFinding
-from core.ingest.code import AppCode
-from core.ingest.code import GitRepo
-from core.ingest.code import incident_index
+from core.ingest.code import AppCode, GitRepo, incident_index
 from core.schema import ExceptionRecord, StackFrame
 from core.store import Store
 
@@ -121,7 +119,7 @@ class _Code:
     def is_thin(self, key: tuple[str, str]) -> bool:
         """A method of a few lines (every overload of the name), i.e. one that mostly forwards its arguments."""
         spans = self._spans.get(key)
-        return bool(spans) and all(b - a <= 8 for a, b in spans)
+        return spans is not None and len(spans) > 0 and all(b - a <= 8 for a, b in spans)
 
     def line_matches(self, key: tuple[str, str], line: int | None) -> bool | None:
         """Whether the frame's line lies in the method it names at this revision (None: not indexed).
@@ -197,7 +195,8 @@ def rank_frames(
     for g, (_, items) in enumerate(kept):
         sampled = [e for e in items if e.frames] or items  # frames are loaded for a sample of each group
         shapes = {tuple((f.class_name, f.method, f.line) for f in e.frames): e for e in sampled}
-        common = Counter(tuple((f.class_name, f.method, f.line) for f in e.frames) for e in sampled).most_common(1)[0][0]
+        stacks = Counter(tuple((f.class_name, f.method, f.line) for f in e.frames) for e in sampled)
+        common = stacks.most_common(1)[0][0]
         shape = _root_cause_order(shapes[common].frames)
         ordered: list[_Site] = []
         seen: set[tuple[str, str]] = set()

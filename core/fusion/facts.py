@@ -92,8 +92,8 @@ class NoiseFinding(BaseModel):
 
 
 GUILTY_SCORE = 0.55  # below this no change is convicted: the evidence does not tie one to the symptoms
-LinkKind = Literal["frame_line", "frame_method", "frame_file", "call_graph", "sql", "log_string", "config", "dependency",
-                   "data_flow", "resource_leak"]
+LinkKind = Literal["frame_line", "frame_method", "frame_file", "call_graph", "sql", "log_string", "config",
+                   "dependency", "data_flow", "resource_leak"]
 
 
 class ChangeLink(BaseModel):
@@ -166,7 +166,8 @@ class FusedContext(BaseModel):
     repo_available: bool = False
     groups: list[ErrorGroup] = Field(default_factory=list)
     burst: Burst | None = None
-    template_bursts: list[str] = Field(default_factory=list, description="Evidence ids of templates that jumped at the onset.")
+    template_bursts: list[str] = Field(default_factory=list,
+                                       description="Evidence ids of templates that jumped at the onset.")
     noise: list[NoiseFinding] = Field(default_factory=list)
     suspects: list[Suspect] = Field(default_factory=list)
     later_commits: int = Field(default=0, description="Commits after the incident start, ignored as suspects.")
@@ -178,7 +179,8 @@ class FusedContext(BaseModel):
     runtime: RuntimeFindings | None = None
     blast: BlastRadius | None = None
     blast_evidence_id: str | None = None
-    design_evidence: list[str] = Field(default_factory=list, description="Ids of design-doc evidence about the failing code.")
+    design_evidence: list[str] = Field(default_factory=list,
+                                       description="Ids of design-doc evidence about the failing code.")
     similar_cases: list[CaseHit] = Field(default_factory=list, description="Hypotheses to re-check, never evidence.")
     unparsed_assets: list[str] = Field(default_factory=list)
     evidence: list[Evidence] = Field(default_factory=list)

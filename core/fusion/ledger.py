@@ -25,7 +25,9 @@ class EvidenceLedger:
             self._items[item.id] = item
             self._by_key[(item.kind, item.source)] = item.id
 
-    def add(self, kind: EvidenceKind, source: str, text: str, *, zh: str | None = None, **ref: str | float | None) -> str:
+    def add(
+        self, kind: EvidenceKind, source: str, text: str, *, zh: str | None = None, **ref: str | float | None,
+    ) -> str:
         """Record a fact and return its id (stable: ids are never reused or renumbered).
 
         Args:

@@ -46,7 +46,8 @@ def resolve_source(store: Store, incident_id: str, evidence_id: str) -> SourceVi
     """
     evidence = {e.id: e for e in store.list_evidence(incident_id)}.get(evidence_id)
     if evidence is None:
-        return SourceView(title=evidence_id, location="?", text=f"{evidence_id} is not in this incident's evidence ledger.")
+        return SourceView(title=evidence_id, location="?",
+                          text=f"{evidence_id} is not in this incident's evidence ledger.")
     ref = evidence.ref
     base = SourceView(title=f"{evidence.id} · {evidence.kind}", location=evidence.source, text=evidence.text)
     try:

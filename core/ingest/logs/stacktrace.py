@@ -146,8 +146,8 @@ def _parse_python(lines: list[str]) -> ParsedTrace | None:
             continue
         exc = _PY_EXC.match(line.strip())
         if exc and not line.startswith(" "):
-            cause = ExceptionCause(exc_type=exc.group("type"), message=(exc.group("msg") or "").strip())
-            blocks.append((frames, cause))
+            raised = ExceptionCause(exc_type=exc.group("type"), message=(exc.group("msg") or "").strip())
+            blocks.append((frames, raised))
             frames, in_trace = [], False
     if not blocks:
         return None
