@@ -189,9 +189,11 @@ def _noise(store: Store, incident: Incident, onset: datetime | None, top_lines: 
         return []
     df = store.query_df(
         "SELECT l.template_id, any_value(t.template) AS template, l.level, count(*) AS n, min(l.ts) AS first_seen, "
-        "max(l.ts) AS last_seen, count(*) FILTER (WHERE l.ts < ?) AS n_before, list(l.line_no ORDER BY l.line_no)[1] AS line "
+        "max(l.ts) AS last_seen, count(*) FILTER (WHERE l.ts < ?) AS n_before, "
+        "list(l.line_no ORDER BY l.line_no)[1] AS line "
         "FROM log_lines l LEFT JOIN log_templates t ON t.incident_id = l.incident_id AND t.asset_id = l.asset_id "
-        "AND t.template_id = l.template_id WHERE l.incident_id = ? AND l.level IN ('WARN','ERROR') AND l.ts IS NOT NULL "
+        "AND t.template_id = l.template_id WHERE l.incident_id = ? AND l.level IN ('WARN','ERROR') "
+        "AND l.ts IS NOT NULL "
         "AND l.template_id IS NOT NULL GROUP BY l.template_id, l.level ORDER BY n DESC LIMIT 20",
         [onset, incident.id],
     )
@@ -259,9 +261,11 @@ def fuse_incident(
         b = ctx.burst
         b.evidence_id = ledger.add(
             "log_burst", "log:errors-per-minute",
-            f"ERROR/FATAL lines rose from {b.baseline_per_min}/min to {b.after_per_min}/min (peak {b.peak_per_min:.0f}) "
+            f"ERROR/FATAL lines rose from {b.baseline_per_min}/min to {b.after_per_min}/min "
+            f"(peak {b.peak_per_min:.0f}) "
             f"at {_fmt(b.onset, incident)}, {relative_minutes(b.minutes_before_start)} the reported start",
-            zh=f"ERROR/FATAL 日志从每分钟 {b.baseline_per_min} 条升至 {b.after_per_min} 条（峰值 {b.peak_per_min:.0f}），"
+            zh=f"ERROR/FATAL 日志从每分钟 {b.baseline_per_min} 条升至 {b.after_per_min} 条"
+               f"（峰值 {b.peak_per_min:.0f}），"
                f"始于 {_fmt(b.onset, incident)}，{relative_minutes_zh(b.minutes_before_start, '报告的开始时间')}",
             onset=b.onset.isoformat(),
         )
@@ -298,9 +302,11 @@ def fuse_incident(
                     frame.blame_evidence_id = ledger.add(
                         "blame", f"blame:{frame.path}:{frame.line}@{blame.sha[:10]}",
                         f"{frame.path}:{frame.line} was last changed by {blame.author} in {blame.sha[:8]} on "
-                        f"{_fmt(blame.authored_at, incident)}, {relative_minutes(_minutes(start - blame.authored_at))} the start",
+                        f"{_fmt(blame.authored_at, incident)}, "
+                        f"{relative_minutes(_minutes(start - blame.authored_at))} the start",
                         zh=f"{frame.path}:{frame.line} 最后由 {blame.author} 在 {blame.sha[:8]} 中修改，时间 "
-                           f"{_fmt(blame.authored_at, incident)}，{relative_minutes_zh(_minutes(start - blame.authored_at), '开始')}",
+                           f"{_fmt(blame.authored_at, incident)}，"
+                           f"{relative_minutes_zh(_minutes(start - blame.authored_at), '开始')}",
                         path=frame.path, line=frame.line, sha=blame.sha, rev=rev,
                     )
         _symbols(store, incident, top.frames)
@@ -314,7 +320,8 @@ def fuse_incident(
                     "design", f"package:{package}",
                     f"{app_frame.class_name.rsplit('.', 1)[-1]} lives in package {package}: bounded context "
                     f"'{ctx.bounded_context}', {app_frame.layer or 'unknown'} layer",
-                    zh=f"{app_frame.class_name.rsplit('.', 1)[-1]} 位于包 {package}：限界上下文“{ctx.bounded_context}”，"
+                    zh=f"{app_frame.class_name.rsplit('.', 1)[-1]} 位于包 {package}："
+                       f"限界上下文“{ctx.bounded_context}”，"
                        f"{app_frame.layer or '未知'} 层",
                     context=ctx.bounded_context, layer=app_frame.layer,
                 )
@@ -326,7 +333,8 @@ def fuse_incident(
         noise.evidence_id = ledger.add(
             "log_noise", f"template:{noise.level}:{noise.template[:60]}",
             f"{noise.count}× {noise.level} '{noise.template[:120]}' since {_fmt(noise.first_seen, incident)}: "
-            f"{noise.rate_before}/min before the onset, {noise.rate_after}/min after — a steady background, not a change",
+            f"{noise.rate_before}/min before the onset, {noise.rate_after}/min after — "
+            "a steady background, not a change",
             zh=f"{noise.count} 次 {noise.level} '{noise.template[:120]}'（自 {_fmt(noise.first_seen, incident)} 起）："
                f"突增前每分钟 {noise.rate_before} 条，之后 {noise.rate_after} 条——持续的背景噪声，不是变化",
             level=noise.level, count=noise.count,
@@ -349,7 +357,8 @@ def fuse_incident(
         if ctx.later_commits:
             ledger.add(
                 "timeline", "git:after-start",
-                f"{ctx.later_commits} commit(s) landed after the incident start; the failing code could not contain them",
+                f"{ctx.later_commits} commit(s) landed after the incident start; "
+                "the failing code could not contain them",
                 zh=f"{ctx.later_commits} 个提交在事件开始之后落地，出错的代码不可能包含它们",
                 count=ctx.later_commits,
             )
@@ -410,9 +419,11 @@ def _ownership(ctx: FusedContext, rules: Sequence[OwnershipRule], ledger: Eviden
 def _key_findings(ctx: FusedContext) -> list[str]:
     out = []
     if ctx.burst:
-        out.append(f"Error onset {relative_minutes(ctx.burst.minutes_before_start)} the reported start [{ctx.burst.evidence_id}]")
+        out.append(f"Error onset {relative_minutes(ctx.burst.minutes_before_start)} the reported start "
+                   f"[{ctx.burst.evidence_id}]")
     if top := ctx.top_group:
-        out.append(f"Dominant error: {top.count}× {top.exc_type.rsplit('.', 1)[-1]} / {top.root_type.rsplit('.', 1)[-1]} [{top.evidence_id}]")
+        out.append(f"Dominant error: {top.count}× {top.exc_type.rsplit('.', 1)[-1]} / "
+                   f"{top.root_type.rsplit('.', 1)[-1]} [{top.evidence_id}]")
         if top.frames:
             f = top.frames[0]
             out.append(f"Innermost in-app frame: {f.symbol} at {f.path or f.file_name}:{f.line} [{f.evidence_id}]")
@@ -431,7 +442,8 @@ def _key_findings(ctx: FusedContext) -> list[str]:
 def _key_findings_zh(ctx: FusedContext) -> list[str]:
     out = []
     if ctx.burst:
-        out.append(f"错误突增：{relative_minutes_zh(ctx.burst.minutes_before_start, '报告的开始时间')} [{ctx.burst.evidence_id}]")
+        out.append(f"错误突增：{relative_minutes_zh(ctx.burst.minutes_before_start, '报告的开始时间')} "
+                   f"[{ctx.burst.evidence_id}]")
     if top := ctx.top_group:
         out.append(f"主要错误：{top.count} 次 {top.exc_type.rsplit('.', 1)[-1]} / {top.root_type.rsplit('.', 1)[-1]} "
                    f"[{top.evidence_id}]")

@@ -65,7 +65,8 @@ class MetricFinding(BaseModel):
     after_median: float | None = None
     ratio: float | None = None
     zscore: float | None = None
-    minutes_from_reference: float | None = Field(default=None, description="Window start minus reference; < 0 = earlier.")
+    minutes_from_reference: float | None = Field(default=None,
+                                                 description="Window start minus reference; < 0 = earlier.")
     bursts: int = 1
     earlier: list[str] = Field(default_factory=list, description="The same move in earlier windows, oldest first.")
     evidence_id: str | None = None
@@ -198,7 +199,9 @@ def _nan(value: object) -> float | None:
 # --- metrics -----------------------------------------------------------------------------------
 
 
-def _metric_findings(store: Store, incident: Incident, reference: datetime) -> tuple[list[MetricFinding], list[MetricFinding]]:
+def _metric_findings(
+    store: Store, incident: Incident, reference: datetime,
+) -> tuple[list[MetricFinding], list[MetricFinding]]:
     points = load_points(store, incident.id)
     if points.empty:
         return [], []
@@ -253,9 +256,11 @@ def _add_metric_evidence(f: MetricFinding, incident: Incident, ledger: EvidenceL
     if not f.changed:
         f.evidence_id = ledger.add(
             "metric_anomaly", f"metric:{f.metric}@no-change",
-            f"{f.metric}: no change — median {_value(f.baseline, f.unit)} in the hour before the {ref_kind} ({ref_at}), "
-            f"{_value(f.after_median, f.unit)} after (max {_value(f.peak, f.unit)}); {_WATCH_FLAT.get(f.metric, '')}".rstrip("; "),
-            zh=f"{f.metric}：无变化——{_REF_ZH.get(ref_kind, ref_kind)}（{ref_at}）前一小时中位数 {_value_zh(f.baseline, f.unit)}，"
+            f"{f.metric}: no change — median {_value(f.baseline, f.unit)} in the hour before the {ref_kind} "
+            f"({ref_at}), {_value(f.after_median, f.unit)} after (max {_value(f.peak, f.unit)}); "
+            f"{_WATCH_FLAT.get(f.metric, '')}".rstrip("; "),
+            zh=f"{f.metric}：无变化——{_REF_ZH.get(ref_kind, ref_kind)}（{ref_at}）前一小时中位数 "
+               f"{_value_zh(f.baseline, f.unit)}，"
                f"之后 {_value_zh(f.after_median, f.unit)}（最大 {_value_zh(f.peak, f.unit)}）；"
                f"{_WATCH_FLAT_ZH.get(f.metric, '')}".rstrip("；"),
             metric=f.metric, changed=False, baseline=round(f.baseline, 3), after_median=round(f.after_median or 0.0, 3),
@@ -285,7 +290,8 @@ def _add_metric_evidence(f: MetricFinding, incident: Incident, ledger: EvidenceL
            + f"，始于{_when_zh(f.minutes_from_reference or 0.0, ref_kind)}（{ref_at}）"
            + (f"；更早的同类变化：{'，'.join(_earlier_zh(e) for e in f.earlier)}" if f.earlier else ""),
         metric=f.metric, changed=True, baseline=round(f.baseline, 3), peak=round(f.peak, 3),
-        ratio=round(f.ratio, 2) if f.ratio is not None else None, z=round(f.zscore, 1) if f.zscore is not None else None,
+        ratio=round(f.ratio, 2) if f.ratio is not None else None,
+        z=round(f.zscore, 1) if f.zscore is not None else None,
         window_start=f.window_start.isoformat(), window_end=f.window_end.isoformat(),
         minutes_from_reference=f.minutes_from_reference,
     )
@@ -323,8 +329,10 @@ def _slow_queries(store: Store, incident: Incident, reference: datetime, ledger:
                + f"：{_REF_ZH.get(ref_kind, ref_kind)}前慢执行 {f.n_before} 次"
                + (f"（首次 {f.first_seen.astimezone(incident.started_at.tzinfo):%H:%M}）" if f.first_seen else "")
                + f"，之后 {f.n_after} 次；p95 {_value(f.p95_before_ms, 'ms')} → {_value(f.p95_after_ms, 'ms')}"
-               + (f"；锁等待 p95 {_value(f.lock_p95_before_ms, 'ms')} → {_value(f.lock_p95_after_ms, 'ms')}" if lock else "")
-               + f"；{_REF_ZH.get(ref_kind, ref_kind)}后共耗时 {_value(f.total_after_ms, 'ms')}——`{f.fingerprint[:180]}`"
+               + (f"；锁等待 p95 {_value(f.lock_p95_before_ms, 'ms')} → {_value(f.lock_p95_after_ms, 'ms')}"
+                  if lock else "")
+               + f"；{_REF_ZH.get(ref_kind, ref_kind)}后共耗时 {_value(f.total_after_ms, 'ms')}"
+               + f"——`{f.fingerprint[:180]}`"
                + ("（指纹由正则兜底生成）" if f.parser == "regex" else ""),
             fingerprint_id=f.fingerprint_id, tables=",".join(f.tables), statement_kind=f.statement_kind,
             for_update=int(f.for_update), n_before=f.n_before, n_after=f.n_after, p95_after_ms=f.p95_after_ms,
@@ -356,7 +364,9 @@ def _endpoints(store: Store, incident: Incident, reference: datetime, ledger: Ev
     found: list[EndpointFinding] = []
     used: set[str] = set()
     for row, f in _moved_endpoints(endpoint_stats(store, incident.id, reference), "trace", 0.05):
-        pct = lambda r: "—" if r is None else f"{r * 100:.0f}%"
+        def pct(r: float | None) -> str:
+            return "—" if r is None else f"{r * 100:.0f}%"
+
         source = f"trace:endpoint:{row.route or row.endpoint}"
         if source in used:  # the same route seen from another service (a gateway)
             source += f"@{f.service}"
@@ -440,7 +450,8 @@ def _traces(store: Store, incident: Incident, reference: datetime, ledger: Evide
         seen_endpoints.add((row.service, row.endpoint))
         f = TraceFinding(
             trace_id=row.trace_id, service=row.service, endpoint=row.endpoint, started_at=row.start_ts.to_pydatetime(),
-            duration_ms=float(row.duration_ms), exception_types=row.exception_types if isinstance(row.exception_types, str) else None,
+            duration_ms=float(row.duration_ms),
+            exception_types=row.exception_types if isinstance(row.exception_types, str) else None,
             carries_logged_exception=row.trace_id in logged, critical_path=path, hot_span=hot.name,
             hot_self_ms=hot.self_ms,
         )
@@ -453,14 +464,16 @@ def _traces(store: Store, incident: Incident, reference: datetime, ledger: Evide
         started = f.started_at.astimezone(incident.started_at.tzinfo)
         f.evidence_id = ledger.add(
             "trace", f"trace:{f.trace_id}",
-            f"{'Slowest error trace' if not found else 'Slow error trace'} {_short(f.trace_id)} ({f.endpoint}, {_value(f.duration_ms, 'ms')}, {started:%H:%M:%S}): "
+            f"{'Slowest error trace' if not found else 'Slow error trace'} {_short(f.trace_id)} "
+            f"({f.endpoint}, {_value(f.duration_ms, 'ms')}, {started:%H:%M:%S}): "
             f"critical path {chain}; {hot.name} holds {_value(hot.self_ms, 'ms')} ({share:.0f}%) itself{statement}"
             f"{exc}; {joined_text}",
             zh=f"{'最慢的错误链路' if not found else '较慢的错误链路'} {_short(f.trace_id)}（{f.endpoint}，"
                f"{_value(f.duration_ms, 'ms')}，{started:%H:%M:%S}）：关键路径 {chain}；{hot.name} 自身耗时 "
                f"{_value(hot.self_ms, 'ms')}（{share:.0f}%）{statement}"
                + (f"；记录了 {f.exception_types.rsplit('.', 1)[-1]}" if f.exception_types else "")
-               + ("；其 trace id 出现在一条已记录的异常上" if f.carries_logged_exception else "；没有已记录的错误带有它的 trace id"),
+               + ("；其 trace id 出现在一条已记录的异常上" if f.carries_logged_exception
+                  else "；没有已记录的错误带有它的 trace id"),
             trace_id=f.trace_id, hot_span=hot.name, hot_self_ms=round(hot.self_ms, 1),
             logged=int(f.carries_logged_exception),
         )
