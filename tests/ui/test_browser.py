@@ -226,6 +226,10 @@ def test_demo_click_through(server: str) -> None:
                 expect(page.get_by_text(ready).first).to_be_visible(timeout=60_000)
                 page.wait_for_timeout(1200)
                 page.screenshot(path=ARTIFACTS / f"20-zh-{i}-{link}.png", full_page=True)
+                if i == 0:  # Streamlit's own uploader text, drawn in Chinese by CSS
+                    upload = page.get_by_test_id("stFileUploaderDropzone").first.locator("button p")
+                    assert upload.evaluate("e => getComputedStyle(e, '::after').content") == '"上传"'
+                    assert upload.evaluate("e => getComputedStyle(e).fontSize") == "0px", "the English is hidden"
         finally:
             browser.close()
 

@@ -3,6 +3,7 @@ words on the Chinese ones, outside user data (log text, code, names, commit mess
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -87,11 +88,16 @@ def _pages(incident_id: str, lang: str) -> Iterator[tuple[str, AppTest]]:
 def test_every_page_speaks_one_language(judged: tuple[str, list[str]], lang: str) -> None:
     incident_id, data = judged
     problems: dict[str, list[str]] = {}
+    charts = 0
     for name, at in _pages(incident_id, lang):
         no_exception(at)
+        for chart in at.get("plotly_chart"):  # Plotly's floating toolbar covered legends and titles
+            assert json.loads(chart.proto.config).get("displayModeBar") is False, name
+            charts += 1
         found = foreign_text(page_text(at), lang, data)
         if found and os.environ.get("TRIBUNAL_DUMP_PAGES"):
             (Path(os.environ["TRIBUNAL_DUMP_PAGES"]) / f"{lang}-{name.replace('/', '-')}.txt").write_text(page_text(at))
         if found:
             problems[name] = found[:12]
+    assert charts >= 5, "the assets tabs and the report draw charts"
     assert not problems, "\n".join(f"{page}: {found}" for page, found in problems.items())
