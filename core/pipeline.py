@@ -236,8 +236,8 @@ def _safe_name(name: str) -> str:
 
 
 def ingest_uploads(
-    store: Store, settings: Settings, incident: Incident, files: list[tuple[str, bytes]], progress: Progress | None = None,
-    *, log_format: str = AUTO, actor: Principal = ANONYMOUS_LOCAL,
+    store: Store, settings: Settings, incident: Incident, files: list[tuple[str, bytes]],
+    progress: Progress | None = None, *, log_format: str = AUTO, actor: Principal = ANONYMOUS_LOCAL,
 ) -> list[Asset]:
     """Add uploaded or pasted files to an incident; each is kept under the data directory first.
 

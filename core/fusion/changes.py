@@ -110,13 +110,16 @@ def link_changes(
         if commit.sha not in candidates:
             hours = (start - commit.authored_at).total_seconds() / 3600
             candidates[commit.sha] = ChangeCandidate(
-                sha=commit.sha, author=commit.author, message=(commit.message or "").splitlines()[0][:200] if commit.message else "",
-                authored_at=commit.authored_at, minutes_before_start=round(hours * 60, 1), files=list(commit.files[:50]))
+                sha=commit.sha, author=commit.author,
+                message=(commit.message or "").splitlines()[0][:200] if commit.message else "",
+                authored_at=commit.authored_at, minutes_before_start=round(hours * 60, 1),
+                files=list(commit.files[:50]))
         return candidates[commit.sha]
 
     in_window = {c.sha: c for c in window}
     top_group = groups[0] if groups else None
-    waited = bool(top_group and WAITING.search(f"{top_group.root_type} {' '.join(top_group.chain)} {top_group.root_message}"))
+    waited = bool(top_group and WAITING.search(
+        f"{top_group.root_type} {' '.join(top_group.chain)} {top_group.root_message}"))
     _frame_links(repo, rev, production, top_score, spans, in_window, candidate, 0.65 if waited else 1.0)
     _neighbour_links(repo, rev, production, top_score, spans, in_window, candidate)
     symptoms = Symptoms(groups, runtime, templates, {f.path for f in production if f.path})
@@ -178,13 +181,16 @@ def _record(cand: ChangeCandidate, ledger: EvidenceLedger) -> None:
             zh=f"{cand.sha[:8]}（{LINK_KIND_ZH.get(link.kind, link.kind)}，强度 {link.strength:.2f}）："
                f"{link_zh(link.kind, link.path, link.line)}",
             sha=cand.sha, link=link.kind, strength=link.strength, path=link.path, line=link.line)
-    deployed = (f"; shipped by {cand.deployed_tag} {relative_minutes(cand.deployed_minutes_before_start or 0)} the start"
+    deployed = (f"; shipped by {cand.deployed_tag} "
+                f"{relative_minutes(cand.deployed_minutes_before_start or 0)} the start"
                 if cand.deployed_tag else "; no release tag shows when it went live")
     cand.evidence_id = ledger.add(
         "commit", f"commit:{cand.sha}",
-        f"{cand.sha[:8]} by {cand.author}, {relative_minutes(cand.minutes_before_start)} the start: \"{cand.message[:100]}\" — "
+        f"{cand.sha[:8]} by {cand.author}, {relative_minutes(cand.minutes_before_start)} the start: "
+        f"\"{cand.message[:100]}\" — "
         f"{len(cand.links)} link(s) to the symptoms, score {cand.score:.2f}{deployed}",
-        zh=f"{cand.sha[:8]}，{cand.author}，{relative_minutes_zh(cand.minutes_before_start, '开始')}：“{cand.message[:100]}”——"
+        zh=f"{cand.sha[:8]}，{cand.author}，{relative_minutes_zh(cand.minutes_before_start, '开始')}："
+           f"“{cand.message[:100]}”——"
            f"与症状有 {len(cand.links)} 处关联，得分 {cand.score:.2f}"
            + (f"；由 {cand.deployed_tag} 发布（{relative_minutes_zh(cand.deployed_minutes_before_start or 0, '开始')}）"
               if cand.deployed_tag else "；没有发布标记表明它何时上线"),
@@ -211,7 +217,8 @@ def _frame_links(repo: GitRepo, rev: str, frames: Sequence[FrameFinding], top_sc
             if blamed.sha in window:
                 touched[blamed.sha].append(start_line + offset)
         for sha, changed in touched.items():
-            exact = any(abs(ln - frame.line) <= 1 for ln in changed) and (span is None or span[0] <= frame.line <= span[1])
+            in_span = span is None or span[0] <= frame.line <= span[1]
+            exact = any(abs(ln - frame.line) <= 1 for ln in changed) and in_span
             kind: LinkKind = "frame_line" if exact else "frame_method"
             # A change to code on the failing path is a strong link whatever the frame's rank; the rank
             # only decides between such changes.
