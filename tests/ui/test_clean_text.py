@@ -97,4 +97,5 @@ def test_an_evidence_chip_tooltip_keeps_template_wildcards() -> None:
 
     at = AppTest.from_function(script, default_timeout=30).run()
     no_exception(at)
-    assert at.button[0].help == "log burst · WARN template 'SQL Error: <\\*>, SQLState: <\\*>': 51 lines"  # the kind in the UI language
+    # The kind in the UI language, the template's wildcards literal.
+    assert at.button[0].help == "log burst · WARN template 'SQL Error: <\\*>, SQLState: <\\*>': 51 lines"
