@@ -49,7 +49,8 @@ def test_a_finished_debate_adds_nothing_and_a_confirmation_adds_the_ruling_once(
     assert not in_library(settings, incident_id)
     confirm_ruling(store, settings, incident_id, LEAD)
     assert library_size(settings) == before + 1 and in_library(settings, incident_id)
-    assert any(r.action == "case.confirmed" and r.actor == LEAD.name for r in list_events(store, incident_id=incident_id))
+    audited = list_events(store, incident_id=incident_id)
+    assert any(r.action == "case.confirmed" and r.actor == LEAD.name for r in audited)
     assert library_state(store, settings, incident_id).in_library
     confirm_ruling(store, settings, incident_id, LEAD)  # confirming again replaces, never duplicates
     assert library_size(settings) == before + 1

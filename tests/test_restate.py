@@ -35,7 +35,7 @@ def test_the_same_language_gives_back_the_stored_debate(store: Store, debated: s
     said = debate_in(store, debated, "en")
     stored = store.list_turns(debated)
     assert said.kept == 0
-    assert [t.body for t in said.turns] == [t.body for t in stored], "a replay in the debate's language is word for word"
+    assert [t.body for t in said.turns] == [t.body for t in stored], "the debate's language: word for word"
     assert said.judgment is not None and said.judgment.root_cause == store.get_judgment(debated).root_cause  # type: ignore[union-attr]
 
 

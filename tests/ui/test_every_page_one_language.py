@@ -19,8 +19,9 @@ from tests.ui.support import PAGES, isolate, new_app, no_exception, wait_until
 
 INCIDENT = "tribunal.incident_id"
 REPORT = "w.debate.to_report"
-_DATA_TABLES = ("incidents", "commits", "exceptions", "log_templates", "graph_nodes", "design_sections", "design_elements",
-                "design_docs", "ownership", "assets", "spans", "api_operations", "code_symbols", "ddl_tables")
+_DATA_TABLES = ("incidents", "commits", "exceptions", "log_templates", "graph_nodes", "design_sections",
+                "design_elements", "design_docs", "ownership", "assets", "spans", "api_operations", "code_symbols",
+                "ddl_tables")
 
 
 def _user_data(incident_id: str) -> list[str]:
