@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from core.bundle import load_bundle
 from core.config import Settings
-from core.graph_view import incident_view, node_details
+from core.graph_view import incident_view, node_details, story_view
 from core.pipeline import fuse, ingest_bundle, open_incident
 from core.store import Store
 from tests.conftest import MiniBundle
@@ -28,3 +28,22 @@ def test_view_centres_on_the_exception_and_marks_the_path(store: Store, settings
     details = node_details(store, incident.id, "bounded_context:stock")
     assert details is not None and details.neighbours
     assert node_details(store, incident.id, "class:nope") is None
+
+
+def test_the_story_leads_from_the_exception_to_the_change_its_author_and_the_team(
+        store: Store, settings: Settings, mini_bundle: MiniBundle) -> None:
+    bundle = load_bundle(mini_bundle.root)
+    incident = open_incident(store, bundle.draft)
+    ingest_bundle(store, settings, incident, bundle)
+    fuse(store, settings, incident.id)
+    story = story_view(store, incident.id)
+    ids = {n.id for n in story.nodes}
+    assert story.center is not None and story.center.startswith("exception:")
+    assert f"commit:{mini_bundle.bug_sha}" in ids, "the convicted change"
+    assert f"commit:{mini_bundle.distractor_sha}" not in ids, "not every change"
+    assert "team:@acme/stock-team" in ids and any(n.kind == "author" for n in story.nodes)
+    assert len(story.nodes) <= 15, "a story a projector can show"
+    assert {n.kind for n in story.nodes} >= {"exception", "frame", "method", "class", "file", "commit", "author", "team"}
+    assert all(e.src in ids and e.dst in ids for e in story.edges)
+    # Connected: every node but the exception is reached by an edge of the story.
+    assert ids - {story.center} <= {e.src for e in story.edges} | {e.dst for e in story.edges}
