@@ -43,7 +43,8 @@ def test_the_story_leads_from_the_exception_to_the_change_its_author_and_the_tea
     assert f"commit:{mini_bundle.distractor_sha}" not in ids, "not every change"
     assert "team:@acme/stock-team" in ids and any(n.kind == "author" for n in story.nodes)
     assert len(story.nodes) <= 15, "a story a projector can show"
-    assert {n.kind for n in story.nodes} >= {"exception", "frame", "method", "class", "file", "commit", "author", "team"}
+    story_kinds = {"exception", "frame", "method", "class", "file", "commit", "author", "team"}
+    assert {n.kind for n in story.nodes} >= story_kinds
     assert all(e.src in ids and e.dst in ids for e in story.edges)
     # Connected: every node but the exception is reached by an edge of the story.
     assert ids - {story.center} <= {e.src for e in story.edges} | {e.dst for e in story.edges}
