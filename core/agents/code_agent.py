@@ -53,7 +53,7 @@ def offline_reply(view: DebateView) -> AgentReply:
     claims: list[Claim] = []
     for frame in frames[:3]:
         if frame.evidence_id:
-            why = "; ".join(frame.why[:2]) if lang != "zh" else ""  # the ranking's reasons are English; the ledger has them
+            why = "；".join(frame.why_zh[:2]) if lang == "zh" else "; ".join(frame.why[:2])
             claims.append(Claim(
                 text=say(lang, "Location candidate #{n}: {sym} ({file}:{line}){why}.", "定位候选 #{n}：{sym}（{file}:{line}）{why}。",
                          n=frame.position + 1, sym=frame.symbol, file=frame.path or frame.file_name, line=frame.line,

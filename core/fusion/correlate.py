@@ -289,6 +289,7 @@ def fuse_incident(
                 + ("" if frame.path or not repo else "; the file is not in the repository"),
                 zh=f"{'测试' if frame.is_test else '应用'}栈帧 {frame.symbol}（{frame.file_name}:{frame.line}），"
                    f"定位候选第 {frame.position + 1} 位，出现在 {frame.hits} 条失败堆栈中"
+                   + (f"；{'；'.join(frame.why_zh)}" if frame.why_zh else "")
                    + (f"；该行代码为 `{frame.code[:120]}`" if frame.code else "")
                    + ("" if frame.path or not repo else "；该文件不在仓库中"),
                 path=frame.path, line=frame.line, symbol=frame.symbol, rev=rev,

@@ -52,6 +52,7 @@ class FrameFinding(BaseModel):
     score: float = Field(default=0.0, description="How strongly the ranking points here (see fusion.culprit).")
     is_test: bool = False
     why: list[str] = Field(default_factory=list, description="What raised or lowered this frame in the ranking.")
+    why_zh: list[str] = Field(default_factory=list, description="The same reasons in Chinese.")
     stack_depth: int | None = Field(default=None, description="Index in its cause's frames (0 = innermost).")
     cause_index: int = 0
 
