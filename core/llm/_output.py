@@ -13,7 +13,6 @@ import json
 import re
 from typing import Annotated, Any, ClassVar, Literal
 
-from json_repair import repair_json
 from pydantic import (
     BaseModel,
     BeforeValidator,
@@ -25,6 +24,7 @@ from pydantic import (
 )
 
 from core.agents.base import AgentReply
+from core.llm._extract import OutputInvalid, _snake, extract_json
 from core.schema import (
     AgentName,
     Answer,
@@ -49,18 +49,11 @@ __all__ = [
 ]
 
 _EVIDENCE_ID = re.compile(r"\bE\d+\b")
-_FENCE_MARK = re.compile(r"```[\w-]*")
-_THINK = re.compile(r"<(think|thinking|reasoning)>[\s\S]*?</\1>", re.IGNORECASE)
-_THINK_END = re.compile(r"</(?:think|thinking|reasoning)>", re.IGNORECASE)
 _FILE_LINE = re.compile(r"([\w./\\$@-]*\w\.\w{1,6}):(\d+)")
 _JAVA_FRAME = re.compile(r"^\s*(?:at\s+)?([\w.$<>]+)\s*\(\s*([\w./\\$-]+\.\w{1,6}):(\d+)\s*\)")
 _SHA = re.compile(r"\b[0-9a-fA-F]{7,40}\b")
 _NULLS = {"", "none", "null", "n/a", "na", "unknown", "-", "—", "无", "未知", "不适用"}
 HYPOTHESIS_PREFIX: dict[AgentName, str] = {"LogAgent": "HL", "DomainAgent": "HD", "CodeAgent": "HC"}
-
-
-class OutputInvalid(ValueError):
-    """The model's text is not a valid reply; the message is what the model is shown in the repair turn."""
 
 
 # --- reading values the way models write them ------------------------------------------------------------
@@ -169,10 +162,6 @@ Ids = Annotated[list[str], BeforeValidator(_ids)]
 Bool = Annotated[bool, BeforeValidator(_boolean)]
 
 
-def _snake(key: str) -> str:
-    return re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", key.strip()).lower().replace("-", "_").replace(" ", "_")
-
-
 def _require(*names: str) -> Any:
     """Keep fields that have a lenient default listed as required in the schema the model is shown."""
     def extra(schema: dict[str, Any]) -> None:
@@ -211,7 +200,7 @@ class LocationOut(_Out):
 
 
 def _location(value: Any) -> Any:
-    """"src/X.java:42", "com.acme.X.run (X.java:42)" or {"file": …} → a location; "unknown" → None."""
+    """"src/X.java:42", "pkg.X.run (X.java:42)" or {"file": …} → a location; "unknown" → None."""
     value = _nullable(value)
     if not isinstance(value, str):
         return value
@@ -459,79 +448,6 @@ def output_schema(agent: AgentName) -> dict[str, Any]:
         return node
 
     return compact(OUTPUT_MODELS[agent].model_json_schema())  # type: ignore[no-any-return]
-
-
-# --- finding the JSON object in a reply ----------------------------------------------------------------
-
-
-def _closing(text: str, start: int) -> int | None:
-    """The index of the `}` that closes the object opening at `start` (strings and escapes respected), or None."""
-    depth, in_string, escape = 0, False, False
-    for i in range(start, len(text)):
-        ch = text[i]
-        if in_string:
-            if escape:
-                escape = False
-            elif ch == "\\":
-                escape = True
-            elif ch == '"':
-                in_string = False
-        elif ch == '"':
-            in_string = True
-        elif ch in "{[":
-            depth += 1
-        elif ch in "}]":
-            depth -= 1
-            if depth == 0:
-                return i
-    return None
-
-
-def _read(span: str) -> dict[str, Any] | None:
-    """One object from a closed span: strict JSON, else leniently (trailing commas, single quotes, comments)."""
-    try:
-        obj = json.loads(span)
-    except json.JSONDecodeError:
-        obj = repair_json(span, return_objects=True) or None  # it reads anything as {}: that is no object
-    return obj if isinstance(obj, dict) else None
-
-
-def extract_json(text: str, expect: frozenset[str] = frozenset()) -> dict[str, Any]:
-    """The reply's JSON object, whatever surrounds it: `<think>` blocks, fences, prose, trailing commas.
-
-    Args:
-        expect: the keys the reply should have; of several objects in the text, the one with most of them wins
-            (then the longest), so a `{E1}` in the prose or an object quoted in an example does not.
-
-    Raises:
-        OutputInvalid: no object, one that was cut off, or one that cannot be read even leniently.
-    """
-    cleaned = _THINK.sub("", text)
-    if ends := list(_THINK_END.finditer(cleaned)):  # reasoning whose opening tag the server swallowed
-        cleaned = cleaned[ends[-1].end():]
-    found: list[tuple[int, int, dict[str, Any]]] = []
-    unclosed = False  # an object opened before any complete one and never closed: a reply cut off
-    at = cleaned.find("{")
-    while at >= 0 and len(found) < 20:
-        end = _closing(cleaned, at)
-        if end is None:
-            unclosed = unclosed or not found
-            at = cleaned.find("{", at + 1)
-            continue
-        obj = _read(_FENCE_MARK.sub("", cleaned[at:end + 1]))
-        if obj is not None:
-            found.append((len({_snake(str(k)) for k in obj} & expect), end - at, obj))
-            at = cleaned.find("{", end + 1)  # objects inside this one are parts of it
-        else:
-            at = cleaned.find("{", at + 1)
-    best = max(found, key=lambda item: (item[0], item[1]), default=None)
-    if best is not None and (best[0] >= 2 or not unclosed):
-        return best[2]
-    if unclosed:
-        raise OutputInvalid("The JSON object is not closed (the reply was cut off); answer more briefly.")
-    if "{" not in cleaned:
-        raise OutputInvalid("The reply contains no JSON object.")
-    raise OutputInvalid("The reply's JSON cannot be read; if it was cut off, answer more briefly.")
 
 
 def _problem(error: Any) -> str:
