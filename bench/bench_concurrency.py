@@ -114,7 +114,8 @@ def worker(n: int, budget_s: float) -> dict[str, object]:
     cpu1, wall = os.times(), time.monotonic() - wall0
     rss, peak = _rss_mib()
     done = [r for r in results if "incident" in r]
-    return {"n": n, "results": results, "wall_s": wall, "cpu_cores": ((cpu1.user - cpu0.user) + (cpu1.system - cpu0.system)) / wall,
+    return {"n": n, "results": results, "wall_s": wall,
+            "cpu_cores": ((cpu1.user - cpu0.user) + (cpu1.system - cpu0.system)) / wall,
             "rss_mib": rss, "peak_mib": peak, **(_refresh_cost(str(done[0]["incident"])) if done else {})}
 
 
@@ -141,7 +142,8 @@ def server_round(n: int, budget_s: float, app_root: Path, port: int, dump_at_s: 
             env.pop(name, None)
         log_path = Path(home) / "server.log"
         with open(log_path, "w", encoding="utf-8") as log_file:
-            # SIGUSR1 dumps every thread's stack into the server log (a stalled session's page run shows where it waits).
+            # SIGUSR1 dumps every thread's stack into the server log (a stalled session's page run shows
+            # where it waits).
             boot = ("import faulthandler, signal, sys; faulthandler.register(signal.SIGUSR1, all_threads=True); "
                     "from streamlit.web.cli import main; sys.argv = ['streamlit'] + sys.argv[1:]; main()")
             server = subprocess.Popen(
@@ -224,9 +226,11 @@ def main() -> None:
         ratio = f"×{statistics.median(ruling) / base:.1f}" if base and ruling else "–"
         refresh = (f"{fig['whole_ms']:.1f} → {fig['watch_ms']:.2f} ms" if "whole_ms" in fig else "–")
         rows.append(f"| {n} | {len(ruling)}/{n} | {_fmt(first)} | {_fmt(ruling)} | {_fmt(demo)} | {errors} | "
-                    f"{fig['cpu_cores']:.2f} | {fig['rss_mib']:.0f} (peak {fig['peak_mib']:.0f}) MiB | {refresh} | {ratio} |")
+                    f"{fig['cpu_cores']:.2f} | {fig['rss_mib']:.0f} (peak {fig['peak_mib']:.0f}) MiB | {refresh} | "
+                    f"{ratio} |")
         for r in res:
-            print(f"N={n}: " + json.dumps({k: v for k, v in r.items() if k != "exceptions"}, default=str), file=sys.stderr)
+            print(f"N={n}: " + json.dumps({k: v for k, v in r.items() if k != "exceptions"}, default=str),
+                  file=sys.stderr)
             if "error" in r or r.get("exceptions"):
                 print(f"N={n}: {r.get('error') or r.get('exceptions')}", file=sys.stderr)
     print("| N | rulings shown | first bubble median / max | ruling median / max | demo load median / max | "

@@ -27,7 +27,8 @@ ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(HERE))
 
-import gen_app_log
+# Imported after the sys.path set-up above: the script runs as `python bench/<name>.py`.
+import gen_app_log  # noqa: E402
 
 ZONE = timezone(timedelta(hours=8))
 START = datetime(2026, 11, 20, 13, 0, 0, tzinfo=ZONE)
@@ -116,7 +117,8 @@ def main() -> None:
         if not path.exists():
             generate(kind, path, size)
         files[kind] = path
-    print(f"each log {args.size}; DuckDB capped at 256MB; one fresh process per run; baseline: logback (gen_app_log.py)")
+    print(f"each log {args.size}; DuckDB capped at 256MB; one fresh process per run; "
+          "baseline: logback (gen_app_log.py)")
     for r in range(1, args.rounds + 1):
         print(f"round {r}:")
         base_rate = None

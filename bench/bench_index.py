@@ -21,8 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.gen_big_repo import generate
 from core.graph import DEPENDENCY_EDGES, DuckGraph, build_graph
-from core.ingest.code import GitRepo
-from core.ingest.code import index_repo
+from core.ingest.code import GitRepo, index_repo
 from core.store import Store
 
 SCOPE = "BENCH"
@@ -102,7 +101,8 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         t = time.perf_counter()
         repo = generate(Path(tmp) / "repo", contexts=args.contexts, commits=args.commits)
-        print(f"generated repo: {args.contexts * 16} classes, {args.commits + 1} commits in {time.perf_counter() - t:.1f} s")
+        print(f"generated repo: {args.contexts * 16} classes, {args.commits + 1} commits in "
+              f"{time.perf_counter() - t:.1f} s")
         store = Store(Path(tmp) / "bench.duckdb")
         rss0 = _rss_mb()
         cold = index_repo(store, repo, "HEAD~50", incident_id=SCOPE)
@@ -110,15 +110,16 @@ def main() -> int:
         print(f"index (cold)        {cold.seconds:7.2f} s  {cold.files} files, {cold.classes} classes, "
               f"{cold.methods} methods; peak RSS {rss1:.0f} MB (+{rss1 - rss0:.0f} MB)")
         warm = index_repo(store, repo, "HEAD", incident_id=SCOPE)
-        print(f"index (50 commits later, incremental) {warm.seconds:7.2f} s  parsed {warm.parsed}, reused {warm.reused}")
+        print(f"index (50 commits later, incremental) {warm.seconds:7.2f} s  parsed {warm.parsed}, "
+              f"reused {warm.reused}")
         again = index_repo(store, repo, "HEAD", incident_id=SCOPE)
         print(f"index (cached)      {again.seconds:7.3f} s")
         t = time.perf_counter()
         store.replace_commits(SCOPE, GitRepo(repo).commits(max_count=args.commits + 1))
         graph = build_graph(store, SCOPE)
         nodes, edges = graph.counts()
-        print(f"graph build         {time.perf_counter() - t:7.2f} s  {sum(nodes.values())} nodes, {sum(edges.values())} "
-              f"edges; peak RSS {_rss_mb():.0f} MB")
+        print(f"graph build         {time.perf_counter() - t:7.2f} s  {sum(nodes.values())} nodes, "
+              f"{sum(edges.values())} edges; peak RSS {_rss_mb():.0f} MB")
         g = DuckGraph(store, SCOPE)
         mid = args.contexts // 2
         svc = f"class:com.bench.shop.ctx{mid}.application.Ctx{mid}Service"

@@ -35,7 +35,8 @@ ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(HERE))
 
-import gen_app_log
+# Imported after the sys.path set-up above: the script runs as `python bench/<name>.py`.
+import gen_app_log  # noqa: E402
 
 # The last commit with the per-line implementation (regex loop, pandas batches, templates by UPDATE).
 BASELINE_COMMIT = "659607c"
@@ -107,7 +108,8 @@ def run_one(path: pathlib.Path, implementation: str, duckdb_memory: str) -> dict
     with tempfile.TemporaryDirectory(dir=HERE / "out") as tmp:
         store = Store(pathlib.Path(tmp) / "bench.duckdb",
                       memory_limit=None if duckdb_memory == "default" else duckdb_memory)
-        incident = store.create_incident(IncidentDraft(title="bench", severity="high", started_at=START, service="shop"))
+        incident = store.create_incident(IncidentDraft(title="bench", severity="high", started_at=START,
+                                                       service="shop"))
         started = time.perf_counter()
         if implementation == "baseline":
             _baseline_ingest(store, incident, path)
@@ -117,7 +119,8 @@ def run_one(path: pathlib.Path, implementation: str, duckdb_memory: str) -> dict
                 raise SystemExit(f"ingest failed: {asset.message}")
         seconds = time.perf_counter() - started
         counts = store.query_df(
-            "SELECT (SELECT count(*) FROM log_lines) AS entries, (SELECT count(template_id) FROM log_lines) AS templated, "
+            "SELECT (SELECT count(*) FROM log_lines) AS entries, "
+            "(SELECT count(template_id) FROM log_lines) AS templated, "
             "(SELECT count(*) FROM log_templates) AS templates, (SELECT count(*) FROM exceptions) AS exceptions, "
             "(SELECT count(*) FROM frames) AS frames"
         ).iloc[0]

@@ -28,17 +28,18 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from core.agents import OfflineBrain
-from core.bundle import load_bundle
-from core.config import load_settings
-from core.debate import Debate, iterate_sync
-from core.brain_tally import tally_brains
-from core.llm import LLMBrain, load_routing
-from core.pipeline import fuse, ingest_bundle, open_incident
-from core.schema import AgentTurn, TurnFinished
-from core.store import Store
-from tests.conftest import build_mini_bundle
-from tests.llm_server import STYLES, LLMServer, dead_endpoint, silent_endpoint, styled_reply
+# Imported after the sys.path set-up above: the script runs as `python bench/<name>.py`.
+from core.agents import OfflineBrain  # noqa: E402
+from core.brain_tally import tally_brains  # noqa: E402
+from core.bundle import load_bundle  # noqa: E402
+from core.config import load_settings  # noqa: E402
+from core.debate import Debate, iterate_sync  # noqa: E402
+from core.llm import LLMBrain, load_routing  # noqa: E402
+from core.pipeline import fuse, ingest_bundle, open_incident  # noqa: E402
+from core.schema import AgentTurn, TurnFinished  # noqa: E402
+from core.store import Store  # noqa: E402
+from tests.conftest import build_mini_bundle  # noqa: E402
+from tests.llm_server import STYLES, LLMServer, dead_endpoint, silent_endpoint, styled_reply  # noqa: E402
 
 # Seconds before each model answers (before scaling): a different model per agent.
 LATENCY = {"m-log": 0.6, "m-domain": 0.4, "m-code": 0.8, "m-critic": 0.5, "m-rebuttal": 0.3, "m-judge": 0.7}
@@ -154,8 +155,8 @@ def styles_and_outages(folder: Path, rounds: int, styles: bool, dead: bool) -> N
                     turns, wall, _ = _debate(store, incident_id, brain, rounds)
                     repaired = sum(1 for r in server.requests if any(m.get("role") == "assistant" for m in r.messages))
                     tally = tally_brains(turns, "llm")
-                    print(f"{style:<13} {tally.model_turns:>5}/{len(turns):<5} {repaired:>8}  {tally.offline_turns:>7}  "
-                          f"{len(server.requests):>8}  {wall:>4.1f}s")
+                    print(f"{style:<13} {tally.model_turns:>5}/{len(turns):<5} {repaired:>8}  "
+                          f"{tally.offline_turns:>7}  {len(server.requests):>8}  {wall:>4.1f}s")
         if dead:
             for label, responder in (("answers 500", dead_endpoint(500)), ("never answers", silent_endpoint(60))):
                 with LLMServer() as server:

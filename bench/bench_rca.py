@@ -60,7 +60,8 @@ def _ranked_files(result: dict | None) -> list[str]:
     if loc.get("file"):
         out.append(loc["file"])
     for ev in j.get("evidence_chain") or []:
-        m = re.match(r"^(?:repo:|blame:)?([\w./$-]+\.(?:java|kt|xml|ya?ml|properties|sql|gradle|kts))", ev.get("source", ""))
+        m = re.match(r"^(?:repo:|blame:)?([\w./$-]+\.(?:java|kt|xml|ya?ml|properties|sql|gradle|kts))",
+                     ev.get("source", ""))
         if m and m.group(1) not in out:
             out.append(m.group(1))
     return out
@@ -68,7 +69,8 @@ def _ranked_files(result: dict | None) -> list[str]:
 
 def _baseline_files(bundle: Path) -> list[str]:
     """First appearance of stack frames whose source file exists in the bundle's repository (non-test)."""
-    files = subprocess.run(["git", "-C", str(bundle / "repo"), "ls-files"], capture_output=True, text=True, check=False).stdout.split()
+    files = subprocess.run(["git", "-C", str(bundle / "repo"), "ls-files"], capture_output=True, text=True,
+                           check=False).stdout.split()
     by_suffix: dict[str, str] = {}
     for path in files:
         if "/test/" in path:
@@ -124,8 +126,9 @@ def planted(folder: Path, jobs: int, timeout: float) -> list[dict]:
     for r in rows:
         base_ok = bool(r["gold"] & set(r["baseline"][:1])) if r["gold"] else False
         print(f"{r['case'][:28]:28} {str(r['fault_type'])[:24]:24} {r['lang']!s:4} {str(r['in_stack'])[:5]:5} "
-              f"{str(r['guilty'])[:6]:6} | {('yes' if r['file_ok'] else 'no'):6} {('yes' if r['commit_ok'] else 'no'):6} "
-              f"{(r['confidence'] or 0):5.2f} {r['seconds']:5.1f} | {('yes' if base_ok else 'no'):6}"
+              f"{str(r['guilty'])[:6]:6} | {('yes' if r['file_ok'] else 'no'):6} "
+              f"{('yes' if r['commit_ok'] else 'no'):6} {(r['confidence'] or 0):5.2f} {r['seconds']:5.1f} | "
+              f"{('yes' if base_ok else 'no'):6}"
               + (f"  error: {r['error'][:60]}" if r["error"] else ""))
     scored = [r for r in rows if r["gold"]]
     ranked, gold = [r["files"] for r in scored], [r["gold"] for r in scored]
@@ -148,7 +151,8 @@ def devset(folder: Path, jobs: int, timeout: float, keep: Path | None = None) ->
         return []
     out = keep or Path(tempfile.mkdtemp(prefix="devset-run-"))
     proc = subprocess.run([sys.executable, str(runner), "--bundles", str(folder), "--python", sys.executable,
-                           "--brain", "offline", "--jobs", str(jobs), "--timeout", str(int(timeout)), "--out", str(out)],
+                           "--brain", "offline", "--jobs", str(jobs), "--timeout", str(int(timeout)),
+                           "--out", str(out)],
                           cwd=ROOT, capture_output=True, text=True, check=False)
     print("\n== development corpus (real bugs) ==")
     print(proc.stdout.strip())

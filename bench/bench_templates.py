@@ -52,10 +52,11 @@ HERE = pathlib.Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
-import gen_big_log
-import numpy as np
+# Imported after the sys.path set-up above: the script runs as `python bench/<name>.py`.
+import gen_big_log  # noqa: E402
+import numpy as np  # noqa: E402
 
-from core.ingest.logs.templates import RULES, MinerSettings, TemplateMiner
+from core.ingest.logs.templates import RULES, MinerSettings, TemplateMiner  # noqa: E402
 
 OUT = HERE / "out"
 # The only words the miner may know in advance: generic across logs, not taken from one system.
@@ -140,7 +141,7 @@ class WordCipher:
         new = self._map.get(low)
         if new is None:
             new = self._map[low] = self._new(low)
-        return "".join(n.upper() if c.isupper() else n for c, n in zip(word, new))
+        return "".join(n.upper() if c.isupper() else n for c, n in zip(word, new, strict=False))
 
     def __call__(self, line: str) -> str:
         return _WORD_RE.sub(self._sub, line)
@@ -295,7 +296,8 @@ def accuracy(systems: dict[str, System], score) -> None:
     print("Loghub-2k accuracy: miner (no per-system settings) vs drain3 (published per-system settings)")
     print("in-sample = shipped defaults; held-out = knobs and rules selected without the system\n")
     hdr = (f"{'System':<10} | {'in-sample':^20} | {'held-out':^20} | {'drain3':^20} | GA >= d3\n"
-           f"{'':<10} | {'GA':>6} {'FGA':>6} {'PA':>6} | {'GA':>6} {'FGA':>6} {'PA':>6} | {'GA':>6} {'FGA':>6} {'PA':>6} |")
+           f"{'':<10} | {'GA':>6} {'FGA':>6} {'PA':>6} | {'GA':>6} {'FGA':>6} {'PA':>6} | {'GA':>6} {'FGA':>6} "
+           f"{'PA':>6} |")
     print(hdr)
     print("-" * 85)
     for x, r in rows.items():
@@ -340,7 +342,8 @@ def other_shapes(score) -> None:
             ids = [drain.add_log_message(line.rstrip("\n"))["cluster_id"] for line in fh]
         d = score.score(gt, dict(enumerate(ids, 1)))
         cols = ",".join(mined.header_columns) or "none"
-        print(f"{name:<10} {r['GA']:6.3f} {r['FGA']:6.3f} {d['GA']:6.3f} {r['gt_groups']:5d} {r['pred_groups']:6d}  {cols}")
+        print(f"{name:<10} {r['GA']:6.3f} {r['FGA']:6.3f} {d['GA']:6.3f} {r['gt_groups']:5d} {r['pred_groups']:6d}  "
+              f"{cols}")
 
 
 # --- speed ------------------------------------------------------------------------------------------

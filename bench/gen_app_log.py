@@ -92,7 +92,8 @@ _EXCEPTIONS = (
     ("java.lang.NullPointerException", 'Cannot invoke "%s.total()" because "order" is null'),
     ("java.lang.IllegalStateException", "%s state is invalid"),
     ("org.springframework.dao.CannotAcquireLockException", "could not execute statement; SQL [n/a]; %s"),
-    ("java.sql.SQLTransientConnectionException", "HikariPool-1 - Connection is not available, request timed out after %sms."),
+    ("java.sql.SQLTransientConnectionException",
+     "HikariPool-1 - Connection is not available, request timed out after %sms."),
     ("java.net.SocketTimeoutException", "Read timed out after %s ms"),
     ("com.acme.shop.common.BizException", "业务异常：%s"),
     ("org.springframework.web.client.ResourceAccessException", "I/O error on POST request for %s"),
@@ -168,7 +169,7 @@ class _Generator:
         if kind == "ip":
             ips = rng.integers(0, 256, (n, 2))
             ports = rng.integers(8000, 8100, n)
-            return [f"10.0.{a}.{b}:{p}" for (a, b), p in zip(ips.tolist(), ports.tolist())]
+            return [f"10.0.{a}.{b}:{p}" for (a, b), p in zip(ips.tolist(), ports.tolist(), strict=True)]
         if kind == "hex":
             return [v.hex() for v in np.frombuffer(rng.bytes(8 * n), dtype="S8")]
         if kind == "sku":
@@ -176,7 +177,8 @@ class _Generator:
         if kind == "user":
             return [f"u{v}" for v in rng.integers(1, 500000, n)]
         if kind == "path":
-            return [f"/api/{MODULES[a]}s/{b}" for a, b in zip(rng.integers(0, len(MODULES), n), rng.integers(1, 99999, n))]
+            return [f"/api/{MODULES[a]}s/{b}"
+                    for a, b in zip(rng.integers(0, len(MODULES), n), rng.integers(1, 99999, n), strict=True)]
         return [_WORDS[v] for v in rng.integers(0, len(_WORDS), n)]
 
     def block(self, n: int) -> str:
@@ -185,7 +187,7 @@ class _Generator:
         ms = self.clock_ms + np.cumsum(rng.integers(0, 3, n))
         self.clock_ms = int(ms[-1])
         prefixes, second_of = _second_prefixes(ms // 1000)
-        stamps = [f"{prefixes[s]}.{_MS[f]}" for s, f in zip(second_of, (ms % 1000).tolist())]
+        stamps = [f"{prefixes[s]}.{_MS[f]}" for s, f in zip(second_of, (ms % 1000).tolist(), strict=True)]
         levels = rng.choice(len(LEVELS), n, p=LEVEL_P)
         threads = rng.integers(0, len(THREADS), n)
         loggers = rng.integers(0, len(LOGGERS), n)
@@ -205,17 +207,18 @@ class _Generator:
                     messages[r] = text
                 continue
             columns = [self._values(kind, len(rows)) for kind in kinds]
-            for r, vals in zip(rows_list, zip(*columns)):
+            for r, vals in zip(rows_list, zip(*columns, strict=True), strict=True):
                 messages[r] = text % vals
         for i in np.flatnonzero(with_stack).tolist():
             messages[i] += "\n" + self._stack()
         level_names = [LEVELS[v] for v in levels.tolist()]
         thread_names = [THREADS[v] for v in threads.tolist()]
         logger_names = [LOGGERS[v] for v in loggers.tolist()]
-        traces = [t.hex() if keep else "" for t, keep in zip(trace_ids.tolist(), has_trace_id.tolist())]
+        traces = [t.hex() if keep else "" for t, keep in zip(trace_ids.tolist(), has_trace_id.tolist(), strict=True)]
         out = [
             f"{ts} {lv} [{th}] [{tr}] {lg} - {msg}\n"
-            for ts, lv, th, tr, lg, msg in zip(stamps, level_names, thread_names, traces, logger_names, messages)
+            for ts, lv, th, tr, lg, msg in zip(stamps, level_names, thread_names, traces, logger_names, messages,
+                                               strict=True)
         ]
         self.entries += n
         return "".join(out)

@@ -90,7 +90,9 @@ def generate(
 # Each shape is a header format plus events; an event is a message pattern whose {fields} are
 # drawn per line. The ground truth template of a line is its pattern with every field as <*>,
 # following Loghub's conventions (numbers, ids, paths and URLs are variables).
-_USERS = ["alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi", "ivan", "judy", "mallory", "oscar", "peggy", "rupert", "sybil", "trent", "victor", "walter", "yolanda", "zoe", "admin", "oracle", "postgres", "ubuntu", "deploy", "jenkins", "git", "backup", "www-data", "nagios"]
+_USERS = ["alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi", "ivan", "judy", "mallory", "oscar",
+          "peggy", "rupert", "sybil", "trent", "victor", "walter", "yolanda", "zoe", "admin", "oracle", "postgres",
+          "ubuntu", "deploy", "jenkins", "git", "backup", "www-data", "nagios"]
 _UAS = ["curl/8.4.0", "kube-probe/1.27", "python-requests/2.31.0", "Go-http-client/1.1"]
 _FIELDS = {
     "int": lambda r: str(int(r.integers(0, 10 ** int(r.integers(1, 7))))),
@@ -138,7 +140,8 @@ _STACK = [
     "\t... {int} more",
 ]
 _JSON_EVENTS = [
-    '{"ts":"{ts}","level":"info","msg":"request served","method":"GET","path":"/api/orders/{int}","status":200,"ms":{ms}}',
+    '{"ts":"{ts}","level":"info","msg":"request served","method":"GET","path":"/api/orders/{int}","status":200,'
+    '"ms":{ms}}',
     '{"ts":"{ts}","level":"info","msg":"order created","order":{int},"user":"{user}"}',
     '{"ts":"{ts}","level":"warn","msg":"slow query","query_id":"{hex}","ms":{ms}}',
     '{"ts":"{ts}","level":"error","msg":"upstream timeout","upstream":"{host}:{port}","attempt":{int}}',
@@ -184,7 +187,8 @@ def write_shapes(out_dir: pathlib.Path, n_lines: int, rng: np.random.Generator) 
         head = f"{stamp}.{int(rng.integers(0, 1000)):03d} [{thread}] {level} {logger} - "
         if rng.random() < 0.03:
             msg = "Unhandled exception while processing order {int}"
-            shapes["logback"].append((head.replace("INFO ", "ERROR").replace("WARN ", "ERROR") + _fill(msg, rng), _truth(msg)))
+            shapes["logback"].append((head.replace("INFO ", "ERROR").replace("WARN ", "ERROR") + _fill(msg, rng),
+                                      _truth(msg)))
             for frame in _STACK:
                 shapes["logback"].append((_fill(frame, rng), _truth(frame).strip()))
         else:
@@ -203,7 +207,8 @@ def write_shapes(out_dir: pathlib.Path, n_lines: int, rng: np.random.Generator) 
         prog, pattern = _SYSLOG_EVENTS[int(rng.integers(0, len(_SYSLOG_EVENTS)))]
         sys_stamp = time.strftime("%b %d %H:%M:%S", time.gmtime(t)).replace(" 0", "  ", 1)
         pid = "" if prog == "kernel" else f"[{_FIELDS['pid'](rng)}]"
-        shapes["syslog"].append((f"{sys_stamp} web-{int(rng.integers(1, 9))} {prog}{pid}: " + _fill(pattern, rng), _truth(pattern)))
+        shapes["syslog"].append((f"{sys_stamp} web-{int(rng.integers(1, 9))} {prog}{pid}: " + _fill(pattern, rng),
+                                 _truth(pattern)))
     for name, rows in shapes.items():
         (out_dir / f"{name}.log").write_text("".join(line + "\n" for line, _ in rows), encoding="utf-8")
         with (out_dir / f"{name}_truth.csv").open("w", newline="", encoding="utf-8") as fh:

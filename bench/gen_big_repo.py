@@ -33,8 +33,10 @@ public class {agg} {{
     public void change(int n) {{ lines.forEach(l -> l.touch(n)); }}
 }}
 """,
-        f"{root}/domain/model/{agg}Line.java": f"package {pkg}.domain.model;\n\n@jakarta.persistence.Entity\npublic class {agg}Line {{\n    public void touch(int n) {{ }}\n}}\n",
-        f"{root}/domain/model/{agg}Code.java": f"package {pkg}.domain.model;\n\npublic record {agg}Code(String value) {{}}\n",
+        f"{root}/domain/model/{agg}Line.java": f"package {pkg}.domain.model;\n\n@jakarta.persistence.Entity\n"
+                                               f"public class {agg}Line {{\n    public void touch(int n) {{ }}\n}}\n",
+        f"{root}/domain/model/{agg}Code.java": f"package {pkg}.domain.model;\n\n"
+                                               f"public record {agg}Code(String value) {{}}\n",
         f"{root}/domain/repository/{agg}Repository.java": f"""package {pkg}.domain.repository;
 
 import {pkg}.domain.model.{agg};
@@ -103,7 +105,8 @@ def generate(out: Path, contexts: int = 300, fillers: int = 10, commits: int = 2
         files[path] = body
         data = body.encode()
         msg = f"Change {n}".encode()
-        lines.append(b"commit refs/heads/main\n" + f"author Dev{n % 40} <dev{n % 40}@example.com> {1700000000 + n * 60} +0000\n".encode()
+        lines.append(b"commit refs/heads/main\n"
+                     + f"author Dev{n % 40} <dev{n % 40}@example.com> {1700000000 + n * 60} +0000\n".encode()
                      + f"committer Dev <dev@example.com> {1700000000 + n * 60} +0000\n".encode()
                      + b"data %d\n%s\n" % (len(msg), msg) + (b"from refs/heads/main^0\n" if n == 0 else b"")
                      + f"M 100644 inline {path}\n".encode() + b"data %d\n%s\n" % (len(data), data))
