@@ -1,4 +1,5 @@
-"""Build the planted incident bundles: python -m bench.planted.build [--set default|heldout] [--mirror-root DIR] [--out DIR] [--only ID...]"""
+"""Build the planted incident bundles:
+python -m bench.planted.build [--set default|heldout] [--mirror-root DIR] [--out DIR] [--only ID...]"""
 
 from __future__ import annotations
 

@@ -66,11 +66,13 @@ def pc_mvc(http: str, timing_line: int, model_attribute: bool = False) -> list[s
             "org.springframework.web.method.support.InvocableHandlerMethod.doInvoke(InvocableHandlerMethod.java:252)",
             "org.springframework.web.method.support.InvocableHandlerMethod.invokeForRequest(InvocableHandlerMethod.java:184)"]
     if model_attribute:
-        head += ["org.springframework.web.method.annotation.ModelFactory.invokeModelAttributeMethods(ModelFactory.java:142)",
+        head += ["org.springframework.web.method.annotation.ModelFactory.invokeModelAttributeMethods("
+                 "ModelFactory.java:142)",
                  "org.springframework.web.method.annotation.ModelFactory.initModel(ModelFactory.java:111)",
                  "org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerAdapter.invokeHandlerMethod(RequestMappingHandlerAdapter.java:958)"]
     else:
-        head += ["org.springframework.web.servlet.mvc.method.annotation.ServletInvocableHandlerMethod.invokeAndHandle(ServletInvocableHandlerMethod.java:117)",
+        head += ["org.springframework.web.servlet.mvc.method.annotation.ServletInvocableHandlerMethod.invokeAndHandle("
+                 "ServletInvocableHandlerMethod.java:117)",
                  "org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerAdapter.invokeHandlerMethod(RequestMappingHandlerAdapter.java:976)"]
     head += [
         "org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerAdapter.handleInternal(RequestMappingHandlerAdapter.java:886)",
@@ -78,7 +80,8 @@ def pc_mvc(http: str, timing_line: int, model_attribute: bool = False) -> list[s
         "org.springframework.web.servlet.DispatcherServlet.doDispatch(DispatcherServlet.java:1086)",
         "org.springframework.web.servlet.DispatcherServlet.doService(DispatcherServlet.java:976)",
         "org.springframework.web.servlet.FrameworkServlet.processRequest(FrameworkServlet.java:1011)",
-        f"org.springframework.web.servlet.FrameworkServlet.{verb}(FrameworkServlet.java:{903 if http == 'GET' else 914})",
+        f"org.springframework.web.servlet.FrameworkServlet.{verb}("
+        f"FrameworkServlet.java:{903 if http == 'GET' else 914})",
         f"jakarta.servlet.http.HttpServlet.service(HttpServlet.java:{564 if http == 'GET' else 653})",
         "org.springframework.web.servlet.FrameworkServlet.service(FrameworkServlet.java:885)",
         "jakarta.servlet.http.HttpServlet.service(HttpServlet.java:710)",
@@ -199,7 +202,8 @@ def mall_security(jwt_line: int) -> list[str]:
         "org.springframework.security.web.FilterChainProxy.doFilter(FilterChainProxy.java:186)",
         "org.springframework.web.filter.DelegatingFilterProxy.invokeDelegate(DelegatingFilterProxy.java:354)",
         "org.springframework.web.filter.DelegatingFilterProxy.doFilter(DelegatingFilterProxy.java:267)",
-    ] + _MALL_TAIL
+        *_MALL_TAIL,
+    ]
 
 
 def mall_mvc(controller: str, method: str, http: str, weblog_line: int, jwt_line: int, enhancer: str) -> list[str]:
@@ -235,7 +239,8 @@ def mall_mvc(controller: str, method: str, http: str, weblog_line: int, jwt_line
         "org.springframework.web.servlet.DispatcherServlet.doDispatch(DispatcherServlet.java:1071)",
         "org.springframework.web.servlet.DispatcherServlet.doService(DispatcherServlet.java:964)",
         "org.springframework.web.servlet.FrameworkServlet.processRequest(FrameworkServlet.java:1006)",
-        f"org.springframework.web.servlet.FrameworkServlet.{verb}(FrameworkServlet.java:{898 if http == 'GET' else 909})",
+        f"org.springframework.web.servlet.FrameworkServlet.{verb}("
+        f"FrameworkServlet.java:{898 if http == 'GET' else 909})",
         f"javax.servlet.http.HttpServlet.service(HttpServlet.java:{655 if http == 'GET' else 696})",
         "org.springframework.web.servlet.FrameworkServlet.service(FrameworkServlet.java:883)",
         "javax.servlet.http.HttpServlet.service(HttpServlet.java:764)",
@@ -269,7 +274,8 @@ def mall_mapper(mapper: str, method: str, proxy: int, many: bool = True, pagehel
         "org.mybatis.spring.SqlSessionTemplate$SqlSessionInterceptor.invoke(SqlSessionTemplate.java:427)",
         "com.sun.proxy.$Proxy118.selectList(Unknown Source)",
         "org.mybatis.spring.SqlSessionTemplate.selectList(SqlSessionTemplate.java:224)",
-        f"org.apache.ibatis.binding.MapperMethod.{'executeForMany' if many else 'execute'}(MapperMethod.java:{166 if many else 87})",
+        f"org.apache.ibatis.binding.MapperMethod.{'executeForMany' if many else 'execute'}("
+        f"MapperMethod.java:{166 if many else 87})",
     ]
     if many:
         frames.append("org.apache.ibatis.binding.MapperMethod.execute(MapperMethod.java:77)")

@@ -65,7 +65,7 @@ ONCALL = """# mall 线上值班手册
 - Druid 连接池：max-active 20，max-wait 3000ms（见 application-prod.yml）。
 - 已知噪声：Druid `discard long time none received connection`（数据库代理空闲断开），
   过期 token 触发的 `JWT格式验证失败`，支付宝沙箱回调的签名校验异常。
-"""
+"""  # noqa: E501 (a runbook file planted verbatim)
 
 DOMAIN = """# mall 领域模型
 
@@ -143,7 +143,8 @@ def _platform(day: datetime) -> list[Commit]:
         Commit(A["zhao"], day - timedelta(days=24, hours=-2), "新增 CODEOWNERS，评审自动分配到负责团队",
                [Edit(".github/CODEOWNERS", None, CODEOWNERS)]),
         Commit(A["zhao"], day - timedelta(days=21, hours=-4),
-               "生产环境 Druid 增加 max-wait，拿不到连接时快速失败\n\n默认 maxWait=-1 会无限等待，线程全部卡死后只能重启。",
+               "生产环境 Druid 增加 max-wait，拿不到连接时快速失败\n\n默认 maxWait=-1 "
+               "会无限等待，线程全部卡死后只能重启。",
                [Edit("mall-portal/src/main/resources/application-prod.yml", "      max-active: 20 #最大连接数\n",
                      "      max-active: 20 #最大连接数\n      max-wait: 3000 #获取连接等待超时（毫秒）\n")]),
         Commit(A["chen"], day - timedelta(days=18, hours=-6), "docs: 线上值班手册",
@@ -168,9 +169,11 @@ def _decoys(day: datetime) -> dict[str, Commit]:
                                 [Edit(f"{PORTAL}/service/impl/OmsPromotionServiceImpl.java",
                                       '        sb.append(fullReduction.getFullPrice());\n        sb.append("元，");\n',
                                       '        sb.append(fullReduction.getFullPrice());\n        sb.append("元");\n')]),
-        "yml_comment": Commit(A["zhao"], day - timedelta(days=2, hours=-4), "application.yml：验证码过期时间注释写明单位",
+        "yml_comment": Commit(A["zhao"], day - timedelta(days=2, hours=-4),
+                              "application.yml：验证码过期时间注释写明单位",
                               [Edit("mall-portal/src/main/resources/application.yml",
-                                    "    authCode: 90 # 验证码超期时间\n", "    authCode: 90 # 验证码超期时间（秒）\n")]),
+                                    "    authCode: 90 # 验证码超期时间\n",
+                                    "    authCode: 90 # 验证码超期时间（秒）\n")]),
         "test": Commit(A["li"], day - timedelta(days=1, hours=-3), "补充购物车促销计算的单元测试数据说明",
                        [Edit("mall-portal/src/test/java/com/macro/mall/portal/PromotionFixtures.md", None,
                              "# 促销计算测试数据\n\n- 单品促销：SKU price=99.00，promotion_price=79.00\n"
@@ -197,9 +200,12 @@ def _routes() -> dict[str, Route]:
     def pid(r: random.Random) -> int:
         return int(r.paretovariate(1.1) * 30) % 32000 + 26
 
-    home_sql = [("SELECT", "sms_home_advertise", ("select id, name, type, pic, start_time, end_time, status, click_count, "
-                 "order_count, url, note, sort from sms_home_advertise WHERE ( type = ? and status = ? ) order by sort desc")),
-                ("SELECT", "pms_brand", ("SELECT b.* FROM sms_home_brand hb LEFT JOIN pms_brand b ON hb.brand_id = b.id "
+    home_sql = [("SELECT", "sms_home_advertise",
+                 ("select id, name, type, pic, start_time, end_time, status, click_count, "
+                 "order_count, url, note, sort from sms_home_advertise WHERE ( type = ? and status = ? ) order by sort "
+                 "desc")),
+                ("SELECT", "pms_brand",
+                 ("SELECT b.* FROM sms_home_brand hb LEFT JOIN pms_brand b ON hb.brand_id = b.id "
                  "WHERE hb.recommend_status = 1 AND b.show_status = 1 ORDER BY hb.sort DESC LIMIT ?, ?")),
                 ("SELECT", "pms_product", ("SELECT p.* FROM sms_home_recommend_product hp LEFT JOIN pms_product p ON "
                  "hp.product_id = p.id WHERE hp.recommend_status = 1 AND p.publish_status = 1 ORDER BY hp.sort DESC "
@@ -208,7 +214,7 @@ def _routes() -> dict[str, Route]:
                  "product_pic, product_name, product_sub_title, product_sku_code, member_nickname, create_date, "
                  "modify_date, delete_status, product_category_id, product_brand, product_sn, product_attr from "
                  "oms_cart_item WHERE ( delete_status = ? and member_id = ? )"))]
-    promo_sql = cart_sql + [("SELECT", "pms_sku_stock", ("SELECT p.id, p.name, p.promotion_type, p.gift_growth, "
+    promo_sql = [*cart_sql, ("SELECT", "pms_sku_stock", ("SELECT p.id, p.name, p.promotion_type, p.gift_growth, "
                              "p.gift_point, sku.id sku_id, sku.price sku_price, sku.sku_code sku_sku_code, "
                              "sku.promotion_price sku_promotion_price, sku.stock sku_stock, sku.lock_stock "
                              "sku_lock_stock, ladder.id ladder_id, ladder.count ladder_count, ladder.discount "
@@ -231,7 +237,8 @@ def _routes() -> dict[str, Route]:
             ["%E6%89%8B%E6%9C%BA", "%E5%B0%8F%E7%B1%B3", "%E8%80%B3%E6%9C%BA", "T%E6%81%A4", "%E5%8D%8E%E4%B8%BA",
              "%E8%BF%90%E5%8A%A8%E9%9E%8B"]) + f"&pageNum=1&pageSize={r.choice([5, 10])}", 8,
             f"{PP}.controller.PmsPortalProductController", "search", 9, 28,
-            [("SELECT", "pms_product", ("SELECT count(0) FROM pms_product WHERE (delete_status = ? AND publish_status = "
+            [("SELECT", "pms_product",
+              ("SELECT count(0) FROM pms_product WHERE (delete_status = ? AND publish_status = "
               "? AND name LIKE ?)"))], 7800, "综合搜索、筛选、排序"),
         "cart": Route("cart", "GET", "/cart/list", lambda r: "/cart/list", 9, f"{PP}.controller.OmsCartItemController",
                       "list", 6, 10, cart_sql, 3400, "获取当前会员的购物车列表", True),
@@ -243,11 +250,13 @@ def _routes() -> dict[str, Route]:
                          "根据购物车信息生成确认单", True),
         "orders": Route("orders", "GET", "/order/list", lambda r: f"/order/list?status={r.choice([-1, 0, 1, 2])}"
                         "&pageNum=1&pageSize=5", 5, f"{PP}.controller.OmsPortalOrderController", "list", 7, 16,
-                        [("SELECT", "oms_order", ("SELECT count(0) FROM oms_order WHERE (member_id = ? AND delete_status "
+                        [("SELECT", "oms_order",
+                          ("SELECT count(0) FROM oms_order WHERE (member_id = ? AND delete_status "
                           "= ? AND status = ?)"))], 6100, "按状态分页获取用户订单列表", True),
         "info": Route("info", "GET", "/sso/info", lambda r: "/sso/info", 5, f"{PP}.controller.UmsMemberController",
                       "info", 4, 0, [], 900, "获取会员信息", True),
-        "query": Route("query", "GET", "/alipay/query", lambda r: f"/alipay/query?outTradeNo=2026112{r.randint(10**9, 10**10 - 1)}",
+        "query": Route("query", "GET", "/alipay/query",
+                       lambda r: f"/alipay/query?outTradeNo=2026112{r.randint(10**9, 10**10 - 1)}",
                        1.2, f"{PP}.controller.AlipayController", "query", 6, 0, [], 120,
                        "支付宝统一收单线下交易查询", True),
     }
@@ -255,11 +264,12 @@ def _routes() -> dict[str, Route]:
 
 PODS = ("mall-portal-6b8f7d9c5-h4k2m", "mall-portal-7d5c9f6b8-x7p3q")
 POD_IPS = ("10.42.2.31", "10.42.6.14")
-AGENTS = [("Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 "
-          "MicroMessenger/8.0.54(0x18003637) NetType/WIFI Language/zh_CN"),
-          ("Mozilla/5.0 (Linux; Android 14; 23127PN0CC Build/UKQ1.230804.001; wv) AppleWebKit/537.36 (KHTML, like Gecko) "
-          "Version/4.0 Chrome/130.0.6723.103 Mobile Safari/537.36 uni-app"),
-          "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"]
+AGENTS = [("Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+           "Mobile/15E148 MicroMessenger/8.0.54(0x18003637) NetType/WIFI Language/zh_CN"),
+          ("Mozilla/5.0 (Linux; Android 14; 23127PN0CC Build/UKQ1.230804.001; wv) AppleWebKit/537.36 "
+           "(KHTML, like Gecko) Version/4.0 Chrome/130.0.6723.103 Mobile Safari/537.36 uni-app"),
+          ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 "
+           "Safari/537.36")]
 TOMCAT = "org.apache.catalina.core.ContainerBase.[Tomcat].[localhost].[/].[dispatcherServlet]"
 
 
@@ -309,13 +319,17 @@ class Ctx:
         anchors = {
             "home": ("controller.HomeController", "HomeContentResult contentResult = homeService.content();"),
             "recommend": ("controller.HomeController", "homeService.recommendProductList(pageSize, pageNum);"),
-            "cart": ("controller.OmsCartItemController", "cartItemService.list(memberService.getCurrentMember().getId());"),
-            "promotion": ("controller.OmsCartItemController", "cartItemService.listPromotion(memberService.getCurrentMember().getId(), cartIds);"),
+            "cart": ("controller.OmsCartItemController",
+                     "cartItemService.list(memberService.getCurrentMember().getId());"),
+            "promotion": ("controller.OmsCartItemController",
+                          "cartItemService.listPromotion(memberService.getCurrentMember().getId(), cartIds);"),
             "confirm": ("controller.OmsPortalOrderController", "portalOrderService.generateConfirmOrder(cartIds);"),
             "orders": ("controller.OmsPortalOrderController", "portalOrderService.list(status,pageNum,pageSize);"),
-            "search": ("controller.PmsPortalProductController", "portalProductService.search(keyword, brandId, productCategoryId, pageNum, pageSize, sort);"),
+            "search": ("controller.PmsPortalProductController",
+                       "portalProductService.search(keyword, brandId, productCategoryId, pageNum, pageSize, sort);"),
             "detail": ("controller.PmsPortalProductController", "portalProductService.detail(id);"),
-            "query": ("controller.AlipayController", "return CommonResult.success(alipayService.query(outTradeNo,tradeNo));"),
+            "query": ("controller.AlipayController",
+                      "return CommonResult.success(alipayService.query(outTradeNo,tradeNo));"),
             "info": ("controller.UmsMemberController", "UmsMember member = memberService.getCurrentMember();"),
         }
         cls, anchor = anchors[route.name]
@@ -331,7 +345,8 @@ class Ctx:
                                           "List<OmsCartItem> cartItemList = list(memberId);"))
             if route.name == "confirm":
                 frames.append(self.portal("service.impl.OmsPortalOrderServiceImpl", "generateConfirmOrder",
-                                          "List<CartPromotionItem> cartPromotionItemList = cartItemService.listPromotion(currentMember.getId(),cartIds);"))
+                                          "List<CartPromotionItem> cartPromotionItemList = "
+                                          "cartItemService.listPromotion(currentMember.getId(),cartIds);"))
             return frames, "com.macro.mall.mapper.OmsCartItemMapper", "selectByExample", 164, False
         if route.name == "home":
             return ([self.portal("service.impl.HomeServiceImpl", "getHomeAdvertiseList",
@@ -363,10 +378,11 @@ class Ctx:
         below = [*service, self.controller_frame(route), *self.mvc(route)]
         cut = next(i for i, f in enumerate(mapper_frames) if "SqlSessionTemplate$SqlSessionInterceptor" in f)
         druid = f"wait millis 3000, active {active}, maxActive 20, creating 0"
-        jdbc = f"Failed to obtain JDBC Connection; nested exception is com.alibaba.druid.pool.GetConnectionTimeoutException: {druid}"
+        jdbc = ("Failed to obtain JDBC Connection; nested exception is "
+                f"com.alibaba.druid.pool.GetConnectionTimeoutException: {druid}")
         xml = mapper.replace(".", "/") + ".xml"
-        persist = (f"\n### Error querying database.  Cause: org.springframework.jdbc.CannotGetJdbcConnectionException: {jdbc}"
-                   f"\n### The error may exist in {xml}\n### The error may involve {mapper}.{method}"
+        persist = ("\n### Error querying database.  Cause: org.springframework.jdbc.CannotGetJdbcConnectionException: "
+                   f"{jdbc}\n### The error may exist in {xml}\n### The error may involve {mapper}.{method}"
                    f"\n### The error occurred while executing a query\n### Cause: "
                    f"org.springframework.jdbc.CannotGetJdbcConnectionException: {jdbc}")
         return [
@@ -382,11 +398,13 @@ class Ctx:
             Exc("org.springframework.jdbc.CannotGetJdbcConnectionException", jdbc,
                 ["org.springframework.jdbc.datasource.DataSourceUtils.getConnection(DataSourceUtils.java:83)",
                  *F.MALL_DRUID_GET[11:], *mapper_frames, *below]),
-            Exc("com.alibaba.druid.pool.GetConnectionTimeoutException", druid, [*F.MALL_DRUID_GET, *mapper_frames, *below]),
+            Exc("com.alibaba.druid.pool.GetConnectionTimeoutException", druid,
+                [*F.MALL_DRUID_GET, *mapper_frames, *below]),
         ]
 
 
-def tomcat_error(log: AppLog, r: Request, chain: list[Exc], wrapped: bool = True, dispatch: str = "Request processing failed") -> None:
+def tomcat_error(log: AppLog, r: Request, chain: list[Exc], wrapped: bool = True,
+                 dispatch: str = "Request processing failed") -> None:
     top = chain[0]
     first = (top.message or "null").split("\n", 1)[0]
     nested = top.type if first == "null" else f"{top.type}: {first}"
@@ -407,19 +425,25 @@ def _startup(log: AppLog, deploy: float, version: str) -> None:
     t = deploy - 16.0
     boot = [
         ("com.macro.mall.portal.MallPortalApplication",
-         f"Starting MallPortalApplication v{version} using Java 1.8.0_412 on {PODS[1]} with PID 1 (/mall-portal.jar started by root in /)"),
+         f"Starting MallPortalApplication v{version} using Java 1.8.0_412 on {PODS[1]} with PID 1 (/mall-portal.jar "
+         "started by root in /)"),
         ("com.macro.mall.portal.MallPortalApplication", "The following 1 profile is active: \"prod\""),
-        ("org.springframework.boot.web.embedded.tomcat.TomcatWebServer", "Tomcat initialized with port(s): 8085 (http)"),
+        ("org.springframework.boot.web.embedded.tomcat.TomcatWebServer",
+         "Tomcat initialized with port(s): 8085 (http)"),
         ("org.apache.catalina.core.StandardService", "Starting service [Tomcat]"),
         ("org.apache.catalina.core.StandardEngine", "Starting Servlet engine: [Apache Tomcat/9.0.68]"),
         ("com.alibaba.druid.spring.boot.autoconfigure.DruidDataSourceAutoConfigure", "Init DruidDataSource"),
         ("com.alibaba.druid.pool.DruidDataSource", "{dataSource-1} inited"),
         ("springfox.documentation.spring.web.PropertySourcedRequestMappingHandlerMapping",
-         "Mapped URL path [/v2/api-docs] onto method [springfox.documentation.swagger2.web.Swagger2ControllerWebMvc#getDocumentation(String, HttpServletRequest)]"),
+         "Mapped URL path [/v2/api-docs] onto method [springfox.documentation.swagger2.web."
+         "Swagger2ControllerWebMvc#getDocumentation(String, HttpServletRequest)]"),
         ("org.springframework.amqp.rabbit.connection.CachingConnectionFactory",
-         "Created new connection: rabbitConnectionFactory#3c9d0b9d:0/SimpleConnection@5a7fe64f [delegate=amqp://mall@10.43.8.21:5672//mall, localPort= 46312]"),
-        ("org.springframework.boot.web.embedded.tomcat.TomcatWebServer", "Tomcat started on port(s): 8085 (http) with context path ''"),
-        ("com.macro.mall.portal.MallPortalApplication", "Started MallPortalApplication in 14.226 seconds (JVM running for 15.103)"),
+         "Created new connection: rabbitConnectionFactory#3c9d0b9d:0/SimpleConnection@5a7fe64f "
+         "[delegate=amqp://mall@10.43.8.21:5672//mall, localPort= 46312]"),
+        ("org.springframework.boot.web.embedded.tomcat.TomcatWebServer",
+         "Tomcat started on port(s): 8085 (http) with context path ''"),
+        ("com.macro.mall.portal.MallPortalApplication",
+         "Started MallPortalApplication in 14.226 seconds (JVM running for 15.103)"),
     ]
     for i, (logger, msg) in enumerate(boot):
         log.add(t + i * 1.1, "INFO", "main", None, logger, msg)
@@ -429,14 +453,16 @@ def _noise(log: AppLog, sc: Scenario) -> None:
     rng = random.Random(f"{sc.seed}-noise")
     t = sc.start.timestamp() + rng.uniform(0, 20)
     while t < sc.end.timestamp():
-        log.add(t, "WARN", f"http-nio-8085-exec-{rng.randint(1, 16)}", None, "com.alibaba.druid.pool.DruidAbstractDataSource",
+        log.add(t, "WARN", f"http-nio-8085-exec-{rng.randint(1, 16)}", None,
+                "com.alibaba.druid.pool.DruidAbstractDataSource",
                 "discard long time none received connection. , jdbcUrl : jdbc:mysql://mysql-master.mall.svc:3306/mall?"
                 "useUnicode=true&characterEncoding=utf-8&serverTimezone=Asia/Shanghai&useSSL=false, version : 1.2.14, "
                 f"lastPacketReceivedIdleMillis : {rng.randint(60001, 64000)}")
         t += rng.uniform(15, 55)
     t = sc.start.timestamp() + rng.uniform(60, 300)
     while t < sc.end.timestamp():
-        token = "eyJhbGciOiJIUzUxMiJ9.eyJzdWIiOiJtZW1iZXJf" + "".join(rng.choice("abcdefghijklmnopqrstuvwxyz0123456789") for _ in range(40))
+        token = "eyJhbGciOiJIUzUxMiJ9.eyJzdWIiOiJtZW1iZXJf" + "".join(
+            rng.choice("abcdefghijklmnopqrstuvwxyz0123456789") for _ in range(40))
         thread = f"http-nio-8085-exec-{rng.randint(1, 16)}"
         log.add(t, "INFO", thread, None, "com.macro.mall.security.util.JwtTokenUtil", f"JWT格式验证失败:{token}")
         log.add(t + 0.001, "INFO", thread, None, "com.macro.mall.security.component.JwtAuthenticationTokenFilter",
@@ -450,7 +476,8 @@ def _alipay_notify_noise(log: AppLog, ctx: Ctx, sc: Scenario) -> None:
     t = sc.start.timestamp() + rng.uniform(100, 400)
     route = Route("notify", "POST", "/alipay/notify", lambda r: "", 0, f"{PP}.controller.AlipayController", "notify", 5)
     svc = ctx.portal("service.impl.AlipayServiceImpl", "notify",
-                     "signVerified = AlipaySignature.rsaCheckV1(params, alipayConfig.getAlipayPublicKey(), alipayConfig.getCharset(), alipayConfig.getSignType());")
+                     "signVerified = AlipaySignature.rsaCheckV1(params, alipayConfig.getAlipayPublicKey(), "
+                     "alipayConfig.getCharset(), alipayConfig.getSignType());")
     ctl = ctx.portal("controller.AlipayController", "notify", "return alipayService.notify(params);")
     while t < sc.end.timestamp():
         thread = f"http-nio-8085-exec-{rng.randint(1, 16)}"
@@ -509,10 +536,7 @@ def run_runtime(case: Case, out: Path, sc: Scenario, ctx: Ctx, errors: Callable[
         _startup(log, sc.deploy.timestamp(), sc.version_after)
     _noise(log, sc)
     _alipay_notify_noise(log, ctx, sc)
-    if sc.pool_is_threads:
-        requests_seen = [r for r in requests if not r.pool_timeout]
-    else:
-        requests_seen = requests
+    requests_seen = [r for r in requests if not r.pool_timeout] if sc.pool_is_threads else requests
     _normal_lines(log, requests_seen)
     for r in requests:
         if r.pool_timeout and sc.pool_is_threads:

@@ -41,17 +41,20 @@ def _member_frames(ctx: Ctx, top: list[str]) -> list[str]:
     """From UmsMemberCacheServiceImpl.getMember (through its CGLIB proxy) down to the JWT filter and Tomcat."""
     cache = "com.macro.mall.portal.service.impl.UmsMemberCacheServiceImpl"
     return [*top,
-            ctx.portal("service.impl.UmsMemberCacheServiceImpl", "getMember", "return (UmsMember) redisService.get(key);"),
+            ctx.portal("service.impl.UmsMemberCacheServiceImpl", "getMember",
+                       "return (UmsMember) redisService.get(key);"),
             f"{cache}$$FastClassBySpringCGLIB$$5f0c2a1e.invoke(<generated>)",
             "org.springframework.cglib.proxy.MethodProxy.invoke(MethodProxy.java:218)",
             "org.springframework.aop.framework.CglibAopProxy$DynamicAdvisedInterceptor.intercept(CglibAopProxy.java:689)",
             f"{cache}$$EnhancerBySpringCGLIB$$9b1d3e47.getMember(<generated>)",
             ctx.portal("service.impl.UmsMemberServiceImpl", "getByUsername",
                        "UmsMember member = memberCacheService.getMember(username);"),
-            ctx.portal("service.impl.UmsMemberServiceImpl", "loadUserByUsername", "UmsMember member = getByUsername(username);"),
+            ctx.portal("service.impl.UmsMemberServiceImpl", "loadUserByUsername",
+                       "UmsMember member = getByUsername(username);"),
             ctx.portal("config.MallSecurityConfig", "lambda$userDetailsService$0",
                        "return username -> memberService.loadUserByUsername(username);"),
-            *F.mall_security(ctx.jwt("UserDetails userDetails = this.userDetailsService.loadUserByUsername(username);"))]
+            *F.mall_security(ctx.jwt(
+                "UserDetails userDetails = this.userDetailsService.loadUserByUsername(username);"))]
 
 
 # ------------------------------------------------------------------ 1. serialization: class cast from the Redis cache
@@ -63,10 +66,12 @@ def member_cache_classcast(mirror: Path, out: Path) -> Case:
     day = onset.replace(hour=12, minute=0)
     cfg = "mall-common/src/main/java/com/macro/mall/common/config/BaseRedisConfig.java"
     guilty = _guilty("zhao", deploy - timedelta(hours=21, minutes=17),
-                     "安全加固：Redis 序列化关闭 activateDefaultTyping\n\nLaissezFaireSubTypeValidator + DefaultTyping 允许反序列化任意类型，"
+                     "安全加固：Redis 序列化关闭 activateDefaultTyping\n\n"
+                     "LaissezFaireSubTypeValidator + DefaultTyping 允许反序列化任意类型，"
                      "存在 Jackson gadget 风险（安全扫描 SEC-2291）。",
                      [Edit(cfg, "        //必须设置，否则无法将JSON转化为对象，会转化成Map类型\n"
-                                "        objectMapper.activateDefaultTyping(LaissezFaireSubTypeValidator.instance,ObjectMapper.DefaultTyping.NON_FINAL);\n",
+                                "        objectMapper.activateDefaultTyping(LaissezFaireSubTypeValidator.instance,"
+                                "ObjectMapper.DefaultTyping.NON_FINAL);\n",
                            "")])
     items = [*decoys(day, "home_comment", "fullreduction", "yml_comment"), guilty, *decoys(day, "test"),
              _release(deploy - timedelta(minutes=22), "release-20261117.1"), *decoys(day + timedelta(days=1), "readme")]
@@ -74,9 +79,10 @@ def member_cache_classcast(mirror: Path, out: Path) -> Case:
     case = Case("mall-member-cache-classcast", "mall", "serialization_class_cast", "zh", False, True,
                 [cfg], ["com.macro.mall.common.config.BaseRedisConfig.redisSerializer"],
                 "去掉 activateDefaultTyping 后 Redis 里的会员缓存不再带类型信息：读回来是 LinkedHashMap（新写入）或 "
-                "ArrayList（旧的带类型数组），UmsMemberCacheServiceImpl.getMember 强转 UmsMember 抛 ClassCastException，"
-                "所有登录后的请求在 JWT 过滤器里失败。",
-                {"zh": "登录用户所有接口报 500", "en": "Every signed-in request fails"}, "critical", onset, "mall-portal",
+                "ArrayList（旧的带类型数组），UmsMemberCacheServiceImpl.getMember 强转 UmsMember 抛 "
+                "ClassCastException，所有登录后的请求在 JWT 过滤器里失败。",
+                {"zh": "登录用户所有接口报 500", "en": "Every signed-in request fails"}, "critical", onset,
+                "mall-portal",
                 {"zh": "10:25 起 App 端登录后的页面全部报错（购物车、订单、我的），未登录的首页、商品详情正常。",
                  "en": "Since 10:25 all signed-in pages fail; anonymous pages work."},
                 history(day, items), design())
@@ -136,11 +142,12 @@ def sku_price_null(mirror: Path, out: Path) -> Case:
     day = onset.replace(hour=12, minute=0)
     svc = f"{ADMIN}/service/impl/PmsSkuStockServiceImpl.java"
     guilty = _guilty("wang", deploy - timedelta(hours=19, minutes=40),
-                     "SKU 库存快速编辑：新增 /sku/updateStock/{pid}\n\n运营大促前批量改库存，前端只提交 id、productId、stock，"
-                     "复用批量 replace 写入。",
+                     "SKU 库存快速编辑：新增 /sku/updateStock/{pid}\n\n"
+                     "运营大促前批量改库存，前端只提交 id、productId、stock，复用批量 replace 写入。",
                      [Edit(f"{ADMIN}/service/PmsSkuStockService.java",
                            "    int update(Long pid, List<PmsSkuStock> skuStockList);\n",
-                           "    int update(Long pid, List<PmsSkuStock> skuStockList);\n\n    /**\n     * 只更新库存数量\n     */\n"
+                           "    int update(Long pid, List<PmsSkuStock> skuStockList);\n\n    /**\n"
+                           "     * 只更新库存数量\n     */\n"
                            "    int updateStock(Long pid, List<PmsSkuStock> skuStockList);\n"),
                       Edit(svc, "        return skuStockDao.replaceList(filterSkuList);\n    }\n",
                            "        return skuStockDao.replaceList(filterSkuList);\n    }\n\n    @Override\n"
@@ -156,16 +163,19 @@ def sku_price_null(mirror: Path, out: Path) -> Case:
                            "    @ApiOperation(\"批量更新sku库存数量\")\n"
                            "    @RequestMapping(value =\"/updateStock/{pid}\",method = RequestMethod.POST)\n"
                            "    @ResponseBody\n"
-                           "    public CommonResult updateStock(@PathVariable Long pid,@RequestBody List<PmsSkuStock> skuStockList){\n"
+                           "    public CommonResult updateStock(@PathVariable Long pid,@RequestBody List<PmsSkuStock> "
+                           "skuStockList){\n"
                            "        int count = skuStockService.updateStock(pid,skuStockList);\n"
                            "        return CommonResult.success(count);\n    }\n}")])
     items = [*decoys(day, "cache_doc", "redis_doc", "home_comment"), guilty, *decoys(day, "yml_comment", "test"),
              _release(deploy - timedelta(minutes=20), "release-20261120.1")]
     case = Case("mall-sku-price-null", "mall", "upstream_data_corruption", "zh", False, True,
                 [svc], ["com.macro.mall.service.impl.PmsSkuStockServiceImpl.updateStock"],
-                "后台新增的“只改库存”接口把只含 id/productId/stock 的对象交给 REPLACE INTO：整行被替换，price、sku_code 等列被写成 "
-                "NULL。运营 15:04 起批量改库存后，门户购物车促销计算 OmsPromotionServiceImpl.calcCartPromotion 对这些 SKU 的 "
-                "price 做 subtract 抛 NullPointerException；出错的组件（portal 促销）不是错误的来源（admin 写入）。",
+                "后台新增的“只改库存”接口把只含 id/productId/stock 的对象交给 REPLACE "
+                "INTO：整行被替换，price、sku_code 等列被写成 NULL。运营 15:04 起批量改库存后，门户购物车促销计算 "
+                "OmsPromotionServiceImpl.calcCartPromotion 对这些 "
+                "SKU 的 price 做 subtract 抛 NullPointerException；出错的组件（portal 促销）不是错误的来源（admin "
+                "写入）。",
                 {"zh": "购物车和确认下单接口部分报错", "en": "Cart and checkout fail for some products"}, "high", onset,
                 "mall-portal",
                 {"zh": "15:10 左右开始，部分用户购物车列表、去结算报“系统繁忙”，集中在双12预热的几个单品促销商品。",
@@ -186,7 +196,8 @@ def sku_price_null(mirror: Path, out: Path) -> Case:
                              "cartPromotionItemList = promotionService.calcCartPromotion(cartItemList);")]
         if r.route.name == "confirm":
             frames.append(ctx.portal("service.impl.OmsPortalOrderServiceImpl", "generateConfirmOrder",
-                                     "List<CartPromotionItem> cartPromotionItemList = cartItemService.listPromotion(currentMember.getId(),cartIds);"))
+                                     "List<CartPromotionItem> cartPromotionItemList = "
+                                     "cartItemService.listPromotion(currentMember.getId(),cartIds);"))
         frames += [ctx.controller_frame(r.route), *ctx.mvc(r.route)]
         tomcat_error(log, r, [Exc("java.lang.NullPointerException", "null", frames)])
 
@@ -194,7 +205,8 @@ def sku_price_null(mirror: Path, out: Path) -> Case:
 
     def runtime(ctx: Ctx) -> None:
         CTX.append(ctx)
-        w = lambda t, route: route.weight * (2.5 if route.name in ("promotion", "confirm") else 1)
+        def w(t, route):
+            return route.weight * (2.5 if route.name in ("promotion", "confirm") else 1)
         sc = scenario(case.id, onset, deploy, shape, weights=w, before="1.0.44", after="1.0.45")
         run_runtime(case, out, sc, ctx, errors, error_of=lambda r: (
             ("java.lang.NullPointerException", "null") if r.fail else None))
@@ -220,8 +232,8 @@ def pagehelper_upgrade(mirror: Path, out: Path) -> Case:
     deploy = onset - timedelta(minutes=2)
     day = onset.replace(hour=12, minute=0)
     guilty = _guilty("liu", deploy - timedelta(hours=26, minutes=3),
-                     "Bump pagehelper to 6.1.0\n\nFixes the count query for ORDER BY inside sub-selects (pagehelper#791); "
-                     "no API change on our side, PageHelper.startPage stays the same.",
+                     "Bump pagehelper to 6.1.0\n\nFixes the count query for ORDER BY inside sub-selects "
+                     "(pagehelper#791); no API change on our side, PageHelper.startPage stays the same.",
                      [Edit("pom.xml", "<pagehelper.version>5.3.2</pagehelper.version>",
                            "<pagehelper.version>6.1.0</pagehelper.version>")])
     items = [*decoys(day, "home_comment", "cache_doc"), guilty, *decoys(day, "fullreduction", "test", "yml_comment"),
@@ -231,7 +243,8 @@ def pagehelper_upgrade(mirror: Path, out: Path) -> Case:
                 "pagehelper 6.1.0 is compiled against jsqlparser 4.7 (Select.getPlainSelect()), but "
                 "pagehelper-spring-boot-starter 1.4.5 keeps jsqlparser 4.5 on the classpath; every paginated query's "
                 "count fails with NoSuchMethodError (recommendations, search, order list).",
-                {"zh": "商品搜索、订单列表全部报错", "en": "Product search and order list fail"}, "high", onset, "mall-portal",
+                {"zh": "商品搜索、订单列表全部报错", "en": "Product search and order list fail"}, "high", onset,
+                "mall-portal",
                 {"zh": "20:40 发布后，搜索、推荐商品、订单列表接口全部 500；首页和商品详情正常。",
                  "en": "Right after the 20:39 release, product search, recommendations and the order list return 500. "
                        "Home page and product detail work."},
@@ -247,7 +260,8 @@ def pagehelper_upgrade(mirror: Path, out: Path) -> Case:
         ctx = CTX[0]
         service, mapper, method, proxy, _ = ctx.data_access(r.route)
         mapper_frames = F.mall_mapper(mapper, method, proxy, pagehelper=True)[1:]
-        frames = ["com.github.pagehelper.parser.defaults.DefaultCountSqlParser.getSmartCountSql(DefaultCountSqlParser.java:98)",
+        frames = ["com.github.pagehelper.parser.defaults.DefaultCountSqlParser.getSmartCountSql("
+                  "DefaultCountSqlParser.java:98)",
                   "com.github.pagehelper.parser.defaults.DefaultCountSqlParser.getSmartCountSql(DefaultCountSqlParser.java:68)",
                   "com.github.pagehelper.dialect.AbstractHelperDialect.getCountSql(AbstractHelperDialect.java:90)",
                   "com.github.pagehelper.util.ExecutorUtil.executeAutoCount(ExecutorUtil.java:169)",
@@ -265,13 +279,14 @@ def pagehelper_upgrade(mirror: Path, out: Path) -> Case:
         CTX.append(ctx)
         sc = scenario(case.id, onset, deploy, shape, before="1.0.47", after="1.0.48")
         run_runtime(case, out, sc, ctx, errors, error_of=lambda r: (
-            ("java.lang.NoSuchMethodError", "net.sf.jsqlparser.statement.select.Select.getPlainSelect()") if r.fail else None))
+            ("java.lang.NoSuchMethodError",
+             "net.sf.jsqlparser.statement.select.Select.getPlainSelect()") if r.fail else None))
 
     build_case(case, mirror, out, "release-20261126.2", runtime)
     return case
 
 
-# ------------------------------------------------------------------ 4. changed MyBatis query -> full scan -> Druid exhausted
+# ------------------------------------------------------------- 4. changed MyBatis query -> full scan -> Druid exhausted
 
 
 HOT_OLD = """            sms_home_recommend_product hp
@@ -294,7 +309,7 @@ HOT_NEW = """            sms_home_recommend_product hp
             hp.recommend_status = 1
             AND p.publish_status = 1
         ORDER BY
-            s.sale_30d DESC, hp.sort DESC"""
+            s.sale_30d DESC, hp.sort DESC"""  # noqa: E501 (mapper XML planted verbatim)
 
 
 def home_hot_scan(mirror: Path, out: Path) -> Case:
@@ -309,20 +324,23 @@ def home_hot_scan(mirror: Path, out: Path) -> Case:
              _release(deploy - timedelta(minutes=21), "release-20261121.1")]
     case = Case("mall-home-hot-scan", "mall", "slow_query_full_scan", "zh", False, True,
                 [xml], ["com.macro.mall.portal.dao.HomeDao.getHotProductList"],
-                "人气推荐 SQL 改为关联近30天订单销量，WHERE DATE_FORMAT(o.create_time, ...) 使 create_time 索引失效，每次首页"
-                "请求全表扫描 oms_order/oms_order_item（约 2600 万行、8–15 秒）；首页流量把 Druid 连接池（20）占满，"
-                "购物车、订单、搜索等其他接口 3 秒拿不到连接报 GetConnectionTimeoutException。",
-                {"zh": "首页打不开，购物车和订单接口大量超时", "en": "Home page hangs, cart and orders time out"}, "critical",
+                "人气推荐 SQL 改为关联近30天订单销量，WHERE DATE_FORMAT(o.create_time, ...) 使 create_time "
+                "索引失效，每次首页请求全表扫描 oms_order/oms_order_item（约 2600 万行、8–15 秒）；首页流量把 Druid "
+                "连接池（20）占满，购物车、订单、搜索等其他接口 3 秒拿不到连接报 GetConnectionTimeoutException。",
+                {"zh": "首页打不开，购物车和订单接口大量超时", "en": "Home page hangs, cart and orders time out"},
+                "critical",
                 onset, "mall-portal",
                 {"zh": "11:30 之后首页加载非常慢，随后购物车、订单列表、搜索大量报错，数据库 CPU 打满。",
                  "en": "After 11:30 the home page is very slow, then cart, orders and search fail; DB CPU is pegged."},
                 history(day, items), design())
     dep = deploy.timestamp()
-    stmt = ("SELECT p.*\n        FROM\n            sms_home_recommend_product hp\n            LEFT JOIN pms_product p ON "
-            "hp.product_id = p.id\n            LEFT JOIN (\n                SELECT oi.product_id, SUM(oi.product_quantity) AS "
+    stmt = ("SELECT p.*\n        FROM\n            sms_home_recommend_product hp\n"
+            "            LEFT JOIN pms_product p ON hp.product_id = p.id\n            LEFT JOIN (\n"
+            "                SELECT oi.product_id, SUM(oi.product_quantity) AS "
             "sale_30d\n                FROM oms_order_item oi\n                JOIN oms_order o ON o.id = oi.order_id\n"
-            "                WHERE DATE_FORMAT(o.create_time, '%Y-%m-%d') >= DATE_FORMAT(DATE_SUB(NOW(), INTERVAL 30 DAY), "
-            "'%Y-%m-%d')\n                GROUP BY oi.product_id\n            ) s ON s.product_id = p.id\n        WHERE\n"
+            "                WHERE DATE_FORMAT(o.create_time, '%Y-%m-%d') >= DATE_FORMAT(DATE_SUB(NOW(), INTERVAL 30 "
+            "DAY), '%Y-%m-%d')\n                GROUP BY oi.product_id\n            ) s ON s.product_id = p.id\n"
+            "        WHERE\n"
             "            hp.recommend_status = 1\n            AND p.publish_status = 1\n        ORDER BY\n"
             "            s.sale_30d DESC, hp.sort DESC\n        LIMIT 0, 4")
 
@@ -341,7 +359,7 @@ def home_hot_scan(mirror: Path, out: Path) -> Case:
     return case
 
 
-# ------------------------------------------------------------------ 5. downstream slowdown amplified by a timeout change
+# ------------------------------------------------------------- 5. downstream slowdown amplified by a timeout change
 
 
 def alipay_timeout(mirror: Path, out: Path) -> Case:
@@ -350,11 +368,14 @@ def alipay_timeout(mirror: Path, out: Path) -> Case:
     day = onset.replace(hour=12, minute=0)
     cfg = f"{PORTAL}/config/AlipayClientConfig.java"
     guilty = _guilty("chen", deploy - timedelta(hours=18, minutes=26),
-                     "支付宝客户端：放宽连接/读超时\n\n大促期间支付宝网关偶发慢响应，查询接口 15s 读超时会让前端判定支付失败（掉单投诉），"
-                     "读超时放宽到 60s。",
+                     "支付宝客户端：放宽连接/读超时\n\n大促期间支付宝网关偶发慢响应，查询接口 15s "
+                     "读超时会让前端判定支付失败（掉单投诉），读超时放宽到 60s。",
                      [Edit(cfg, "    public AlipayClient alipayClient(AlipayConfig config){\n"
-                                "        return new DefaultAlipayClient(config.getGatewayUrl(),config.getAppId(),config.getAppPrivateKey(), config.getFormat(),config.getCharset(),config.getAlipayPublicKey(),config.getSignType());\n",
-                           "    public AlipayClient alipayClient(AlipayConfig config) throws com.alipay.api.AlipayApiException {\n"
+                                "        return new DefaultAlipayClient(config.getGatewayUrl(),config.getAppId(),"
+                                "config.getAppPrivateKey(), config.getFormat(),config.getCharset(),config."
+                                "getAlipayPublicKey(),config.getSignType());\n",
+                           "    public AlipayClient alipayClient(AlipayConfig config) throws "
+                           "com.alipay.api.AlipayApiException {\n"
                            "        com.alipay.api.AlipayConfig clientConfig = new com.alipay.api.AlipayConfig();\n"
                            "        clientConfig.setServerUrl(config.getGatewayUrl());\n"
                            "        clientConfig.setAppId(config.getAppId());\n"
@@ -373,8 +394,8 @@ def alipay_timeout(mirror: Path, out: Path) -> Case:
     case = Case("mall-alipay-timeout", "mall", "downstream_timeout_change", "zh", False, True,
                 [cfg], ["com.macro.mall.portal.config.AlipayClientConfig.alipayClient"],
                 "支付宝网关 20:05 起变慢（20–60 秒）。新版本把 SDK 读超时从默认 15s 放宽到 60s，前端每 2 秒轮询 "
-                "/alipay/query，每个查询占住一个 Tomcat 线程直到 60 秒，200 个工作线程被占满，所有接口在 ingress 超时 504；"
-                "慢的是下游，把它放大成全站故障的是超时改动。",
+                "/alipay/query，每个查询占住一个 Tomcat 线程直到 60 秒，200 个工作线程被占满，所有接口在 ingress 超时 "
+                "504；慢的是下游，把它放大成全站故障的是超时改动。",
                 {"zh": "大促晚高峰全站超时", "en": "Site-wide timeouts at the evening peak"}, "critical", onset,
                 "mall-portal",
                 {"zh": "20:08 起 App 几乎所有页面转圈后报网络超时（504），支付结果页一直在查询中。",
@@ -435,7 +456,8 @@ def alipay_timeout(mirror: Path, out: Path) -> Case:
                   "com.alipay.api.internal.util.WebUtils.getResponseAsString(WebUtils.java:469)",
                   "com.alipay.api.internal.util.WebUtils.doPost(WebUtils.java:152)",
                   "com.alipay.api.AbstractAlipayClient.doPost(AbstractAlipayClient.java:1016)", *sdk[1:]]
-        log.add(r.end - 0.004, "ERROR", r.thread, r.trace_id, f"{PP}.service.impl.AlipayServiceImpl", "查询支付宝账单异常！",
+        log.add(r.end - 0.004, "ERROR", r.thread, r.trace_id, f"{PP}.service.impl.AlipayServiceImpl",
+                "查询支付宝账单异常！",
                 [Exc("com.alipay.api.AlipayApiException", "java.net.SocketTimeoutException: Read timed out", sdk),
                  Exc("java.net.SocketTimeoutException", "Read timed out", socket)])
         tomcat_error(log, r, [Exc("java.lang.NullPointerException", "null", [npe_line, *below])])
@@ -443,14 +465,18 @@ def alipay_timeout(mirror: Path, out: Path) -> Case:
     def extra(log: AppLog, requests: list[Request]) -> None:
         for r in requests:
             if r.route.name == "query" and not r.fail and not r.pool_timeout and r.remote:
-                log.add(r.end - 0.003, "INFO", r.thread, r.trace_id, f"{PP}.service.impl.AlipayServiceImpl", "查询支付宝账单成功！")
+                log.add(r.end - 0.003, "INFO", r.thread, r.trace_id, f"{PP}.service.impl.AlipayServiceImpl",
+                        "查询支付宝账单成功！")
 
     CTX: list[Ctx] = []
 
     def runtime(ctx: Ctx) -> None:
         CTX.append(ctx)
-        rate = lambda t: 4.0 if t < on - 60 else 4.0 + 8.0 * min(1.0, (t - on + 60) / 300)
-        w = lambda t, route: route.weight * (60 if route.name == "query" and t >= on - 60 else 1)
+        def rate(t):
+            return 4.0 if t < on - 60 else 4.0 + 8.0 * min(1.0, (t - on + 60) / 300)
+
+        def w(t, route):
+            return route.weight * (60 if route.name == "query" and t >= on - 60 else 1)
         sc = scenario(case.id, onset, deploy, shape, rate=rate, weights=w, pool=lambda t: 200,
                       timeout=lambda t: 60.0, before="1.0.48", after="1.0.49")
         sc.pool_is_threads = True
@@ -474,8 +500,9 @@ def redis_outage(mirror: Path, out: Path) -> Case:
     items[-2].when = onset - timedelta(hours=6)
     items[-1].when = onset - timedelta(hours=3)  # merged today, not deployed
     case = Case("mall-redis-outage", "mall", "downstream_outage", "zh", False, False, [], [],
-                "没有代码变更导致故障：redis-master 节点 14:46 宕机并发生主从切换，约 9 分钟不可达；JWT 过滤器每个请求都从 Redis "
-                "读会员缓存，登录后的请求全部 500。最近一次发布在前一天，今天合并的两个提交（注释）尚未发布。",
+                "没有代码变更导致故障：redis-master 节点 14:46 宕机并发生主从切换，约 9 分钟不可达；JWT "
+                "过滤器每个请求都从 Redis 读会员缓存，登录后的请求全部 "
+                "500。最近一次发布在前一天，今天合并的两个提交（注释）尚未发布。",
                 {"zh": "登录后接口大面积 500", "en": "Signed-in requests fail"}, "critical", onset, "mall-portal",
                 {"zh": "14:47 起登录后的接口大量报错，首页和商品详情正常，14:56 左右自动恢复。",
                  "en": "From 14:47 signed-in requests fail; recovered around 14:56."},
@@ -618,18 +645,20 @@ def ladder_discount_null(mirror: Path, out: Path) -> Case:
     deploy = onset - timedelta(days=1, hours=5)
     day = onset.replace(hour=12, minute=0)
     items = [*decoys(day - timedelta(days=1), "cache_doc", "home_comment", "test"),
-             _release(deploy - timedelta(minutes=20), "release-20261130.2"), *decoys(day, "fullreduction", "yml_comment")]
+             _release(deploy - timedelta(minutes=20), "release-20261130.2"),
+             *decoys(day, "fullreduction", "yml_comment")]
     items[-2].when = onset - timedelta(hours=5)   # touches the same class, another method; not deployed
     items[-1].when = onset - timedelta(hours=2)
     promo = f"{PORTAL}/service/impl/OmsPromotionServiceImpl.java"
     case = Case("mall-ladder-discount-null", "mall", "bad_input_data", "zh", True, False,
                 [promo], [f"{PP}.service.impl.OmsPromotionServiceImpl.getLadderPromotionMessage"],
-                "没有代码变更导致故障：运营 16:18 在后台编辑商品“打折优惠”阶梯时第二档折扣留空，pms_product_ladder.discount "
-                "为 NULL；购物车数量达到该档的用户计算促销文案时 getLadderPromotionMessage 对 null 调 multiply 抛 NPE。"
-                "修复点是数据与入参校验（后台阶梯折扣必填、促销计算防御空值），不是回滚。",
+                "没有代码变更导致故障：运营 16:18 在后台编辑商品“打折优惠”阶梯时第二档折扣留空，pms_product_ladder."
+                "discount 为 NULL；购物车数量达到该档的用户计算促销文案时 getLadderPromotionMessage 对 null 调 "
+                "multiply 抛 NPE。修复点是数据与入参校验（后台阶梯折扣必填、促销计算防御空值），不是回滚。",
                 {"zh": "部分用户购物车结算报错", "en": "Checkout fails for some carts"}, "medium", onset, "mall-portal",
                 {"zh": "16:20 之后部分用户购物车去结算报系统错误，集中在一款打折商品，买 3 件以上必现。",
-                 "en": "After 16:20 checkout fails for some carts, around one discounted product when buying 3 or more."},
+                 "en": "After 16:20 checkout fails for some carts, around one discounted product "
+                       "when buying 3 or more."},
                 history(day, items), design())
     on = onset.timestamp()
 
@@ -648,7 +677,8 @@ def ladder_discount_null(mirror: Path, out: Path) -> Case:
                               "cartPromotionItemList = promotionService.calcCartPromotion(cartItemList);")]
         if r.route.name == "confirm":
             frames.append(ctx.portal("service.impl.OmsPortalOrderServiceImpl", "generateConfirmOrder",
-                                     "List<CartPromotionItem> cartPromotionItemList = cartItemService.listPromotion(currentMember.getId(),cartIds);"))
+                                     "List<CartPromotionItem> cartPromotionItemList = "
+                                     "cartItemService.listPromotion(currentMember.getId(),cartIds);"))
         frames += [ctx.controller_frame(r.route), *ctx.mvc(r.route)]
         tomcat_error(log, r, [Exc("java.lang.NullPointerException", "null", frames)])
 

@@ -91,7 +91,8 @@ def npe_pet_edit(mirror: Path, out: Path) -> Case:
 
     def runtime(ctx: Ctx) -> None:
         CTX.append(ctx)
-        w = lambda t, route: route.weight * (1.5 if route.name == "pet_edit" else 1)
+        def w(t, route):
+            return route.weight * (1.5 if route.name == "pet_edit" else 1)
         sc = _scenario(case.id, onset, deploy, start, end, shape, weights=w)
         run_runtime(case, out, sc, ctx, errors, error_of=lambda r: (
             ("java.lang.NullPointerException", "Cannot invoke \"...getId()\" because \"existingPet\" is null")
@@ -111,22 +112,25 @@ def owner_search_scan(mirror: Path, out: Path) -> Case:
     guilty = _guilty("luis", deploy - timedelta(hours=26, minutes=40),
                      "Owner search: match anywhere in the last name, ignoring case\n\nFront desk could not find "
                      "'McTavish' by typing 'tavish'. Search is now a case-insensitive contains.",
-                     [Edit(f"{SRC}/owner/OwnerRepository.java", "import org.springframework.data.jpa.repository.JpaRepository;\n",
+                     [Edit(f"{SRC}/owner/OwnerRepository.java",
+                           "import org.springframework.data.jpa.repository.JpaRepository;\n",
                            "import org.springframework.data.jpa.repository.JpaRepository;\n"
                            "import org.springframework.data.jpa.repository.Query;\n"
                            "import org.springframework.data.repository.query.Param;\n"),
                       Edit(f"{SRC}/owner/OwnerRepository.java",
                            "\tPage<Owner> findByLastNameStartingWith(String lastName, Pageable pageable);",
-                           "\t@Query(\"SELECT owner FROM Owner owner WHERE LOWER(owner.lastName) LIKE LOWER(CONCAT('%', "
-                           ":lastName, '%'))\")\n"
-                           "\tPage<Owner> findByLastNameStartingWith(@Param(\"lastName\") String lastName, Pageable pageable);")])
+                           "\t@Query(\"SELECT owner FROM Owner owner WHERE LOWER(owner.lastName) LIKE "
+                           "LOWER(CONCAT('%', :lastName, '%'))\")\n"
+                           "\tPage<Owner> findByLastNameStartingWith(@Param(\"lastName\") String lastName, Pageable "
+                           "pageable);")])
     release = Commit(A["omar"], deploy - timedelta(minutes=21), "Release 2026.11.4", [], tag="v2026.11.4")
     items = [*decoys(day, "tostring", "runbook", "vetpage"), guilty, *decoys(day, "test", "messages"), release]
     case = Case("pc-owner-search-scan", "petclinic", "slow_query_full_scan", "en", False, True,
                 [f"{SRC}/owner/OwnerRepository.java"], [f"{PKG}.owner.OwnerRepository.findByLastNameStartingWith"],
                 "The owner search query was changed to LOWER(last_name) LIKE '%x%', which cannot use the last_name "
-                "index: each search scans 1.9 M owners for seconds while holding a pooled connection, the 10-connection "
-                "Hikari pool drains and unrelated pages (owner details, visits, pet edits) time out acquiring connections.",
+                "index: each search scans 1.9 M owners for seconds while holding a pooled connection, the "
+                "10-connection Hikari pool drains and unrelated pages (owner details, visits, pet edits) time out "
+                "acquiring connections.",
                 "Owner pages and visit booking time out", "critical", onset, "petclinic",
                 "Since about 09:40 most owner pages and visit booking return errors or hang. The vets page loads.",
                 history(day, items), design())
@@ -145,7 +149,8 @@ def owner_search_scan(mirror: Path, out: Path) -> Case:
             r.extra["sql_s"] = took
 
     def runtime(ctx: Ctx) -> None:
-        rate = lambda t: 2.5 + 1.5 * min(1.0, max(0.0, (t - start.timestamp()) / 3600))
+        def rate(t):
+            return 2.5 + 1.5 * min(1.0, max(0.0, (t - start.timestamp()) / 3600))
         sc = _scenario(case.id, onset, deploy, start, end, shape, rate=rate, before="2026.11.3", after="2026.11.4")
         run_runtime(case, out, sc, ctx, lambda log, r: None, slow=True)
 
@@ -176,12 +181,14 @@ def pool_config(mirror: Path, out: Path) -> Case:
                 "The release lowered the Hikari pool to 4 connections with a 2 s connection timeout; when Monday "
                 "morning traffic rose, requests queued for connections and failed after 2 s across all owner pages.",
                 "Intermittent errors on owner and visit pages", "high", onset, "petclinic",
-                "Since the Monday morning rush, some pages fail with an error (maybe one in ten). Retrying usually works.",
+                "Since the Monday morning rush, some pages fail with an error (maybe one in ten). Retrying usually "
+                "works.",
                 history(day, items), design())
     dep = deploy.timestamp()
 
     def runtime(ctx: Ctx) -> None:
-        rate = lambda t: 5.0 + 13.0 * min(1.0, max(0.0, (t - (onset.timestamp() - 1500)) / 1800))
+        def rate(t):
+            return 5.0 + 13.0 * min(1.0, max(0.0, (t - (onset.timestamp() - 1500)) / 1800))
         def busy(r: Request, rng: random.Random) -> None:
             r.hold *= 9.0  # the Monday-morning mix: owners with many pets and visits
 
@@ -206,7 +213,8 @@ def vet_export_leak(mirror: Path, out: Path) -> Case:
                      "Vets: CSV export for the front-desk roster\n\nReception prints the roster every morning; a plain "
                      "JDBC query keeps the export independent of the paged entity view.",
                      [Edit(vc, "import java.util.List;\n",
-                           "import java.io.PrintWriter;\nimport java.sql.Connection;\nimport java.sql.PreparedStatement;\n"
+                           "import java.io.PrintWriter;\nimport java.sql.Connection;\n"
+                           "import java.sql.PreparedStatement;\n"
                            "import java.sql.ResultSet;\nimport java.util.List;\n\nimport javax.sql.DataSource;\n"),
                       Edit(vc, "import org.springframework.web.bind.annotation.ResponseBody;\n",
                            "import org.springframework.web.bind.annotation.ResponseBody;\n\n"
@@ -219,8 +227,8 @@ def vet_export_leak(mirror: Path, out: Path) -> Case:
                            "\t@GetMapping(\"/vets.csv\")\n"
                            "\tpublic void exportVetsCsv(HttpServletResponse response) throws Exception {\n"
                            "\t\tConnection connection = this.dataSource.getConnection();\n"
-                           "\t\tPreparedStatement statement = connection.prepareStatement(\"SELECT v.first_name, v.last_name, "
-                           "s.name FROM vets v LEFT JOIN vet_specialties vs ON vs.vet_id = v.id \"\n"
+                           "\t\tPreparedStatement statement = connection.prepareStatement(\"SELECT v.first_name, "
+                           "v.last_name, s.name FROM vets v LEFT JOIN vet_specialties vs ON vs.vet_id = v.id \"\n"
                            "\t\t\t\t+ \"LEFT JOIN specialties s ON s.id = vs.specialty_id ORDER BY v.last_name\");\n"
                            "\t\tResultSet rows = statement.executeQuery();\n"
                            "\t\tresponse.setContentType(\"text/csv\");\n"
@@ -228,8 +236,8 @@ def vet_export_leak(mirror: Path, out: Path) -> Case:
                            "\t\tout.println(\"first_name,last_name,specialty\");\n"
                            "\t\twhile (rows.next()) {\n"
                            "\t\t\tString specialty = rows.getString(3);\n"
-                           "\t\t\tout.println(rows.getString(1) + \",\" + rows.getString(2) + \",\" + (specialty != null ? "
-                           "specialty : \"\"));\n"
+                           "\t\t\tout.println(rows.getString(1) + \",\" + rows.getString(2) + \",\" + (specialty != "
+                           "null ? specialty : \"\"));\n"
                            "\t\t}\n\t\tout.flush();\n\t}\n")])
     release = Commit(A["omar"], deploy - timedelta(minutes=26), "Release 2026.11.6", [], tag="v2026.11.6")
     items = [*decoys(day, "page10", "tostring", "runbook"), guilty, *decoys(day, "test"), release,
@@ -254,9 +262,11 @@ def vet_export_leak(mirror: Path, out: Path) -> Case:
         sc = _scenario(case.id, onset, deploy, start, end, shape, before="2026.11.5", after="2026.11.6")
         base_shape = sc.shape
         export = Route("export", "GET", "/vets.csv", lambda r: "/vets.csv", 0.0, f"{PKG}.vet.VetController",
-                       "exportVetsCsv", 6, 35, [("SELECT", "vets", ("SELECT v.first_name, v.last_name, s.name FROM vets v "
-                                                 "LEFT JOIN vet_specialties vs ON vs.vet_id = v.id LEFT JOIN specialties "
-                                                 "s ON s.id = vs.specialty_id ORDER BY v.last_name"))], bytes=2900)
+                       "exportVetsCsv", 6, 35,
+                       [("SELECT", "vets", ("SELECT v.first_name, v.last_name, s.name FROM vets v "
+                                                 "LEFT JOIN vet_specialties vs ON vs.vet_id = v.id LEFT JOIN "
+                                                 "specialties s ON s.id = vs.specialty_id ORDER BY v.last_name"))],
+                       bytes=2900)
         sc.routes.append(export)
         taken: set[int] = set()
 
@@ -360,13 +370,17 @@ def reminder_rejection(mirror: Path, out: Path) -> Case:
     day = onset.replace(hour=12, minute=0)
     vc = f"{SRC}/owner/VisitController.java"
     guilty = _guilty("jen", deploy - timedelta(hours=23, minutes=2),
-                     "Send an SMS reminder when a visit is booked\n\nRuns on its own small executor so the booking page "
+                     "Send an SMS reminder when a visit is booked\n\n"
+                     "Runs on its own small executor so the booking page "
                      "never waits for the SMS gateway.",
                      [Edit(f"{SRC}/system/ReminderConfiguration.java", None, REMINDER_CONFIG),
                       Edit(f"{SRC}/owner/VisitReminderService.java", None, REMINDER_SERVICE),
-                      Edit(vc, "\tprivate final OwnerRepository owners;\n\n\tpublic VisitController(OwnerRepository owners) "
+                      Edit(vc,
+                           "\tprivate final OwnerRepository owners;\n\n"
+                           "\tpublic VisitController(OwnerRepository owners) "
                                "{\n\t\tthis.owners = owners;\n\t}\n",
-                           "\tprivate final OwnerRepository owners;\n\n\tprivate final VisitReminderService reminders;\n\n"
+                           "\tprivate final OwnerRepository owners;\n\n"
+                           "\tprivate final VisitReminderService reminders;\n\n"
                            "\tpublic VisitController(OwnerRepository owners, VisitReminderService reminders) {\n"
                            "\t\tthis.owners = owners;\n\t\tthis.reminders = reminders;\n\t}\n"),
                       Edit(vc, "\t\towner.addVisit(petId, visit);\n\t\tthis.owners.save(owner);\n",
@@ -448,12 +462,16 @@ def reminder_rejection(mirror: Path, out: Path) -> Case:
 
     def runtime(ctx: Ctx) -> None:
         CTX.append(ctx)
-        rate = lambda t: 4.0 + 4.0 * min(1.0, max(0.0, (t - (on - 1200)) / 1200))
-        w = lambda t, route: route.weight * (4 if route.name == "visit_post" and t > on - 600 else 1)
+        def rate(t):
+            return 4.0 + 4.0 * min(1.0, max(0.0, (t - (on - 1200)) / 1200))
+
+        def w(t, route):
+            return route.weight * (4 if route.name == "visit_post" and t > on - 600 else 1)
         sc = _scenario(case.id, onset, deploy, start, end, shape, rate=rate, weights=w, before="2026.11.6",
                        after="2026.11.7")
         run_runtime(case, out, sc, ctx, errors, extra, error_of=lambda r: (
-            ("org.springframework.core.task.TaskRejectedException", "ExecutorService in active state did not accept task")
+            ("org.springframework.core.task.TaskRejectedException",
+             "ExecutorService in active state did not accept task")
             if r.fail else None))
 
     build_case(case, mirror, out, "v2026.11.7", runtime)
@@ -469,10 +487,12 @@ def visit_date_parse(mirror: Path, out: Path) -> Case:
     day = onset.replace(hour=12, minute=0)
     vc = f"{SRC}/owner/VisitController.java"
     guilty = _guilty("luis", deploy - timedelta(hours=17, minutes=48),
-                     "Visit form: pre-fill the date from the reminder link\n\nReminder e-mails link to the booking form "
-                     "with ?date=; the front desk no longer has to retype it.",
+                     "Visit form: pre-fill the date from the reminder link\n\n"
+                     "Reminder e-mails link to the booking form with ?date=; "
+                     "the front desk no longer has to retype it.",
                      [Edit(vc, "import java.util.Map;\n",
-                           "import java.time.LocalDate;\nimport java.time.format.DateTimeFormatter;\nimport java.util.Map;\n"),
+                           "import java.time.LocalDate;\nimport java.time.format.DateTimeFormatter;\n"
+                           "import java.util.Map;\n"),
                       Edit(vc, "import org.springframework.web.bind.annotation.PostMapping;\n",
                            "import org.springframework.web.bind.annotation.PostMapping;\n"
                            "import org.springframework.web.bind.annotation.RequestParam;\n"),
@@ -480,7 +500,8 @@ def visit_date_parse(mirror: Path, out: Path) -> Case:
                            "class VisitController {\n\n\tprivate static final DateTimeFormatter REMINDER_LINK_DATE = "
                            "DateTimeFormatter.ofPattern(\"MM/dd/yyyy\");\n"),
                       Edit(vc, "\tpublic String initNewVisitForm() {\n\t\treturn \"pets/createOrUpdateVisitForm\";",
-                           "\tpublic String initNewVisitForm(@RequestParam(name = \"date\", required = false) String date,\n"
+                           "\tpublic String initNewVisitForm(@RequestParam(name = \"date\", required = false) String "
+                           "date,\n"
                            "\t\t\tMap<String, Object> model) {\n"
                            "\t\tif (date != null) {\n"
                            "\t\t\tVisit visit = (Visit) model.get(\"visit\");\n"
@@ -522,7 +543,8 @@ def visit_date_parse(mirror: Path, out: Path) -> Case:
 
     def runtime(ctx: Ctx) -> None:
         CTX.append(ctx)
-        w = lambda t, route: route.weight * (5 if route.name == "visit_form" and t >= onset.timestamp() - 30 else 1)
+        def w(t, route):
+            return route.weight * (5 if route.name == "visit_form" and t >= onset.timestamp() - 30 else 1)
         sc = _scenario(case.id, onset, deploy, start, end, shape, weights=w, before="2026.11.7", after="2026.11.8")
         run_runtime(case, out, sc, ctx, errors, error_of=lambda r: (
             ("java.time.format.DateTimeParseException", f"Text '{r.extra['date']}' could not be parsed at index 2")
@@ -564,8 +586,11 @@ def traffic_surge(mirror: Path, out: Path) -> Case:
             r.hold *= 1.0 + 11.0 * min(1.0, (r.arrival - on + 20) / 180)  # the database is CPU-bound under the load
 
     def runtime(ctx: Ctx) -> None:
-        rate = lambda t: 3.0 if t < on - 20 else 3.0 + 24.0 * min(1.0, (t - on + 20) / 180)
-        w = lambda t, route: route.weight * (9 if t >= on - 20 and route.name in ("search", "owner") else 1)
+        def rate(t):
+            return 3.0 if t < on - 20 else 3.0 + 24.0 * min(1.0, (t - on + 20) / 180)
+
+        def w(t, route):
+            return route.weight * (9 if t >= on - 20 and route.name in ("search", "owner") else 1)
         sc = _scenario(case.id, onset, deploy, start, end, shape, rate=rate, weights=w, before="2026.11.9",
                        after="2026.11.9")
         run_runtime(case, out, sc, ctx, lambda log, r: None)

@@ -148,10 +148,13 @@ def _decoys(day: datetime) -> dict[str, Commit]:
                                "\n\t\treturn owners.findByLastNameStartingWith")]),
         "tostring": Commit(A["luis"], day - timedelta(days=5, hours=-6), "Include pet count in Owner.toString for logs",
                            [Edit(f"{SRC}/owner/Owner.java", '\t\t\t.append("telephone", this.telephone)\n',
-                                 '\t\t\t.append("telephone", this.telephone)\n\t\t\t.append("pets", this.pets.size())\n')]),
-        "runbook": Commit(A["priya"], day - timedelta(days=4, hours=-1), "docs: note the ingress timeouts in the runbook",
+                                 '\t\t\t.append("telephone", this.telephone)\n'
+                                 '\t\t\t.append("pets", this.pets.size())\n')]),
+        "runbook": Commit(A["priya"], day - timedelta(days=4, hours=-1),
+                          "docs: note the ingress timeouts in the runbook",
                           [Edit("docs/runbook.md", "- Known noise:",
-                                "- ingress-nginx: proxy-read-timeout 60 s; a 504 there means the pod held the request.\n"
+                                "- ingress-nginx: proxy-read-timeout 60 s; a 504 there means the pod held the "
+                                "request.\n"
                                 "- Known noise:")]),
         "vetpage": Commit(A["tom"], day - timedelta(days=3, hours=-5), "Vet list: keep page size in one constant",
                           [Edit(f"{SRC}/vet/VetController.java", "\t\tint pageSize = 5;\n\t\tPageable pageable = "
@@ -165,7 +168,8 @@ def _decoys(day: datetime) -> dict[str, Commit]:
                              "package org.springframework.samples.petclinic.owner;\n\n"
                              "import static org.assertj.core.api.Assertions.assertThat;\n\n"
                              "import org.junit.jupiter.api.Test;\n\nclass OwnerToStringTests {\n\n\t@Test\n"
-                             "\tvoid mentionsPetCount() {\n\t\tOwner owner = new Owner();\n\t\towner.addPet(new Pet());\n"
+                             "\tvoid mentionsPetCount() {\n\t\tOwner owner = new Owner();\n"
+                             "\t\towner.addPet(new Pet());\n"
                              "\t\tassertThat(owner.toString()).contains(\"pets = 1\");\n\t}\n\n}\n")]),
         "messages": Commit(A["jen"], day - timedelta(days=1, hours=-2), "Fix German label for the visit date",
                            [Edit("src/main/resources/messages/messages_de.properties", None, None)]),  # replaced below
@@ -188,7 +192,8 @@ def _routes(rng_names: list[str]) -> dict[str, Route]:
                  ("SELECT", "visits", ("select v1_0.pet_id,v1_0.id,v1_0.visit_date,v1_0.description from visits v1_0 "
                   "where v1_0.pet_id in (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"))]
     return {
-        "home": Route("home", "GET", "/", lambda r: "/", 6, f"{PKG}.system.WelcomeController", "welcome", 4, bytes=3100),
+        "home": Route("home", "GET", "/", lambda r: "/", 6, f"{PKG}.system.WelcomeController", "welcome", 4,
+                      bytes=3100),
         "find": Route("find", "GET", "/owners/find", lambda r: "/owners/find", 5, f"{PKG}.owner.OwnerController",
                       "initFindForm", 4, bytes=3500),
         "search": Route("search", "GET", "/owners", lambda r: f"/owners?lastName={name(r)}", 9,
@@ -221,9 +226,12 @@ LAST_NAMES = ["Davis", "Franklin", "Black", "Escobito", "Schroeder", "McTavish",
               "Nguyen", "Garcia", "Smith", "Johnson", "Brown", "Miller", "Wilson", "Moore", "Taylor", "Anderson", "Lee",
               "Da", "Mc", "O'Brien", "Kowalski", "Sato"]
 
-AGENTS = ["Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36",
-          "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_6) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Safari/605.1.15",
-          "Mozilla/5.0 (iPad; CPU OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1",
+AGENTS = ["Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 "
+          "Safari/537.36",
+          "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_6) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 "
+          "Safari/605.1.15",
+          "Mozilla/5.0 (iPad; CPU OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 "
+          "Mobile/15E148 Safari/604.1",
           "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0"]
 
 TOMCAT_LOGGER = "org.apache.catalina.core.ContainerBase.[Tomcat].[localhost].[/].[dispatcherServlet]"
@@ -248,13 +256,16 @@ class Ctx:
         """(app frames where the owner is loaded, http method, via @ModelAttribute) for a route."""
         find = "Optional<Owner> optionalOwner = this.owners.findById(ownerId);"
         return {
-            "owner": ([self.frame("owner.OwnerController", "showOwner", "owner/OwnerController.java", find)], "GET", False),
+            "owner": ([self.frame("owner.OwnerController", "showOwner", "owner/OwnerController.java", find)], "GET",
+                      False),
             "visit_form": ([self.frame("owner.VisitController", "loadPetWithVisit", "owner/VisitController.java",
                                        "Optional<Owner> optionalOwner = owners.findById(ownerId);")], "GET", True),
             "visit_post": ([self.frame("owner.VisitController", "loadPetWithVisit", "owner/VisitController.java",
                                        "Optional<Owner> optionalOwner = owners.findById(ownerId);")], "POST", True),
-            "pet_edit": ([self.frame("owner.PetController", "findOwner", "owner/PetController.java", find)], "POST", True),
-            "search": ([self.frame("owner.OwnerController", "findPaginatedForOwnersLastName", "owner/OwnerController.java",
+            "pet_edit": ([self.frame("owner.PetController", "findOwner", "owner/PetController.java", find)], "POST",
+                         True),
+            "search": ([self.frame("owner.OwnerController", "findPaginatedForOwnersLastName",
+                                   "owner/OwnerController.java",
                                    "return owners.findByLastNameStartingWith"),
                         self.frame("owner.OwnerController", "processFindForm", "owner/OwnerController.java",
                                    "findPaginatedForOwnersLastName(page, lastName);")], "GET", False),
@@ -267,7 +278,8 @@ class Ctx:
         message = (f"HikariPool-1 - Connection is not available, request timed out after {waited_ms}ms "
                    f"(total={size}, active={size}, idle=0, waiting={waiting})")
         outer = ["org.springframework.orm.jpa.JpaTransactionManager.doBegin(JpaTransactionManager.java:467)", *below]
-        jdbc = ["org.hibernate.exception.internal.SQLStateConversionDelegate.convert(SQLStateConversionDelegate.java:100)",
+        jdbc = ["org.hibernate.exception.internal.SQLStateConversionDelegate.convert("
+                "SQLStateConversionDelegate.java:100)",
                 "org.hibernate.exception.internal.StandardSQLExceptionConverter.convert(StandardSQLExceptionConverter.java:58)",
                 "org.hibernate.engine.jdbc.spi.SqlExceptionHelper.convert(SqlExceptionHelper.java:108)",
                 "org.hibernate.engine.jdbc.spi.SqlExceptionHelper.convert(SqlExceptionHelper.java:94)",
@@ -276,7 +288,8 @@ class Ctx:
         root = [*F.PC_HIKARI_FROM_TX, *F.PC_TX_BEGIN[:2], *below]
         chain = [Exc("org.springframework.transaction.CannotCreateTransactionException",
                      "Could not open JPA EntityManager for transaction", outer),
-                 Exc("org.hibernate.exception.JDBCConnectionException", f"Unable to acquire JDBC Connection [{message}] [n/a]",
+                 Exc("org.hibernate.exception.JDBCConnectionException",
+                     f"Unable to acquire JDBC Connection [{message}] [n/a]",
                      jdbc),
                  Exc("java.sql.SQLTransientConnectionException", message, root)]
         return chain, message
@@ -301,7 +314,8 @@ def pool_failure(log: AppLog, ctx: Ctx, r: Request, size: int) -> None:
 def _startup(log: AppLog, deploy: float, version: str) -> None:
     down = deploy - 25.0
     log.add(down, "INFO", "SpringApplicationShutdownHook", None,
-            "org.springframework.boot.web.server.GracefulShutdown", "Commencing graceful shutdown. Waiting for active requests to complete")
+            "org.springframework.boot.web.server.GracefulShutdown",
+            "Commencing graceful shutdown. Waiting for active requests to complete")
     log.add(down + 0.4, "INFO", "tomcat-shutdown", None, "org.springframework.boot.web.server.GracefulShutdown",
             "Graceful shutdown complete")
     log.add(down + 0.6, "INFO", "SpringApplicationShutdownHook", None, "com.zaxxer.hikari.HikariDataSource",
@@ -311,14 +325,16 @@ def _startup(log: AppLog, deploy: float, version: str) -> None:
     t = deploy - 14.0
     boot = [
         ("org.springframework.samples.petclinic.PetClinicApplication",
-         f"Starting PetClinicApplication v{version} using Java 21.0.5 with PID 1 (/app/app.jar started by app in /app)"),
+         f"Starting PetClinicApplication v{version} using Java 21.0.5 "
+         "with PID 1 (/app/app.jar started by app in /app)"),
         ("org.springframework.samples.petclinic.PetClinicApplication",
          'The following 1 profile is active: "mysql"'),
         ("org.springframework.boot.tomcat.TomcatWebServer", "Tomcat initialized with port 8080 (http)"),
         ("org.apache.catalina.core.StandardService", "Starting service [Tomcat]"),
         ("org.apache.catalina.core.StandardEngine", "Starting Servlet engine: [Apache Tomcat/11.0.18]"),
         ("com.zaxxer.hikari.HikariDataSource", "HikariPool-1 - Starting..."),
-        ("com.zaxxer.hikari.pool.HikariPool", "HikariPool-1 - Added connection com.mysql.cj.jdbc.ConnectionImpl@6f2b9a1c"),
+        ("com.zaxxer.hikari.pool.HikariPool",
+         "HikariPool-1 - Added connection com.mysql.cj.jdbc.ConnectionImpl@6f2b9a1c"),
         ("com.zaxxer.hikari.HikariDataSource", "HikariPool-1 - Start completed."),
         ("org.hibernate.jpa.internal.util.LogHelper", "HHH000204: Processing PersistenceUnitInfo [name: default]"),
         ("org.hibernate.Version", "HHH000001: Hibernate ORM core version 7.2.4.Final"),
@@ -341,8 +357,9 @@ def _noise(log: AppLog, sc: Scenario, seed: str) -> None:
     end = sc.end.timestamp()
     while t < end:
         log.add(t, "WARN", f"http-nio-8080-exec-{rng.randint(1, 12)}", None, "com.zaxxer.hikari.pool.PoolBase",
-                f"HikariPool-1 - Failed to validate connection com.mysql.cj.jdbc.ConnectionImpl@{rng.getrandbits(28):07x} "
-                "(No operations allowed after connection closed.). Possibly consider using a shorter maxLifetime value.")
+                "HikariPool-1 - Failed to validate connection com.mysql.cj.jdbc."
+                f"ConnectionImpl@{rng.getrandbits(28):07x} (No operations allowed after connection closed.). "
+                "Possibly consider using a shorter maxLifetime value.")
         t += rng.uniform(20, 70)
 
 
@@ -374,8 +391,7 @@ def _timing_lines(log: AppLog, requests: list[Request]) -> None:
         if r.duration > 60.0:
             continue  # the ingress gave up; the filter logs when the handler finally returns, after the window
         log.add(r.end, "INFO", r.thread, r.trace_id, f"{PKG}.system.RequestTimingFilter",
-                f"{r.route.method} {r.path} -> {r.status} "
-                f"({round(r.duration * 1000)} ms)")
+                f"{r.route.method} {r.path} -> {r.status} ({round(r.duration * 1000)} ms)")
 
 
 REPORT_SQL = ("SELECT t.name AS type, COUNT(v.id) AS visits FROM visits v JOIN pets p ON p.id = v.pet_id "
@@ -392,7 +408,8 @@ def _background_slow(sc: Scenario) -> list:
     return rows
 
 
-TRACE = {"service": "petclinic", "namespace": "clinic", "host": "petclinic.clinic.svc.cluster.local", "db_name": "petclinic",
+TRACE = {"service": "petclinic", "namespace": "clinic", "host": "petclinic.clinic.svc.cluster.local",
+         "db_name": "petclinic",
              "db_host": "mysql-clinic.clinic.svc.cluster.local", "java": "21.0.5+11-LTS"}
 
 

@@ -85,7 +85,7 @@ LOGBACK = """<?xml version="1.0" encoding="UTF-8"?>
   </appender>
   <root level="INFO"><appender-ref ref="FILE"/></root>
 </configuration>
-"""
+"""  # noqa: E501 (logback.xml planted verbatim)
 
 REQUEST_LOG = """package io.spring.api;
 
@@ -217,7 +217,8 @@ def _decoys(day: datetime) -> dict[str, Commit]:
                                   "ArticleQueryService: explain the two list code paths",
                                   [Edit(f"{SRC}/application/ArticleQueryService.java",
                                         "  public ArticleDataList findRecentArticles(\n",
-                                        "  /** Offset-paged list used by the REST API; the cursor variant serves GraphQL. */\n"
+                                        "  /** Offset-paged list used by the REST API; the cursor variant serves "
+                                        "GraphQL. */\n"
                                         "  public ArticleDataList findRecentArticles(\n")]),
         "comment_msg": Commit(A["maya"], day - timedelta(days=4, hours=-5), "Comments: clearer validation message",
                               [Edit(f"{SRC}/api/CommentsApi.java", '@NotBlank(message = "can\'t be empty")',
@@ -234,14 +235,16 @@ def _decoys(day: datetime) -> dict[str, Commit]:
                                   "<!-- tags are returned unordered; the web client sorts them -->\n<mapper ")]),
         "profile_test": Commit(A["omar"], day - timedelta(days=1, hours=-4), "test fixtures: profile examples",
                                [Edit("src/test/resources/fixtures/profiles.md", None,
-                                     "# Profile fixtures\n\n- jake: bio set, image set\n- anon_reader: no bio, no image\n")]),
+                                     "# Profile fixtures\n\n- jake: bio set, image set\n"
+                                     "- anon_reader: no bio, no image\n")]),
         "gradle_spotless": Commit(A["bot"], day - timedelta(days=1, hours=-1),
                                   "chore(deps): update plugin com.diffplug.spotless to v6.2.2",
                                   [Edit("build.gradle", 'id "com.diffplug.spotless" version "6.2.1"',
                                         'id "com.diffplug.spotless" version "6.2.2"')]),
         "runbook": Commit(A["priya"], day - timedelta(hours=21), "runbook: MySQL failover notes",
                           [Edit("docs/oncall.md", "- Rollback:",
-                                "- A managed MySQL failover takes 60-120 s; Hikari reconnects by itself.\n- Rollback:")]),
+                                "- A managed MySQL failover takes 60-120 s; Hikari reconnects by itself.\n"
+                                "- Rollback:")]),
     }
 
 
@@ -353,7 +356,8 @@ def mvc(http: str, jwt_pass: int, access_line: int) -> list[str]:
         f"org.springframework.web.servlet.FrameworkServlet.{verb}(FrameworkServlet.java:{fw_line})",
     ]
     if http in ("GET", "POST"):
-        frames.append(f"javax.servlet.http.HttpServlet.service(HttpServlet.java:{servlet_line if http == 'GET' else 681})")
+        frames.append("javax.servlet.http.HttpServlet.service("
+                      f"HttpServlet.java:{servlet_line if http == 'GET' else 681})")
     frames += [
         "org.springframework.web.servlet.FrameworkServlet.service(FrameworkServlet.java:883)",
         "javax.servlet.http.HttpServlet.service(HttpServlet.java:764)",
@@ -475,12 +479,12 @@ COUNT_SQL = ("select count(DISTINCT A.id) from articles A left join article_tags
              "AU.id = A.user_id left join users AFU on AFU.id = AF.user_id WHERE T.name = ?")
 ONE_SQL = ("select A.id articleId, A.slug articleSlug, A.title articleTitle, A.description articleDescription, "
            "A.body articleBody, A.created_at articleCreatedAt, A.updated_at articleUpdatedAt, T.name tagName, U.id "
-           "userId, U.username userUsername, U.bio userBio, U.image userImage from articles A left join article_tags AT "
-           "on A.id = AT.article_id left join tags T on T.id = AT.tag_id left join users U on U.id = A.user_id where "
-           "A.slug = ?")
+           "userId, U.username userUsername, U.bio userBio, U.image userImage from articles A left join article_tags "
+           "AT on A.id = AT.article_id left join tags T on T.id = AT.tag_id left join users U on U.id = A.user_id "
+           "where A.slug = ?")
 COMMENTS_SQL = ("SELECT C.id commentId, C.body commentBody, C.created_at commentCreatedAt, C.article_id "
-                "commentArticleId, U.id userId, U.username userUsername, U.bio userBio, U.image userImage from comments "
-                "C left join users U on C.user_id = U.id where C.article_id = ?")
+                "commentArticleId, U.id userId, U.username userUsername, U.bio userBio, U.image userImage from "
+                "comments C left join users U on C.user_id = U.id where C.article_id = ?")
 USER_SQL = "select id, username, email, password, bio, image from users where id = ?"
 
 
@@ -518,7 +522,8 @@ def _routes() -> dict[str, Route]:
                                "email = ?"))], 700),
         "favorite": Route("favorite", "POST", "/articles/{slug}/favorite", lambda r: f"/articles/{slug(r)}/favorite", 2,
                           f"{api}.ArticleFavoriteApi", "favoriteArticle", 6, 8,
-                          [("INSERT", "article_favorites", ("insert into article_favorites (article_id, user_id) values "
+                          [("INSERT", "article_favorites",
+                            ("insert into article_favorites (article_id, user_id) values "
                             "(?, ?)"))], 7000, auth=True),
         "comment_post": Route("comment_post", "POST", "/articles/{slug}/comments",
                               lambda r: f"/articles/{slug(r)}/comments", 1.5, f"{api}.CommentsApi", "createComment", 7,
@@ -530,8 +535,10 @@ def _routes() -> dict[str, Route]:
 
 PODS = ("conduit-api-5f7c8d9b6-qk4tz", "conduit-api-7b9d6c5f4-wm2rx")
 POD_IPS = ("10.44.3.17", "10.44.5.40")
-AGENTS = ["Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36",
-          "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1",
+AGENTS = ["Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 "
+          "Safari/537.36",
+          "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+          "Version/18.1 Mobile/15E148 Safari/604.1",
           "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0",
           "conduit-android/3.8.1 (okhttp/4.12.0)"]
 TOMCAT = "org.apache.catalina.core.ContainerBase.[Tomcat].[localhost].[/].[dispatcherServlet]"
@@ -549,7 +556,8 @@ class Ctx:
     def __init__(self, repo: Path, rev: str) -> None:
         self.repo, self.rev = repo, rev
         self.access = line_of(repo, rev, f"{SRC}/api/AccessLogFilter.java", "chain.doFilter(request, response);")
-        self.jwt_pass = line_of(repo, rev, f"{SRC}/api/security/JwtTokenFilter.java", "filterChain.doFilter(request, response);")
+        self.jwt_pass = line_of(repo, rev, f"{SRC}/api/security/JwtTokenFilter.java",
+                                "filterChain.doFilter(request, response);")
 
     def at(self, cls: str, method: str, anchor: str, nth: int = 1) -> str:
         path = f"{SRC}/{cls.replace('.', '/')}.java"
@@ -614,8 +622,10 @@ class Ctx:
                              "userReadService.findByUsername(username);")], rs + "UserReadService", "findByUsername",
                     109, "one")
         if n == "login":
-            top = self.at("infrastructure.repository.MyBatisUserRepository", "findByEmail", "userMapper.findByEmail(email)")
-            return (repo_proxy("io.spring.infrastructure.repository.MyBatisUserRepository", "findByEmail", top, "3e8b5f19"),
+            top = self.at("infrastructure.repository.MyBatisUserRepository", "findByEmail",
+                          "userMapper.findByEmail(email)")
+            return (repo_proxy("io.spring.infrastructure.repository.MyBatisUserRepository", "findByEmail", top,
+                               "3e8b5f19"),
                     mp + "UserMapper", "findByEmail", 101, "one")
         raise KeyError(n)
 
@@ -634,7 +644,8 @@ class Ctx:
                  get_connection: bool = True) -> list[Exc]:
         """MyBatisSystemException/DataAccessException chain around a JDBC failure at the route's first query."""
         if in_filter:
-            service, fqn, method, proxy, kind = [], "io.spring.infrastructure.mybatis.mapper.UserMapper", "findById", 101, "one"
+            service, fqn, method, proxy, kind = ([], "io.spring.infrastructure.mybatis.mapper.UserMapper", "findById",
+                                                 101, "one")
             below = self.jwt_frames()
             below = below[:-1] + security([below[-1]], self.access)
         else:
@@ -664,7 +675,8 @@ class Ctx:
                     Exc("org.apache.ibatis.exceptions.PersistenceException", persist,
                         ["org.apache.ibatis.exceptions.ExceptionFactory.wrapException(ExceptionFactory.java:30)",
                          *mframes[2:], *below]),
-                    Exc(spring_type, spring_msg, ["org.springframework.jdbc.datasource.DataSourceUtils.getConnection(DataSourceUtils.java:83)",
+                    Exc(spring_type, spring_msg,
+                        ["org.springframework.jdbc.datasource.DataSourceUtils.getConnection(DataSourceUtils.java:83)",
                                                   *deep[7:]]),
                     *[Exc(c.type, c.message, c.frames or deep) for c in cause]]
         head = Exc(spring_type, f"{persist}\n; {spring_msg}; nested exception is {cause_text}",
@@ -673,11 +685,13 @@ class Ctx:
                     *mframes[mframes.index(next(f for f in mframes if "$Proxy87" in f)):], *below])
         return [head, *[Exc(c.type, c.message, c.frames or deep) for c in cause]]
 
-    def pool_chain(self, route: Route, in_filter: bool, waited_ms: int, total: int, active: int, waiting: int) -> list[Exc]:
+    def pool_chain(self, route: Route, in_filter: bool, waited_ms: int, total: int, active: int,
+                   waiting: int) -> list[Exc]:
         msg = f"HikariPool-1 - Connection is not available, request timed out after {waited_ms}ms."
         return self.db_chain(route, [Exc("java.sql.SQLTransientConnectionException", msg, [])],
                              ("org.springframework.jdbc.CannotGetJdbcConnectionException",
-                              f"Failed to obtain JDBC Connection; nested exception is java.sql.SQLTransientConnectionException: {msg}"),
+                              "Failed to obtain JDBC Connection; nested exception is "
+                              f"java.sql.SQLTransientConnectionException: {msg}"),
                              in_filter)
 
 
@@ -703,27 +717,34 @@ def _startup(log: AppLog, deploy: float, version: str) -> None:
     t = deploy - 18.0
     boot = [
         ("io.spring.RealWorldApplication",
-         f"Starting RealWorldApplication v{version} using Java 11.0.25 on {PODS[1]} with PID 1 (/app/conduit-api.jar started by app in /app)"),
+         f"Starting RealWorldApplication v{version} using Java 11.0.25 on {PODS[1]} with PID 1 (/app/conduit-api.jar "
+         "started by app in /app)"),
         ("io.spring.RealWorldApplication", "The following profiles are active: prod"),
-        ("org.springframework.boot.web.embedded.tomcat.TomcatWebServer", "Tomcat initialized with port(s): 8080 (http)"),
+        ("org.springframework.boot.web.embedded.tomcat.TomcatWebServer",
+         "Tomcat initialized with port(s): 8080 (http)"),
         ("org.apache.catalina.core.StandardService", "Starting service [Tomcat]"),
         ("org.apache.catalina.core.StandardEngine", "Starting Servlet engine: [Apache Tomcat/9.0.56]"),
-        ("org.springframework.web.context.ContextLoader", "Root WebApplicationContext: initialization completed in 2214 ms"),
+        ("org.springframework.web.context.ContextLoader",
+         "Root WebApplicationContext: initialization completed in 2214 ms"),
         ("com.zaxxer.hikari.HikariDataSource", "HikariPool-1 - Starting..."),
         ("com.zaxxer.hikari.HikariDataSource", "HikariPool-1 - Start completed."),
         ("com.netflix.graphql.dgs.internal.DgsSchemaProvider", "Found 9 DGS components"),
         ("org.springframework.security.web.DefaultSecurityFilterChain",
-         ("Will secure any request with [org.springframework.security.web.context.request.async.WebAsyncManagerIntegrationFilter@2f4b9a1c, "
+         ("Will secure any request with [org.springframework.security.web.context.request.async."
+          "WebAsyncManagerIntegrationFilter@2f4b9a1c, "
          "org.springframework.security.web.context.SecurityContextPersistenceFilter@61d84e08, "
-         "org.springframework.security.web.header.HeaderWriterFilter@5e6443d, org.springframework.web.filter.CorsFilter@3b4a6c2e, "
-         "org.springframework.security.web.authentication.logout.LogoutFilter@7a1d8f3b, io.spring.api.security.JwtTokenFilter@4c9e2f1a, "
+         "org.springframework.security.web.header.HeaderWriterFilter@5e6443d, "
+         "org.springframework.web.filter.CorsFilter@3b4a6c2e, "
+         "org.springframework.security.web.authentication.logout.LogoutFilter@7a1d8f3b, "
+         "io.spring.api.security.JwtTokenFilter@4c9e2f1a, "
          "org.springframework.security.web.savedrequest.RequestCacheAwareFilter@1f7d3c5e, "
          "org.springframework.security.web.servletapi.SecurityContextHolderAwareRequestFilter@6d2b9f41, "
          "org.springframework.security.web.authentication.AnonymousAuthenticationFilter@58c1e2a7, "
          "org.springframework.security.web.session.SessionManagementFilter@2a5d8b1f, "
          "org.springframework.security.web.access.ExceptionTranslationFilter@7e3f9c2d, "
          "org.springframework.security.web.access.intercept.FilterSecurityInterceptor@19b4c6e8]")),
-        ("org.springframework.boot.web.embedded.tomcat.TomcatWebServer", "Tomcat started on port(s): 8080 (http) with context path ''"),
+        ("org.springframework.boot.web.embedded.tomcat.TomcatWebServer",
+         "Tomcat started on port(s): 8080 (http) with context path ''"),
         ("io.spring.RealWorldApplication", "Started RealWorldApplication in 15.872 seconds (JVM running for 16.904)"),
     ]
     for i, (logger, msg) in enumerate(boot):
@@ -735,20 +756,24 @@ def _noise(log: AppLog, sc: Scenario) -> None:
     t = sc.start.timestamp() + rng.uniform(0, 60)
     while t < sc.end.timestamp():
         log.add(t, "WARN", f"http-nio-8080-exec-{rng.randint(1, 18)}", None, "com.zaxxer.hikari.pool.PoolBase",
-                f"HikariPool-1 - Failed to validate connection com.mysql.cj.jdbc.ConnectionImpl@{rng.getrandbits(28):x} "
-                "(No operations allowed after connection closed.). Possibly consider using a shorter maxLifetime value.")
+                "HikariPool-1 - Failed to validate connection com.mysql.cj.jdbc."
+                f"ConnectionImpl@{rng.getrandbits(28):x} (No operations allowed after connection closed.). "
+                "Possibly consider using a shorter maxLifetime value.")
         t += rng.uniform(30, 150)
     t = sc.start.timestamp() + rng.uniform(20, 200)
     while t < sc.end.timestamp():
         thread = f"http-nio-8080-exec-{rng.randint(1, 18)}"
         log.add(t, "WARN", thread, f"{rng.getrandbits(128):032x}",
                 "org.springframework.web.servlet.mvc.method.annotation.ExceptionHandlerExceptionResolver",
-                "Resolved [org.springframework.web.bind.MethodArgumentNotValidException: Validation failed for argument [2] in "
-                "public org.springframework.http.ResponseEntity<?> io.spring.api.CommentsApi.createComment(java.lang.String,"
-                "io.spring.core.user.User,io.spring.api.NewCommentParam): [Field error in object 'newCommentParam' on field "
-                "'body': rejected value [null]; codes [NotBlank.newCommentParam.body,NotBlank.body,NotBlank.java.lang.String,"
-                "NotBlank]; arguments [org.springframework.context.support.DefaultMessageSourceResolvable: codes "
-                "[newCommentParam.body,body]; arguments []; default message [body]]; default message [can't be empty]] ]")
+                "Resolved [org.springframework.web.bind.MethodArgumentNotValidException: Validation failed for "
+                "argument [2] in public org.springframework.http.ResponseEntity<?> "
+                "io.spring.api.CommentsApi.createComment(java.lang."
+                "String,io.spring.core.user.User,io.spring.api.NewCommentParam): [Field error in object "
+                "'newCommentParam' on field 'body': rejected value [null]; codes "
+                "[NotBlank.newCommentParam.body,NotBlank.body,NotBlank.java.lang."
+                "String,NotBlank]; arguments [org.springframework.context.support.DefaultMessageSourceResolvable: "
+                "codes [newCommentParam.body,body]; arguments []; default message [body]]; default message [can't be "
+                "empty]] ]")
         t += rng.uniform(90, 400)
     t = sc.start.timestamp() + rng.uniform(10, 120)
     while t < sc.end.timestamp():

@@ -52,7 +52,8 @@ def article_list_bio_npe(mirror: Path, out: Path) -> Case:
     svc = f"{SRC}/application/ArticleQueryService.java"
     guilty = _guilty("jun", deploy - timedelta(hours=17, minutes=35),
                      "Article lists: shorten author bios to a preview\n\n"
-                     "Long bios made the list payload heavy on mobile (CONTENT-412); the article page keeps the full bio.",
+                     "Long bios made the list payload heavy on mobile (CONTENT-412); the article page keeps the full "
+                     "bio.",
                      [Edit(svc, "import io.spring.application.data.ArticleFavoriteCount;\n",
                            "import io.spring.application.data.ArticleFavoriteCount;\n"
                            "import io.spring.application.data.ProfileData;\n"),
@@ -100,7 +101,8 @@ def article_list_bio_npe(mirror: Path, out: Path) -> Case:
             frames.append(ctx.at("application.ArticleQueryService", "findRecentArticles",
                                  "fillExtraInfo(articles, currentUser);", 2))
         else:
-            frames.append(ctx.at("application.ArticleQueryService", "findUserFeed", "fillExtraInfo(articles, user);", 2))
+            frames.append(ctx.at("application.ArticleQueryService", "findUserFeed", "fillExtraInfo(articles, user);",
+                                 2))
         frames += [ctx.controller(r.route), *ctx.mvc(r.route)]
         tomcat_error(log, r, [Exc("java.lang.NullPointerException", None, frames)])
 
@@ -126,8 +128,8 @@ def article_search_scan(mirror: Path, out: Path) -> Case:
                 "                AND (A.title LIKE CONCAT('%', #{q}, '%') OR A.body LIKE CONCAT('%', #{q}, '%'))\n"
                 "            </if>\n")
     guilty = _guilty("wei", deploy - timedelta(hours=26, minutes=12),
-                     "文章列表支持关键词搜索 q（标题/正文）\n\n前端新版搜索框直接调用 GET /articles?q=，先用 LIKE 实现，"
-                     "全文索引排期到下个迭代。",
+                     "文章列表支持关键词搜索 q（标题/正文）\n\n前端新版搜索框直接调用 GET /articles?q=，先用 LIKE "
+                     "实现，全文索引排期到下个迭代。",
                      [Edit(f"{SRC}/api/ArticlesApi.java",
                            "      @RequestParam(value = \"author\", required = false) String author,\n"
                            "      @AuthenticationPrincipal User user) {\n    return ResponseEntity.ok(\n"
@@ -140,9 +142,11 @@ def article_search_scan(mirror: Path, out: Path) -> Case:
                            "            tag, author, favoritedBy, q, new Page(offset, limit), user));"),
                       Edit(f"{SRC}/application/ArticleQueryService.java",
                            "      String tag, String author, String favoritedBy, Page page, User currentUser) {\n"
-                           "    List<String> articleIds = articleReadService.queryArticles(tag, author, favoritedBy, page);\n"
+                           "    List<String> articleIds = articleReadService.queryArticles(tag, author, favoritedBy, "
+                           "page);\n"
                            "    int articleCount = articleReadService.countArticle(tag, author, favoritedBy);",
-                           "      String tag, String author, String favoritedBy, String q, Page page, User currentUser) {\n"
+                           "      String tag, String author, String favoritedBy, String q, Page page, User "
+                           "currentUser) {\n"
                            "    List<String> articleIds =\n"
                            "        articleReadService.queryArticles(tag, author, favoritedBy, q, page);\n"
                            "    int articleCount = articleReadService.countArticle(tag, author, favoritedBy, q);"),
@@ -153,11 +157,14 @@ def article_search_scan(mirror: Path, out: Path) -> Case:
                       Edit(f"{SRC}/infrastructure/mybatis/readservice/ArticleReadService.java",
                            "      @Param(\"favoritedBy\") String favoritedBy);",
                            "      @Param(\"favoritedBy\") String favoritedBy,\n      @Param(\"q\") String q);"),
-                      Edit(xml, "                AND AFU.username = #{favoritedBy}\n            </if>\n        </where>\n"
+                      Edit(xml,
+                           "                AND AFU.username = #{favoritedBy}\n            </if>\n        </where>\n"
                                 "        order by A.created_at desc\n        limit #{page.offset}, #{page.limit}",
                            "                AND AFU.username = #{favoritedBy}\n            </if>\n" + q_filter +
-                           "        </where>\n        order by A.created_at desc\n        limit #{page.offset}, #{page.limit}"),
-                      Edit(xml, "                AND AFU.username = #{favoritedBy}\n            </if>\n        </where>\n"
+                           "        </where>\n        order by A.created_at desc\n"
+                           "        limit #{page.offset}, #{page.limit}"),
+                      Edit(xml,
+                           "                AND AFU.username = #{favoritedBy}\n            </if>\n        </where>\n"
                                 "    </select>",
                            "                AND AFU.username = #{favoritedBy}\n            </if>\n" + q_filter +
                            "        </where>\n    </select>")])
@@ -172,7 +179,8 @@ def article_search_scan(mirror: Path, out: Path) -> Case:
                 "登录等其它接口 5 秒拿不到连接报 CannotGetJdbcConnectionException。搜索代码本身不在报错堆栈里。",
                 {"zh": "全站接口大面积 500，页面加载很慢", "en": "Site-wide 500s and slow pages"}, "critical", onset,
                 "conduit-api",
-                {"zh": "20:40 左右开始，文章详情、评论、标签云、登录都大量报错，偶尔能打开但要十几秒；数据库 CPU 很高。",
+                {"zh": "20:40 左右开始，文章详情、评论、标签云、登录都大量报错，"
+                       "偶尔能打开但要十几秒；数据库 CPU 很高。",
                  "en": "From ~20:40 article pages, comments, tags and login fail or take 10+ s; DB CPU is high."},
                 history(day, items), design())
     dep = deploy.timestamp()
@@ -188,11 +196,13 @@ def article_search_scan(mirror: Path, out: Path) -> Case:
                 r.hold = took + 0.05
                 r.extra["sql_s"] = took
                 literal = word.replace("%E6%9E%B6%E6%9E%84", "架构").replace("%E9%9D%A2%E8%AF%95", "面试")
-                r.slow_sql = ((f"select DISTINCT(A.id) articleId, A.created_at from articles A left join article_tags AT "
-                              f"on A.id = AT.article_id left join tags T on T.id = AT.tag_id left join article_favorites "
-                              f"AF on AF.article_id = A.id left join users AU on AU.id = A.user_id left join users AFU on "
-                              f"AFU.id = AF.user_id WHERE (A.title LIKE CONCAT('%', '{literal}', '%') OR A.body LIKE "
-                              f"CONCAT('%', '{literal}', '%')) order by A.created_at desc limit 0, 10"),
+                r.slow_sql = (("select DISTINCT(A.id) articleId, A.created_at from articles A left join article_tags "
+                               "AT "
+                              "on A.id = AT.article_id left join tags T on T.id = AT.tag_id left join "
+                              "article_favorites AF on AF.article_id = A.id left join users AU on AU.id = A.user_id "
+                              "left join users AFU on AFU.id = AF.user_id WHERE (A.title LIKE CONCAT('%', "
+                              f"'{literal}', '%') OR A.body LIKE CONCAT('%', '{literal}', '%')) order by A.created_at "
+                              "desc limit 0, 10"),
                               2_412_877 + rng.randint(0, 900), 10)
 
     def runtime(ctx: Ctx) -> None:
@@ -212,17 +222,18 @@ def statement_timeout_config(mirror: Path, out: Path) -> Case:
     day = onset.replace(hour=12, minute=0)
     props = f"{RES}/application.properties"
     guilty = _guilty("lena", deploy - timedelta(hours=22, minutes=48),
-                     "MyBatis：默认语句超时改为 3\n\n原来的 3000 按毫秒理解是 3 秒，实际单位是秒（50 分钟），失控的查询永远不会被取消。"
-                     "统一成 3，和网关超时预算一致。",
+                     "MyBatis：默认语句超时改为 3\n\n原来的 3000 按毫秒理解是 3 秒，实际单位是秒（50 "
+                     "分钟），失控的查询永远不会被取消。统一成 3，和网关超时预算一致。",
                      [Edit(props, "mybatis.configuration.default-statement-timeout=3000\n",
                            "mybatis.configuration.default-statement-timeout=3\n")])
     items = [*decoys(day, "tags_sort", "hikari_lifetime", "readme"), guilty, *decoys(day, "comment_msg"),
              _release(deploy - timedelta(minutes=19), "v2026.11.25")]
     case = Case("rw-statement-timeout-config", "realworld", "config_change_timeout", "zh", False, True,
                 [props], [],
-                "把 mybatis.configuration.default-statement-timeout 从 3000 改成 3（单位是秒）后，晚高峰按热门标签筛选的文章列表"
-                "（queryArticles/countArticle 的多表 DISTINCT 查询本来就要 2-6 秒）超过 3 秒被 MySQL 驱动取消，抛 "
-                "MySQLTimeoutException / QueryTimeoutException。查询本身没变，慢是老问题；配置改动让它从慢变成失败。",
+                "把 mybatis.configuration.default-statement-timeout 从 3000 改成 "
+                "3（单位是秒）后，晚高峰按热门标签筛选的文章列表（queryArticles/countArticle 的多表 DISTINCT "
+                "查询本来就要 2-6 秒）超过 3 秒被 MySQL 驱动取消，抛 MySQLTimeoutException / "
+                "QueryTimeoutException。查询本身没变，慢是老问题；配置改动让它从慢变成失败。",
                 {"zh": "标签页文章列表报错", "en": "Tag pages fail to load"}, "high", onset, "conduit-api",
                 {"zh": "21:00 之后按标签（java、devops 等热门标签）浏览文章大量报“加载失败”，不带标签的首页基本正常。",
                  "en": "After 21:00 browsing by popular tags fails; the untagged home list mostly works."},
@@ -237,10 +248,11 @@ def statement_timeout_config(mirror: Path, out: Path) -> Case:
             if took > 1.0:
                 r.hold = took + 0.02
                 r.extra["sql_s"] = took
-                r.slow_sql = ((f"select DISTINCT(A.id) articleId, A.created_at from articles A left join article_tags AT "
-                               f"on A.id = AT.article_id left join tags T on T.id = AT.tag_id left join article_favorites "
-                               f"AF on AF.article_id = A.id left join users AU on AU.id = A.user_id left join users AFU on "
-                               f"AFU.id = AF.user_id WHERE T.name = '{tag}' order by A.created_at desc limit 0, 10"),
+                r.slow_sql = (("select DISTINCT(A.id) articleId, A.created_at from articles A left join article_tags "
+                               "AT on A.id = AT.article_id left join tags T on T.id = AT.tag_id left join "
+                               "article_favorites AF on AF.article_id = A.id left join users AU on AU.id = A.user_id "
+                               f"left join users AFU on AFU.id = AF.user_id WHERE T.name = '{tag}' order by "
+                               "A.created_at desc limit 0, 10"),
                               rng.randint(2_900_000, 6_100_000), 10)
             if r.arrival >= dep and took > 3.0:
                 r.fail = "timeout"
@@ -253,15 +265,18 @@ def statement_timeout_config(mirror: Path, out: Path) -> Case:
         ctx = CTX[0]
         msg = "Statement cancelled due to timeout or client request"
         chain = ctx.db_chain(r.route, [Exc("com.mysql.cj.jdbc.exceptions.MySQLTimeoutException", msg, [])],
-                             ("org.springframework.dao.QueryTimeoutException", "Statement cancelled due to timeout or client request"),
+                             ("org.springframework.dao.QueryTimeoutException",
+                              "Statement cancelled due to timeout or client request"),
                              in_filter=False, get_connection=False)
-        chain[-1].frames = ["com.mysql.cj.jdbc.exceptions.SQLExceptionsMapping.translateException(SQLExceptionsMapping.java:113)",
+        chain[-1].frames = ["com.mysql.cj.jdbc.exceptions.SQLExceptionsMapping.translateException("
+                            "SQLExceptionsMapping.java:113)",
                             *chain[-1].frames]
         tomcat_error(log, r, chain)
 
     def runtime(ctx: Ctx) -> None:
         CTX.append(ctx)
-        w = lambda t, route: route.weight * (1.6 if route.name == "articles" else 1.0)
+        def w(t, route):
+            return route.weight * (1.6 if route.name == "articles" else 1.0)
         sc = scenario(case.id, CST, onset, deploy, shape, rate=lambda t: 5.5, weights=w)
         run_runtime(case, out, sc, ctx, errors, slow=True, background_slow=background_reports(sc), error_of=lambda r: (
             ("org.springframework.dao.QueryTimeoutException", "Statement cancelled due to timeout or client request")
@@ -319,7 +334,8 @@ def jjwt_partial_upgrade(mirror: Path, out: Path) -> Case:
         if r.fail == "parse":
             from .gitrepo import line_of
             frames = ["io.jsonwebtoken.impl.DefaultJwtParserBuilder.build(DefaultJwtParserBuilder.java:371)",
-                      ctx.at(svc, "getSubFromToken", "Jwts.parserBuilder().setSigningKey(signingKey).build().parseClaimsJws(token);"),
+                      ctx.at(svc, "getSubFromToken",
+                             "Jwts.parserBuilder().setSigningKey(signingKey).build().parseClaimsJws(token);"),
                       (f"io.spring.api.security.JwtTokenFilter.lambda$doFilterInternal$0(JwtTokenFilter.java:"
                       f"{line_of(ctx.repo, ctx.rev, jwt, 'jwtService.getSubFromToken(token)')})"),
                       "java.base/java.util.Optional.flatMap(Optional.java:294)"]
@@ -333,7 +349,8 @@ def jjwt_partial_upgrade(mirror: Path, out: Path) -> Case:
         else:
             frames = ["io.jsonwebtoken.impl.DefaultJwtBuilder.signWith(DefaultJwtBuilder.java:277)",
                       ctx.at(svc, "toToken", ".signWith(signingKey)"),
-                      ctx.at("api.UsersApi", "userLogin", "userResponse(new UserWithToken(userData, jwtService.toToken(optional.get()))));"),
+                      ctx.at("api.UsersApi", "userLogin",
+                             "userResponse(new UserWithToken(userData, jwtService.toToken(optional.get()))));"),
                       *ctx.mvc(r.route)]
             chain = [Exc("java.lang.NoClassDefFoundError", "io/jsonwebtoken/Jwts$SIG", frames),
                      Exc("java.lang.ClassNotFoundException", "io.jsonwebtoken.Jwts$SIG", [*loader, *frames])]
@@ -401,7 +418,8 @@ def guest_comment_null_author(mirror: Path, out: Path) -> Case:
                      [Edit(api, None, GUEST_API),
                       Edit(f"{SRC}/api/security/WebSecurityConfig.java",
                            '        .antMatchers(HttpMethod.POST, "/users", "/users/login")\n',
-                           '        .antMatchers(HttpMethod.POST, "/users", "/users/login", "/articles/*/comments/guest")\n')])
+                           '        .antMatchers(HttpMethod.POST, "/users", "/users/login", '
+                           '"/articles/*/comments/guest")\n')])
     items = [*decoys(day - timedelta(days=1), "readme", "tags_sort", "comment_msg"), guilty,
              _release(deploy - timedelta(minutes=17), "v2026.11.27"),
              _after_tag(decoys(day, "article_javadoc")[0], onset - timedelta(hours=2, minutes=10))]
@@ -410,20 +428,25 @@ def guest_comment_null_author(mirror: Path, out: Path) -> Case:
                 ["io.spring.api.GuestCommentsApi.createGuestComment",
                  "io.spring.application.CommentQueryService.findByArticleId"],
                 "新的访客评论接口把 user_id 为 NULL 的评论写进 comments；读取时 LEFT JOIN users 得不到作者，"
-                "CommentData.profileData 为 null。已登录用户打开这些文章的评论时，CommentQueryService.findByArticleId 里 "
-                "getProfileData().getId() 抛 NullPointerException。写入方（GuestCommentsApi）不在任何堆栈里，"
+                "CommentData.profileData 为 null。已登录用户打开这些文章的评论时，CommentQueryService.findByArticleId "
+                "里 getProfileData().getId() 抛 NullPointerException。写入方（GuestCommentsApi）不在任何堆栈里，"
                 "未登录读者不受影响，所以随着访客评论变多逐渐扩大。",
                 {"zh": "部分文章的评论区加载失败", "en": "Comments fail to load on some articles"}, "medium", onset,
                 "conduit-api",
-                {"zh": "上午开始陆续有用户反馈部分热门文章评论区一直转圈/报错，11:30 后明显增多；退出登录后又能看到评论。",
-                 "en": "Since the morning users report comment sections failing on some popular articles; logged out it works."},
+                {"zh": "上午开始陆续有用户反馈部分热门文章评论区一直转圈/报错，11:30 "
+                       "后明显增多；退出登录后又能看到评论。",
+                 "en": "Since the morning users report comment sections failing on some popular articles; logged out "
+                       "it works."},
                 history(day, items), design())
     dep = deploy.timestamp()
     on = onset.timestamp()
     guest = Route("guest_comment", "POST", "/articles/{slug}/comments/guest",
-                  lambda r: f"/articles/{r.choice(['why-we-moved-off-kubernetes', 'the-boring-database-wins', 'on-code-review'])}-k9x1/comments/guest",
+                  lambda r: "/articles/"
+                            f"{r.choice(['why-we-moved-off-kubernetes', 'the-boring-database-wins', 'on-code-review'])}"
+                            "-k9x1/comments/guest",
                   1.2, "io.spring.api.GuestCommentsApi", "createGuestComment", 6, 8,
-                  [("INSERT", "comments", ("insert into comments(id, body, user_id, article_id, created_at, updated_at) "
+                  [("INSERT", "comments",
+                    ("insert into comments(id, body, user_id, article_id, created_at, updated_at) "
                     "values (?, ?, ?, ?, ?, ?)"))], 0, ok_status=202)
 
     def shape(r: Request, rng: random.Random) -> None:
@@ -446,7 +469,8 @@ def guest_comment_null_author(mirror: Path, out: Path) -> Case:
                   "java.base/java.util.stream.AbstractPipeline.evaluate(AbstractPipeline.java:234)",
                   "java.base/java.util.stream.ReferencePipeline.collect(ReferencePipeline.java:578)",
                   ctx.at(q, "findByArticleId", ".collect(Collectors.toList()));", 1),
-                  ctx.at("api.CommentsApi", "getComments", "commentQueryService.findByArticleId(article.getId(), user);"),
+                  ctx.at("api.CommentsApi", "getComments",
+                         "commentQueryService.findByArticleId(article.getId(), user);"),
                   *ctx.mvc(r.route)]
         tomcat_error(log, r, [Exc("java.lang.NullPointerException", None, frames)])
 
@@ -505,10 +529,11 @@ def view_counter_leak(mirror: Path, out: Path) -> Case:
                       Edit(f"{RES}/db/migration/V2__article_view_count.sql", None,
                            "alter table articles add column view_count bigint not null default 0;\n"),
                       Edit(f"{RES}/mapper/ArticleMapper.xml", "</mapper>",
-                           "    <update id=\"incrementViews\">\n        update articles set view_count = view_count + 1 "
-                           "where id = #{id}\n    </update>\n</mapper>"),
+                           "    <update id=\"incrementViews\">\n        update articles set view_count = view_count + "
+                           "1 where id = #{id}\n    </update>\n</mapper>"),
                       Edit(art, "import io.spring.core.user.User;\n",
-                           "import io.spring.core.user.User;\nimport io.spring.infrastructure.service.ArticleViewRecorder;\n"),
+                           "import io.spring.core.user.User;\nimport io.spring.infrastructure.service."
+                           "ArticleViewRecorder;\n"),
                       Edit(art, "  private ArticleCommandService articleCommandService;\n",
                            "  private ArticleCommandService articleCommandService;\n"
                            "  private ArticleViewRecorder articleViewRecorder;\n"),
@@ -520,9 +545,9 @@ def view_counter_leak(mirror: Path, out: Path) -> Case:
              _release(deploy - timedelta(minutes=15), "v2026.11.28")]
     case = Case("rw-view-counter-leak", "realworld", "resource_leak", "en", False, True,
                 [rec], ["io.spring.infrastructure.service.ArticleViewRecorder.record"],
-                "ArticleViewRecorder.record opens a MyBatis SqlSession from the factory for one in 160 article views and "
-                "never closes it, so each sampled view keeps a Hikari connection forever. After ~40 minutes of morning "
-                "traffic the 20 connections are gone and every endpoint times out after 5 s with "
+                "ArticleViewRecorder.record opens a MyBatis SqlSession from the factory for one in 160 article views "
+                "and never closes it, so each sampled view keeps a Hikari connection forever. After ~40 minutes of "
+                "morning traffic the 20 connections are gone and every endpoint times out after 5 s with "
                 "CannotGetJdbcConnectionException; the recorder itself succeeds and is in no stack trace.",
                 "API requests time out after a release", "critical", onset, "conduit-api",
                 "Starting around 09:45 almost every request fails after ~5 seconds (articles, comments, login). "
@@ -534,7 +559,8 @@ def view_counter_leak(mirror: Path, out: Path) -> Case:
             r.leak = True
 
     def runtime(ctx: Ctx) -> None:
-        sc = scenario(case.id, CET, onset, deploy, shape, rate=lambda t: 3.5 + 1.5 * min(1.0, max(0.0, (t - dep) / 3000)),
+        sc = scenario(case.id, CET, onset, deploy, shape,
+                      rate=lambda t: 3.5 + 1.5 * min(1.0, max(0.0, (t - dep) / 3000)),
                       start_min=75)
         run_runtime(case, out, sc, ctx, lambda log, r: None)
 
@@ -591,7 +617,8 @@ def mysql_failover(mirror: Path, out: Path) -> Case:
                          ["com.mysql.cj.protocol.FullReadInputStream.readFully(FullReadInputStream.java:67)",
                           "com.mysql.cj.protocol.a.SimplePacketReader.readHeaderLocal(SimplePacketReader.java:81)"])]
             chain = ctx.db_chain(r.route, cause[:1], ("org.springframework.dao.RecoverableDataAccessException",
-                                                      "Communications link failure"), in_filter=False, get_connection=False)
+                                                      "Communications link failure"), in_filter=False,
+                                 get_connection=False)
             chain += cause[1:]
             tomcat_error(log, r, chain)
             log.add(r.end - 0.004, "WARN", r.thread, r.trace_id, "com.zaxxer.hikari.pool.ProxyConnection",
@@ -626,7 +653,8 @@ def mysql_failover(mirror: Path, out: Path) -> Case:
         sc = scenario(case.id, CST, onset, release, shape, rate=lambda t: 4.5, before="2026.11.30",
                       after="2026.11.30")
         run_runtime(case, out, sc, ctx, errors, extra=extra, error_of=lambda r: (
-            ("com.mysql.cj.jdbc.exceptions.CommunicationsException", "Communications link failure") if r.fail else None))
+            ("com.mysql.cj.jdbc.exceptions.CommunicationsException",
+             "Communications link failure") if r.fail else None))
 
     build_case(case, mirror, out, "v2026.11.30", runtime)
     return case
@@ -673,8 +701,8 @@ def viral_traffic_surge(mirror: Path, out: Path) -> Case:
                 r.hold = took + 0.02
                 r.extra["sql_s"] = took
                 r.slow_sql = (("SELECT C.id commentId, C.body commentBody, C.created_at commentCreatedAt, C.article_id "
-                              "commentArticleId, U.id userId, U.username userUsername, U.bio userBio, U.image userImage "
-                              "from comments C left join users U on C.user_id = U.id where C.article_id = "
+                              "commentArticleId, U.id userId, U.username userUsername, U.bio userBio, U.image "
+                              "userImage from comments C left join users U on C.user_id = U.id where C.article_id = "
                               "'5b0e9c1a-7d43-4f0e-9a51-2c8f3e61d0b7'"), 6_212, 3_106)
                 r.post *= 6
 
