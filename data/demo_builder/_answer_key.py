@@ -35,7 +35,8 @@ def answer_key(bundle_dir: Path, plan_path: Path) -> dict[str, Any]:
 
         (bug,) = planned("root_cause")
         distractors = [*planned("distractor_near"), *planned("after_start")]
-        head_before = max((c for c in commits if c.authored_datetime < tl.STARTED_AT), key=lambda c: c.authored_datetime)
+        head_before = max((c for c in commits if c.authored_datetime < tl.STARTED_AT),
+                          key=lambda c: c.authored_datetime)
         sites = call_sites(repo, head_before.hexsha)
         lock = sites["reserve_lock"]
         codeowners = (head_before.tree / ".github/CODEOWNERS").data_stream.read().decode("utf-8")
@@ -72,7 +73,8 @@ def answer_key(bundle_dir: Path, plan_path: Path) -> dict[str, Any]:
             "rollback_to": previous.name,
             "head_before_incident_sha": head_before.hexsha,
             "distractor_commit_shas": [c.hexsha for c in distractors],
-            "distractor_commits": [describe(c, r) for c, r in zip(distractors, ["distractor_near"] + ["after_start"] * (len(distractors) - 1))],
+            "distractor_commits": [describe(c, r) for c, r in zip(
+                distractors, ["distractor_near"] + ["after_start"] * (len(distractors) - 1), strict=False)],
             "responsible_team": owners_of(codeowners, lock.path)[0],
             "bounded_context": lock.path.split("com/acme/shop/")[1].split("/")[0],
             "aggregate": "InventoryItem",

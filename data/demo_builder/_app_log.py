@@ -97,7 +97,8 @@ def hikari_message(r: Request) -> str:
 def _request_events(log: _Log, r: Request, sites: Mapping[str, CallSite], run: JvmRun, minute_warned: set[int]) -> None:
     trace, thread = r.trace_id, r.thread
     if r.kind == "bad_request":
-        log.add(r.end - 0.001, "WARN", thread, trace, "org.springframework.web.servlet.mvc.support.DefaultHandlerExceptionResolver",
+        log.add(r.end - 0.001, "WARN", thread, trace,
+                "org.springframework.web.servlet.mvc.support.DefaultHandlerExceptionResolver",
                 "Resolved [org.springframework.http.converter.HttpMessageNotReadableException: JSON parse error: "
                 'Cannot deserialize value of type `int` from String "two": not a valid `int` value]')
         return
@@ -122,23 +123,27 @@ def _request_events(log: _Log, r: Request, sites: Mapping[str, CallSite], run: J
             if took_ms > 2000:
                 sku = r.lines[r.remote.index(call)][0]
                 quantity = r.lines[r.remote.index(call)][1]
-                log.add(call.end + 0.0002, "WARN", thread, trace, "com.acme.shop.inventory.infrastructure.WarehouseClient",
+                log.add(call.end + 0.0002, "WARN", thread, trace,
+                        "com.acme.shop.inventory.infrastructure.WarehouseClient",
                         f"仓库可用性确认较慢 warehouse={CATALOG[sku][1]} sku={sku} qty={quantity} took={took_ms}ms")
         if r.outcome == "lock_timeout":
             failed_at = r.db[-1].end
             log.add(failed_at + 0.0001, "WARN", thread, trace, _SQL_HELPER, "SQL Error: 1205, SQLState: 40001")
-            log.add(failed_at + 0.0002, "ERROR", thread, trace, _SQL_HELPER, "Lock wait timeout exceeded; try restarting transaction")
+            log.add(failed_at + 0.0002, "ERROR", thread, trace, _SQL_HELPER,
+                    "Lock wait timeout exceeded; try restarting transaction")
             log.add(r.end - 0.0008, "ERROR", thread, trace, _ORDER_CONTROLLER,
                     f"Failed to place order for customer {r.customer_id} ({len(r.lines)} lines)",
                     format_chain(lock_timeout_chain(run, sites)))
         else:
-            log.add(r.end - 0.0006, "INFO", thread, trace, _ORDER_CONTROLLER, f"Order {r.order_no} placed, total CNY {r.amount}")
+            log.add(r.end - 0.0006, "INFO", thread, trace, _ORDER_CONTROLLER,
+                    f"Order {r.order_no} placed, total CNY {r.amount}")
     elif r.kind == "pay":
         call = r.remote[0]
         minute = int(call.start // 60)
         if minute not in minute_warned:
             minute_warned.add(minute)
-            log.add(call.start + 0.0003, "WARN", thread, trace, "com.paygate.sdk.PayGateClient", TEMPLATES["paygate_deprecated"])
+            log.add(call.start + 0.0003, "WARN", thread, trace, "com.paygate.sdk.PayGateClient",
+                    TEMPLATES["paygate_deprecated"])
         if r.outcome == "gateway_timeout":
             log.add(r.end - 0.002, "ERROR", thread, trace, _PAYMENT_SERVICE,
                     f"支付网关调用失败 paymentNo={r.payment_no} orderNo={r.order_no} retriable=true",
@@ -178,7 +183,8 @@ def _restart(log: _Log) -> None:
     for offset, thread, logger, message in (
         (0.000, hook, "org.springframework.boot.web.embedded.tomcat.GracefulShutdown",
          "Commencing graceful shutdown. Waiting for active requests to complete"),
-        (0.284, "tomcat-shutdown", "org.springframework.boot.web.embedded.tomcat.GracefulShutdown", "Graceful shutdown complete"),
+        (0.284, "tomcat-shutdown", "org.springframework.boot.web.embedded.tomcat.GracefulShutdown",
+         "Graceful shutdown complete"),
         (0.309, hook, "org.springframework.orm.jpa.LocalContainerEntityManagerFactoryBean",
          "Closing JPA EntityManagerFactory for persistence unit 'default'"),
         (0.313, hook, "com.zaxxer.hikari.HikariDataSource", "HikariPool-1 - Shutdown initiated..."),
@@ -188,7 +194,8 @@ def _restart(log: _Log) -> None:
     boot = up - 18.42
     for offset, level, logger, message in (
         (0.000, "INFO", "com.acme.shop.ShopApplication",
-         "Starting ShopApplication v1.7.0 using Java 17.0.12 with PID 1 (/app/order-service.jar started by app in /app)"),
+         "Starting ShopApplication v1.7.0 using Java 17.0.12 with PID 1 "
+         "(/app/order-service.jar started by app in /app)"),
         (0.004, "INFO", "com.acme.shop.ShopApplication", 'The following 1 profile is active: "prod"'),
         (2.118, "WARN", "com.acme.config.client.ConfigBootstrap",
          f"Config center config-center.acme.internal:8848 unreachable at startup, using local snapshot {_SNAPSHOT}"),
@@ -196,7 +203,8 @@ def _restart(log: _Log) -> None:
          "Bootstrapping Spring Data JPA repositories in DEFAULT mode."),
         (3.331, "INFO", "org.springframework.data.repository.config.RepositoryConfigurationDelegate",
          "Finished Spring Data repository scanning in 196 ms. Found 4 JPA repository interfaces."),
-        (5.565, "INFO", "org.springframework.boot.web.embedded.tomcat.TomcatWebServer", "Tomcat initialized with port 8080 (http)"),
+        (5.565, "INFO", "org.springframework.boot.web.embedded.tomcat.TomcatWebServer",
+         "Tomcat initialized with port 8080 (http)"),
         (5.594, "INFO", "org.apache.catalina.core.StandardService", "Starting service [Tomcat]"),
         (5.595, "INFO", "org.apache.catalina.core.StandardEngine", "Starting Servlet engine: [Apache Tomcat/10.1.31]"),
         (5.726, "INFO", "org.apache.catalina.core.ContainerBase.[Tomcat].[localhost].[/]",
@@ -204,14 +212,18 @@ def _restart(log: _Log) -> None:
         (5.727, "INFO", "org.springframework.boot.web.servlet.context.ServletWebServerApplicationContext",
          "Root WebApplicationContext: initialization completed in 5519 ms"),
         (6.921, "INFO", "com.zaxxer.hikari.HikariDataSource", "HikariPool-1 - Starting..."),
-        (7.106, "INFO", "com.zaxxer.hikari.pool.HikariPool", "HikariPool-1 - Added connection com.mysql.cj.jdbc.ConnectionImpl@3c1e5f4a"),
+        (7.106, "INFO", "com.zaxxer.hikari.pool.HikariPool",
+         "HikariPool-1 - Added connection com.mysql.cj.jdbc.ConnectionImpl@3c1e5f4a"),
         (7.109, "INFO", "com.zaxxer.hikari.HikariDataSource", "HikariPool-1 - Start completed."),
-        (7.240, "INFO", "org.flywaydb.core.FlywayExecutor", "Database: jdbc:mysql://mysql-shop.acme.internal:3306/shop (MySQL 8.0)"),
+        (7.240, "INFO", "org.flywaydb.core.FlywayExecutor",
+         "Database: jdbc:mysql://mysql-shop.acme.internal:3306/shop (MySQL 8.0)"),
         (7.433, "INFO", "org.flywaydb.core.internal.command.DbValidate",
          "Successfully validated 3 migrations (execution time 00:00.051s)"),
         (7.521, "INFO", "org.flywaydb.core.internal.command.DbMigrate", "Current version of schema `shop`: 3"),
-        (7.524, "INFO", "org.flywaydb.core.internal.command.DbMigrate", "Schema `shop` is up to date. No migration necessary."),
-        (7.902, "INFO", "org.hibernate.jpa.internal.util.LogHelper", "HHH000204: Processing PersistenceUnitInfo [name: default]"),
+        (7.524, "INFO", "org.flywaydb.core.internal.command.DbMigrate",
+         "Schema `shop` is up to date. No migration necessary."),
+        (7.902, "INFO", "org.hibernate.jpa.internal.util.LogHelper",
+         "HHH000204: Processing PersistenceUnitInfo [name: default]"),
         (7.981, "INFO", "org.hibernate.Version", "HHH000412: Hibernate ORM core version 6.5.3.Final"),
         (11.664, "INFO", "org.springframework.orm.jpa.LocalContainerEntityManagerFactoryBean",
          "Initialized JPA EntityManagerFactory for persistence unit 'default'"),
@@ -219,7 +231,8 @@ def _restart(log: _Log) -> None:
          "Exposing 3 endpoints beneath base path '/actuator'"),
         (17.476, "INFO", "org.springframework.boot.web.embedded.tomcat.TomcatWebServer",
          "Tomcat started on port 8080 (http) with context path '/'"),
-        (18.420, "INFO", "com.acme.shop.ShopApplication", "Started ShopApplication in 18.42 seconds (process running for 19.6)"),
+        (18.420, "INFO", "com.acme.shop.ShopApplication",
+         "Started ShopApplication in 18.42 seconds (process running for 19.6)"),
     ):
         log.add(boot + offset, level, "main", "", logger, message)
 

@@ -91,7 +91,8 @@ def _web(run: JvmRun, http_method: str, controller: str, sites: Mapping[str, Cal
     service_line = "590" if http_method == "POST" else "564"
     chain = "org.apache.catalina.core.ApplicationFilterChain"
     once = "org.springframework.web.filter.OncePerRequestFilter.doFilter(OncePerRequestFilter.java:116)"
-    hop = [f"{chain}.internalDoFilter(ApplicationFilterChain.java:164)", f"{chain}.doFilter(ApplicationFilterChain.java:140)"]
+    hop = [f"{chain}.internalDoFilter(ApplicationFilterChain.java:164)",
+           f"{chain}.doFilter(ApplicationFilterChain.java:140)"]
     return [
         *_reflective_call(run, controller),
         "org.springframework.web.method.support.InvocableHandlerMethod.doInvoke(InvocableHandlerMethod.java:255)",

@@ -86,7 +86,8 @@ def write_metrics(csv_path: Path, prom_path: Path, sim: Simulation, seed: int = 
         window = by_end[bisect.bisect_right(end_times, moment - STEP_S):bisect.bisect_right(end_times, moment)]
         rate = len(window) / STEP_S
         errors = sum(1 for r in window if r.failed) / STEP_S
-        acquired_now = acquires[bisect.bisect_right(acquire_times, moment - STEP_S):bisect.bisect_right(acquire_times, moment)]
+        acquired_now = acquires[bisect.bisect_right(acquire_times, moment - STEP_S):
+                                bisect.bisect_right(acquire_times, moment)]
         busy = in_flight.at(moment)
         tomcat_threads = max(tomcat_threads, busy)
         waiting_for_pool = pending.at(moment)
@@ -118,11 +119,13 @@ def write_metrics(csv_path: Path, prom_path: Path, sim: Simulation, seed: int = 
             "jvm_gc_count": gc_count,
             "jvm_threads_live": 47 + tomcat_threads,
             "jvm_threads_runnable": 11 + busy - min(busy, waiting_for_pool) + rng.randint(0, 2),
-            "jvm_threads_blocked": (rng.randint(0, 1) if lock_waiters < 3 else min(12, lock_waiters // 2 + rng.randint(0, 2))),
+            "jvm_threads_blocked": (rng.randint(0, 1) if lock_waiters < 3
+                                    else min(12, lock_waiters // 2 + rng.randint(0, 2))),
             "jvm_threads_waiting": 9 + rng.randint(0, 1),
             "jvm_threads_timed_waiting": 18 + (tomcat_threads - busy) + min(busy, waiting_for_pool),
             "tomcat_threads_busy": busy,
-            "process_cpu_usage": round(min(0.98, (0.85 if booting else 0.035) + 0.05 * rate + rng.uniform(0.0, 0.02)), 4),
+            "process_cpu_usage": round(min(0.98, (0.85 if booting else 0.035) + 0.05 * rate
+                                           + rng.uniform(0.0, 0.02)), 4),
             "hikaricp_connections_max": tl.POOL_SIZE,
             "hikaricp_connections_active": in_use,
             "hikaricp_connections_idle": tl.POOL_SIZE - in_use,
@@ -163,16 +166,21 @@ def _write_prometheus(path: Path, row: dict[str, object], sim: Simulation) -> No
         f"process_cpu_usage {row['process_cpu_usage']}",
         "# HELP jvm_memory_used_bytes The amount of used memory",
         "# TYPE jvm_memory_used_bytes gauge",
-        f'jvm_memory_used_bytes{{area="heap",id="G1 Eden Space"}} {int((float(row["jvm_memory_heap_used_mb"]) * 0.55) * 1048576)}',
-        f'jvm_memory_used_bytes{{area="heap",id="G1 Old Gen"}} {int((float(row["jvm_memory_heap_used_mb"]) * 0.43) * 1048576)}',
-        f'jvm_memory_used_bytes{{area="heap",id="G1 Survivor Space"}} {int((float(row["jvm_memory_heap_used_mb"]) * 0.02) * 1048576)}',
+        f'jvm_memory_used_bytes{{area="heap",id="G1 Eden Space"}} '
+        f'{int((float(row["jvm_memory_heap_used_mb"]) * 0.55) * 1048576)}',
+        f'jvm_memory_used_bytes{{area="heap",id="G1 Old Gen"}} '
+        f'{int((float(row["jvm_memory_heap_used_mb"]) * 0.43) * 1048576)}',
+        f'jvm_memory_used_bytes{{area="heap",id="G1 Survivor Space"}} '
+        f'{int((float(row["jvm_memory_heap_used_mb"]) * 0.02) * 1048576)}',
         "# HELP jvm_memory_max_bytes The maximum amount of memory in bytes that can be used for memory management",
         "# TYPE jvm_memory_max_bytes gauge",
         f'jvm_memory_max_bytes{{area="heap",id="G1 Old Gen"}} {2048 * 1048576}',
         "# HELP jvm_gc_pause_seconds Time spent in GC pause",
         "# TYPE jvm_gc_pause_seconds summary",
-        f'jvm_gc_pause_seconds_count{{action="end of minor GC",cause="G1 Evacuation Pause",gc="G1 Young Generation"}} {row["jvm_gc_count"]}',
-        "# HELP jvm_threads_live_threads The current number of live threads including both daemon and non-daemon threads",
+        f'jvm_gc_pause_seconds_count{{action="end of minor GC",cause="G1 Evacuation Pause",gc="G1 Young Generation"}} '
+        f'{row["jvm_gc_count"]}',
+        "# HELP jvm_threads_live_threads The current number of live threads including both daemon and non-daemon "
+        "threads",
         "# TYPE jvm_threads_live_threads gauge",
         f"jvm_threads_live_threads {row['jvm_threads_live']}",
         "# HELP jvm_threads_states_threads The current number of threads",

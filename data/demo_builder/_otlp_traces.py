@@ -144,7 +144,8 @@ def _build(r: Request, stacks: dict[str, str]) -> _Trace:
             controller_error = ("com.acme.shop.shared.interfaces.rest.ServiceUnavailableException",
                                 "Order placement is temporarily unavailable, please retry")
         controller = trace.span("webmvc", "OrderController.create", _INTERNAL, inner_start, inner_end, root,
-                                _code("com.acme.shop.order.interfaces.rest.OrderController", "create"), controller_error)
+                                _code("com.acme.shop.order.interfaces.rest.OrderController", "create"),
+                                controller_error)
         if r.outcome == "pool_timeout":
             return trace
         failed = r.outcome == "lock_timeout"
@@ -163,7 +164,8 @@ def _build(r: Request, stacks: dict[str, str]) -> _Trace:
             repo_error = lock if call.error else None
             repo = trace.span("data", f"InventoryItemRepository.{repository_method}", _INTERNAL, call.start - 0.00005,
                               call.end + 0.00005, reserve,
-                              _code("com.acme.shop.inventory.domain.repository.InventoryItemRepository", repository_method),
+                              _code("com.acme.shop.inventory.domain.repository.InventoryItemRepository",
+                                    repository_method),
                               repo_error)
             _db(trace, repo, call, LOCK_SQL if r.version == tl.VERSION_AFTER else None)
             if index < len(r.remote):
@@ -187,7 +189,8 @@ def _build(r: Request, stacks: dict[str, str]) -> _Trace:
         _db(trace, pay, r.db[1])
     else:
         controller_class, method, repository, finder = {
-            "get_order": ("com.acme.shop.order.interfaces.rest.OrderController", "get", "OrderRepository", "findByOrderNo"),
+            "get_order": ("com.acme.shop.order.interfaces.rest.OrderController", "get", "OrderRepository",
+                          "findByOrderNo"),
             "get_inventory": ("com.acme.shop.inventory.interfaces.rest.InventoryController", "get",
                               "InventoryItemRepository", "findBySku"),
             "callback": ("com.acme.shop.payment.interfaces.rest.PaymentController", "callback", "PaymentRepository",

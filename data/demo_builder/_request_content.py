@@ -53,10 +53,12 @@ def describe(rng: random.Random, r: Request, hot_share: float, flash_sale: bool)
     elif r.kind == "pay":
         r.method, r.route, r.path = "POST", "/api/payments", "/api/payments"
         r.payment_no = "PAY" + f"{rng.getrandbits(80):020X}"
-        r.order_no = "SO" + _local_text(r.arrival - rng.uniform(20, 240), "%Y%m%d%H%M%S") + f"{rng.randint(0, 9999):04d}"
+        r.order_no = "SO" + _local_text(r.arrival - rng.uniform(20, 240),
+                                        "%Y%m%d%H%M%S") + f"{rng.randint(0, 9999):04d}"
         r.amount = rng.choice(("19.90", "59.90", "99.00", "129.00", "199.00", "249.00", "298.00", "45.00"))
     elif r.kind == "get_order":
-        r.order_no = "SO" + _local_text(r.arrival - rng.uniform(60, 3600), "%Y%m%d%H%M%S") + f"{rng.randint(0, 9999):04d}"
+        r.order_no = "SO" + _local_text(r.arrival - rng.uniform(60, 3600),
+                                        "%Y%m%d%H%M%S") + f"{rng.randint(0, 9999):04d}"
         r.method, r.route, r.path = "GET", "/api/orders/{orderNo}", f"/api/orders/{r.order_no}"
     elif r.kind == "get_inventory":
         r.sku = rng.choice(list(CATALOG)) if not flash_sale else rng.choice(
@@ -65,6 +67,7 @@ def describe(rng: random.Random, r: Request, hot_share: float, flash_sale: bool)
     elif r.kind == "callback":
         r.method, r.route, r.path = "POST", "/api/payments/callback", "/api/payments/callback"
         r.payment_no = "PAY" + f"{rng.getrandbits(80):020X}"
-        r.order_no = "SO" + _local_text(r.arrival - rng.uniform(30, 600), "%Y%m%d%H%M%S") + f"{rng.randint(0, 9999):04d}"
+        r.order_no = "SO" + _local_text(r.arrival - rng.uniform(30, 600),
+                                        "%Y%m%d%H%M%S") + f"{rng.randint(0, 9999):04d}"
     elif r.kind == "bad_request":
         r.method, r.route, r.path = "POST", "/api/orders", "/api/orders"

@@ -49,7 +49,8 @@ def _entry(end: float, query_time: float, lock_time: float, user: str, host: str
     return (
         f"# Time: {_utc(end)}\n"
         f"# User@Host: {user}[{user}] @  [{host}]  Id: {connection}\n"
-        f"# Query_time: {query_time:.6f}  Lock_time: {lock_time:.6f} Rows_sent: {rows_sent}  Rows_examined: {rows_examined}\n"
+        f"# Query_time: {query_time:.6f}  Lock_time: {lock_time:.6f} Rows_sent: {rows_sent}  Rows_examined: "
+        f"{rows_examined}\n"
         + ("use shop;\n" if use_db else "")
         + f"SET timestamp={int(start)};\n{statement}\n"
     )

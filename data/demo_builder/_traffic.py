@@ -219,7 +219,7 @@ def _place_order(pod: _Pod, r: Request, t: float) -> float:
                            rows=len(r.lines)))
         return end
     held: list[str] = []
-    for sku, quantity, _ in r.lines:
+    for sku, _quantity, _ in r.lines:
         free = pod.row_locks.get(sku, 0.0)
         wait = max(0.0, free - t)
         if wait > tl.LOCK_WAIT_TIMEOUT_S:
@@ -248,11 +248,17 @@ def _place_order(pod: _Pod, r: Request, t: float) -> float:
 def _finish_order(pod: _Pod, r: Request, t: float) -> float:
     rng = pod.rng
     statements = [
-        ("INSERT", "stock_reservation", "insert into stock_reservation (created_at,expires_at,order_no,status) values (?,?,?,?)"),
-        ("INSERT", "stock_reservation_line", "insert into stock_reservation_line (reservation_id,quantity,sku) values (?,?,?)"),
-        ("INSERT", "orders", "insert into orders (created_at,currency,total_amount,customer_id,order_no,status,updated_at,version) values (?,?,?,?,?,?,?,?)"),
-        ("INSERT", "order_line", "insert into order_line (currency,unit_price,order_id,quantity,sku) values (?,?,?,?,?)"),
-        ("UPDATE", "inventory_item", "update inventory_item set available=?,reserved=?,sku=?,version=?,warehouse_code=? where id=? and version=?"),
+        ("INSERT", "stock_reservation",
+         "insert into stock_reservation (created_at,expires_at,order_no,status) values (?,?,?,?)"),
+        ("INSERT", "stock_reservation_line",
+         "insert into stock_reservation_line (reservation_id,quantity,sku) values (?,?,?)"),
+        ("INSERT", "orders",
+         "insert into orders (created_at,currency,total_amount,customer_id,order_no,status,updated_at,version) values "
+         "(?,?,?,?,?,?,?,?)"),
+        ("INSERT", "order_line",
+         "insert into order_line (currency,unit_price,order_id,quantity,sku) values (?,?,?,?,?)"),
+        ("UPDATE", "inventory_item",
+         "update inventory_item set available=?,reserved=?,sku=?,version=?,warehouse_code=? where id=? and version=?"),
     ]
     for operation, table, sql in statements:
         end = t + rng.uniform(0.0006, 0.0025)
@@ -361,4 +367,4 @@ def _count_waiters(requests: list[Request]) -> None:
     waits = [(r.arrival, r.acquired if r.acquired is not None else r.end) for r in requests if r.kind != "bad_request"]
     for r in requests:
         if r.outcome == "pool_timeout":
-            r.waiting_at_failure = sum(1 for a, b in waits if a <= r.end < b) 
+            r.waiting_at_failure = sum(1 for a, b in waits if a <= r.end < b)
