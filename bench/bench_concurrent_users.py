@@ -182,13 +182,13 @@ async def _analyst(browser, url: str, archive: Path | None, i: int, n: int, out:
         await report.click()
         await expect(page.get_by_text("Post-mortem report").first).to_be_visible()
         out["report_s"] = time.monotonic() - t_start
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - any failure of one analyst is counted in its row, not the round lost
         out["error"] = f"{type(exc).__name__}: {str(exc).splitlines()[0][:200]}"
         shot = Path(tempfile.gettempdir()) / f"bench_users_n{n}_{i}.png"
         try:
             await page.screenshot(path=str(shot), full_page=True)
             out["screenshot"] = str(shot)
-        except Exception:
+        except Exception:  # noqa: BLE001 - the screenshot is a best-effort aid; the error is already recorded
             pass
     finally:
         await context.close()
