@@ -19,7 +19,7 @@ from core.errors import TribunalError
 from core.oidc_roles import load_role_map, principal_from_claims, token_expired
 from core.store import Store
 
-__all__ = ["AuthKeys", "current", "principal", "can", "require_role", "sign_out", "oidc_claims"]
+__all__ = ["AuthKeys", "can", "current", "oidc_claims", "principal", "require_role", "sign_out"]
 
 log = logging.getLogger(__name__)
 

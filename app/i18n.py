@@ -14,7 +14,7 @@ from app.i18n_review import REVIEW_STRINGS
 from app.i18n_runtime import RUNTIME_STRINGS
 from app.state import Keys
 
-__all__ = ["LANGUAGES", "TABLE", "t", "has_key", "labeler", "agent_role", "agent_duty", "phase_label"]
+__all__ = ["LANGUAGES", "TABLE", "agent_duty", "agent_role", "has_key", "labeler", "phase_label", "t"]
 
 LANGUAGES: dict[str, str] = {"zh": "中文", "en": "English"}
 
@@ -389,7 +389,7 @@ TABLE.update(AUTH_STRINGS)
 def _lang() -> str:
     try:
         return "zh" if st.session_state.get(Keys.LANG) == "zh" else "en"
-    except Exception:  # outside a Streamlit run (unit tests, bare imports)
+    except Exception:  # noqa: BLE001 - outside a Streamlit run (unit tests, bare imports) anything may raise
         return "en"
 
 

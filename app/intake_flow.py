@@ -24,7 +24,7 @@ from core.schema import Incident, IncidentDraft
 from core.staging import incident_rows
 from core.store import Store
 
-__all__ = ["IntakeFormError", "UTC_OFFSETS", "zone_label", "build_draft", "load_demo", "load_archive", "open_from_form"]
+__all__ = ["UTC_OFFSETS", "IntakeFormError", "build_draft", "load_archive", "load_demo", "open_from_form", "zone_label"]
 
 Progress = Callable[[str, float], None]
 OnOpen = Callable[[Incident], None]

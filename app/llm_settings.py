@@ -17,8 +17,17 @@ from core.llm.routing import Route, Routing
 from core.schema import AGENTS
 
 __all__ = [
-    "AgentOverride", "SessionOverrides", "apply_overrides", "effective_settings", "endpoint_targets", "overrides",
-    "last_probe", "pace_default", "probe_target", "routing_rows", "set_overrides",
+    "AgentOverride",
+    "SessionOverrides",
+    "apply_overrides",
+    "effective_settings",
+    "endpoint_targets",
+    "last_probe",
+    "overrides",
+    "pace_default",
+    "probe_target",
+    "routing_rows",
+    "set_overrides",
 ]
 
 
@@ -88,7 +97,8 @@ def routing_rows(routing: Routing) -> pd.DataFrame:
             "agent": agent, "base_url": r.endpoint, "model": r.model, "key_env": r.api_key_env or "—",
             "key": _key_state(r), "temperature": r.temperature, "max_tokens": r.max_tokens, "timeout_s": r.timeout_s,
             "first_byte_s": r.first_byte_s, "rpm": r.requests_per_minute, "concurrency": r.max_concurrency,
-            "tools": r.function_calling, "output": "schema" if r.structured_output else ("json" if r.json_output else "text"),
+            "tools": r.function_calling,
+            "output": "schema" if r.structured_output else ("json" if r.json_output else "text"),
         })
     return pd.DataFrame(rows)
 

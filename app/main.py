@@ -21,7 +21,8 @@ from core.errors import TribunalError  # noqa: E402
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
-st.set_page_config(page_title="SRE Tribunal", page_icon=":material/balance:", layout="wide", initial_sidebar_state="expanded")
+st.set_page_config(page_title="SRE Tribunal", page_icon=":material/balance:", layout="wide",
+                   initial_sidebar_state="expanded")
 resolve_language()
 inject_css()  # after the language: the uploader's Chinese text is CSS
 st.logo(str(ROOT / "app" / "logo.svg"), size="large")

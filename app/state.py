@@ -5,8 +5,15 @@ from __future__ import annotations
 import streamlit as st
 
 __all__ = [
-    "Keys", "Widgets", "current_incident_id", "set_current_incident", "sync_url", "language", "flash", "pop_flash",
     "DEFAULT_PACE_S",
+    "Keys",
+    "Widgets",
+    "current_incident_id",
+    "flash",
+    "language",
+    "pop_flash",
+    "set_current_incident",
+    "sync_url",
 ]
 
 DEFAULT_PACE_S = 0.02

@@ -8,8 +8,18 @@ import streamlit as st
 
 from core.agents.spec import AGENT_SPECS
 
-__all__ = ["AgentStyle", "AGENT_STYLES", "agent_style", "avatar_html", "icon_html", "SEVERITY_COLORS", "LEVEL_COLORS",
-           "inject_css", "uploader_css", "UPLOAD_TYPES"]
+__all__ = [
+    "AGENT_STYLES",
+    "LEVEL_COLORS",
+    "SEVERITY_COLORS",
+    "UPLOAD_TYPES",
+    "AgentStyle",
+    "agent_style",
+    "avatar_html",
+    "icon_html",
+    "inject_css",
+    "uploader_css",
+]
 
 
 @dataclass(frozen=True)
@@ -94,7 +104,8 @@ div[class*="st-key-bubble-"] p, div[class*="st-key-bubble-"] li { line-height: 1
 .tb-probe-ok { color: #15803d; } .tb-probe-bad { color: #b91c1c; }
 .tb-spacer { flex: 1; }
 .tb-conf { display: inline-flex; align-items: center; gap: .35rem; font-size: .78rem; color: #475569; }
-.tb-conf-bar { width: 84px; height: 7px; border-radius: 4px; background: #e2e8f0; overflow: hidden; display: inline-block; }
+.tb-conf-bar { width: 84px; height: 7px; border-radius: 4px; background: #e2e8f0; overflow: hidden;
+  display: inline-block; }
 .tb-conf-fill { height: 100%; display: block; border-radius: 4px; }
 .tb-summary { font-weight: 600; margin: .2rem 0 .1rem 0; }
 .tb-section { font-size: .75rem; font-weight: 700; letter-spacing: .06em; text-transform: uppercase; color: #64748b;
@@ -111,7 +122,8 @@ div[class*="st-key-chips-"] button { min-height: 1.6rem; padding: .05rem .55rem;
 div[class*="st-key-chips-"] button p { font-size: .78rem; }
 div[class*="st-key-judgment-card"] { border: 2px solid #b45309; border-radius: 14px; padding: 1rem 1.2rem;
   background: linear-gradient(180deg, #fffbeb 0%, #ffffff 70%); }
-.tb-verdict-label { font-size: .75rem; font-weight: 700; letter-spacing: .08em; text-transform: uppercase; color: #b45309; }
+.tb-verdict-label { font-size: .75rem; font-weight: 700; letter-spacing: .08em; text-transform: uppercase;
+  color: #b45309; }
 .tb-verdict { font-size: 1.15rem; font-weight: 650; margin: .2rem 0 .6rem 0; line-height: 1.45; }
 .tb-kv { font-size: .85rem; color: #475569; }
 .tb-kv b { color: #0f172a; font-size: 1.05rem; }
@@ -147,7 +159,8 @@ def uploader_css(lang: str) -> str:
         f'{zone} button [data-testid="stMarkdownContainer"] p {{ font-size: 0; }}',
         f'{zone} button [data-testid="stMarkdownContainer"] p::after {{ content: "上传"; font-size: .875rem; }}',
         f'{zone} [data-testid="stFileUploaderDropzoneInstructions"] span {{ font-size: 0; }}',
-        f'{zone} [data-testid="stFileUploaderDropzoneInstructions"] span::after {{ content: "{limit}"; font-size: .875rem; }}',
+        f'{zone} [data-testid="stFileUploaderDropzoneInstructions"] span::after '
+        f'{{ content: "{limit}"; font-size: .875rem; }}',
         # Shown only while a file is dragged over the box.
         f'{zone} > div:not([data-testid]) span {{ font-size: 0; }}',
         f'{zone} > div:not([data-testid]) span::after {{ content: "将文件拖放到这里"; font-size: 1rem; }}',

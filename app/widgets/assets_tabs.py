@@ -12,8 +12,8 @@ import pandas as pd
 import streamlit as st
 
 from app import resources, state
-from app.i18n import t
 from app.access import can, principal
+from app.i18n import t
 from app.intake_flow import add_files, apply_in_app_rules
 from app.state import Keys
 from app.state import Widgets as W
@@ -36,8 +36,17 @@ from core.plain_text import human_size, md_data, md_literal, zone_name
 from core.schema import Asset, Evidence, Incident
 from core.store import Store
 
-__all__ = ["TABS", "tab_labels", "remember_tab", "overview_tab", "logs_tab", "metrics_tab", "traces_tab", "slow_sql_tab",
-           "evidence_tab"]
+__all__ = [
+    "TABS",
+    "evidence_tab",
+    "logs_tab",
+    "metrics_tab",
+    "overview_tab",
+    "remember_tab",
+    "slow_sql_tab",
+    "tab_labels",
+    "traces_tab",
+]
 
 TABS = ("overview", "logs", "metrics", "traces", "sql", "evidence")
 _ICONS = {"overview": "dashboard", "logs": "receipt_long", "metrics": "monitoring", "traces": "account_tree",
@@ -112,7 +121,8 @@ def overview_tab(store: Store, cfg: Settings, incident: Incident, ctx: FusedCont
         st.info(t("assets.none"))
     if not can("analyst"):
         return  # a viewer reads; adding assets is an analyst's (and core refuses it too)
-    with st.expander(t("assets.add"), icon=":material/upload_file:"), st.form(W.ADD_ASSETS, border=False, clear_on_submit=True):
+    with (st.expander(t("assets.add"), icon=":material/upload_file:"),
+          st.form(W.ADD_ASSETS, border=False, clear_on_submit=True)):
         more = st.file_uploader(t("intake.field_files"), accept_multiple_files=True, help=t("intake.field_files_help"))
         pasted = st.text_area(t("assets.add_paste"), height=120, key=W.ADD_PASTE)
         log_format = log_format_select(W.ADD_LOG_FORMAT, t("log_format.help"))
@@ -158,7 +168,8 @@ def logs_tab(store: Store, incident: Incident, ctx: FusedContext | None, groups:
             "jump": st.column_config.NumberColumn(t("logs.col_jump"), format="×%.1f"),
             "first": f"{t('logs.col_first')} ({zone_name(incident.started_at)})",
         })
-    _access_section(store, incident, ctx, reference, ref=t("assets.error_onset") if onset else t("assets.incident_start"))
+    _access_section(store, incident, ctx, reference,
+                    ref=t("assets.error_onset") if onset else t("assets.incident_start"))
     st.subheader(t("assets.groups"))
     if groups.empty:
         st.caption(t("assets.no_groups"))
@@ -286,9 +297,11 @@ def traces_tab(store: Store, incident: Incident, ctx: FusedContext | None) -> No
         return
     st.subheader(t("traces.endpoints"))
     st.dataframe(pd.DataFrame({
-        "evidence": endpoints["evidence_id"].fillna(""), "endpoint": endpoints["endpoint"], "service": endpoints["service"],
+        "evidence": endpoints["evidence_id"].fillna(""), "endpoint": endpoints["endpoint"],
+        "service": endpoints["service"],
         "n": [f"{b} → {a}" for b, a in zip(endpoints["n_before"], endpoints["n_after"], strict=True)],
-        "errors": [f"{_pct(b)} → {_pct(a)}" for b, a in zip(endpoints["err_before"], endpoints["err_after"], strict=True)],
+        "errors": [f"{_pct(b)} → {_pct(a)}"
+                   for b, a in zip(endpoints["err_before"], endpoints["err_after"], strict=True)],
         "p99_before": pd.to_numeric(endpoints["p99_before"]), "p99_after": pd.to_numeric(endpoints["p99_after"]),
     }), hide_index=True, column_config={
         "evidence": st.column_config.TextColumn("ID", width="small"), "endpoint": t("traces.col_endpoint"),
@@ -310,7 +323,8 @@ def traces_tab(store: Store, incident: Incident, ctx: FusedContext | None) -> No
     labels = {}
     for tid, r in by_id.items():
         ev = f" · {cited[tid]}" if cited.get(tid) else ""
-        labels[tid] = (f"{r.endpoint} · {r.duration_ms / 1000:,.1f} s · {t('traces.spans', n=r.spans, e=r.error_spans)} · "
+        labels[tid] = (f"{r.endpoint} · {r.duration_ms / 1000:,.1f} s · "
+                       f"{t('traces.spans', n=r.spans, e=r.error_spans)} · "
                        f"{_clock(r.start_ts, zone)} · {tid[:8]}{ev}")
 
     picked = st.selectbox(t("traces.pick"), ids, index=default, format_func=labels.__getitem__, key=W.TRACE_PICK)
@@ -366,7 +380,8 @@ def slow_sql_tab(store: Store, incident: Incident, ctx: FusedContext | None) -> 
     state = st.session_state.get(W.SQL_PICK)
     rows = state.selection.rows if state is not None else []
     row = stats.iloc[rows[0] if rows else 0]
-    st.markdown(f"**{t('sql.sample')}** · `{row['fingerprint_id']}`" + (f" · {row['evidence_id']}" if row["evidence_id"] else ""))
+    st.markdown(f"**{t('sql.sample')}** · `{row['fingerprint_id']}`"
+                + (f" · {row['evidence_id']}" if row["evidence_id"] else ""))
     st.code(str(row["sample"]), language="sql", wrap_lines=True)
 
 
@@ -378,7 +393,8 @@ def evidence_tab(incident: Incident, evidence: list[Evidence]) -> None:
         st.caption(t("assets.no_evidence"))
         return
     lang = state.language()
-    ledger = pd.DataFrame([{"id": e.id, "kind": evidence_kind(e.kind), "text": evidence_text(e, lang), "source": e.source}
+    ledger = pd.DataFrame([{"id": e.id, "kind": evidence_kind(e.kind), "text": evidence_text(e, lang),
+                            "source": e.source}
                            for e in evidence])
 
     def picked() -> None:  # on change only, so a dismissed source dialog stays closed

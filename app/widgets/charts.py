@@ -13,8 +13,19 @@ from app.theme import LEVEL_COLORS, agent_style
 from core.plain_text import duration
 from core.schema import AgentTurn
 
-__all__ = ["CHART_CONFIG", "LAYOUT", "START_COLOR", "ONSET_COLOR", "compare_figure", "confidence_figure", "error_rate_figure", "mark_times",
-           "show_chart", "step_label", "time_marks"]
+__all__ = [
+    "CHART_CONFIG",
+    "LAYOUT",
+    "ONSET_COLOR",
+    "START_COLOR",
+    "compare_figure",
+    "confidence_figure",
+    "error_rate_figure",
+    "mark_times",
+    "show_chart",
+    "step_label",
+    "time_marks",
+]
 
 START_COLOR = "#b91c1c"
 ONSET_COLOR = "#d97706"
@@ -37,8 +48,10 @@ def show_chart(fig: go.Figure, key: str) -> None:
     st.plotly_chart(fig, key=key, config=CHART_CONFIG)
 
 
-def time_marks(started_at: datetime, onset: datetime | None, axes: list[tuple[str, str]],
-               label_axes: list[tuple[str, str]] | None = None) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
+def time_marks(
+    started_at: datetime, onset: datetime | None, axes: list[tuple[str, str]],
+    label_axes: list[tuple[str, str]] | None = None,
+) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
     """Shapes and labels for dashed lines where the incident was reported to start and where errors started.
 
     Args:

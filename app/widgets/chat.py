@@ -33,8 +33,15 @@ def challenge_label(challenge_id: str) -> str:
     kind = f"challenge.{m.group(2)}"
     return f"{m.group(1)} · {t(kind)}" if has_key(kind) else f"{m.group(1)} · {m.group(2).replace('-', ' ')}"
 
-__all__ = ["render_transcript", "bubble_header", "brain_label", "brain_tally_line", "agent_roster", "usage_line",
-           "challenge_label"]
+__all__ = [
+    "agent_roster",
+    "brain_label",
+    "brain_tally_line",
+    "bubble_header",
+    "challenge_label",
+    "render_transcript",
+    "usage_line",
+]
 
 
 def brain_label(brain: str, model: str | None) -> str:
@@ -55,7 +62,8 @@ def bubble_header(agent: str, phase: str, rnd: int, brain: str | None = None, mo
                   confidence: float | None = None, extra: str = "") -> str:
     """HTML for a bubble's first line: avatar, name, role, phase/round, brain, confidence."""
     style = agent_style(agent)
-    where = phase_label(phase) if phase in ("experts", "judgment") else f"{phase_label(phase)} · {t('debate.round_n', n=rnd)}"
+    where = (phase_label(phase) if phase in ("experts", "judgment")
+             else f"{phase_label(phase)} · {t('debate.round_n', n=rnd)}")
     parts = [
         avatar_html(agent),
         f'<span class="tb-name" style="color:{style.color}">{html.escape(agent)}</span>',
@@ -106,7 +114,8 @@ def _tool_lines(calls: list[ToolCall]) -> str:
         mark = "✓" if call.status == "ok" else "✗"
         result = clip(call.result, 140)
         lines.append(f'<div class="tb-tool">{icon_html("build")} <b>{html.escape(call.tool)}</b>({html.escape(args)}) '
-                     f'<span class="{"good" if call.status == "ok" else "bad"}">{mark}</span> {html.escape(result)}</div>')
+                     f'<span class="{"good" if call.status == "ok" else "bad"}">{mark}</span> '
+                     f'{html.escape(result)}</div>')
     return "".join(lines)
 
 
@@ -122,18 +131,21 @@ def _fell_back(turn: AgentTurn, debate_brain: str | None) -> str | None:
 def _turn_bubble(turn: AgentTurn, evidence: dict[str, Evidence], incident_id: str, debate_brain: str | None = None,
                  tools: list[ToolCall] | None = None) -> None:
     invalid = sum(1 for c in turn.claims if not c.valid)
-    flag = (f'<span class="tb-chip bad">{icon_html("report")} {html.escape(t("debate.invalid_claims", n=invalid))}</span>'
+    flag = (f'<span class="tb-chip bad">{icon_html("report")} '
+            f'{html.escape(t("debate.invalid_claims", n=invalid))}</span>'
             if invalid else "")
     fallback = _fell_back(turn, debate_brain)
     if fallback:
         short = fallback.split(":", 1)[0].strip()  # "endpoint unavailable: HTTP 500 after 3 retries" → its reason
-        chip = t("usage.fallback_chip_reason", reason=short) if short and short != fallback else t("usage.fallback_chip")
+        chip = (t("usage.fallback_chip_reason", reason=short) if short and short != fallback
+                else t("usage.fallback_chip"))
         flag += (f'<span class="tb-chip warn" title="{html.escape(fallback)}">{icon_html("sync_problem")} '
                  f'{html.escape(chip)}</span>')
     with st.container(key=f"bubble-{turn.agent}-{turn.seq}", gap="small"):
         st.markdown(bubble_header(turn.agent, turn.phase, turn.round, turn.brain, turn.model, turn.confidence, flag),
                     unsafe_allow_html=True)
-        st.markdown(f'<div class="tb-summary"><strong>{html.escape(turn.summary)}</strong></div>', unsafe_allow_html=True)
+        st.markdown(f'<div class="tb-summary"><strong>{html.escape(turn.summary)}</strong></div>',
+                    unsafe_allow_html=True)
         structured = turn.claims or turn.hypotheses or turn.challenges or turn.answers
         # The judge's body restates the ruling, which the judgment card right after shows in full.
         if turn.body and not structured and turn.agent != "JudgeAgent":
@@ -155,7 +167,8 @@ def _turn_bubble(turn: AgentTurn, evidence: dict[str, Evidence], incident_id: st
                         unsafe_allow_html=True)
             for h in turn.hypotheses:
                 where = f" — `{h.location.file}:{h.location.line}`" if h.location else ""
-                _cited_line(f"**{h.id} · {md_data(h.title)}** ({t('status.' + h.status)}, {h.confidence:.0%}){where}  \n"
+                _cited_line(f"**{h.id} · {md_data(h.title)}** "
+                            f"({t('status.' + h.status)}, {h.confidence:.0%}){where}  \n"
                             f"{md_data(h.statement)}" + (f"  \n_{md_data(h.reason)}_" if h.reason else ""),
                             h.citations, evidence, f"{turn.seq}-h-{h.id}", incident_id)
         for ch in turn.challenges:
@@ -164,7 +177,8 @@ def _turn_bubble(turn: AgentTurn, evidence: dict[str, Evidence], incident_id: st
             _cited_line(f"**{challenge_label(ch.id)}**{target} · _{tag}_  \n{md_data(ch.text)}", ch.citations, evidence,
                         f"{turn.seq}-x-{ch.id}", incident_id)
         for ans in turn.answers:
-            _cited_line(f"**{challenge_label(ans.challenge_id)}** · {t('verdict.' + ans.verdict)}  \n{md_data(ans.text)}",
+            _cited_line(f"**{challenge_label(ans.challenge_id)}** · {t('verdict.' + ans.verdict)}  \n"
+                        f"{md_data(ans.text)}",
                         ans.citations, evidence,
                         f"{turn.seq}-a-{ans.challenge_id}", incident_id)
         if turn.note:
@@ -232,11 +246,13 @@ def render_transcript(items: list[TranscriptItem], evidence: dict[str, Evidence]
         elif item.kind == "round_end":
             st.caption(t("debate.round_closed", n=item.round, conf=f"{getattr(ev, 'confidence', 0.0):.0%}"))
         elif item.kind == "consensus":
-            st.success(t("debate.consensus", n=item.round, reason=getattr(ev, "reason", "")), icon=":material/handshake:")
+            st.success(t("debate.consensus", n=item.round, reason=getattr(ev, "reason", "")),
+                       icon=":material/handshake:")
         elif item.kind == "intervention":
             kind = getattr(ev, "kind", "note")
             target = f" → {ev.target}" if getattr(ev, "target", None) else ""  # type: ignore[union-attr]
-            st.info(f"**{t('debate.intervention')} · {t('intervention.' + kind)}{target}**  \n{getattr(ev, 'text', '')}",
+            st.info(f"**{t('debate.intervention')} · {t('intervention.' + kind)}{target}**  \n"
+                    f"{getattr(ev, 'text', '')}",
                     icon=":material/front_hand:")
             if getattr(ev, "target", None) in evidence:  # a human's evidence got an id the agents can cite
                 citation_chips([ev.target], evidence, f"intervention-{getattr(ev, 'seq', 0)}", incident_id)  # type: ignore[union-attr]

@@ -31,7 +31,8 @@ def mode_card(result: ModeResult) -> None:
         if result.error:
             st.error(result.error)
             return
-        cells = ((t("judgment.confidence"), f"{result.confidence:.0%}", "1.7rem"), (t("compare.tokens"), f"{result.tokens:,}", "1.15rem"),
+        cells = ((t("judgment.confidence"), f"{result.confidence:.0%}", "1.7rem"),
+                 (t("compare.tokens"), f"{result.tokens:,}", "1.15rem"),
                  (t("compare.time"), duration(result.wall_s), "1.15rem"))
         st.markdown('<div style="display:flex;gap:1.4rem;align-items:baseline;margin:.3rem 0">' + "".join(
             f'<div class="tb-kv">{html.escape(label)}<br><b style="font-size:{size}">{value}</b></div>'
@@ -39,7 +40,8 @@ def mode_card(result: ModeResult) -> None:
         if result.abstained:
             st.badge(t("compare.abstained"), icon=":material/block:", color="gray")
         loc = result.location
-        where = f"`{_short_path(loc.file)}:{loc.line}`  \n<span class='tb-mono'>{html.escape(loc.symbol)}</span>" if loc else "—"
+        where = (f"`{_short_path(loc.file)}:{loc.line}`  \n<span class='tb-mono'>{html.escape(loc.symbol)}</span>"
+                 if loc else "—")
         commit = f"`{result.commit[:10]}`" if result.commit else "—"
         st.markdown(f"**{t('judgment.location')}:** {where}  \n**{t('judgment.commit')}:** {commit}  \n"
                     f"**{t('judgment.team')}:** {html.escape(result.team or '—')}", unsafe_allow_html=True)
@@ -66,5 +68,6 @@ def votes_table(result: ModeResult) -> None:
     } for v in result.votes]), hide_index=True, column_config={
         "agent": t("report.col_agent"), "hypothesis": t("compare.col_hypothesis"), "location": t("judgment.location"),
         "commit": t("judgment.commit"),
-        "confidence": st.column_config.ProgressColumn(t("judgment.confidence"), min_value=0.0, max_value=1.0, format="percent"),
+        "confidence": st.column_config.ProgressColumn(t("judgment.confidence"), min_value=0.0, max_value=1.0,
+                                                      format="percent"),
     })

@@ -16,7 +16,7 @@ from core.plain_text import md_data
 from core.schema import Evidence
 from core.store import Store
 
-__all__ = ["citation_chips", "evidence_kind", "show_open_source", "open_source"]
+__all__ = ["citation_chips", "evidence_kind", "open_source", "show_open_source"]
 
 _OPEN = "tribunal.source_open"  # (incident_id, evidence_id) shown in the dialog, until dismissed
 
@@ -48,12 +48,14 @@ def citation_chips(citations: list[str], evidence: dict[str, Evidence], key: str
             item = evidence.get(cid)
             if item is None:
                 st.markdown(
-                    f'<span class="tb-unknown-cite" title="{html.escape(t("evidence.unknown"))}">{html.escape(cid)}</span>',
+                    f'<span class="tb-unknown-cite" title="{html.escape(t("evidence.unknown"))}">'
+                    f'{html.escape(cid)}</span>',
                     unsafe_allow_html=True, width="content",
                 )
                 continue
             st.button(
-                cid, key=f"chip-{key}-{i}-{cid}", help=f"{evidence_kind(item.kind)} · {md_data(evidence_text(item, language()))}",
+                cid, key=f"chip-{key}-{i}-{cid}",
+                help=f"{evidence_kind(item.kind)} · {md_data(evidence_text(item, language()))}",
                 type="secondary",
                 on_click=open_source, args=(incident_id, cid),
             )

@@ -62,7 +62,8 @@ def history_search(rows: list[HistoryRow]) -> list[Incident]:
         "severity": f"{_ICONS.get(r.incident.severity, '')} {t('severity.' + r.incident.severity)}",
         "status": t("status." + r.incident.status), "service": r.incident.service,
         "root_cause": clip(r.root_cause, 160) if r.root_cause else "—", "confidence": r.confidence,
-        "team": r.team or "—", "review": f"{_REVIEW_ICONS[r.review_state]} {t('review.state.' + r.review_state)}".strip(),
+        "team": r.team or "—",
+        "review": f"{_REVIEW_ICONS[r.review_state]} {t('review.state.' + r.review_state)}".strip(),
         "started": f"{r.incident.started_at:%Y-%m-%d %H:%M} {zone_name(r.incident.started_at)}",
         "created": f"{r.incident.created_at.astimezone(r.incident.started_at.tzinfo):%Y-%m-%d %H:%M} "
                    f"{zone_name(r.incident.started_at)}",

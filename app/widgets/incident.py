@@ -12,7 +12,7 @@ from core.plain_text import md_data, zone_name
 from core.schema import Incident
 from core.store import Store
 
-__all__ = ["require_incident", "incident_header", "show_flash"]
+__all__ = ["incident_header", "require_incident", "show_flash"]
 
 
 def show_flash() -> None:
@@ -49,7 +49,8 @@ def incident_header(incident: Incident, page_title: str) -> None:
         st.badge(t("severity." + incident.severity), color=SEVERITY_COLORS.get(incident.severity, "gray"))  # type: ignore[arg-type]
         st.badge(t("status." + incident.status), color="gray")
         st.badge(incident.service, icon=":material/dns:", color="blue")
-        st.badge(f"{incident.started_at:%Y-%m-%d %H:%M} {zone_name(incident.started_at)}", icon=":material/schedule:", color="gray")
+        st.badge(f"{incident.started_at:%Y-%m-%d %H:%M} {zone_name(incident.started_at)}", icon=":material/schedule:",
+                 color="gray")
         st.badge(incident.id, icon=":material/tag:", color="gray")
     description = incident.text("description", lang)
     if description:

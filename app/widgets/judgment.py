@@ -60,7 +60,8 @@ def judgment_card(judgment: Judgment, evidence: dict[str, Evidence], incident_id
             left, right = st.columns([0.1, 0.9], vertical_alignment="center")
             with left:
                 citation_chips([link.id], evidence, f"chain-{i}", incident_id)
-            right.markdown(f"**{i}.** {md_data(link.text)}  \n<span class='tb-mono'>{html.escape(evidence_kind(link.kind))} · "
+            right.markdown(f"**{i}.** {md_data(link.text)}  \n"
+                           f"<span class='tb-mono'>{html.escape(evidence_kind(link.kind))} · "
                            f"{html.escape(link.source)}</span>", unsafe_allow_html=True)
         fix, impact = st.columns(2)
         with fix:

@@ -1,4 +1,5 @@
-"""The post-mortem's four downloads (Markdown, HTML, PDF, JSON) in the language picked, each built and audited on click."""
+"""The post-mortem's four downloads (Markdown, HTML, PDF, JSON) in the language picked, each built and audited on
+click."""
 
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ from core.store import Store
 
 __all__ = ["report_downloads"]
 
-_BUTTONS = (("md", "report.dl_md", ":material/download:", W.DL_MD), ("html", "report.dl_html", ":material/html:", W.DL_HTML),
+_BUTTONS = (("md", "report.dl_md", ":material/download:", W.DL_MD),
+            ("html", "report.dl_html", ":material/html:", W.DL_HTML),
             ("pdf", "report.dl_pdf", ":material/picture_as_pdf:", W.DL_PDF),
             ("json", "report.dl_json", ":material/data_object:", W.DL_JSON))
 

@@ -1,4 +1,5 @@
-"""The report page's review panel: where the ruling stands, who decided and when, and the decisions this role may take."""
+"""The report page's review panel: where the ruling stands, who decided and when, and the decisions this role may
+take."""
 
 from __future__ import annotations
 

@@ -85,7 +85,8 @@ def metric_panels_figure(panels: dict[str, pd.DataFrame], findings: list[MetricF
     names = list(panels)
     cols = 2
     rows = max(1, (len(names) + cols - 1) // cols)
-    fig = make_subplots(rows=rows, cols=cols, shared_xaxes="all", subplot_titles=[_panel_title(n, panels[n]) for n in names],
+    fig = make_subplots(rows=rows, cols=cols, shared_xaxes="all",
+                        subplot_titles=[_panel_title(n, panels[n]) for n in names],
                         vertical_spacing=0.12 if rows > 1 else 0.1, horizontal_spacing=0.07)
     zone = started_at.tzinfo
     cited = {f.metric: f for f in findings if f.window_start is not None and f.window_end is not None}
@@ -121,7 +122,8 @@ def metric_panels_figure(panels: dict[str, pd.DataFrame], findings: list[MetricF
             shapes.append(_window(x0, x1, xref, yref, "#f59e0b", 0.10))
             shapes.append(_window(x0, x1, xref, yref, "#f59e0b", 0.85, 1.0 - 0.045 * (n + 1), 1.0 - 0.045 * n - 0.01))
             if f.evidence_id:  # stacked, so two windows starting together stay readable
-                notes.append(dict(x=x0, y=0.93 - 0.13 * n, xref=xref, yref=yref, text=f"<b>{f.evidence_id}</b> {metric}",
+                notes.append(dict(x=x0, y=0.93 - 0.13 * n, xref=xref, yref=yref,
+                                  text=f"<b>{f.evidence_id}</b> {metric}",
                                   showarrow=False, xanchor="left", yanchor="top", font=dict(size=10, color="#92400e"),
                                   bgcolor="rgba(255,251,235,.85)"))
         for n, f in enumerate(f for f in flat or [] if f.metric in metrics and f.evidence_id):
@@ -143,7 +145,8 @@ def _hover(row: object) -> str:
     parts = [f"<b>{html.escape(str(getattr(row, 'name', '')))}</b>", html.escape(str(getattr(row, "service", "")))]
     parts.append(f"{getattr(row, 'duration_ms', 0):,.1f} ms" + (
         f" · {t('traces.self')} {row.self_ms:,.1f} ms" if pd.notna(getattr(row, "self_ms", None)) else ""))  # type: ignore[attr-defined]
-    for field, label in (("http_status", "HTTP"), ("exception_type", ""), ("status_message", ""), ("db_statement", "SQL")):
+    for field, label in (("http_status", "HTTP"), ("exception_type", ""), ("status_message", ""),
+                         ("db_statement", "SQL")):
         value = getattr(row, field, None)
         if value is not None and not (isinstance(value, float) and pd.isna(value)) and str(value):
             parts.append(html.escape(f"{label} {clip(str(value), 120)}".strip()))
@@ -170,7 +173,8 @@ def waterfall_figure(spans: pd.DataFrame) -> go.Figure:
         if part.empty:
             continue
         fig.add_bar(
-            y=[y[i] for i in part.index], x=part["duration_ms"].clip(lower=0.5), base=part["offset_ms"], orientation="h",
+            y=[y[i] for i in part.index], x=part["duration_ms"].clip(lower=0.5), base=part["offset_ms"],
+            orientation="h",
             name=name, marker=dict(color=color, line=dict(width=0)),
             text=[f"{v:,.0f} ms" for v in part["duration_ms"]], textposition="auto", insidetextanchor="start",
             textfont=dict(size=11), hovertext=[_hover(r) for r in part.itertuples(index=False)], hoverinfo="text",

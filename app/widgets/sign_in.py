@@ -11,7 +11,7 @@ from core.config import Settings
 from core.errors import AuthError
 from core.store import Store
 
-__all__ = ["render_sign_in", "render_auth_status"]
+__all__ = ["render_auth_status", "render_sign_in"]
 
 
 def _local_form(cfg: Settings, store: Store) -> None:

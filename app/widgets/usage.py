@@ -18,7 +18,8 @@ def usage_panel(spent: UsageSummary) -> None:
     m = st.columns(5)
     m[0].metric(t("report.m_tokens"), f"{spent.tokens:,}",
                 help=t("usage.tokens", prompt=f"{spent.prompt_tokens:,}", completion=f"{spent.completion_tokens:,}"))
-    m[1].metric(t("report.m_cost"), f"{spent.cost:.4f} {spent.currency or ''}".strip() if spent.cost is not None else "—")
+    m[1].metric(t("report.m_cost"),
+                f"{spent.cost:.4f} {spent.currency or ''}".strip() if spent.cost is not None else "—")
     m[2].metric(t("report.m_model_time"), f"{spent.model_seconds:.1f} s")
     m[3].metric(t("report.m_calls"), spent.calls, help=t("usage.retries", n=spent.retries))
     m[4].metric(t("report.m_fallbacks"), spent.fallbacks)
