@@ -29,7 +29,8 @@ except TribunalError as exc:
     st.error(str(exc))
     st.stop()
 
-errors = int(timeline.loc[timeline["level"].astype(str).str.upper().isin(["ERROR", "FATAL"]), "count"].sum()) if not timeline.empty else 0
+errors = (int(timeline.loc[timeline["level"].astype(str).str.upper().isin(["ERROR", "FATAL"]), "count"].sum())
+          if not timeline.empty else 0)
 m = st.columns(5)
 m[0].metric(t("assets.m_assets"), len(assets))
 m[1].metric(t("assets.m_problems"), sum(a.status in ("warning", "error") for a in assets))
@@ -45,7 +46,8 @@ if evidence:
 # Lazy tabs: only the open one runs. The open tab is kept by id, so a language switch keeps it open.
 labels = tabs.tab_labels()
 st.session_state[W.ASSETS_TAB] = labels.get(st.session_state.get(Keys.ASSETS_TAB, "overview"), labels["overview"])
-opened = dict(zip(tabs.TABS, st.tabs(list(labels.values()), key=W.ASSETS_TAB, on_change=tabs.remember_tab), strict=True))
+opened = dict(zip(tabs.TABS, st.tabs(list(labels.values()), key=W.ASSETS_TAB, on_change=tabs.remember_tab),
+                  strict=True))
 by_id = {e.id: e for e in evidence}
 try:
     for name, tab in opened.items():

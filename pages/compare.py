@@ -59,7 +59,8 @@ def results() -> None:
     if running and (now is None or not now.alive):
         st.rerun()  # finished: redraw the page once (the button comes back), stop polling
     if now is not None and now.alive:
-        st.progress(now.fraction, text=t("compare.running", mode=t(f"compare.mode_{now.stage}") if now.stage in MODES else "…"))
+        st.progress(now.fraction,
+                    text=t("compare.running", mode=t(f"compare.mode_{now.stage}") if now.stage in MODES else "…"))
         return
     if now is not None and now.state == "failed":
         st.error(t("compare.failed", message=now.error or "?"))

@@ -33,8 +33,8 @@ try:
         left, mid, right = st.columns([5, 2, 3], vertical_alignment="bottom")
         st.session_state.setdefault("w.graph.kinds", default_kinds)
         relabel_on_language_change("graph", state.language(), ("w.graph.kinds", "w.graph.context"))
-        kinds = left.multiselect(t("graph.kinds"), NODE_KINDS, key="w.graph.kinds",
-                                 format_func=lambda k, labels={k: kind_label(k) for k in NODE_KINDS}: labels[k])
+        kind_labels = {k: kind_label(k) for k in NODE_KINDS}
+        kinds = left.multiselect(t("graph.kinds"), NODE_KINDS, key="w.graph.kinds", format_func=kind_labels.__getitem__)
         depth = mid.slider(t("graph.depth"), 1, 5, 3, key="w.graph.depth")
         base = incident_view(store, incident.id, depth=depth, kinds=kinds or None)
         context = right.selectbox(t("graph.context"), [None, *base.contexts], key="w.graph.context",

@@ -72,7 +72,8 @@ with timeline_col:
     st.dataframe(pd.DataFrame([{"time": at.astimezone(zone).strftime("%m-%d %H:%M:%S"), "event": what}
                                for at, what in report.timeline], columns=["time", "event"]),
                  hide_index=True, height=330, column_config={
-                     "time": f"{t('report.col_time')} ({zone_name(incident.started_at)})", "event": st.column_config.TextColumn(t("report.col_event"), width="large")})
+                     "time": f"{t('report.col_time')} ({zone_name(incident.started_at)})",
+                     "event": st.column_config.TextColumn(t("report.col_event"), width="large")})
 
 st.markdown(f"**{t('report.turns')}**")
 turns = pd.DataFrame([{
@@ -80,7 +81,8 @@ turns = pd.DataFrame([{
 } for x in report.turns])
 st.dataframe(turns, hide_index=True, column_config={
     "agent": t("report.col_agent"), "phase": t("report.col_phase"), "round": t("report.col_round"),
-    "confidence": st.column_config.ProgressColumn(t("debate.confidence"), min_value=0.0, max_value=1.0, format="percent"),
+    "confidence": st.column_config.ProgressColumn(t("debate.confidence"), min_value=0.0, max_value=1.0,
+                                                  format="percent"),
     "summary": st.column_config.TextColumn(t("report.col_summary"), width="large"),
 })
 

@@ -91,7 +91,8 @@ with st.form(W.SET_APPLY + ".form", border=True):
             "agent": agent, "model": (changes.agents.get(agent) or ls.AgentOverride()).model or base.route(agent).model,
             "temperature": routing.route(agent).temperature,
         } for agent in AGENTS]), hide_index=True, key=W.SET_AGENTS, disabled=["agent"], column_config={
-            "agent": t("settings.col_agent"), "model": st.column_config.TextColumn(t("settings.col_model"), required=True),
+            "agent": t("settings.col_agent"),
+            "model": st.column_config.TextColumn(t("settings.col_model"), required=True),
             "temperature": st.column_config.NumberColumn(t("settings.col_temperature"), min_value=0.0, max_value=2.0,
                                                          step=0.05, format="%.2f"),
         })
@@ -107,8 +108,9 @@ if apply and admin:
             model = str(row["model"] or "").strip()
             temp = float(row["temperature"]) if pd.notna(row["temperature"]) else route.temperature
             if model != route.model or abs(temp - route.temperature) > 1e-9:
-                agents[row["agent"]] = ls.AgentOverride(model=model if model != route.model else None,
-                                                        temperature=temp if abs(temp - route.temperature) > 1e-9 else None)
+                agents[row["agent"]] = ls.AgentOverride(
+                    model=model if model != route.model else None,
+                    temperature=temp if abs(temp - route.temperature) > 1e-9 else None)
     ls.set_overrides(ls.SessionOverrides(max_rounds=rounds if rounds != cfg.max_rounds else None,
                                          pace_s=float(pace), agents=agents))
     audit.record(resources.store(cfg), actor=who.name, action=Action.SETTING_CHANGED, detail={
