@@ -39,9 +39,10 @@ if not who.may("analyst"):
     st.caption(t("auth.read_only", role=t(f"role.{who.role}")))
 else:
     with st.container(horizontal=True, vertical_alignment="bottom", gap="medium"):
+        offline = t("brain.offline")
         brain = st.segmented_control(
             t("debate.brain"), brains, default=cfg.default_brain, required=True, key=W.BRAIN, disabled=snap.running,
-            format_func=lambda b, offline=t("brain.offline"): offline if b == "offline" else cfg.llm.model,
+            format_func=lambda b: offline if b == "offline" else cfg.llm.model,
         )
         pace = st.number_input(t("debate.pace"), min_value=0.0, max_value=1.0, step=0.01, key=W.PACE,
                                value=llm_settings.pace_default(cfg), help=t("debate.pace_help"),

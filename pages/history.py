@@ -35,10 +35,12 @@ current = state.current_incident_id()
 ids = list(by_id)
 with st.container(border=True):
     st.markdown(f"**{t('history.reopen')}**")
-    picked = st.selectbox(t("history.pick"), ids, index=ids.index(current) if current in by_id else 0, key=W.HISTORY_PICK,
+    picked = st.selectbox(t("history.pick"), ids, index=ids.index(current) if current in by_id else 0,
+                          key=W.HISTORY_PICK,
                           format_func=lambda i: f"{i} · {by_id[i].text('title', lang)}")
     with st.container(horizontal=True):
-        for target, icon in (("assets", ":material/inventory_2:"), ("debate", ":material/forum:"), ("report", ":material/gavel:")):
+        for target, icon in (("assets", ":material/inventory_2:"), ("debate", ":material/forum:"),
+                             ("report", ":material/gavel:")):
             if st.button(t(f"history.open_{target}"), key=f"{W.HISTORY_OPEN}.{target}", icon=icon,
                          type="primary" if target == "report" else "secondary"):
                 state.set_current_incident(picked)
