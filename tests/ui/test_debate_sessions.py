@@ -14,7 +14,8 @@ REPORT = "w.debate.to_report"
 
 
 def _final(at: AppTest) -> bool:
-    return any(b.key == REPORT for b in at.button) and 'class="tb-verdict"' in "".join(str(m.value) for m in at.markdown)
+    return (any(b.key == REPORT for b in at.button)
+            and 'class="tb-verdict"' in "".join(str(m.value) for m in at.markdown))
 
 
 def _demo_session() -> AppTest:
