@@ -18,7 +18,8 @@ def offline_reply(view: DebateView) -> AgentReply:
     top = ctx.top_group
     if top is None or not top.frames:
         return AgentReply(
-            summary=say(lang, "Without in-app frames I cannot place the failure in the domain.", "没有业务代码帧，无法在领域模型中定位故障。"),
+            summary=say(lang, "Without in-app frames I cannot place the failure in the domain.",
+                        "没有业务代码帧，无法在领域模型中定位故障。"),
             confidence=0.1,
         )
     frame = top.frames[0]
@@ -26,14 +27,16 @@ def offline_reply(view: DebateView) -> AgentReply:
     claims: list[Claim] = []
     if ctx.bounded_context and design:
         claims.append(Claim(
-            text=say(lang, "{cls} belongs to the '{bc}' bounded context ({layer} layer).", "{cls} 属于“{bc}”限界上下文（{layer} 层）。",
+            text=say(lang, "{cls} belongs to the '{bc}' bounded context ({layer} layer).",
+                     "{cls} 属于“{bc}”限界上下文（{layer} 层）。",
                      cls=frame.class_name.rsplit(".", 1)[-1], bc=ctx.bounded_context, layer=frame.layer or "?"),
             citations=[design.id],
         ))
     entry = ctx.entry_point
     if entry and entry is not frame and entry.evidence_id:
         claims.append(Claim(
-            text=say(lang, "Requests enter through {sym} ({layer} layer); every call of it that reaches {inner} can fail.",
+            text=say(lang,
+                     "Requests enter through {sym} ({layer} layer); every call of it that reaches {inner} can fail.",
                      "请求经由 {sym}（{layer} 层）进入；所有到达 {inner} 的调用都可能失败。",
                      sym=entry.symbol, layer=entry.layer or "?", inner=frame.symbol),
             citations=[entry.evidence_id],
@@ -52,14 +55,16 @@ def offline_reply(view: DebateView) -> AgentReply:
         if ref is None:
             continue
         claims.append(Claim(
-            text=say(lang, "The design says ({src}): {t}", "设计文档（{src}）：{t}", src=ref.source, t=evidence_text(ref, lang)[:200]),
+            text=say(lang, "The design says ({src}): {t}", "设计文档（{src}）：{t}", src=ref.source,
+                     t=evidence_text(ref, lang)[:200]),
             citations=[evidence_id],
         ))
     if ctx.blast and ctx.blast_evidence_id:
         claims.append(Claim(
             text=say(lang, "Blast radius: {apis} API operation(s) reach this aggregate ({a}); it persists to {t}.",
                      "影响范围：{apis} 个 API 操作会到达该聚合（{a}）；它持久化到 {t}。",
-                     apis=len(ctx.blast.apis), a=", ".join(ctx.blast.apis[:3]), t=", ".join(ctx.blast.tables[:3]) or "?"),
+                     apis=len(ctx.blast.apis), a=", ".join(ctx.blast.apis[:3]),
+                     t=", ".join(ctx.blast.tables[:3]) or "?"),
             citations=[ctx.blast_evidence_id],
         ))
     edge = [e for e in (ctx.runtime.endpoints if ctx.runtime else []) if e.source == "access_log" and e.evidence_id]
@@ -74,7 +79,8 @@ def offline_reply(view: DebateView) -> AgentReply:
         claims.append(Claim(text=text, citations=[e.evidence_id for e in edge[:4] if e.evidence_id]))
     if ctx.owner and ctx.owner.evidence_id:
         claims.append(Claim(
-            text=say(lang, "{path} is owned by {team}.", "{path} 的负责团队是 {team}。", path=ctx.owner.path, team=ctx.owner.team),
+            text=say(lang, "{path} is owned by {team}.", "{path} 的负责团队是 {team}。", path=ctx.owner.path,
+                     team=ctx.owner.team),
             citations=[ctx.owner.evidence_id],
         ))
     cites = [c for c in (design.id if design else None, frame.evidence_id, entry.evidence_id if entry else None) if c]
@@ -91,7 +97,8 @@ def offline_reply(view: DebateView) -> AgentReply:
     past = [
         Hypothesis(
             id=f"HP{i}", title=say(lang, "Like past incident {id}", "与历史事件 {id} 相似", id=case.id),
-            statement=say(lang, "{id} (“{t}”) had this root cause: “{rc}” — re-check it against this incident's evidence.",
+            statement=say(lang,
+                          "{id} (“{t}”) had this root cause: “{rc}” — re-check it against this incident's evidence.",
                           "{id}（“{t}”）的根因是：“{rc}”——需要用本次证据重新核验。", id=case.id, t=clip(case.title, 80),
                           rc=clip(case.root_cause, 200)),
             citations=[top.evidence_id] if top.evidence_id else [], confidence=round(min(0.3, case.score * 0.3), 2),

@@ -100,7 +100,8 @@ def _locks(sig: Signals) -> tuple[float, list[str], list[str]]:
 def _downstream(sig: Signals) -> tuple[float, list[str], list[str]]:
     score, reasons, ev = 0.0, [], []
     if sig.traces:
-        score, reasons, ev = 0.25, ["failing requests spend their time in a downstream span"], [e for e in sig.traces if e][:1]
+        score, reasons = 0.25, ["failing requests spend their time in a downstream span"]
+        ev = [e for e in sig.traces if e][:1]
     s, r, e = _metric(sig, r"latency|duration|p9\d|response")
     return score + s * 0.5, reasons + r, ev + e
 
@@ -118,24 +119,28 @@ MODES: tuple[FailureMode, ...] = (
         "handle the absent value where it enters (validate at the boundary, Optional or a default) and add a test "
         "for that input", "在值进入处显式处理缺失（边界校验、Optional 或默认值），并为该输入补充测试"),
     FailureMode(
-        "bad-input", re.compile(r"^(NumberFormatException|DateTimeParseException|ParseException|IllegalArgumentException|"
-                                r"InputMismatchException|JsonParseException|JsonSyntaxException|MalformedJsonException|"
-                                r"ValueError|DecoderException|IllegalFieldValueException|.*ParseException)$"),
-        re.compile(r"for input string|unparseable|cannot parse|could not parse|invalid|malformed|unexpected (char|token)"
-                   r"|not a valid|illegal (character|value)|out of range|must (be|not)", re.IGNORECASE),
+        "bad-input",
+        re.compile(r"^(NumberFormatException|DateTimeParseException|ParseException|IllegalArgumentException|"
+                   r"InputMismatchException|JsonParseException|JsonSyntaxException|MalformedJsonException|"
+                   r"ValueError|DecoderException|IllegalFieldValueException|.*ParseException)$"),
+        re.compile(r"for input string|unparseable|cannot parse|could not parse|invalid|malformed"
+                   r"|unexpected (char|token)|not a valid|illegal (character|value)|out of range|must (be|not)",
+                   re.IGNORECASE),
         "input the code does not accept — a value in an unexpected format or range — reached a parser or a check",
         "代码不接受的输入（格式或取值范围不符合预期）到达了解析或校验逻辑",
         "decide whether that input is legal: if so, make the parsing accept it; if not, reject it at the boundary with "
         "a clear error; add the failing input as a test case",
         "确认该输入是否合法：合法则让解析逻辑接受它；不合法则在边界处明确拒绝；把失败的输入加为测试用例"),
     FailureMode(
-        "index-bounds", re.compile(r"^(IndexOutOfBoundsException|ArrayIndexOutOfBoundsException|StringIndexOutOfBoundsException|"
-                                   r"IndexError|KeyError|NoSuchElementException|BufferUnderflowException|BufferOverflowException)$"),
+        "index-bounds",
+        re.compile(r"^(IndexOutOfBoundsException|ArrayIndexOutOfBoundsException|StringIndexOutOfBoundsException|"
+                   r"IndexError|KeyError|NoSuchElementException|BufferUnderflowException|BufferOverflowException)$"),
         re.compile(r"index \S+ out of bounds|out of range|length \d+", re.IGNORECASE),
         "the code indexed past the end of a sequence (an off-by-one, or a size assumption the data breaks)",
         "代码越过了序列的边界访问（差一错误，或数据打破了对长度的假设）",
         "check the index arithmetic and the size assumption against the failing input; guard the access and test the "
-        "boundary sizes (empty, one, exact end)", "对照失败输入检查下标计算与长度假设；为访问加保护并测试边界长度（空、单元素、恰好到末尾）"),
+        "boundary sizes (empty, one, exact end)",
+        "对照失败输入检查下标计算与长度假设；为访问加保护并测试边界长度（空、单元素、恰好到末尾）"),
     FailureMode(
         "class-cast", re.compile(r"^(ClassCastException|TypeError|InvalidCastException|ArrayStoreException)$"),
         re.compile(r"cannot be cast to|incompatible types", re.IGNORECASE),
@@ -144,19 +149,22 @@ MODES: tuple[FailureMode, ...] = (
         "find where the value's type is decided and make it match what the consumer expects (or check before casting)",
         "找到决定该值类型的位置，使其与使用方期望一致（或在转换前检查类型）"),
     FailureMode(
-        "illegal-state", re.compile(r"^(IllegalStateException|ConcurrentModificationException|UnsupportedOperationException|"
-                                    r"IllegalMonitorStateException|AssertionError|RuntimeError)$"),
+        "illegal-state",
+        re.compile(r"^(IllegalStateException|ConcurrentModificationException|UnsupportedOperationException|"
+                   r"IllegalMonitorStateException|AssertionError|RuntimeError)$"),
         None,
         "an operation ran in a state it does not support (wrong order of calls, or a state the code did not expect)",
         "某个操作在不支持的状态下被执行（调用顺序错误，或出现了代码未预期的状态）",
         "trace how the object reached that state on the failing path and either prevent it or support the operation "
-        "there; add a test for that sequence", "追踪对象在失败路径上如何进入该状态，阻止它或在该状态下支持此操作；为该调用序列补充测试"),
+        "there; add a test for that sequence",
+        "追踪对象在失败路径上如何进入该状态，阻止它或在该状态下支持此操作；为该调用序列补充测试"),
     FailureMode(
         "arithmetic", re.compile(r"^(ArithmeticException|ZeroDivisionError|OverflowError|FloatingPointError)$"),
         re.compile(r"/ by zero|division by zero|overflow", re.IGNORECASE),
         "an arithmetic operation received a value it cannot compute with (zero divisor, overflow)",
         "算术运算收到了无法计算的值（除数为零、溢出）",
-        "guard the operands on the failing path and test the zero/limit cases", "在失败路径上校验运算数，并测试零值与极限值"),
+        "guard the operands on the failing path and test the zero/limit cases",
+        "在失败路径上校验运算数，并测试零值与极限值"),
     FailureMode(
         "recursion", re.compile(r"^(StackOverflowError|RecursionError)$"), None,
         "a call cycle recursed without end on this input", "该输入使调用链无限递归",
@@ -170,7 +178,8 @@ MODES: tuple[FailureMode, ...] = (
         "connections were held longer than requests arrived, so the pool ran dry and requests waited for it",
         "连接被占用的时间超过请求到达的间隔，连接池耗尽，请求排队等待连接",
         "find what holds connections (slow statements, long transactions, remote calls inside them, leaks) and release "
-        "them sooner; size the pool from measured concurrency", "找出长时间占用连接的原因（慢语句、长事务、事务内远程调用、泄漏）并尽早释放；按实测并发配置连接池",
+        "them sooner; size the pool from measured concurrency",
+        "找出长时间占用连接的原因（慢语句、长事务、事务内远程调用、泄漏）并尽早释放；按实测并发配置连接池",
         external=True, runtime=_pool, links=("sql", "config", "frame_method", "call_graph")),
     FailureMode(
         "lock-wait", re.compile(r"^(CannotAcquireLockException|PessimisticLockingFailureException|LockTimeoutException|"
@@ -192,10 +201,11 @@ MODES: tuple[FailureMode, ...] = (
         "release", "为该语句恢复走索引的访问路径（调整查询形态或补索引），上线前检查执行计划",
         external=True, runtime=_slow_sql, links=("sql",)),
     FailureMode(
-        "downstream", re.compile(r"^(SocketTimeoutException|ReadTimeoutException|ConnectTimeoutException|ConnectException|"
-                                 r"HttpServerErrorException|HttpTimeoutException|RetryableException|FeignException|"
-                                 r"ResourceAccessException|ServiceUnavailableException|TimeoutException|"
-                                 r"NoRouteToHostException|UnknownHostException|WebClientResponseException)$"),
+        "downstream",
+        re.compile(r"^(SocketTimeoutException|ReadTimeoutException|ConnectTimeoutException|ConnectException|"
+                   r"HttpServerErrorException|HttpTimeoutException|RetryableException|FeignException|"
+                   r"ResourceAccessException|ServiceUnavailableException|TimeoutException|"
+                   r"NoRouteToHostException|UnknownHostException|WebClientResponseException)$"),
         re.compile(r"read timed out|connect timed out|connection refused|503|502|504|service unavailable|"
                    r"bad gateway|gateway timeout|timed out", re.IGNORECASE),
         "a downstream call failed or answered slower than the caller's timeout",
@@ -223,7 +233,8 @@ MODES: tuple[FailureMode, ...] = (
         "configuration", re.compile(r"^(BeanCreationException|UnsatisfiedDependencyException|ConfigurationException|"
                                     r"ConfigDataException|BindException|InvalidConfigurationPropertyValueException|"
                                     r"NoSuchBeanDefinitionException|ImproperlyConfigured)$"),
-        re.compile(r"Could not resolve placeholder|property|configuration|misconfigur|no qualifying bean", re.IGNORECASE),
+        re.compile(r"Could not resolve placeholder|property|configuration|misconfigur|no qualifying bean",
+                   re.IGNORECASE),
         "the application is configured in a way its code cannot run with", "应用的配置使其代码无法正常运行",
         "correct the setting (and validate it at start-up so a bad value fails the deploy, not the traffic)",
         "修正该配置项（并在启动时校验，让错误的值在部署时失败，而不是在流量中失败）", links=("config",)),
@@ -235,7 +246,8 @@ MODES: tuple[FailureMode, ...] = (
         "the code was compiled against a different version of a library than the one it runs with",
         "代码编译时所用的依赖版本与运行时不同",
         "align the dependency versions (pin the version the code was built against, or rebuild against the new one) "
-        "and add a dependency-convergence check to the build", "统一依赖版本（固定编译时的版本，或基于新版本重新构建），并在构建中加入依赖收敛检查",
+        "and add a dependency-convergence check to the build",
+        "统一依赖版本（固定编译时的版本，或基于新版本重新构建），并在构建中加入依赖收敛检查",
         links=("dependency",)),
     FailureMode(
         "serialization", re.compile(r"^(JsonMappingException|MismatchedInputException|InvalidDefinitionException|"
@@ -246,8 +258,10 @@ MODES: tuple[FailureMode, ...] = (
                    r"could not (read|write) JSON", re.IGNORECASE),
         "a payload and the type it maps to disagree (a field, a format or a version changed on one side)",
         "载荷与其映射的类型不一致（某一方的字段、格式或版本发生了变化）",
-        "make the contract explicit on both sides (tolerate unknown fields, version the payload) and add a contract test",
-        "在双方明确契约（容忍未知字段、为载荷加版本），并补充契约测试", links=("frame_method", "call_graph", "dependency")),
+        "make the contract explicit on both sides (tolerate unknown fields, version the payload) and add a "
+        "contract test",
+        "在双方明确契约（容忍未知字段、为载荷加版本），并补充契约测试",
+        links=("frame_method", "call_graph", "dependency")),
     FailureMode(
         "data-integrity", re.compile(r"^(ConstraintViolationException|DataIntegrityViolationException|"
                                      r"DuplicateKeyException|SQLIntegrityConstraintViolationException|IntegrityError)$"),
@@ -320,7 +334,8 @@ def classify(ctx: FusedContext) -> ModeVerdict:
             reasons.append("the linked change is of the kind that causes it")
         if mode.key == "traffic-surge" and (guilty or score < 0.3):
             score = 0.0  # a surge explains a failure only when no change does and the load clearly moved
-        scored.append(ModeVerdict(mode=mode, score=round(score, 3), reasons=reasons, evidence=[e for e in evidence if e]))
+        scored.append(ModeVerdict(mode=mode, score=round(score, 3), reasons=reasons,
+                                  evidence=[e for e in evidence if e]))
     scored.sort(key=lambda v: -v.score)
     best = scored[0]
     runner = scored[1].mode.key if len(scored) > 1 and scored[1].score > 0 else None

@@ -22,7 +22,8 @@ from core.schema import (
 __all__ = ["CHAIN_ORDER", "evidence_cap", "offline_reply", "ruling_confidence", "verified_citations"]
 
 # The order a reader follows an evidence chain in: symptom → code → change → release → owner.
-CHAIN_ORDER = ("exception", "log_burst", "stack_frame", "blame", "commit", "change_link", "deploy", "design", "ownership",
+CHAIN_ORDER = ("exception", "log_burst", "stack_frame", "blame", "commit", "change_link", "deploy", "design",
+               "ownership",
                "metric_anomaly", "trace", "slow_sql", "log_noise", "timeline", "human")
 _SEVERITY = ("low", "medium", "high", "critical")
 
@@ -87,11 +88,13 @@ def _what_would_help(ctx: FusedContext, lang: str, change: ChangeCandidate | Non
                        "能解释故障的变更：发布标记（release tag）以及线上版本的配置与依赖变更历史"))
     if not mode_known:
         out.append(say(lang, "the failure mechanism: the failing request's input, and runtime metrics (pools, GC, "
-                             "latency) around the onset", "失败机制：失败请求的输入，以及突增前后的运行时指标（连接池、GC、延迟）"))
+                             "latency) around the onset",
+                       "失败机制：失败请求的输入，以及突增前后的运行时指标（连接池、GC、延迟）"))
     frames = ctx.top_group.frames if ctx.top_group else []
     if frames and location_margin([f for f in frames if not f.is_test]) < 0.3:
         out.append(say(lang, "a sharper location: several frames are about as likely; a trace from production with "
-                             "the same failure, or the failing input", "更明确的定位：多个栈帧的可能性相近；需要生产环境中相同故障的堆栈或失败输入"))
+                             "the same failure, or the failing input",
+                       "更明确的定位：多个栈帧的可能性相近；需要生产环境中相同故障的堆栈或失败输入"))
     return out
 
 
@@ -129,11 +132,13 @@ def offline_reply(view: DebateView) -> AgentReply:
     by_id = {e.id: e for e in ctx.evidence}
     missing: list[str] = []
     if not ctx.groups:
-        missing.append(say(lang, "stack traces or error logs from the incident window", "故障时间窗口内的堆栈或错误日志"))
+        missing.append(say(lang, "stack traces or error logs from the incident window",
+                           "故障时间窗口内的堆栈或错误日志"))
     if not ctx.repo_available:
         missing.append(say(lang, "the service's Git repository", "服务的 Git 仓库"))
     if ctx.owner is None:
-        missing.append(say(lang, "an ownership file (CODEOWNERS) covering the failing code", "覆盖出错代码的归属文件（CODEOWNERS）"))
+        missing.append(say(lang, "an ownership file (CODEOWNERS) covering the failing code",
+                           "覆盖出错代码的归属文件（CODEOWNERS）"))
     if ctx.unparsed_assets:
         missing.append(say(lang, "{n} stored design document(s) are not analysed yet", "{n} 份已保存的设计文档尚未分析",
                            n=len(ctx.unparsed_assets)))
@@ -141,12 +146,16 @@ def offline_reply(view: DebateView) -> AgentReply:
     if lead is None or lead.location is None:
         chain = [by_id[i] for i in sorted(verified, key=lambda i: int(i[1:])) if i in by_id][:6]
         judgment = Judgment(
-            root_cause=say(lang, "Undetermined: the evidence does not locate the failure in code.", "无法确定：证据不足以在代码中定位故障。"),
+            root_cause=say(lang, "Undetermined: the evidence does not locate the failure in code.",
+                           "无法确定：证据不足以在代码中定位故障。"),
             root_cause_location=None, suspect_commit=None,
             evidence_chain=[EvidenceRef(id=e.id, kind=e.kind, source=e.source, text=e.text) for e in chain],
-            fix_suggestion=say(lang, "Collect the missing evidence and re-run the analysis.", "补充缺失的证据后重新分析。"),
-            impact_analysis=say(lang, "Unknown.", "未知。"), risk_level=ctx.incident.severity, rollback_recommended=False,
-            responsible_team=None, confidence=0.15, abstained=True, missing=missing or [say(lang, "an in-app stack frame", "业务代码堆栈帧")],
+            fix_suggestion=say(lang, "Collect the missing evidence and re-run the analysis.",
+                               "补充缺失的证据后重新分析。"),
+            impact_analysis=say(lang, "Unknown.", "未知。"), risk_level=ctx.incident.severity,
+            rollback_recommended=False,
+            responsible_team=None, confidence=0.15, abstained=True,
+            missing=missing or [say(lang, "an in-app stack frame", "业务代码堆栈帧")],
         )
         return AgentReply(summary=judgment.root_cause, confidence=judgment.confidence, judgment=judgment)
 
@@ -186,7 +195,8 @@ def offline_reply(view: DebateView) -> AgentReply:
     if rollback and suspect:
         previous = [d.tag for d in ctx.deploys if deploy and d.at < deploy.at]
         fix = say(lang, "Now: roll back {what}. Then: {fix}.", "立即：回滚{what}。随后：{fix}。",
-                  what=say(lang, "to {t}", "到 {t}", t=previous[-1]) if previous else say(lang, "commit {s}", "提交 {s}", s=suspect.sha[:8]),
+                  what=say(lang, "to {t}", "到 {t}",
+                           t=previous[-1]) if previous else say(lang, "commit {s}", "提交 {s}", s=suspect.sha[:8]),
                   fix=fix)
     if confidence < 0.5:
         missing.extend(_what_would_help(ctx, lang, suspect, mode.known))
@@ -202,12 +212,14 @@ def offline_reply(view: DebateView) -> AgentReply:
         n=top.count if top else 0, entry=entry.symbol if entry else "?", bc=ctx.bounded_context or "?",
         when=when, sym=lead.location.symbol)
     if ctx.blast and (ctx.blast.apis or ctx.blast.tables):
-        impact += " " + say(lang, "Blast radius: API {a}; tables {t}; teams {tm}.", "影响范围：API {a}；数据表 {t}；团队 {tm}。",
+        impact += " " + say(lang, "Blast radius: API {a}; tables {t}; teams {tm}.",
+                            "影响范围：API {a}；数据表 {t}；团队 {tm}。",
                             a=", ".join(ctx.blast.apis[:5]) or "—", t=", ".join(ctx.blast.tables[:5]) or "—",
                             tm=", ".join(ctx.blast.teams[:4]) or "—")
     e = next((e for e in (ctx.runtime.endpoints if ctx.runtime else []) if e.source == "trace"), None)
     if e:
-        impact += " " + say(lang, "{ep}: error rate {a:.0%} → {b:.0%}.", "{ep}：错误率 {a:.0%} → {b:.0%}。", ep=e.endpoint,
+        impact += " " + say(lang, "{ep}: error rate {a:.0%} → {b:.0%}.", "{ep}：错误率 {a:.0%} → {b:.0%}。",
+                            ep=e.endpoint,
                             a=e.error_rate_before or 0.0, b=e.error_rate_after or 0.0)
     edge = next((e for e in (ctx.runtime.endpoints if ctx.runtime else []) if e.source == "access_log"), None)
     if edge:
@@ -234,6 +246,7 @@ def offline_reply(view: DebateView) -> AgentReply:
         responsible_team=ctx.owner.team if ctx.owner else None, confidence=confidence, abstained=abstained,
         missing=missing + gaps, rejected_hypotheses=rejected, hypothesis_id=lead.id,
     )
-    summary = say(lang, "Ruling for {h} at {c:.0%} confidence{r}.", "裁定 {h}，置信度 {c:.0%}{r}。", h=lead.id, c=confidence,
+    summary = say(lang, "Ruling for {h} at {c:.0%} confidence{r}.", "裁定 {h}，置信度 {c:.0%}{r}。", h=lead.id,
+                  c=confidence,
                   r=say(lang, "; roll back", "；建议回滚") if rollback else "")
     return AgentReply(summary=summary, confidence=confidence, judgment=judgment)

@@ -26,15 +26,19 @@ def render_reply(reply: AgentReply, lang: str) -> str:
             f"- **{c.id}**{'' if c.material else ' ' + say(lang, '(gap)', '（缺口）')} {c.text}{_cites(c.citations)}"
             for c in reply.challenges))
     if reply.answers:
-        parts.append("\n".join(f"- **{a.challenge_id}** → {a.verdict}: {a.text}{_cites(a.citations)}" for a in reply.answers))
+        parts.append("\n".join(f"- **{a.challenge_id}** → {a.verdict}: "
+                               f"{a.text}{_cites(a.citations)}" for a in reply.answers))
     if j := reply.judgment:
         rows = [
             (say(lang, "Root cause", "根因"), j.root_cause),
-            (say(lang, "Location", "位置"), f"`{j.root_cause_location.file}:{j.root_cause_location.line}`" if j.root_cause_location else "—"),
-            (say(lang, "Suspect commit", "嫌疑提交"), f"`{j.suspect_commit.sha[:8]}` {j.suspect_commit.author}" if j.suspect_commit else "—"),
+            (say(lang, "Location", "位置"),
+             f"`{j.root_cause_location.file}:{j.root_cause_location.line}`" if j.root_cause_location else "—"),
+            (say(lang, "Suspect commit", "嫌疑提交"),
+             f"`{j.suspect_commit.sha[:8]}` {j.suspect_commit.author}" if j.suspect_commit else "—"),
             (say(lang, "Fix", "修复"), j.fix_suggestion),
             (say(lang, "Risk", "风险"), j.risk_level),
-            (say(lang, "Rollback", "回滚"), say(lang, "yes", "是") if j.rollback_recommended else say(lang, "no", "否")),
+            (say(lang, "Rollback", "回滚"),
+             say(lang, "yes", "是") if j.rollback_recommended else say(lang, "no", "否")),
             (say(lang, "Team", "团队"), j.responsible_team or "—"),
             (say(lang, "Evidence chain", "证据链"), " → ".join(e.id for e in j.evidence_chain) or "—"),
         ]

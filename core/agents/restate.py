@@ -43,7 +43,8 @@ class Restated:
 
 def _same_shape(reply: AgentReply, turn: AgentTurn) -> bool:
     """The replay reasoned the same way: the same hypotheses, objections, answers and citations."""
-    if len(reply.claims) != len(turn.claims) or any(a.citations != b.citations for a, b in zip(reply.claims, turn.claims)):
+    if len(reply.claims) != len(turn.claims) or any(
+            a.citations != b.citations for a, b in zip(reply.claims, turn.claims, strict=True)):
         return False
     if [(h.id, h.location, h.commit_sha) for h in reply.hypotheses] != [
             (h.id, h.location, h.commit_sha) for h in turn.hypotheses]:
@@ -55,11 +56,11 @@ def _same_shape(reply: AgentReply, turn: AgentTurn) -> bool:
 
 def _merge(turn: AgentTurn, reply: AgentReply, lang: str, ruling: Judgment | None = None) -> AgentTurn:
     """The stored turn (validation marks, filtered citations, times) with the replay's words."""
-    claims = [c.model_copy(update={"text": r.text}) for c, r in zip(turn.claims, reply.claims)]
+    claims = [c.model_copy(update={"text": r.text}) for c, r in zip(turn.claims, reply.claims, strict=True)]
     hypotheses = [h.model_copy(update={"title": r.title, "statement": r.statement, "reason": r.reason})
-                  for h, r in zip(turn.hypotheses, reply.hypotheses)]
-    challenges = [c.model_copy(update={"text": r.text}) for c, r in zip(turn.challenges, reply.challenges)]
-    answers = [a.model_copy(update={"text": r.text}) for a, r in zip(turn.answers, reply.answers)]
+                  for h, r in zip(turn.hypotheses, reply.hypotheses, strict=True)]
+    challenges = [c.model_copy(update={"text": r.text}) for c, r in zip(turn.challenges, reply.challenges, strict=True)]
+    answers = [a.model_copy(update={"text": r.text}) for a, r in zip(turn.answers, reply.answers, strict=True)]
     said = reply.model_copy(update={"claims": claims, "hypotheses": hypotheses, "challenges": challenges,
                                     "answers": answers, "judgment": ruling})
     return turn.model_copy(update={"summary": reply.summary, "body": render_reply(said, lang), "claims": claims,
@@ -78,7 +79,8 @@ def _ruling_in(stored: Judgment, replayed: Judgment) -> Judgment | None:
         "root_cause": replayed.root_cause, "fix_suggestion": replayed.fix_suggestion,
         "impact_analysis": replayed.impact_analysis, "missing": replayed.missing,
         "rejected_hypotheses": replayed.rejected_hypotheses,
-        "checks": replayed.checks if [c.field for c in replayed.checks] == [c.field for c in stored.checks] else stored.checks,
+        "checks": (replayed.checks if [c.field for c in replayed.checks] == [c.field for c in stored.checks]
+                   else stored.checks),
     })
 
 

@@ -105,7 +105,8 @@ def ruled_hypothesis(judgment: Judgment, view: DebateView) -> tuple[str | None, 
     def matches(h: object) -> bool:
         hl, hc = getattr(h, "location", None), getattr(h, "commit_sha", None)
         same_place = loc is not None and hl is not None and _same_file(hl.file, loc.file) and hl.line == loc.line
-        same_change = commit is not None and hc is not None and (hc.startswith(commit.sha[:7]) or commit.sha.startswith(hc[:7]))
+        same_change = (commit is not None and hc is not None
+                       and (hc.startswith(commit.sha[:7]) or commit.sha.startswith(hc[:7])))
         return same_place or same_change
 
     live = [h for h in hypotheses if h.status != "rejected" and matches(h)]
@@ -196,7 +197,8 @@ def check_ruling(judgment: Judgment, view: DebateView) -> Judgment:
         checks.append(RulingCheck(field="confidence", value=f"{judgment.confidence:.2f}", reason=say(
             lang, "capped at {c:.2f}: {n} independent source(s) behind the ruling, {a} against it, {m} material "
                   "objection(s) and {g} gap(s) open", "上限 {c:.2f}：裁决有 {n} 个独立来源支撑、{a} 个反对来源，"
-                  "{m} 项实质性异议与 {g} 个缺口仍未解决", c=confidence, n=len({EVIDENCE_FAMILY.get(e.kind, e.kind) for e in chain}),
+                  "{m} 项实质性异议与 {g} 个缺口仍未解决", c=confidence,
+            n=len({EVIDENCE_FAMILY.get(e.kind, e.kind) for e in chain}),
             a=len(against), m=len(objections.material), g=len(objections.gaps))))
     missing = list(judgment.missing)
     if not chain and not judgment.abstained:
