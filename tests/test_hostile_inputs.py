@@ -68,7 +68,8 @@ def _secret_lines(stamp: str) -> list[str]:
         f'{stamp} WARN [main] [] c.a.s.pay.Config - loaded password="{QUOTED_PASSWORD}" from vault',
         f"{stamp} WARN [main] [] c.a.s.pay.Cloud - keys {SECRETS['aws']} {SECRETS['gcp']} {SECRETS['aliyun']}",
         f"{stamp} WARN [main] [] c.a.s.pay.Llm - api_key={SECRETS['openai']} Authorization: Bearer {SECRETS['bearer']}",
-        f"{stamp} WARN [main] [] c.a.s.pay.User - 用户{SECRETS['email']} 手机{SECRETS['phone']} 身份证{SECRETS['cn_id']}",
+        f"{stamp} WARN [main] [] c.a.s.pay.User - 用户{SECRETS['email']} 手机{SECRETS['phone']} "
+        f"身份证{SECRETS['cn_id']}",
     ]
 
 
@@ -134,7 +135,8 @@ def test_a_yaml_alias_bomb_is_refused_in_small_memory(home: tuple[Path, str], tm
     for i, name in enumerate("bcdefghij"):
         prev = "abcdefghij"[i]
         levels.append(f"{name}: &{name} [{', '.join([f'*{prev}'] * 10)}]")
-    bomb = "\n".join(levels) + '\ntitle: t\nseverity: high\nstarted_at: "2026-11-20T14:00:00+08:00"\nservice: s\ndescription: *j\n'
+    bomb = "\n".join(levels) + ('\ntitle: t\nseverity: high\nstarted_at: "2026-11-20T14:00:00+08:00"\n'
+                                'service: s\ndescription: *j\n')
     assert len(bomb.encode()) < 1024
     run = _cli(["analyze", str(_bundle(tmp_path / "b", bomb))], home[0])
     assert run.code == 2 and "aliases" in run.stderr and "Traceback" not in run.stderr
@@ -143,7 +145,8 @@ def test_a_yaml_alias_bomb_is_refused_in_small_memory(home: tuple[Path, str], tm
 
 
 def test_an_oversized_incident_yaml_is_refused(tmp_path: Path) -> None:
-    text = 'title: t\nseverity: high\nstarted_at: "2026-11-20T14:00:00+08:00"\nservice: s\ndescription: "' + "x" * 300_000 + '"\n'
+    text = ('title: t\nseverity: high\nstarted_at: "2026-11-20T14:00:00+08:00"\nservice: s\ndescription: "'
+            + "x" * 300_000 + '"\n')
     with pytest.raises(BundleError, match="larger than 256 KB"):
         load_bundle(_bundle(tmp_path / "b", text))
 
@@ -191,7 +194,8 @@ def test_bombs_and_links_fail_their_asset_only_in_bounded_memory(home: tuple[Pat
         assets = store.list_assets(payload["incident_id"])
         assert not any("/etc" in (store.asset_location(payload["incident_id"], name=a.name) or "") for a in assets)
         one_line = next(a for a in assets if a.name.endswith("one-line.log.zip"))
-        longest = store.query_df("SELECT max(strlen(message)) AS n FROM log_lines WHERE asset_id = ?", [one_line.id])["n"][0]
+        longest = store.query_df("SELECT max(strlen(message)) AS n FROM log_lines WHERE asset_id = ?",
+                                 [one_line.id])["n"][0]
         assert one_line.status == "error" or (longest or 0) <= 1 << 20
     finally:
         store.close()
@@ -287,7 +291,7 @@ def test_repo_outside_the_bundle_needs_the_cli_flag(home: tuple[Path, str], tmp_
         build = root / "incident.yaml"
         build.write_text(build.read_text() + f"repo: {value}\n", encoding="utf-8")
         (root / "repo").rename(root / "old-repo")
-        with pytest.raises(BundleError, match="outside the bundle.*--allow-local-repo"):
+        with pytest.raises(BundleError, match=r"outside the bundle.*--allow-local-repo"):
             load_bundle(root)
     for value in ("file:///etc", "ext::sh -c id", "fd::3"):
         root = tmp_path / f"t{abs(hash(value))}"
@@ -322,7 +326,7 @@ def test_a_linked_incident_yaml_or_repo_is_not_followed(tmp_path: Path) -> None:
         in bundle.skipped
     (root / "incident.yaml").rename(root / "real.yaml")
     (root / "incident.yaml").symlink_to(root / "real.yaml")
-    with pytest.raises(BundleError, match="incident.yaml is a link"):
+    with pytest.raises(BundleError, match=r"incident\.yaml is a link"):
         load_bundle(root)
 
 
@@ -364,7 +368,8 @@ def test_no_planted_secret_is_stored_and_the_counts_are_reported(home: tuple[Pat
                  "EMAIL", "PHONE", "CN_ID"):
         assert counts.get(kind, 0) >= 1, kind
     report = _cli(["analyze", str(root)], home[0])
-    assert report.code == 0 and "Secrets and personal data were replaced by placeholders before storing" in report.stdout
+    assert report.code == 0
+    assert "Secrets and personal data were replaced by placeholders before storing" in report.stdout
     assert not any(secret in report.stdout for secret in SECRETS.values())
     _intact(*home).close()
 
@@ -468,7 +473,11 @@ def test_tool_output_is_fenced_and_redacted_whole(store: Store, settings: Settin
         return await query.run_json({"sql": "SELECT message FROM log_lines WHERE line_no = 1"}, CancellationToken())
 
     text = asyncio.run(call())
-    assert text.startswith(FENCE_START) and text.endswith(FENCE_END)
+    # One line before the fence names the ledger id to cite; everything from the incident is inside the fence.
+    preamble, fence, body = text.partition(FENCE_START)
+    assert fence and body.endswith(FENCE_END) and body.count(FENCE_START) == 0
+    assert preamble.startswith("Recorded in the ledger as E") and "\n" not in preamble.rstrip("\n")
+    assert "xxxx" not in preamble and "PRIVATE" not in preamble
     assert PEM_BODY[:20] not in text and "<PRIVATE_KEY_1>" in text
 
 
