@@ -100,16 +100,19 @@ def build_mini_bundle(root: Path, *, with_repo: bool = True, errors: int = 40) -
             cfg.set_value("user", "name", "Fixture").set_value("user", "email", "fixture@acme.test")
         svc = "src/main/java/com/acme/shop/stock/application/StockService.java"
         ctl = "src/main/java/com/acme/shop/order/interfaces/OrderController.java"
-        _commit(repo, {svc: SERVICE_V1, ctl: CONTROLLER_V1, "README.md": "# shop\n"}, "Initial shop", START - timedelta(days=20), "Ann Lee")
+        _commit(repo, {svc: SERVICE_V1, ctl: CONTROLLER_V1, "README.md": "# shop\n"}, "Initial shop",
+                START - timedelta(days=20), "Ann Lee")
         _commit(repo, {"README.md": "# shop\n\nDocs.\n"}, "Document the shop", START - timedelta(days=5), "Bo Chen")
-        buggy = SERVICE_V1.replace("var item = repository.findBySku(sku);", "var item = repository.findBySkuForUpdate(sku);")
+        buggy = SERVICE_V1.replace("var item = repository.findBySku(sku);",
+                                   "var item = repository.findBySkuForUpdate(sku);")
         bug_sha = _commit(repo, {svc: buggy}, "Lock stock rows while reserving", START - timedelta(hours=2), "Cai Wu")
         # An annotated tag carries its own date: make it the release time, not the test's run time.
         repo.git.tag("-a", "v1.2.0", "-m", "release 1.2.0",
                      env={"GIT_COMMITTER_DATE": (START - timedelta(hours=1, minutes=45)).isoformat()})
         noisy = CONTROLLER_V1.replace('return "ok";', 'return "created";')
         distractor_sha = _commit(repo, {ctl: noisy}, "Say created", START - timedelta(minutes=30), "Dan Ma")
-        later_sha = _commit(repo, {svc: buggy + "// hotfix pending\n"}, "Hotfix attempt", START + timedelta(minutes=20), "Cai Wu")
+        later_sha = _commit(repo, {svc: buggy + "// hotfix pending\n"}, "Hotfix attempt",
+                            START + timedelta(minutes=20), "Cai Wu")
     bug_line = SERVICE_V1.splitlines().index("        var item = repository.findBySku(sku);") + 1
     controller_line = CONTROLLER_V1.splitlines().index("        stock.reserve(sku, 1);") + 1
     lines = []
@@ -117,17 +120,21 @@ def build_mini_bundle(root: Path, *, with_repo: bool = True, errors: int = 40) -
     n = 0
     while t < START + timedelta(minutes=30):
         stamp = t.strftime("%Y-%m-%d %H:%M:%S.000")
-        lines.append(f"{stamp} WARN [main] [] c.a.s.config.ConfigClient - Config refresh failed, using cached value v{n % 7}")
-        lines.append(f"{stamp} INFO [http-nio-8080-exec-{n % 9}] [] c.a.s.order.interfaces.OrderController - Order {1000 + n} placed")
+        lines.append(f"{stamp} WARN [main] [] c.a.s.config.ConfigClient - "
+                     f"Config refresh failed, using cached value v{n % 7}")
+        lines.append(f"{stamp} INFO [http-nio-8080-exec-{n % 9}] [] c.a.s.order.interfaces.OrderController - "
+                     f"Order {1000 + n} placed")
         if t >= START - timedelta(minutes=90) and n % 2 == 0 and errors > 0:
             errors -= 1
             lines += [
-                f"{stamp} ERROR [http-nio-8080-exec-{n % 9}] [{n:032x}] c.a.s.order.interfaces.OrderController - Order failed",
+                f"{stamp} ERROR [http-nio-8080-exec-{n % 9}] [{n:032x}] "
+                "c.a.s.order.interfaces.OrderController - Order failed",
                 "org.springframework.dao.CannotAcquireLockException: could not execute statement",
                 "\tat org.springframework.orm.jpa.vendor.HibernateJpaDialect.convert(HibernateJpaDialect.java:262)",
                 f"\tat com.acme.shop.stock.application.StockService.reserve(StockService.java:{bug_line})",
                 f"\tat com.acme.shop.order.interfaces.OrderController.create(OrderController.java:{controller_line})",
-                "Caused by: java.sql.SQLTransactionRollbackException: Lock wait timeout exceeded; try restarting transaction",
+                "Caused by: java.sql.SQLTransactionRollbackException: "
+                "Lock wait timeout exceeded; try restarting transaction",
                 "\tat com.mysql.cj.jdbc.exceptions.SQLError.createSQLException(SQLError.java:123)",
                 "\t... 42 more",
             ]

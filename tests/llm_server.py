@@ -175,7 +175,8 @@ def _handler_for(server: LLMServer) -> type[BaseHTTPRequestHandler]:
             except json.JSONDecodeError:
                 self._json(400, {"error": {"message": "body is not JSON", "type": "invalid_request_error"}})
                 return
-            request = RecordedRequest(path=self.path, body=body, headers={k.lower(): v for k, v in self.headers.items()}, at=time.monotonic())
+            request = RecordedRequest(path=self.path, body=body,
+                                      headers={k.lower(): v for k, v in self.headers.items()}, at=time.monotonic())
             with server._lock:
                 server.requests.append(request)
             if not self.path.rstrip("/").endswith("/chat/completions"):
@@ -187,7 +188,8 @@ def _handler_for(server: LLMServer) -> type[BaseHTTPRequestHandler]:
             try:
                 if reply.status != 200:
                     headers = {"Retry-After": f"{reply.retry_after:g}"} if reply.retry_after is not None else {}
-                    self._json(reply.status, {"error": {"message": f"scripted {reply.status}", "type": "server_error"}}, headers)
+                    self._json(reply.status, {"error": {"message": f"scripted {reply.status}", "type": "server_error"}},
+                               headers)
                 elif body.get("stream"):
                     self._stream(request, reply)
                 else:
@@ -309,12 +311,14 @@ def plausible_reply(request: RecordedRequest) -> str:
     elif agent == "CriticAgent":
         done = round_no > 1
         out["challenges"] = [] if done else [{"id": f"C{round_no}-timing", "target": "HC1", "material": True,
-                                              "text": "Show the commit was deployed before the onset.", "citations": cite[:1]}]
+                                              "text": "Show the commit was deployed before the onset.",
+                                              "citations": cite[:1]}]
         out["consensus"] = done
     elif agent == "RebuttalAgent":
         targets = sorted(set(_CHALLENGE.findall(prompt))) or ["C1-timing"]
-        out["answers"] = [{"challenge_id": c, "verdict": "resolved", "text": "The release tag shipped it before the onset.",
-                           "citations": cite[:1]} for c in targets]
+        out["answers"] = [{"challenge_id": c, "verdict": "resolved",
+                           "text": "The release tag shipped it before the onset.", "citations": cite[:1]}
+                          for c in targets]
     else:
         chain = [row[0] for row in (exc, burst, frame, commit, owner) if row]
         out["judgment"] = {

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.agents import DebateView
-from core.agents import code_agent, critic, judge, log_agent, rebuttal
+from core.agents import DebateView, code_agent, critic, judge, log_agent, rebuttal
 from core.bundle import load_bundle
 from core.config import Settings
 from core.fusion import FusedContext
@@ -23,7 +22,7 @@ def context(store: Store, settings: Settings, mini_bundle: MiniBundle) -> FusedC
     return fuse(store, settings, incident.id)
 
 
-def _turn(agent: str, reply, seq: int, round_no: int = 0) -> AgentTurn:  # noqa: ANN001
+def _turn(agent: str, reply, seq: int, round_no: int = 0) -> AgentTurn:
     from datetime import UTC, datetime
 
     now = datetime.now(UTC)

@@ -60,7 +60,8 @@ def test_rulings_stored_at_once_all_land(settings: Settings) -> None:
     errors = _at_once([lambda i=i: add_finished_analysis(settings, _incident(i), _judgment(i)) for i in range(WRITERS)])
     assert errors == []
     assert library_size(settings) == WRITERS
-    assert similar_cases(settings, "lock held across a remote call (3)", 1)[0].id == "INC-3", "the full-text index is whole"
+    top = similar_cases(settings, "lock held across a remote call (3)", 1)[0]
+    assert top.id == "INC-3", "the full-text index is whole"
 
 
 @pytest.mark.parametrize("lock", [True, False], ids=["one-process", "writers-in-other-processes"])

@@ -85,7 +85,8 @@ def test_empty_library_and_bad_case_files(settings: Settings, tmp_path: Path) ->
         parse_case("---\ntitle: [oops\n---\nbody", "cases/x.md")
     with pytest.raises(IngestError, match="root_cause"):
         parse_case("---\ntitle: t\n---\nno cause here", "cases/x.md")
-    ok = parse_case("---\nid: C-1\ntitle: Disk full\n---\n## Symptoms\n\ndisk 100%\n\n## Root cause\n\nlogs never rotated\n",
+    ok = parse_case("---\nid: C-1\ntitle: Disk full\n---\n## Symptoms\n\ndisk 100%\n\n"
+                    "## Root cause\n\nlogs never rotated\n",
                     "cases/c.md")
     assert ok.root_cause == "logs never rotated" and ok.symptoms == "disk 100%"
     bad = tmp_path / "bad.md"

@@ -239,7 +239,8 @@ def test_an_expert_starts_alone_on_its_slice(store: Store, fused: str) -> None:
 
     class _Spy(OfflineBrain):
         async def reply(self, agent: AgentName, view: DebateView, stream: StreamFn) -> AgentReply:
-            seen.setdefault(agent, ({e.kind for e in view.context.evidence}, len(view.turns), view.context.key_findings))
+            seen.setdefault(agent, ({e.kind for e in view.context.evidence}, len(view.turns),
+                                    view.context.key_findings))
             return await super().reply(agent, view, stream)
 
     debate = Debate(store, fused, _Spy())

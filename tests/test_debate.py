@@ -60,7 +60,8 @@ class _Liar(OfflineBrain):
         result = await super().reply(agent, view, stream)
         if agent == "LogAgent":
             result = result.model_copy(update={"claims": [
-                *result.claims, Claim(text="The CPU was at 100%", citations=["E404"]), Claim(text="Trust me", citations=[])]})
+                *result.claims, Claim(text="The CPU was at 100%", citations=["E404"]),
+                Claim(text="Trust me", citations=[])]})
         return result
 
 

@@ -66,7 +66,8 @@ def test_refreshes_read_only_new_events_and_stop_reading_once_finished(
     assert final.judgment is not None and final.judgment == whole.judgment
     assert _view(final) == _view(whole), "the incremental transcript is the whole transcript"
     assert final.evidence == whole.evidence and final.info == whole.info
-    assert counting.after[-1] > 0 and counting.after == sorted(counting.after), "each read starts after the last seen event"
+    assert counting.after[-1] > 0 and counting.after == sorted(counting.after), \
+        "each read starts after the last seen event"
     assert counting.calls["list_evidence"] <= 2, "the ledger is read once per debate (and once at the end)"
     assert counting.calls["latest_debate"] <= 2, "a running debate's row is not reread every refresh"
     counting.calls.clear()

@@ -63,7 +63,8 @@ def repo(bundle):
 def log_records(bundle) -> list[dict]:
     """Log events with their continuation lines (stack traces) attached."""
     records: list[dict] = []
-    for number, line in enumerate((bundle / "runtime" / "order-service.log").read_text(encoding="utf-8").splitlines(), 1):
+    log_text = (bundle / "runtime" / "order-service.log").read_text(encoding="utf-8")
+    for number, line in enumerate(log_text.splitlines(), 1):
         match = HEAD_LINE.match(line)
         if match:
             records.append({**match.groupdict(), "line_no": number, "trace_lines": []})
@@ -200,7 +201,8 @@ def test_responsible_team_comes_from_codeowners(bundle, repo, key):
     design = (bundle / "design" / "CODEOWNERS").read_text(encoding="utf-8")
     in_repo = "\n".join(_file_at(repo, key["head_before_incident_sha"], ".github/CODEOWNERS")) + "\n"
     assert design == in_repo
-    inventory_rule = [line.split() for line in design.splitlines() if line.startswith("/src/main/java/com/acme/shop/inventory/")]
+    inventory_rule = [line.split() for line in design.splitlines()
+                      if line.startswith("/src/main/java/com/acme/shop/inventory/")]
     assert inventory_rule == [["/src/main/java/com/acme/shop/inventory/", key["responsible_team"]]]
     assert key["responsible_team"] == "@acme/inventory-team" and key["bounded_context"] == "inventory"
 
@@ -222,7 +224,7 @@ def test_every_in_app_frame_points_at_a_line_that_makes_the_call(log_records, re
     checked = 0
     for record in (r for r in log_records if r["trace_lines"]):
         for frames in _sections(record["trace_lines"]):
-            for index, (cls, method, where) in enumerate(frames):
+            for index, (cls, _method, where) in enumerate(frames):
                 location = IN_APP_WHERE.match(where)
                 if not cls.startswith("com.acme.shop.") or not location:
                     continue
@@ -243,7 +245,8 @@ def test_every_in_app_frame_points_at_a_line_that_makes_the_call(log_records, re
 
 def test_lock_timeouts_point_at_the_root_cause(log_records, key):
     expected = [f"{f['symbol']}({f['file'].rsplit('/', 1)[1]}:{f['line']})" for f in key["stack_frames"]]
-    failures = [r for r in log_records if r["trace_lines"] and r["trace_lines"][0].startswith(key["exception_type"] + ":")]
+    failures = [r for r in log_records
+                if r["trace_lines"] and r["trace_lines"][0].startswith(key["exception_type"] + ":")]
     assert len(failures) >= 20
     for record in failures:
         in_app = [line.strip()[3:] for line in record["trace_lines"]
@@ -261,7 +264,8 @@ def test_lock_timeouts_point_at_the_root_cause(log_records, key):
 def test_error_lines_have_traces(log_records, bundle):
     spans = [
         span
-        for resource in json.loads((bundle / "runtime" / "traces" / "traces.json").read_text(encoding="utf-8"))["resourceSpans"]
+        for resource in json.loads(
+            (bundle / "runtime" / "traces" / "traces.json").read_text(encoding="utf-8"))["resourceSpans"]
         for scope in resource["scopeSpans"]
         for span in scope["spans"]
     ]
@@ -315,12 +319,14 @@ def test_metrics_show_pool_pressure_but_no_memory_growth(bundle, key):
     assert median(after, "http_server_requests_p99_ms") > 10 * median(before, "http_server_requests_p99_ms")
     assert peak(after, "http_server_requests_p99_ms") > 30_000
     assert peak(after, "jvm_memory_heap_used_mb") < 1.2 * peak(before, "jvm_memory_heap_used_mb")
-    assert "hikaricp_connections_pending" in (bundle / "runtime" / "metrics" / "prometheus.txt").read_text(encoding="utf-8")
+    prometheus = (bundle / "runtime" / "metrics" / "prometheus.txt").read_text(encoding="utf-8")
+    assert "hikaricp_connections_pending" in prometheus
 
 
 def test_slow_log_shows_long_row_locks_only_after_the_deploy(bundle, key):
     text = (bundle / "runtime" / "sql" / "mysql-slow.log").read_text(encoding="utf-8")
-    entries = re.findall(r"# Time: (\S+)\n# User@Host: (\S+).*\n# Query_time: (\S+)  Lock_time: (\S+) .*\n(?:use shop;\n)?"
+    entries = re.findall(r"# Time: (\S+)\n# User@Host: (\S+).*\n"
+                         r"# Query_time: (\S+)  Lock_time: (\S+) .*\n(?:use shop;\n)?"
                          r"SET timestamp=\d+;\n(.*)\n", text)
     assert len(entries) == text.count("# Time:")
     deployed = datetime.fromisoformat(key["deployed_at"])
@@ -375,9 +381,10 @@ def test_ingress_access_log_agrees_with_the_app_access_log(bundle):
     app = [json.loads(line) for line in (bundle / "runtime" / "order-service-json.jsonl").read_text(
         encoding="utf-8").splitlines()]
     line = re.compile(r'^\S+ - - \[(\d\d/Nov/2026:\d\d:\d\d:\d\d \+0800)\] "(\S+) (\S+) HTTP/1\.1" (\d{3}) \d+ "-" '
-                      r'"[^"]+" \d+ (\d+\.\d{3}) \[shop-order-service-8080\] \[\] \S+ \d+ \d+\.\d{3} \d{3} ([0-9a-f]{32})$')
+                      r'"[^"]+" \d+ (\d+\.\d{3}) \[shop-order-service-8080\] \[\] '
+                      r'\S+ \d+ \d+\.\d{3} \d{3} ([0-9a-f]{32})$')
     parsed = [line.match(text) for text in ingress]
-    assert all(parsed), next(text for text, m in zip(ingress, parsed) if m is None)
+    assert all(parsed), next(text for text, m in zip(ingress, parsed, strict=True) if m is None)
     by_trace = {m.group(6): m for m in parsed if m}
     assert len(by_trace) == len(app)
     for row in app:

@@ -63,6 +63,7 @@ def test_the_ingress_access_log_speaks_for_the_users(demo_payload: dict) -> None
     edge = [e for e in judgment["evidence_chain"] if e["source"].startswith("access:/api/orders@")]
     assert edge and "POST /api/orders" in edge[0]["text"] and "5xx" in edge[0]["text"]
     assert "ingress-nginx-access.log" in judgment["impact_analysis"]
-    # The ingress's 5xx lines are HTTP outcomes, not extra application errors: the onset stays where the app's errors put it.
+    # The ingress's 5xx lines are HTTP outcomes, not extra application errors: the onset stays where the app's errors
+    # put it.
     burst = next(e for e in judgment["evidence_chain"] if e["source"] == "log:errors-per-minute")
     assert "14:01:00" in burst["text"]

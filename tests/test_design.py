@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from core.errors import IngestError
-from core.ingest.design import design_links, ingest_design, ingest_design_file
 from core.ingest.code import index_repo, symbol_at
+from core.ingest.design import design_links, ingest_design, ingest_design_file
 from core.store import Store
 from data.build_demo import build_demo_bundle
 
@@ -25,10 +25,12 @@ def test_demo_design_is_read_in_both_languages(store: Store, demo: Path) -> None
     docs, failed = ingest_design(store, "INC-D", sorted((demo / "design").rglob("*")), demo)
     assert failed == {}
     kinds = {d.source: (d.kind, d.language) for d in docs}
-    assert kinds["design/domain-model.md"] == ("markdown", "zh") and kinds["design/domain-model.en.md"] == ("markdown", "en")
+    assert kinds["design/domain-model.md"] == ("markdown", "zh")
+    assert kinds["design/domain-model.en.md"] == ("markdown", "en")
     assert kinds["design/openapi.yaml"][0] == "openapi" and kinds["design/schema.sql"][0] == "ddl"
     assert not any("cases/" in d.source for d in docs)  # cases go to the case library, not here
-    elements = store.query_df("SELECT source, kind, name, context, text FROM design_elements WHERE incident_id = 'INC-D'")
+    elements = store.query_df(
+        "SELECT source, kind, name, context, text FROM design_elements WHERE incident_id = 'INC-D'")
     contexts = elements[(elements.kind == "bounded_context") & (elements.source == "design/domain-model.md")]
     assert set(contexts.name) == {"order", "payment", "inventory", "shared"}
     aggregates = elements[elements.kind == "aggregate"]
@@ -42,14 +44,16 @@ def test_demo_design_is_read_in_both_languages(store: Store, demo: Path) -> None
     tables = store.query_df("SELECT table_name, primary_key, foreign_keys FROM ddl_tables WHERE incident_id = 'INC-D'")
     assert set(ANSWER["affected_tables"]) <= set(tables.table_name) and len(tables) == 6
     order_line = tables[tables.table_name == "order_line"].iloc[0]
-    assert json.loads(order_line.primary_key) == ["id"] and json.loads(order_line.foreign_keys)[0]["ref_table"] == "orders"
+    assert json.loads(order_line.primary_key) == ["id"]
+    assert json.loads(order_line.foreign_keys)[0]["ref_table"] == "orders"
 
 
 def test_links_from_the_failing_line_to_the_design(store: Store, demo: Path) -> None:
     index_repo(store, demo / "repo", ANSWER["head_before_incident_sha"], incident_id="INC-D")
     ingest_design(store, "INC-D", sorted((demo / "design").rglob("*")), demo)
     sym = symbol_at(store, "INC-D", ANSWER["root_cause_file"], ANSWER["root_cause_line"])
-    assert sym and sym.fqn == ANSWER["root_cause_symbol"] and sym.aggregate and sym.aggregate.endswith(ANSWER["aggregate"])
+    assert sym and sym.fqn == ANSWER["root_cause_symbol"]
+    assert sym.aggregate and sym.aggregate.endswith(ANSWER["aggregate"])
     refs = design_links(store, "INC-D", sym)
     kinds = {r.kind for r in refs}
     assert {"aggregate", "invariant", "bounded_context", "mention"} <= kinds
@@ -85,7 +89,8 @@ def test_malformed_files_fail_clearly_and_keep_what_was_stored(
     bad.write_text(text, encoding="utf-8")
     with pytest.raises(IngestError, match=message):
         ingest_design_file(store, "INC-M", bad, f"design/{name}")
-    docs = store.query_df("SELECT items FROM design_docs WHERE incident_id = 'INC-M' AND source = ?", [f"design/{name}"])
+    docs = store.query_df("SELECT items FROM design_docs WHERE incident_id = 'INC-M' AND source = ?",
+                          [f"design/{name}"])
     assert list(docs["items"]) == [1]  # the earlier good version is still there
 
 

@@ -47,7 +47,8 @@ def test_the_root_cause_decides_the_mode(root: str, message: str, expected: str)
 
 def test_root_cause_outweighs_the_wrapper() -> None:
     """A wrapper exception (a servlet or framework one) is not the mechanism; its root cause is."""
-    ctx = _ctx("java.lang.NullPointerException", chain=("org.x.web.NestedServletException", "java.lang.NullPointerException"))
+    ctx = _ctx("java.lang.NullPointerException",
+               chain=("org.x.web.NestedServletException", "java.lang.NullPointerException"))
     assert classify(ctx).mode.key == "null-dereference"
 
 
@@ -67,7 +68,8 @@ def test_an_exception_nobody_knows_is_an_unknown_mechanism() -> None:
 
 def test_swapping_the_exception_changes_the_story() -> None:
     """The mechanism follows the evidence: the same incident with another exception is explained differently."""
-    lock = classify(_ctx("com.mysql.cj.jdbc.exceptions.MySQLTransactionRollbackException", "Lock wait timeout exceeded"))
+    lock = classify(_ctx("com.mysql.cj.jdbc.exceptions.MySQLTransactionRollbackException",
+                         "Lock wait timeout exceeded"))
     npe = classify(_ctx("java.lang.NullPointerException"))
     timeout = classify(_ctx("java.net.SocketTimeoutException", "Read timed out"))
     assert (lock.mode.key, npe.mode.key, timeout.mode.key) == ("lock-wait", "null-dereference", "downstream")

@@ -87,6 +87,6 @@ def test_uploads_use_the_chosen_format(store: Store, settings: Settings) -> None
 
 
 def test_analyze_refuses_an_unknown_format_before_writing(store: Store, settings: Settings, tmp_path: Path) -> None:
-    with pytest.raises(IngestError, match="Unknown log format 'xml'.*logback"):
+    with pytest.raises(IngestError, match=r"Unknown log format 'xml'.*logback"):
         analyze_bundle(store, settings, _bundle(tmp_path / "b"), log_format="xml")
     assert store.list_incidents() == []

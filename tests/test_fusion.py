@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
+from core.bundle import load_bundle
 from core.config import Settings
 from core.fusion import resolve_source
 from core.pipeline import fuse, ingest_bundle, open_incident
-from core.bundle import load_bundle
 from core.store import Store
 from tests.conftest import MiniBundle
 
 
-def _fused(store: Store, settings: Settings, mini: MiniBundle):  # noqa: ANN202
+def _fused(store: Store, settings: Settings, mini: MiniBundle):
     bundle = load_bundle(mini.root)
     incident = open_incident(store, bundle.draft)
     ingest_bundle(store, settings, incident, bundle)
@@ -35,7 +35,8 @@ def test_frames_onset_owner_and_noise(store: Store, settings: Settings, mini_bun
     top = ctx.top_group
     assert top is not None and top.count == 40 and top.root_type.endswith("SQLTransactionRollbackException")
     frame = top.frames[0]
-    assert (frame.path, frame.line) == ("src/main/java/com/acme/shop/stock/application/StockService.java", mini_bundle.bug_line)
+    assert (frame.path, frame.line) == ("src/main/java/com/acme/shop/stock/application/StockService.java",
+                                        mini_bundle.bug_line)
     assert frame.blame_sha == mini_bundle.bug_sha and "findBySkuForUpdate" in (frame.code or "")
     assert ctx.owner is not None and ctx.owner.team == "@acme/stock-team"
     assert ctx.bounded_context == "stock"
@@ -60,7 +61,7 @@ def test_evidence_ids_are_stable_and_resolve_to_their_source(
     assert "not in this incident" in resolve_source(store, incident.id, "E999").text
 
 
-def test_without_a_repo_the_evidence_says_so(store: Store, settings: Settings, tmp_path) -> None:  # noqa: ANN001
+def test_without_a_repo_the_evidence_says_so(store: Store, settings: Settings, tmp_path) -> None:
     from tests.conftest import build_mini_bundle
 
     mini = build_mini_bundle(tmp_path / "norepo", with_repo=False)

@@ -9,8 +9,7 @@ import git
 import pytest
 
 from core.errors import IngestError
-from core.ingest.code import GitRepo, clone_repo
-from core.ingest.code import owner_of, parse_codeowners
+from core.ingest.code import GitRepo, clone_repo, owner_of, parse_codeowners
 from tests.conftest import START, MiniBundle
 
 

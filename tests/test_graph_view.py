@@ -10,7 +10,9 @@ from core.store import Store
 from tests.conftest import MiniBundle
 
 
-def test_view_centres_on_the_exception_and_marks_the_path(store: Store, settings: Settings, mini_bundle: MiniBundle) -> None:
+def test_view_centres_on_the_exception_and_marks_the_path(
+    store: Store, settings: Settings, mini_bundle: MiniBundle,
+) -> None:
     bundle = load_bundle(mini_bundle.root)
     incident = open_incident(store, bundle.draft)
     ingest_bundle(store, settings, incident, bundle)

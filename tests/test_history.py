@@ -85,7 +85,8 @@ def test_delete_removes_every_row_of_the_incident_and_only_its_rows(store: Store
     def counts(incident_id: str) -> dict[str, int]:
         out = {t: int(store.query_df(f'SELECT count(*) AS n FROM "{t}" WHERE incident_id = ?', [incident_id])["n"][0])
                for t in tables}
-        out["incidents"] = int(store.query_df("SELECT count(*) AS n FROM incidents WHERE id = ?", [incident_id])["n"][0])
+        out["incidents"] = int(
+            store.query_df("SELECT count(*) AS n FROM incidents WHERE id = ?", [incident_id])["n"][0])
         return out
 
     before, others_before = counts(judged), counts(other)

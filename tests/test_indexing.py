@@ -71,7 +71,8 @@ def test_fusion_lookups(store: Store, settings: Settings, demo: Path) -> None:
     frame = ANSWER["stack_frames"][0]
     sym = symbol_at(store, scope, frame["file"], frame["line"])
     assert sym and sym.fqn == frame["symbol"] and sym.role == "application_service"
-    assert sym.bounded_context == ANSWER["bounded_context"] and sym.aggregate and sym.aggregate.endswith(".InventoryItem")
+    assert sym.bounded_context == ANSWER["bounded_context"]
+    assert sym.aggregate and sym.aggregate.endswith(".InventoryItem")
     entry = ANSWER["stack_frames"][2]
     controller = symbol_at(store, scope, entry["file"], entry["line"])
     assert controller and controller.endpoint == ANSWER["affected_endpoint"]

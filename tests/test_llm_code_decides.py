@@ -114,7 +114,8 @@ def test_a_question_to_an_agent_is_answered_in_its_next_turn(
     debate.intervene("question", "Did the query change in the last release?", target="CodeAgent")
     list(iterate_sync(debate.events()))
     code = next(t for t in store.list_turns(debate.debate_id) if t.agent == "CodeAgent")
-    assert [(a.challenge_id[0], a.verdict, a.text) for a in code.answers] == [("Q", "answered", "Yes: the query changed.")]
+    assert [(a.challenge_id[0], a.verdict, a.text) for a in code.answers] == [
+        ("Q", "answered", "Yes: the query changed.")]
     asked = [r for r in llm_server.requests if "Did the query change" in r.user]
     assert {r.agent for r in asked if "Questions the humans put to you" in r.user} == {"CodeAgent"}
 
@@ -127,7 +128,8 @@ def test_a_model_judges_invented_fields_are_dropped_and_flagged(
     def inventive(request: RecordedRequest) -> str:
         reply = json.loads(plausible_reply(request))
         if request.agent == "JudgeAgent":
-            reply["judgment"].update(root_cause_location={"file": "src/Invented.java", "line": 3, "symbol": "Invented.x"},
+            reply["judgment"].update(root_cause_location={"file": "src/Invented.java", "line": 3,
+                                                          "symbol": "Invented.x"},
                                      suspect_commit={"sha": "0123456789abcdef", "author": "someone", "message": "it"},
                                      responsible_team="@acme/nobody", confidence=0.9)
         return json.dumps(reply)
@@ -137,7 +139,8 @@ def test_a_model_judges_invented_fields_are_dropped_and_flagged(
     list(iterate_sync(debate.events()))
     judgment = store.get_judgment(debate.debate_id)
     assert judgment is not None
-    assert judgment.root_cause_location is None and judgment.suspect_commit is None and judgment.responsible_team is None
+    assert judgment.root_cause_location is None and judgment.suspect_commit is None
+    assert judgment.responsible_team is None
     assert {"location", "commit", "team"} <= {c.field for c in judgment.checks}
     assert judgment.confidence <= 0.45 and not judgment.rollback_recommended
 

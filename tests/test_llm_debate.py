@@ -62,7 +62,8 @@ def _plant(bundle: MiniBundle, root_message: str) -> None:
     """), encoding="utf-8")
     log = bundle.root / "runtime" / "app.log"
     text = log.read_text(encoding="utf-8")
-    log.write_text(text.replace("Lock wait timeout exceeded; try restarting transaction", root_message), encoding="utf-8")
+    log.write_text(text.replace("Lock wait timeout exceeded; try restarting transaction", root_message),
+                   encoding="utf-8")
 
 
 def _routing_file(tmp_path: Path, main: LLMServer, local: LLMServer) -> dict[str, str]:
@@ -78,7 +79,9 @@ def _routing_file(tmp_path: Path, main: LLMServer, local: LLMServer) -> dict[str
     return {"TRIBUNAL_MODELS": str(path), "LLM_API_KEY": KEY, "LOCAL_KEY": LOCAL_KEY}
 
 
-def _debate(store: Store, incident_id: str, brain: LLMBrain, note: str | None = None) -> tuple[Debate, list[DebateEvent]]:
+def _debate(
+    store: Store, incident_id: str, brain: LLMBrain, note: str | None = None,
+) -> tuple[Debate, list[DebateEvent]]:
     debate = Debate(store, incident_id, brain, max_rounds=3)
     if note:
         debate.intervene("note", note)
@@ -180,10 +183,12 @@ def test_no_planted_secret_reaches_the_endpoint_nor_stays_in_the_store(
     shown = next(t for t in store.list_turns(debate.debate_id) if t.agent == "LogAgent")
     assert shown.summary == "联系 <EMAIL#1> 核实。"  # what is stored keeps the placeholder (originals only on opt-in)
     stored = store.query_df("SELECT string_agg(CAST(payload AS VARCHAR), ' ') AS p FROM events")["p"][0]
-    assert EMAIL not in stored and PHONE not in stored and "<PHONE#1>" in stored  # the note's phone, restored, re-redacted
+    # the note's phone, restored, re-redacted
+    assert EMAIL not in stored and PHONE not in stored and "<PHONE#1>" in stored
     at_rest = store.redaction_counts(incident_id)
     assert at_rest["EMAIL"] >= 1 and at_rest["SECRET"] >= 1 and at_rest["API_KEY"] >= 1
-    counts = brain.totals().redactions  # what was not stored redacted already (the human note) is redacted on the way out
+    # what was not stored redacted already (the human note) is redacted on the way out
+    counts = brain.totals().redactions
     assert counts["PHONE"] > 0 and counts["SECRET"] > 0
 
 

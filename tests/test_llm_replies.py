@@ -42,21 +42,24 @@ def _brain(replies: list[str], **kwargs: Any) -> tuple[LLMBrain, RecordingReplay
 REPLIES: dict[AgentName, dict[str, Any]] = {
     "LogAgent": {"summary": "Lock timeouts began at 12:30.", "confidence": 0.6,
                  "claims": [{"text": "40 lock timeouts", "citations": ["E1", "E2"]}],
-                 "hypotheses": [{"id": "H1", "title": "Lock wait", "statement": "Rows stay locked.", "citations": ["E1"],
+                 "hypotheses": [{"id": "H1", "title": "Lock wait", "statement": "Rows stay locked.",
+                                 "citations": ["E1"],
                                  "confidence": 0.6}]},
     "CodeAgent": {"summary": "The changed line locks rows.", "confidence": 0.8, "claims": [],
                   "hypotheses": [{"id": "HC1", "title": "FOR UPDATE", "statement": "findBySkuForUpdate locks.",
                                   "location": LOCATION, "commit_sha": "0c46d3f1", "citations": ["E3", "E4"],
                                   "confidence": 0.8}]},
     "CriticAgent": {"summary": "Timing is unproven.", "confidence": 0.5, "consensus": False,
-                    "challenges": [{"id": "C1-timing", "target": "HC1", "text": "Was it deployed?", "citations": ["E4"]}]},
+                    "challenges": [{"id": "C1-timing", "target": "HC1", "text": "Was it deployed?",
+                                    "citations": ["E4"]}]},
     "RebuttalAgent": {"summary": "It was released at 12:15.", "confidence": 0.8,
                       "answers": [{"challenge_id": "C1-timing", "verdict": "resolved", "text": "Tag v1.2.0.",
                                    "citations": ["E4"]}]},
     "JudgeAgent": {"summary": "Ruling for HC1.", "confidence": 0.8, "judgment": {
         "root_cause": "Row lock in reserve()", "root_cause_location": LOCATION,
         "suspect_commit": {"sha": "0c46d3f1", "author": "Cai Wu", "message": "Lock stock rows"},
-        "evidence_chain": ["E1", "E3", "E4", "E99"], "fix_suggestion": "Roll back.", "impact_analysis": "Checkout down.",
+        "evidence_chain": ["E1", "E3", "E4", "E99"], "fix_suggestion": "Roll back.",
+        "impact_analysis": "Checkout down.",
         "risk_level": "high", "rollback_recommended": True, "responsible_team": "@acme/stock-team", "confidence": 0.8}},
 }
 
@@ -156,7 +159,8 @@ def test_prose_stream_reads_json_as_it_arrives() -> None:
 
 
 def test_prose_stream_leaves_reasoning_blocks_out_of_the_bubble() -> None:
-    body = json.dumps({"summary": "Lock timeouts.", "claims": [{"text": "one", "citations": ["E1"]}], "confidence": 0.5})
+    body = json.dumps({"summary": "Lock timeouts.", "claims": [{"text": "one", "citations": ["E1"]}],
+                       "confidence": 0.5})
     for text in ('<think>weigh {burst} and "E1" first</think>\n' + body,  # a reasoning model's thinking first
                  'reasoning {x: "y"} without its opening tag</think>' + body):
         for step in (1, 3, 7, 500):  # tags split across chunks

@@ -33,7 +33,8 @@ def _fuse(store: Store, settings: Settings, bundle: MiniBundle) -> str:
 @pytest.fixture
 def fused(store: Store, settings: Settings, mini_bundle: MiniBundle) -> str:
     log = mini_bundle.root / "runtime" / "app.log"
-    log.write_text(log.read_text(encoding="utf-8").replace("try restarting transaction", f"ask {EMAIL}"), encoding="utf-8")
+    log.write_text(log.read_text(encoding="utf-8").replace("try restarting transaction", f"ask {EMAIL}"),
+                   encoding="utf-8")
     return _fuse(store, settings, mini_bundle)
 
 
@@ -64,7 +65,9 @@ def test_queries_see_only_the_incident_being_debated(store: Store, settings: Set
     assert len(many.data["rows"]) == 3 and many.data["truncated"]
 
 
-def test_git_and_ledger_tools_return_results_or_readable_errors(store: Store, fused: str, mini_bundle: MiniBundle) -> None:
+def test_git_and_ledger_tools_return_results_or_readable_errors(
+    store: Store, fused: str, mini_bundle: MiniBundle,
+) -> None:
     tools = IncidentTools(store)
     path = "src/main/java/com/acme/shop/stock/application/StockService.java"
     blame = tools.blame(fused, None, path, mini_bundle.bug_line)
@@ -86,7 +89,8 @@ def test_a_failing_tool_hands_the_model_an_error_instead_of_raising(store: Store
     query = next(t for t in tools.for_agent("LogAgent", view, Redactor()) if t.name == "query_incident_table")
     text = asyncio.run(query.run_json({"sql": "DROP TABLE commits"}, cancellation_token=_token()))
     assert text.startswith(FENCE_START) and text.endswith(FENCE_END)
-    assert json.loads(unfence(text)) == {"status": "error", "data": None, "error": "Only a single SELECT statement is allowed."}
+    assert json.loads(unfence(text)) == {"status": "error", "data": None,
+                                         "error": "Only a single SELECT statement is allowed."}
     assert tools.calls[-1][1] == "query_incident_table" and tools.calls[-1][3].status == "error"
 
 
@@ -96,9 +100,12 @@ def _token():  # type: ignore[no-untyped-def]
     return CancellationToken()
 
 
-def test_an_agent_calls_tools_mid_turn_and_their_output_is_redacted(store: Store, fused: str, llm_server: LLMServer) -> None:
+def test_an_agent_calls_tools_mid_turn_and_their_output_is_redacted(
+    store: Store, fused: str, llm_server: LLMServer,
+) -> None:
     calls = [{"name": "evidence", "arguments": json.dumps({"evidence_id": "E1"})},
-             {"name": "query_incident_table", "arguments": json.dumps({"sql": "SELECT root_message FROM exceptions LIMIT 1"})}]
+             {"name": "query_incident_table",
+              "arguments": json.dumps({"sql": "SELECT root_message FROM exceptions LIMIT 1"})}]
     final = json.dumps({"summary": "E1 confirms the lock timeouts.", "confidence": 0.7,
                         "claims": [{"text": "40 lock timeouts", "citations": ["E1"]}]})
     llm_server.script("glm-5", Reply(tool_calls=calls), final)

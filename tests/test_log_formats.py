@@ -171,7 +171,8 @@ def test_logfmt_and_python_logging(tmp_path: Path) -> None:
 
 
 def test_slashed_dates_and_bracketed_stamps_parse_in_the_generic_layout(tmp_path: Path) -> None:
-    rows, layout, _, _ = _ingest(tmp_path, "[2026/11/20 14:05:03.250] worker-3 ERROR: boom\n2026/11/20 14:05:04 INFO ok\n")
+    rows, layout, _, _ = _ingest(tmp_path,
+                                 "[2026/11/20 14:05:03.250] worker-3 ERROR: boom\n2026/11/20 14:05:04 INFO ok\n")
     assert layout == "generic"
     assert list(rows["level"]) == ["ERROR", "INFO"]
     assert _utc(rows, 0) == datetime(2026, 11, 20, 6, 5, 3, 250_000, tzinfo=UTC)
@@ -226,7 +227,8 @@ def test_unknown_text_says_which_layouts_are_known(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("line", "layout", "level"), [
-    ("2026-11-20 14:05:03,117 ERROR shop.orders: payment failed", "generic", "ERROR"),  # Python's "%(levelname)s %(name)s:"
+    # Python's "%(levelname)s %(name)s:"
+    ("2026-11-20 14:05:03,117 ERROR shop.orders: payment failed", "generic", "ERROR"),
     ("2026-11-20T14:05:03.117Z ERROR app: boom", "generic", "ERROR"),  # not a host named ERROR
     ("2026-11-20T14:05:03.117Z shop-7 app[3]: boom", "syslog-iso", "INFO"),
 ])

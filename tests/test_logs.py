@@ -10,8 +10,7 @@ from pathlib import Path
 import pytest
 
 from core.errors import IngestError
-from core.ingest.logs import log_file
-from core.ingest.logs import LAYOUTS, detect_layout, ingest_log_file
+from core.ingest.logs import LAYOUTS, detect_layout, ingest_log_file, log_file
 from core.ingest.logs.templates import TemplateMiner
 from core.pipeline import _ingest_log
 from core.schema import Incident, IncidentDraft
@@ -74,7 +73,8 @@ def test_json_lines_with_varying_field_names(tmp_path: Path, incident: tuple[Sto
 def test_chinese_logs_in_gbk_and_utf16(tmp_path: Path, incident: tuple[Store, Incident], encoding: str) -> None:
     store, inc = incident
     log = tmp_path / "cn.log"
-    text = "".join(f"2026-11-20 14:05:{i:02d}.000 ERROR [exec-1] [] c.a.s.Api - 库存扣减失败，订单号 {i}\n" for i in range(30))
+    text = "".join(f"2026-11-20 14:05:{i:02d}.000 ERROR [exec-1] [] c.a.s.Api - 库存扣减失败，订单号 {i}\n"
+                   for i in range(30))
     log.write_bytes(text.encode(encoding))
     result = ingest_log_file(store, inc, log)
     assert result.entries == 30
@@ -128,7 +128,8 @@ def test_a_failure_while_writing_rolls_everything_back(
     with pytest.raises(RuntimeError, match="disk full"):
         ingest_log_file(store, inc, log)
     assert store.list_assets(inc.id) == []
-    assert store.query_df("SELECT (SELECT count(*) FROM log_lines) + (SELECT count(*) FROM exceptions) AS n")["n"][0] == 0
+    left = store.query_df("SELECT (SELECT count(*) FROM log_lines) + (SELECT count(*) FROM exceptions) AS n")
+    assert left["n"][0] == 0
 
 
 @pytest.mark.parametrize(
@@ -224,7 +225,9 @@ def test_explicit_offsets_win_over_the_incident_zone(tmp_path: Path, incident: t
     assert hours == [6, 14, 19]
 
 
-def test_a_message_that_is_an_exception_and_a_python_traceback(tmp_path: Path, incident: tuple[Store, Incident]) -> None:
+def test_a_message_that_is_an_exception_and_a_python_traceback(
+    tmp_path: Path, incident: tuple[Store, Incident],
+) -> None:
     store, inc = incident
     log = tmp_path / "traces.log"
     log.write_text(
@@ -266,7 +269,8 @@ def test_every_entry_gets_a_template(tmp_path: Path, incident: tuple[Store, Inci
     log = tmp_path / "app.log"
     log.write_text("".join(
         f"2026-11-20 14:05:{i % 60:02d}.000 INFO [t] [] a.B - order {1000 + i} paid in {i % 7} ms\n"
-        f"2026-11-20 14:05:{i % 60:02d}.500 WARN [t] [] a.B - 库存不足 sku=SKU-{i}\n" for i in range(50)), encoding="utf-8")
+        f"2026-11-20 14:05:{i % 60:02d}.500 WARN [t] [] a.B - 库存不足 sku=SKU-{i}\n" for i in range(50)),
+        encoding="utf-8")
     asset = _ingest_log(store, inc, log, "app.log", lambda message, fraction: None)
     lines = store.log_messages(asset.id)
     assert len(lines) == 100 and lines["template_id"].notna().all()

@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from core.ingest.logs import log_file
-from core.ingest.logs import ingest_log_file
+from core.ingest.logs import ingest_log_file, log_file
 from core.schema import Incident, IncidentDraft
 from core.store import Store
 from tests.conftest import START

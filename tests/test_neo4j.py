@@ -35,7 +35,9 @@ class FakeDriver:
     def verify_connectivity(self) -> None:
         return None
 
-    def execute_query(self, query: str, params: dict[str, Any], database_: str | None = None) -> tuple[list, None, None]:
+    def execute_query(
+        self, query: str, params: dict[str, Any], database_: str | None = None,
+    ) -> tuple[list, None, None]:
         self.calls.append((query, params))
         return [], None, None
 
@@ -122,11 +124,14 @@ def test_live_neo4j_round_trip(store: Store, settings: Settings) -> None:
     DuckGraph(store, scope).upsert(
         [Node(id="method:S.m", kind="method", label="S.m"), Node(id="class:S", kind="class", label="S"),
          Node(id="aggregate:A", kind="aggregate", label="A"), Node(id="method:R.f", kind="method", label="R.f"),
-         Node(id="class:R", kind="class", label="R"), Node(id="api_operation:GET /x", kind="api_operation", label="GET /x"),
+         Node(id="class:R", kind="class", label="R"),
+         Node(id="api_operation:GET /x", kind="api_operation", label="GET /x"),
          Node(id="method:C.get", kind="method", label="C.get")],
-        [Edge(src="method:S.m", dst="class:S", kind="in_class"), Edge(src="class:R", dst="aggregate:A", kind="member_of"),
+        [Edge(src="method:S.m", dst="class:S", kind="in_class"),
+         Edge(src="class:R", dst="aggregate:A", kind="member_of"),
          Edge(src="method:R.f", dst="class:R", kind="in_class"), Edge(src="method:S.m", dst="method:R.f", kind="calls"),
-         Edge(src="method:C.get", dst="method:S.m", kind="calls"), Edge(src="method:C.get", dst="api_operation:GET /x", kind="exposes")])
+         Edge(src="method:C.get", dst="method:S.m", kind="calls"),
+         Edge(src="method:C.get", dst="api_operation:GET /x", kind="exposes")])
     result = mirror_to_neo4j(live, store, scope)
     assert result.backend == "neo4j", result.message
     mirror_to_neo4j(live, store, scope)  # idempotent

@@ -68,7 +68,8 @@ def test_the_mirror_is_idempotent_and_traverses_like_duckdb(store: Store, settin
         exception = nodes[nodes.kind == "exception"].node_id.iloc[0]
         team = nodes[nodes.kind == "team"].node_id.iloc[0]
         for depth in (1, 2, 3):
-            assert {n.id for n in backend.ego(exception, depth).nodes} == {n.id for n in duck.ego(exception, depth).nodes}
+            assert ({n.id for n in backend.ego(exception, depth).nodes}
+                    == {n.id for n in duck.ego(exception, depth).nodes})
         there, here = backend.path(exception, team), duck.path(exception, team)
         assert there.found and len(there.nodes) == len(here.nodes)
         assert (there.nodes[0].id, there.nodes[-1].id) == (exception, team)

@@ -54,7 +54,8 @@ def test_report_in_four_formats(judged: tuple[str, str], settings: Settings, tmp
     md = out["md"].read_text(encoding="utf-8")
     assert md.startswith("# 事后复盘: 下单失败") and "## 根因" in md and "## 后续行动" in md and "## 审核" in md
     assert "草稿" in md  # every ruling starts as a draft
-    assert re.search(r"^- 每分钟错误日志数: 0 至 \d+，最高于 2026-11-20 \d\d:\d\d:\d\d", md, re.M)  # the chart, in words
+    # the chart, in words
+    assert re.search(r"^- 每分钟错误日志数: 0 至 \d+，最高于 2026-11-20 \d\d:\d\d:\d\d", md, re.M)
 
     html = out["html"].read_text(encoding="utf-8")
     assert html.startswith("<!DOCTYPE html>") and "<svg" in html and "<style>" in html

@@ -12,9 +12,7 @@ import yaml
 from core.fusion.ledger import EvidenceLedger
 from core.fusion.runtime_rules import RuntimeFindings, add_runtime_evidence
 from core.ingest.logs import ingest_log_file
-from core.ingest.runtime import ingest_metrics_file
-from core.ingest.runtime import ingest_slow_sql_file
-from core.ingest.runtime import ingest_trace_file
+from core.ingest.runtime import ingest_metrics_file, ingest_slow_sql_file, ingest_trace_file
 from core.schema import Evidence, Incident, IncidentDraft
 from core.store import Store
 from tests.conftest import START, ZONE

@@ -49,10 +49,9 @@ def test_unknown_incident_is_a_clear_store_error() -> None:
 def test_a_failed_transaction_leaves_nothing_behind() -> None:
     store = Store()
     incident = store.create_incident(_draft())
-    with pytest.raises(RuntimeError):
-        with store.transaction() as cur:
-            store.add_asset(cur, incident.id, "log", "a.log")
-            raise RuntimeError("parser blew up")
+    with pytest.raises(RuntimeError), store.transaction() as cur:
+        store.add_asset(cur, incident.id, "log", "a.log")
+        raise RuntimeError("parser blew up")
     assert store.list_assets(incident.id) == []
 
 

@@ -9,9 +9,8 @@ import git
 import pytest
 
 from core.errors import IngestError
+from core.ingest.code import bounded_context_of, find_class, index_repo, layer_of, symbol_at
 from core.ingest.code._java import parse_java
-from core.ingest.code import bounded_context_of, layer_of
-from core.ingest.code import find_class, index_repo, symbol_at
 from core.store import Store
 from tests.conftest import START, _commit
 
@@ -109,7 +108,8 @@ def catalog_repo(tmp_path: Path) -> tuple[Path, list[str]]:
     repo = git.Repo.init(tmp_path / "repo", initial_branch="main")
     files = {f"{PKG}/domain/model/Product.java": PRODUCT, f"{PKG}/domain/model/Tag.java": TAG,
              f"{PKG}/domain/model/Price.java": PRICE, f"{PKG}/domain/repository/ProductRepository.java": REPO,
-             f"{PKG}/application/CatalogService.java": SERVICE, f"{PKG}/interfaces/web/ProductController.java": CONTROLLER}
+             f"{PKG}/application/CatalogService.java": SERVICE,
+             f"{PKG}/interfaces/web/ProductController.java": CONTROLLER}
     first = _commit(repo, files, "Catalog", START - timedelta(days=3), "Ann Lee")
     root = Path(repo.working_tree_dir or ".")
     legacy = root / "src/main/java/com/acme/shop/legacy/domain/Helper.java"

@@ -106,7 +106,7 @@ def test_split_header_returns_columns_and_messages() -> None:
 def test_arrow_inputs_match_list_input() -> None:
     msgs = ["Opened file 1", None, "Opened file 22", "Closed", "", "Opened file 3"]
     expected = TemplateMiner().mine(["" if m is None else m for m in msgs]).template_ids.to_pylist()
-    arr = pa.array(["pad"] + msgs, pa.large_string()).slice(1)
+    arr = pa.array(["pad", *msgs], pa.large_string()).slice(1)
     assert TemplateMiner().mine(arr).template_ids.to_pylist() == expected
     chunked = pa.chunked_array([pa.array(msgs[:2]), pa.array(msgs[2:])])
     assert TemplateMiner().mine(chunked).template_ids.to_pylist() == expected

@@ -34,8 +34,8 @@ def _log_lines(n: int) -> list[str]:
 
 def _run_cli(*args: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("LLM_", "NEO4J_"))}
-    return subprocess.run([sys.executable, "-m", "core", *args], check=False, capture_output=True, text=True, cwd=ROOT, env=env,
-                          timeout=120)
+    return subprocess.run([sys.executable, "-m", "core", *args], check=False, capture_output=True, text=True, cwd=ROOT,
+                          env=env, timeout=120)
 
 
 def _rows(path: pathlib.Path) -> list[dict[str, str]]:
@@ -115,7 +115,8 @@ def test_loghub_csv_of_a_chunked_file_has_every_line(tmp_path: pathlib.Path, mon
 def test_boolean_values_do_not_split_an_event() -> None:
     msgs = [
         f"window w{i} allDrawn= {a}, startingDisplayed= {b}, visible {c}"
-        for i, (a, b, c) in enumerate([("true,", "false,", "true"), ("false,", "false,", "false"), ("true,", "true,", "null")])
+        for i, (a, b, c) in enumerate([("true,", "false,", "true"), ("false,", "false,", "false"),
+                                       ("true,", "true,", "null")])
     ]
     ids = set(TemplateMiner().mine(msgs).template_ids.to_pylist())
     assert len(ids) == 1

@@ -143,14 +143,17 @@ TRACE_GUARD = [
 ]
 
 
-def test_app_code_comes_from_the_repository_not_a_package_list(tmp_path: Path, store: Store, settings: Settings) -> None:
+def test_app_code_comes_from_the_repository_not_a_package_list(
+    tmp_path: Path, store: Store, settings: Settings,
+) -> None:
     """An `org.*` codebase is app code because its classes are in the repo; JUnit and Ant frames are not."""
     case = _bundle(tmp_path, _log(TRACE_GUARD), [
         ({"src/main/java/org/lumen/text/Checks.java": GUARD, "src/main/java/org/lumen/text/Label.java": LABEL,
           "src/main/java/org/lumen/text/LabelReader.java": READER}, "Label import", timedelta(days=200), "Ana Ruiz")])
     judgment, ctx = _rule(store, settings, case)
     frames = ctx.top_group.frames  # type: ignore[attr-defined]
-    assert {f.class_name for f in frames} == {"org.lumen.text.Checks", "org.lumen.text.Label", "org.lumen.text.LabelReader"}
+    assert {f.class_name for f in frames} == {"org.lumen.text.Checks", "org.lumen.text.Label",
+                                              "org.lumen.text.LabelReader"}
     # The guard reports a bad value; blame goes to the more specific code that handed it over.
     assert frames[0].class_name != "org.lumen.text.Checks"
     assert any("guard" in w for f in frames for w in f.why)
@@ -175,7 +178,8 @@ def test_user_in_app_rules_win_over_the_repository(tmp_path: Path, store: Store,
 
 def test_a_change_upstream_of_the_failure_is_convicted(tmp_path: Path, store: Store, settings: Settings) -> None:
     """The reader changed how it splits lines yesterday; the value fails later, in a guard: the change is guilty."""
-    broken = READER.replace("line.substring(0, line.indexOf('='))", "line.substring(line.indexOf('=') + 1, line.indexOf('='))")
+    broken = READER.replace("line.substring(0, line.indexOf('='))",
+                            "line.substring(line.indexOf('=') + 1, line.indexOf('='))")
     case = _bundle(tmp_path, _log(TRACE_GUARD), [
         ({"src/main/java/org/lumen/text/Checks.java": GUARD, "src/main/java/org/lumen/text/Label.java": LABEL,
           "src/main/java/org/lumen/text/LabelReader.java": READER, "README.md": "# lumen\n"}, "Label import",

@@ -50,7 +50,8 @@ def wait_until(at: AppTest, ready: Callable[[AppTest], bool], timeout_s: float, 
 def texts(at: AppTest) -> str:
     """All markdown, captions, titles, headers and alerts on the page, as one string."""
     parts: list[str] = []
-    for group in (at.title, at.header, at.subheader, at.markdown, at.caption, at.info, at.success, at.warning, at.error):
+    for group in (at.title, at.header, at.subheader, at.markdown, at.caption, at.info, at.success, at.warning,
+                  at.error):
         parts += [str(el.value) for el in group]
     return "\n".join(parts)
 

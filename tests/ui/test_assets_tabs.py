@@ -95,7 +95,7 @@ def test_logs_tab_shows_what_users_saw_in_the_access_log(demo_app: AppTest) -> N
     before, after = table["errors"][0].split(" → ")
     assert float(after.rstrip("%")) > float(before.rstrip("%"))
     shares = _figure(at, 1)
-    assert [trace["name"] for trace in shares["data"]][0] == "POST /api/orders"  # type: ignore[index]
+    assert next(trace["name"] for trace in shares["data"]) == "POST /api/orders"  # type: ignore[index]
     assert shares["layout"]["yaxis"]["ticksuffix"] == "%"  # type: ignore[index]
 
 

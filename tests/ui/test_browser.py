@@ -60,7 +60,8 @@ def _streamlit(tmp_path: Path, extra_env: dict[str, str] | None = None) -> Itera
         pytest.skip(reason)
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("LLM_", "NEO4J_", "TRIBUNAL_"))}
-    env.update({"TRIBUNAL_HOME": str(tmp_path / "home"), "LLM_API_KEY_ENV": "TRIBUNAL_UI_TEST_NO_KEY", **(extra_env or {})})
+    env.update({"TRIBUNAL_HOME": str(tmp_path / "home"), "LLM_API_KEY_ENV": "TRIBUNAL_UI_TEST_NO_KEY",
+                **(extra_env or {})})
     log = (tmp_path / "streamlit.log").open("wb")
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app/main.py", "--server.address", "127.0.0.1",
@@ -251,7 +252,8 @@ def test_settings_and_an_llm_debate(tmp_path: Path, llm_server: LLMServer) -> No
     llm_server.script("glm-5", "pong")
     llm_server.script("qwen-max", "pong", Reply(status=503))  # the probe, then the critic's first turn fails
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    env = {"TRIBUNAL_MODELS": str(routing), "TRIBUNAL_UI_TEST_KEY": "k-" + "b" * 24, "LLM_API_KEY_ENV": "TRIBUNAL_UI_TEST_KEY"}
+    env = {"TRIBUNAL_MODELS": str(routing), "TRIBUNAL_UI_TEST_KEY": "k-" + "b" * 24,
+           "LLM_API_KEY_ENV": "TRIBUNAL_UI_TEST_KEY"}
     with _streamlit(tmp_path, env) as url, sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         try:

@@ -79,7 +79,8 @@ def test_approver_signs_in_signs_off_and_downloads_the_pdf(judged_home: tuple[st
             expect(page.get_by_text(zh("review.what.approve")).first).to_be_visible()
             expect(page.get_by_text(zh("review.state.final")).first).to_be_visible()
             # a final ruling takes no more decisions: the buttons go once the rerun settles
-            expect(page.get_by_role("button", name=zh("review.btn.approve"), exact=True)).to_have_count(0, timeout=30_000)
+            approve = page.get_by_role("button", name=zh("review.btn.approve"), exact=True)
+            expect(approve).to_have_count(0, timeout=30_000)
             page.wait_for_timeout(500)
             page.screenshot(path=ARTIFACTS / "20-report-review-zh.png")
 

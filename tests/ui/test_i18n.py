@@ -43,7 +43,8 @@ def test_chinese_strings_are_chinese() -> None:
 def test_every_literal_key_used_in_the_ui_exists() -> None:
     used: set[str] = set()
     for path in [*ROOT.joinpath("app").rglob("*.py"), *ROOT.joinpath("pages").glob("*.py")]:
-        used |= set(re.findall(r"""\bt\(\s*["']([a-z_]+\.[A-Za-z0-9_.]+)["']\s*[,)]""", path.read_text(encoding="utf-8")))
+        used |= set(re.findall(r"""\bt\(\s*["']([a-z_]+\.[A-Za-z0-9_.]+)["']\s*[,)]""",
+                               path.read_text(encoding="utf-8")))
     missing = sorted(k for k in used if k not in TABLE)
     assert not missing, missing
 

@@ -26,7 +26,8 @@ def test_switching_language_keeps_the_form_values_in_the_new_language(ui_home: P
     assert incident_lang.value == "en" and incident_lang.format_func("en") == "English"
 
     _switch(at, "zh")
-    severity, incident_lang, zone = at.selectbox(key=W.SEVERITY), at.radio(key=W.INCIDENT_LANG), at.selectbox(key=W.ZONE)
+    severity, incident_lang = at.selectbox(key=W.SEVERITY), at.radio(key=W.INCIDENT_LANG)
+    zone = at.selectbox(key=W.ZONE)
     assert severity.value == "high" and severity.format_func(severity.value) == "P1 严重"
     assert "P1 严重" in severity.options and "High" not in severity.options
     assert incident_lang.value == "en" and incident_lang.format_func("en") == "英文"

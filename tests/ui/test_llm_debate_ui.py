@@ -60,7 +60,8 @@ def test_llm_bubbles_show_cost_fallback_and_tools(ui_home: Path, tmp_path: Path,
     at.number_input(key="w.debate.pace").set_value(0.0)
     at.button(key="w.debate.start").click().run()
     no_exception(at)
-    assert wait_until(at, lambda a: any(b.key == "w.debate.to_report" for b in a.button), timeout_s=120), texts(at)[-2000:]
+    assert wait_until(at, lambda a: any(b.key == "w.debate.to_report" for b in a.button), timeout_s=120), \
+        texts(at)[-2000:]
     no_exception(at)
     page = texts(at)
     assert page.count("out tokens") >= 5, "every LLM turn says what it cost"
@@ -79,7 +80,8 @@ def test_llm_bubbles_show_cost_fallback_and_tools(ui_home: Path, tmp_path: Path,
     assert "Model usage" in report and "Offline fallbacks" in [m.label for m in at.metric]
     tokens = next(m.value for m in at.metric if m.label == "Tokens")
     assert int(str(tokens).replace(",", "")) > 0
-    assert "Redacted before anything left the machine" in report or "Nothing sent to the models needed redaction" in report
+    assert ("Redacted before anything left the machine" in report
+            or "Nothing sent to the models needed redaction" in report)
 
 
 def test_compare_with_the_llm_brain_counts_tokens_per_mode(ui_home: Path, tmp_path: Path, llm_server: LLMServer,

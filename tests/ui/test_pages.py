@@ -118,7 +118,7 @@ def test_uploaded_bundle_is_ingested(ui_home: Path, tmp_path: Path) -> None:
     assert "Ingested assets" in texts(at) and "Checkout fails" in texts(at)
 
 
-def test_sidebar_names_the_live_graph_backend(ui_home: Path, monkeypatch) -> None:  # noqa: ANN001
+def test_sidebar_names_the_live_graph_backend(ui_home: Path, monkeypatch) -> None:
     at = new_app().run()
     assert "Graph backend: DuckDB" in texts(at)
     import socket

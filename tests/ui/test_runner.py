@@ -52,6 +52,7 @@ def test_a_failing_debate_is_reported_not_raised() -> None:
 
 def test_cancel_uses_the_orchestrator_hook_when_there_is_one() -> None:
     gate, calls = threading.Event(), []
-    run = DebateRegistry().start("INC-3", "offline", 0.0, lambda: gated(gate), on_cancel=lambda: (calls.append(1), gate.set()))
+    run = DebateRegistry().start("INC-3", "offline", 0.0, lambda: gated(gate),
+                                 on_cancel=lambda: (calls.append(1), gate.set()))
     run.cancel()
     assert run.wait(5) and calls == [1] and run.state == "cancelled"

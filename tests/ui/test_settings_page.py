@@ -81,7 +81,8 @@ def test_routing_table_shows_every_agent_but_never_the_key(ui_home: Path, llm_se
     at = new_app().run().switch_page(PAGES["settings"]).run()
     no_exception(at)
     table = at.dataframe[0].value
-    assert list(table["agent"]) == ["LogAgent", "DomainAgent", "CodeAgent", "CriticAgent", "RebuttalAgent", "JudgeAgent"]
+    assert list(table["agent"]) == ["LogAgent", "DomainAgent", "CodeAgent", "CriticAgent", "RebuttalAgent",
+                                    "JudgeAgent"]
     assert set(table["model"]) == {"glm-5"} and set(table["key_env"]) == {KEY_ENV}
     assert set(table["key"]) == {"set ••••••"}
     assert "debate among copies of one model adds little over a vote" in texts(at)
@@ -115,7 +116,9 @@ def test_two_models_are_tested_separately(ui_home: Path, llm_server: LLMServer, 
     assert len([b for b in at.button if b.key and b.key.startswith("w.settings.probe")]) == 2
 
 
-def test_session_overrides_reach_the_debate(ui_home: Path, llm_server: LLMServer, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_session_overrides_reach_the_debate(
+    ui_home: Path, llm_server: LLMServer, monkeypatch: pytest.MonkeyPatch,
+) -> None:
     _configure(monkeypatch, llm_server.base_url)
     at = new_app().run().switch_page(PAGES["settings"]).run()
     at.slider(key="w.settings.max_rounds").set_value(1)
@@ -136,7 +139,8 @@ def test_overrides_change_only_what_was_asked(tmp_path: Path) -> None:
     cfg = load_settings(env={"TRIBUNAL_HOME": str(tmp_path), "LLM_API_KEY": KEY, "LLM_MODEL": "glm-5"},
                         secrets_path=tmp_path / "none.toml")
     assert cfg.llm_routing is not None
-    changed = apply_overrides(cfg, SessionOverrides(max_rounds=2, agents={"JudgeAgent": AgentOverride(model="qwen-max")}))
+    changed = apply_overrides(cfg, SessionOverrides(max_rounds=2,
+                                                    agents={"JudgeAgent": AgentOverride(model="qwen-max")}))
     assert changed.max_rounds == 2 and cfg.max_rounds == 3, "the process-wide settings are untouched"
     assert changed.llm_routing is not None
     judge = changed.llm_routing.route("JudgeAgent")

@@ -61,7 +61,8 @@ def prometheus(rng: random.Random) -> str:
             out.append(f'jvm_memory_used_bytes{{area="heap",id="{pool}"}} {base + rng.uniform(-8e6, 8e6):.1f} {ms}')
         out.append(f'jvm_memory_used_bytes{{area="nonheap",id="Metaspace"}} {9.1e7:.1f} {ms}')
         out += ["# TYPE jvm_threads_states_threads gauge",
-                f'jvm_threads_states_threads{{state="blocked"}} {rng.randint(30, 45) if bad else rng.choice([0, 1])}.0 {ms}',
+                f'jvm_threads_states_threads{{state="blocked"}} '
+                f'{rng.randint(30, 45) if bad else rng.choice([0, 1])}.0 {ms}',
                 f'jvm_threads_states_threads{{state="runnable"}} {rng.randint(10, 14)}.0 {ms}',
                 "# TYPE http_server_requests_seconds summary"]
         for uri, total in count.items():
@@ -228,7 +229,8 @@ def postgres() -> str:
         "2026-11-20 13:59:01.120 +08 [4242] app@shop DETAIL:  parameters: $1 = 'SKU-FS-1001', $2 = '1', $3 = '2'",
         ("2026-11-20 14:03:12.500 +08 [4243] app@shop LOG:  duration: 30512.004 ms  execute <unnamed>: SELECT id, qty "
          "FROM inventory WHERE sku = $1 AND warehouse_id IN ($2) FOR UPDATE"),
-        ("2026-11-20 06:04:00 UTC [4244] app@shop LOG:  duration: 2004.1 ms  statement: UPDATE inventory SET qty = qty - 1 "
+        ("2026-11-20 06:04:00 UTC [4244] app@shop LOG:  duration: 2004.1 ms  "
+         "statement: UPDATE inventory SET qty = qty - 1 "
          "WHERE sku = 'SKU-FS-1002'"),
         "2026-11-20 14:05:00.000 +08 [4245] app@shop LOG:  checkpoint complete",
         "2026-11-20 14:06:00.000 +08 [4246] app@shop LOG:  duration: 2100.0 ms  statement: SELEC broken sql here",
@@ -290,7 +292,8 @@ def main() -> None:
         if at >= ONSET:
             csv_rows.append(f'{at:%Y-%m-%d %H:%M:%S},"{LOCK_SQL.format(sku="SKU-FS-100" + str(i % 2), wh=i % 3 + 1)}",'
                             f"{rng.uniform(20000, 40000):.1f},{rng.uniform(19000, 39000):.1f},1")
-        csv_rows.append(f"{at:%Y-%m-%d %H:%M:%S},SELECT * FROM orders WHERE id = {1000 + i},{rng.uniform(1, 3):.1f},0,1")
+        csv_rows.append(f"{at:%Y-%m-%d %H:%M:%S},SELECT * FROM orders WHERE id = {1000 + i},"
+                        f"{rng.uniform(1, 3):.1f},0,1")
     csv_rows.append("2026-11-20 14:09:00,SELECT 1,not-a-number,0,1")
     (HERE / "slow.csv").write_text("\n".join(csv_rows) + "\n", encoding="utf-8")
     (HERE / "slow-wrong-columns.csv").write_text("host,count\ndb-1,3\n", encoding="utf-8")
