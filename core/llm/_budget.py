@@ -84,7 +84,8 @@ class BudgetLedger:
         """Seconds this agent may still spend (the tighter of its own and the debate's time budget)."""
         with self._lock:
             left = [b.wall_s - used for b, used in ((self._routing.agent_budget, self._seconds[agent]),
-                                                     (self._routing.debate_budget, self._wall())) if b.wall_s is not None]
+                                                     (self._routing.debate_budget,
+                                                      self._wall())) if b.wall_s is not None]
         return max(0.0, min(left)) if left else None
 
     def add_call(self, agent: AgentName, prompt_tokens: int, completion_tokens: int) -> None:
@@ -119,7 +120,8 @@ class BudgetLedger:
                 per_model[t.model or "?"] += t.tokens
         costs = [t.cost for t in turns if t.cost is not None]
         return UsageTotals(
-            prompt_tokens=sum(t.prompt_tokens for t in turns), completion_tokens=sum(t.completion_tokens for t in turns),
+            prompt_tokens=sum(t.prompt_tokens for t in turns),
+            completion_tokens=sum(t.completion_tokens for t in turns),
             calls=sum(t.calls for t in turns), retries=sum(t.retries for t in turns), turns=len(turns),
             fallbacks=sum(1 for t in turns if t.fallback), cost=sum(costs) if costs else None,
             currency=next((t.currency for t in turns if t.currency), None), wall_s=round(wall, 3),

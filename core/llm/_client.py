@@ -143,7 +143,8 @@ async def run_agent(
     return CallResult(
         text=final.to_model_text() if hasattr(final, "to_model_text") else str(getattr(final, "content", "")),
         prompt_tokens=sum(u.prompt_tokens for u in usages), completion_tokens=sum(u.completion_tokens for u in usages),
-        calls=max(1, len(usages)), tool_calls=sum(1 for m in result.messages if m.__class__.__name__ == "ToolCallRequestEvent"),
+        calls=max(1, len(usages)),
+        tool_calls=sum(1 for m in result.messages if m.__class__.__name__ == "ToolCallRequestEvent"),
     )
 
 

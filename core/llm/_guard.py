@@ -18,7 +18,7 @@ from autogen_core.models import (
     ChatCompletionClient,
     CreateResult,
     LLMMessage,
-    ModelCapabilities,  # type: ignore[attr-defined]
+    ModelCapabilities,
     ModelInfo,
     RequestUsage,
 )
@@ -151,7 +151,7 @@ class GuardedClient(ChatCompletionClient):
         self._breaker.success(self.route.endpoint)
         return result
 
-    async def create_stream(  # type: ignore[override]
+    async def create_stream(
         self, messages: Sequence[LLMMessage], **kwargs: Any,
     ) -> AsyncGenerator[str | CreateResult, None]:
         self._admit(messages)
@@ -186,8 +186,8 @@ class GuardedClient(ChatCompletionClient):
         return self.inner.remaining_tokens(messages, **kwargs)
 
     @property
-    def capabilities(self) -> ModelCapabilities:  # type: ignore[override]
-        return self.inner.capabilities  # type: ignore[no-any-return]
+    def capabilities(self) -> ModelCapabilities:
+        return self.inner.capabilities
 
     @property
     def model_info(self) -> ModelInfo:

@@ -447,7 +447,7 @@ def output_schema(agent: AgentName) -> dict[str, Any]:
             return [compact(v) for v in node]
         return node
 
-    return compact(OUTPUT_MODELS[agent].model_json_schema())  # type: ignore[no-any-return]
+    return compact(OUTPUT_MODELS[agent].model_json_schema())
 
 
 def _problem(error: Any) -> str:

@@ -37,7 +37,8 @@ def _reason(exc: Exception, timeout_s: float) -> str:
             detail = str((body.get("error") or {}).get("message") or "") if isinstance(body, dict) else ""
         except ValueError:
             detail = exc.response.text[:160]
-        hint = {401: "the key was refused", 403: "the key may not use this model", 404: "unknown model or wrong base URL",
+        hint = {401: "the key was refused", 403: "the key may not use this model",
+                404: "unknown model or wrong base URL",
                 429: "rate limited"}.get(exc.status_code, "")
         return "; ".join(p for p in (f"HTTP {exc.status_code}", hint, detail[:160]) if p)
     if isinstance(exc, openai.APITimeoutError):
@@ -62,7 +63,8 @@ def probe(route: Route, api_key: str | None, *, timeout_s: float = 10.0) -> Prob
     timeout = min(route.timeout_s, timeout_s)
     started = time.monotonic()
     try:
-        with openai.OpenAI(base_url=route.endpoint, api_key=api_key or "not-needed", timeout=timeout, max_retries=0) as client:
+        with openai.OpenAI(base_url=route.endpoint, api_key=api_key or "not-needed", timeout=timeout,
+                           max_retries=0) as client:
             reply = client.chat.completions.create(
                 model=route.model, messages=[{"role": "user", "content": _PROMPT}], max_tokens=16, temperature=0.0,
             )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Callable
 
@@ -104,10 +105,8 @@ class ProseStream:
                 self._put(_ESCAPES.get(ch, ch), out)
                 self._escape = ""
             elif len(self._escape) == 6:
-                try:
+                with contextlib.suppress(ValueError):
                     self._put(chr(int(self._escape[-4:], 16)), out)
-                except ValueError:
-                    pass
                 self._escape = ""
             return
         if ch == "\\":

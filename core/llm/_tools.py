@@ -194,7 +194,8 @@ class IncidentTools:
             return None
         table = match.group(1).lower()
         if table not in INCIDENT_TABLES:
-            return ToolResult(status="error", error=f"No table {table!r} to describe; use one of {', '.join(INCIDENT_TABLES)}.")
+            return ToolResult(status="error",
+                              error=f"No table {table!r} to describe; use one of {', '.join(INCIDENT_TABLES)}.")
         columns = self.store.query_df(
             "SELECT column_name, data_type FROM duckdb_columns() WHERE schema_name = 'main' AND table_name = ? "
             "ORDER BY column_index", [table])
@@ -203,7 +204,8 @@ class IncidentTools:
 
     def show_exception_group(self, incident_id: str, fingerprint: str) -> ToolResult:
         groups = self.store.exception_groups(incident_id)
-        match = groups[groups["fingerprint"].astype(str).str.startswith(fingerprint)] if fingerprint else groups.iloc[:0]
+        match = (groups[groups["fingerprint"].astype(str).str.startswith(fingerprint)] if fingerprint
+                 else groups.iloc[:0])
         if match.empty:
             return ToolResult(status="error", error=f"No exception group with fingerprint {fingerprint!r}.")
         row = json.loads(match.head(1).to_json(orient="records", date_format="iso", default_handler=str))[0]

@@ -131,7 +131,8 @@ def _read_file(path: Path) -> dict[str, Any]:
     except FileNotFoundError as exc:
         raise ConfigError(f"TRIBUNAL_MODELS points to {path}, which does not exist; fix the path or unset it.") from exc
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"The model routing file {path} is not valid YAML ({exc}); fix it or unset TRIBUNAL_MODELS.") from exc
+        raise ConfigError(f"The model routing file {path} is not valid YAML ({exc}); fix it or unset "
+                          f"TRIBUNAL_MODELS.") from exc
     if raw is None:
         return {}
     if not isinstance(raw, dict):
@@ -204,7 +205,8 @@ def load_routing(env: Mapping[str, str], secrets: Mapping[str, str]) -> Routing:
             key = get(route.api_key_env)
             if not key:
                 raise ConfigError(f"The model route for {where} reads its key from {route.api_key_env}, which is not "
-                                  "set; set it in the environment or .streamlit/secrets.toml (never in a tracked file).")
+                                  "set; set it in the environment or .streamlit/secrets.toml (never in a "
+                                  "tracked file).")
             route = route.model_copy(update={"api_key": SecretStr(key)})
         return route
 
@@ -221,7 +223,8 @@ def load_routing(env: Mapping[str, str], secrets: Mapping[str, str]) -> Routing:
         from core.agents.spec import role_temperature
 
         for agent in AGENTS:
-            routes.setdefault(agent, default.model_copy(update={"temperature": role_temperature(agent, default.temperature)}))
+            routes.setdefault(agent,
+                              default.model_copy(update={"temperature": role_temperature(agent, default.temperature)}))
     budgets = _mapping(raw.get("budgets"), "'budgets'")
     if bad := sorted(set(budgets) - {"agent", "debate"}):
         raise ConfigError(f"Unknown budget(s) {bad} in the model routing file; use agent and debate.")
