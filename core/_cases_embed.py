@@ -26,10 +26,12 @@ _STOP = {"the", "and", "for", "with", "from", "that", "this", "was", "were", "ar
 # concept: (Chinese surface forms, English surface forms) — matched as substrings of the normalised text.
 _GLOSSARY: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "pool": (("连接池",), ("connection pool", "hikari", "pool exhausted", "connection is not available", "pending")),
-    "lock": (("行锁", "悲观锁", "加锁", "锁等待", "锁住", "持锁"), ("row lock", "lock wait", "for update", "pessimistic", "locking")),
+    "lock": (("行锁", "悲观锁", "加锁", "锁等待", "锁住", "持锁"),
+             ("row lock", "lock wait", "for update", "pessimistic", "locking")),
     "timeout": (("超时",), ("timeout", "timed out", "time out")),
     "transaction": (("事务",), ("transaction", "transactional")),
-    "remote_call": (("外部系统", "远程调用", "同步调用", "网关", "风控"), ("remote call", "external system", "gateway", "http call")),
+    "remote_call": (("外部系统", "远程调用", "同步调用", "网关", "风控"),
+                    ("remote call", "external system", "gateway", "http call")),
     "memory": (("内存", "堆", "老年代", "内存泄漏"), ("memory", "heap", "old gen", "leak", "oom")),
     "gc": (("垃圾回收", "full gc"), ("garbage collection", " gc ", "gc pause")),
     "slow_sql": (("慢查询", "慢sql"), ("slow query", "slow sql", "lock_time")),

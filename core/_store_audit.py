@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import duckdb
 
-__all__ = ["AuditLog", "GENESIS", "chain_hash"]
+__all__ = ["GENESIS", "AuditLog", "chain_hash"]
 
 #: The `prev_hash` of the first row.
 GENESIS = "0" * 64

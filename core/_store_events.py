@@ -1,4 +1,5 @@
-"""The debate log of the store: events in order, turns, interventions and rulings, written with their secrets replaced."""
+"""The debate log of the store: events in order, turns, interventions and rulings, written with their secrets
+replaced."""
 
 from __future__ import annotations
 
@@ -86,7 +87,8 @@ class DebateLog:
         with self.transaction() as cur:
             cur.execute(
                 "INSERT OR REPLACE INTO judgments VALUES (?,?,?,?)",
-                [debate_id, incident_id, self._redacted_json(cur, incident_id, judgment.model_dump(mode="json")), _now()],
+                [debate_id, incident_id, self._redacted_json(cur, incident_id, judgment.model_dump(mode="json")),
+                 _now()],
             )
 
     def get_judgment(self, debate_id: str) -> Judgment | None:
@@ -107,5 +109,6 @@ class DebateLog:
                                   [debate_id]).fetchall()[0][0]
             cur.execute(f"DELETE FROM events WHERE debate_id = ? AND {agent} = 'JudgeAgent'", [debate_id])
         if removed:
-            log.info("debate %s: %d event(s) of a judge turn without a ruling removed before resuming", debate_id, removed)
+            log.info("debate %s: %d event(s) of a judge turn without a ruling removed before resuming", debate_id,
+                     removed)
         return int(removed)

@@ -65,7 +65,8 @@ class ReviewRecords:
         n = len(self._INCIDENT_COLS.split(","))
         cols = ", ".join(f"i.{c.strip()}" for c in self._INCIDENT_COLS.split(","))
         rows = self._rows(
-            f"WITH latest AS (SELECT incident_id, arg_max(id, started_at) AS debate_id FROM debates GROUP BY incident_id) "
+            f"WITH latest AS (SELECT incident_id, arg_max(id, started_at) AS debate_id FROM debates GROUP BY "
+            f"incident_id) "
             f"SELECT {cols}, l.debate_id, j.payload, r.state, r.decided_by FROM incidents i "
             "LEFT JOIN latest l ON l.incident_id = i.id LEFT JOIN judgments j ON j.debate_id = l.debate_id "
             "LEFT JOIN reviews r ON r.debate_id = l.debate_id ORDER BY i.created_at DESC")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import re
@@ -112,7 +113,7 @@ def _check_password(password: str) -> None:
         raise AuthError(f"The password is too short: at least {MIN_PASSWORD} characters.")
 
 
-def _user_row(store: Store, name: str) -> dict | None:  # type: ignore[type-arg]
+def _user_row(store: Store, name: str) -> dict | None:
     frame = store.query_df("SELECT * FROM users WHERE name = ?", [name])
     return frame.to_dict("records")[0] if len(frame) else None
 
@@ -152,7 +153,7 @@ def list_users(store: Store) -> list[UserInfo]:
             for r in frame.to_dict("records")]
 
 
-def _existing(store: Store, name: str) -> dict:  # type: ignore[type-arg]
+def _existing(store: Store, name: str) -> dict:
     row = _user_row(store, name)
     if row is None:
         raise AuthError(f"No account {name!r}; `python -m core users list` shows them.")
@@ -229,10 +230,8 @@ def sign_in(store: Store, name: str, password: str, policy: AuthSettings) -> Sig
     name = name.strip()
     row = _user_row(store, name) if _NAME.match(name) else None
     if row is None:
-        try:
+        with contextlib.suppress(VerificationError):
             _HASHER.verify(_DUMMY_HASH, password or "-")
-        except VerificationError:
-            pass
         raise _fail(store, name, "unknown user", _WRONG)
     now = _now()
     if row["disabled"]:
@@ -254,7 +253,7 @@ def sign_in(store: Store, name: str, password: str, policy: AuthSettings) -> Sig
         if lock:
             raise _fail(store, name, f"wrong password; locked after {failures} failures",
                         f"Too many failed sign-ins: this account is locked for {policy.lockout_minutes:g} minute(s).",
-                        "locked", policy.lockout_minutes)
+                        "locked", policy.lockout_minutes) from None
         raise _fail(store, name, f"wrong password ({failures}/{policy.lockout_attempts})", _WRONG) from None
     token = secrets.token_urlsafe(32)
     expires = now + timedelta(hours=policy.session_hours)
@@ -275,7 +274,8 @@ def resume_session(store: Store, token: str | None) -> Principal | None:
         return None
     frame = store.query_df(
         "SELECT u.name, u.role FROM auth_sessions s JOIN users u ON u.name = s.user_name "
-        "WHERE s.token_hash = ? AND NOT s.revoked AND s.expires_at > ? AND NOT u.disabled", [_token_hash(token), _now()])
+        "WHERE s.token_hash = ? AND NOT s.revoked AND s.expires_at > ? AND NOT u.disabled",
+        [_token_hash(token), _now()])
     if not len(frame):
         return None
     row = frame.to_dict("records")[0]

@@ -67,9 +67,11 @@ class AuthSettings(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     mode: AuthMode = "off"
-    session_hours: float = Field(default=8.0, gt=0, le=24 * 30, description="A local session ends this long after sign-in.")
+    session_hours: float = Field(default=8.0, gt=0, le=24 * 30,
+                                 description="A local session ends this long after sign-in.")
     lockout_attempts: int = Field(default=5, ge=1, le=100, description="Failed sign-ins in a row that lock an account.")
-    lockout_minutes: float = Field(default=15.0, gt=0, le=24 * 60, description="How long a locked account stays locked.")
+    lockout_minutes: float = Field(default=15.0, gt=0, le=24 * 60,
+                                   description="How long a locked account stays locked.")
     role_claim: str = Field(default="tribunal_role", description="OIDC: the ID-token claim that holds the role.")
     role_map: Path | None = Field(default=None, description="OIDC: a TOML file mapping e-mails/subjects to roles.")
     default_role: Role = Field(default="viewer", description="OIDC: the role of a signed-in user no rule names.")
@@ -114,7 +116,7 @@ def is_role(role: str) -> bool:
 
 def rank(role: str) -> int:
     """The role's place in viewer < analyst < approver < admin; -1 for an unknown role (may do nothing)."""
-    return ROLES.index(role) if role in ROLES else -1  # type: ignore[arg-type]
+    return ROLES.index(role) if role in ROLES else -1
 
 
 def allows(actor_role: str, needed: str) -> bool:

@@ -21,8 +21,17 @@ from core.ingest.code import InAppRules
 from core.ingest.logs import AUTO, log_formats
 from core.schema import IncidentDraft, started_at_problem
 
-__all__ = ["LOG_NAME", "Bundle", "load_bundle", "parse_incident_yaml", "extract_archive", "MAX_ARCHIVE_BYTES",
-           "MAX_ARCHIVE_FILES", "MAX_YAML_BYTES", "MAX_YAML_NODES"]
+__all__ = [
+    "LOG_NAME",
+    "MAX_ARCHIVE_BYTES",
+    "MAX_ARCHIVE_FILES",
+    "MAX_YAML_BYTES",
+    "MAX_YAML_NODES",
+    "Bundle",
+    "extract_archive",
+    "load_bundle",
+    "parse_incident_yaml",
+]
 
 MAX_ARCHIVE_BYTES = 2 * 1024**3
 MAX_ARCHIVE_FILES = 50_000
@@ -34,7 +43,8 @@ _REMOTE_SCHEMES = ("https://", "http://", "ssh://", "git://")
 # Log files by name: *.log, *.jsonl, *.txt, *.out, rotated (app.log.1) and the usual system names
 # (syslog, messages, access_log, error_log), each also gzipped or zipped.
 LOG_NAME = re.compile(
-    r"(?:\.(?:log|jsonl|txt|out)|(?:^|[._-])(?:syslog|messages|access_log|error_log))(?:\.\d+)?(?:\.gz|\.zip)?$", re.IGNORECASE)
+    r"(?:\.(?:log|jsonl|txt|out)|(?:^|[._-])(?:syslog|messages|access_log|error_log))(?:\.\d+)?(?:\.gz|\.zip)?$",
+    re.IGNORECASE)
 
 
 class Bundle(BaseModel):
@@ -185,7 +195,8 @@ def _started_at(value: Any, where: str) -> datetime:
             raise BundleError(f"{where}: started_at {value[:60]!r} is not ISO 8601 ({example}).") from exc
     else:
         # A number would be read as seconds since 1970 and silently put the incident in the wrong decade.
-        kind = "true/false" if isinstance(value, bool) else "number" if isinstance(value, int | float) else "list or mapping"
+        kind = "true/false" if isinstance(value, bool) else "number" if isinstance(value,
+                                                                                   int | float) else "list or mapping"
         raise BundleError(f"{where}: started_at must be a date and time in quotes with a zone ({example}), "
                           f"not a {kind} ({str(value)[:40]}).")
     if started.tzinfo is None:
@@ -232,7 +243,8 @@ def _files(root: Path, folder: Path, skipped: list[tuple[str, str]]) -> list[Pat
     """Regular files under `folder`; links (to files or folders, anywhere on the way) are listed in `skipped`."""
     link = _link_in(root, folder)
     if link is not None:
-        skipped.append((link.relative_to(root).as_posix(), f"{link.relative_to(root).as_posix()} is a link: {_LINK_HELP}."))
+        skipped.append((link.relative_to(root).as_posix(),
+                        f"{link.relative_to(root).as_posix()} is a link: {_LINK_HELP}."))
         return []
     if not folder.is_dir():
         return []
@@ -302,7 +314,8 @@ def load_bundle(root: Path, *, allow_local_repo: bool = False) -> Bundle:
     try:
         in_app = InAppRules.from_config(data.get("in_app"))
     except ValueError as exc:
-        raise BundleError(f"incident.yaml: {exc}, e.g. in_app: {{include: [com.example.], exclude: [com.example.generated.]}}.") from exc
+        raise BundleError(f"incident.yaml: {exc}, e.g. in_app: "
+                          f"{{include: [com.example.], exclude: [com.example.generated.]}}.") from exc
     skipped: list[tuple[str, str]] = []
     runtime = root / "runtime"
     top_logs = [p for p in _files(root, runtime, skipped) if p.parent == runtime and LOG_NAME.search(p.name)]
@@ -311,7 +324,8 @@ def load_bundle(root: Path, *, allow_local_repo: bool = False) -> Bundle:
     stray = [path for path in log_format_by_path if path not in known]
     if stray:
         raise BundleError(f"incident.yaml: log_format names {', '.join(stray)}, which is not a log of this bundle; "
-                          f"give paths relative to the bundle folder, one of: {', '.join(known) or '(no logs in runtime/)'}.")
+                          f"give paths relative to the bundle folder, one of: "
+                          f"{', '.join(known) or '(no logs in runtime/)'}.")
     repo: Path | None = None
     repo_url: str | None = None
     repo_dir = root / "repo"
@@ -435,7 +449,8 @@ def _extract_zip(raw: bytes, dest: Path, max_bytes: int, max_files: int) -> None
 
 def _extract_tar(raw: bytes, dest: Path, max_bytes: int, max_files: int) -> None:
     try:
-        archive = tarfile.open(fileobj=io.BytesIO(raw), mode="r:*")
+        # Listed, then extracted in separate try blocks; it wraps an in-memory buffer, nothing to release.
+        archive = tarfile.open(fileobj=io.BytesIO(raw), mode="r:*")  # noqa: SIM115
     except (tarfile.TarError, OSError, EOFError) as exc:
         raise BundleError("The upload is neither a zip nor a tar archive; upload a .zip or .tar.gz.") from exc
     total, count = 0, 0

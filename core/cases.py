@@ -127,7 +127,8 @@ def parse_case(text: str, source: str) -> PastCase:
     symptoms = _section(body, ("symptom", "现象", "impact", "影响")) or body.strip()[:2000]
     tags = meta.get("tags") or []
     return PastCase(id=str(meta.get("id") or Path(source).stem), title=title, date=str(meta.get("date") or ""),
-                    severity=str(meta.get("severity") or ""), tags=[str(t) for t in tags] if isinstance(tags, list) else [str(tags)],
+                    severity=str(meta.get("severity") or ""),
+                    tags=[str(t) for t in tags] if isinstance(tags, list) else [str(tags)],
                     root_cause=root, symptoms=symptoms[:4000], source=source)
 
 
@@ -181,7 +182,8 @@ def _with_retry(what: str, action: Callable[[], Any]) -> Any:
             if not isinstance(exc, RuntimeError | OSError | ValueError):
                 log.warning("case library: %s failed unexpectedly", what, exc_info=exc)
             if not _retryable(exc) or attempt == _ATTEMPTS:
-                raise StoreError(f"case library: {what} failed ({str(exc).splitlines()[0] if str(exc) else type(exc).__name__}); "
+                raise StoreError(f"case library: {what} failed "
+                                 f"({str(exc).splitlines()[0] if str(exc) else type(exc).__name__}); "
                                  "the cases can be added again later.") from exc
             delay = _BACKOFF_S * 2 ** (attempt - 1) * (0.5 + random.random())
             log.info("case library: %s hit a commit conflict (attempt %d/%d), retrying in %.2fs",
@@ -261,9 +263,11 @@ def add_finished_analysis(settings: Settings, incident: Incident, judgment: Judg
                     severity=incident.severity, tags=[incident.service] + ([judgment.responsible_team]
                                                                           if judgment.responsible_team else []),
                     root_cause=root, symptoms=symptoms[:4000], kind="confirmed" if confirmed_by else "analysis",
-                    source=f"confirmed:{incident.id}:{redact(confirmed_by)}" if confirmed_by else f"analysis:{incident.id}")
+                    source=(f"confirmed:{incident.id}:{redact(confirmed_by)}" if confirmed_by
+                            else f"analysis:{incident.id}"))
     add_cases(settings, [case])
-    log.info("incident %s: added to the case library%s", incident.id, f" (confirmed by {confirmed_by})" if confirmed_by else "")
+    log.info("incident %s: added to the case library%s", incident.id,
+             f" (confirmed by {confirmed_by})" if confirmed_by else "")
     return case
 
 

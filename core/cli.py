@@ -10,11 +10,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from core.config import load_settings
+from core.auth import cli_principal
 from core.cli_compare import add_compare_parser, run_compare
 from core.cli_report import add_report_parsers, run_report
-from core.auth import cli_principal
 from core.cli_users import add_users_parser, run_users
+from core.config import load_settings
 from core.errors import (
     AuthError,
     BundleError,
@@ -32,7 +32,7 @@ if TYPE_CHECKING:  # the CLI imports the pipeline only when a command needs it (
     from core.pipeline import AnalysisResult
     from core.store import Store
 
-__all__ = ["main", "build_parser"]
+__all__ = ["build_parser", "main"]
 
 EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
 _BAD_INPUT = (BundleError, IngestError, ConfigError, StoreLockedError, ResumeError, AuthError, ReportError, ReviewError)
@@ -50,11 +50,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     analyze = sub.add_parser("analyze", help="analyse an incident bundle folder end to end",
                              description="Ingest a bundle, fuse its evidence, run the debate and print the ruling.")
-    analyze.add_argument("bundle", type=Path, metavar="BUNDLE_DIR", help="folder with incident.yaml, runtime/, repo/, design/")
+    analyze.add_argument("bundle", type=Path, metavar="BUNDLE_DIR",
+                         help="folder with incident.yaml, runtime/, repo/, design/")
     _analysis_options(analyze)
 
     demo = sub.add_parser("demo", help="build the demo incident bundle if needed and analyse it",
-                          description="Build the shipped demo incident (a Git repo and its runtime assets) and analyse it.")
+                          description="Build the shipped demo incident (a Git repo and its runtime assets) and "
+                                      "analyse it.")
     _analysis_options(demo)
 
     resume = sub.add_parser(
@@ -220,7 +222,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except TribunalError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_INTERNAL
-    except Exception as exc:  # noqa: BLE001 - the CLI's last line of defence: one line, exit 1
+    except Exception as exc:  # the CLI's last line of defence: one line, exit 1
         logging.getLogger(__name__).info("internal error", exc_info=True)
         print(f"internal error: {type(exc).__name__}: {exc} (re-run with -v for details)", file=sys.stderr)
         return EXIT_INTERNAL

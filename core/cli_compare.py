@@ -17,7 +17,7 @@ __all__ = ["add_compare_parser", "run_compare"]
 _MODES = ("single", "vote", "debate")  # core.compare.MODES, without importing the pipeline to build the parser
 
 
-def add_compare_parser(sub: argparse._SubParsersAction, log_formats: Sequence[str]) -> None:  # type: ignore[type-arg]
+def add_compare_parser(sub: argparse._SubParsersAction, log_formats: Sequence[str]) -> None:
     """Add `compare` to the CLI's subcommands (`log_formats`: the choices of --log-format)."""
     compare = sub.add_parser(
         "compare", help="judge a bundle three ways (single agent, expert vote, debate), per model routing",

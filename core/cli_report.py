@@ -13,7 +13,7 @@ from core.errors import ReportError, ReviewError
 __all__ = ["add_report_parsers", "run_report"]
 
 
-def add_report_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_report_parsers(sub: argparse._SubParsersAction) -> None:
     """Add `report` and `review` to the CLI's subcommands."""
     from core.report import FORMATS
 
@@ -24,7 +24,8 @@ def add_report_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore
         "The export is recorded in the audit trail as the OS user.")
     report.add_argument("incident_id", metavar="INCIDENT_ID")
     report.add_argument("--format", choices=tuple(FORMATS), default="md", help="md (default), html, pdf or json")
-    report.add_argument("--out", type=Path, metavar="FILE", help="where to write it (stdout if omitted; a PDF needs --out)")
+    report.add_argument("--out", type=Path, metavar="FILE",
+                        help="where to write it (stdout if omitted; a PDF needs --out)")
     report.add_argument("--lang", choices=("zh", "en"), help="the report's language (default: the incident's)")
 
     review = sub.add_parser(
@@ -55,16 +56,17 @@ def run_report(args: argparse.Namespace) -> int | None:
     return None
 
 
-def _open_store():  # type: ignore[no-untyped-def]
+def _open_store():
     from core.store import Store
 
     settings = load_settings()
     return Store(settings.db_path, memory_limit=settings.duckdb_memory)
 
 
-def _known(store, incident_id: str, error: type[Exception]) -> None:  # type: ignore[no-untyped-def]
+def _known(store, incident_id: str, error: type[Exception]) -> None:
     if not any(i.id == incident_id for i in store.list_incidents()):
-        raise error(f"No incident {incident_id!r}; `python -m core --help` lists the commands, the History page the ids.")
+        raise error(f"No incident {incident_id!r}; `python -m core --help` lists the commands, the History "
+                    f"page the ids.")
 
 
 def _report(incident_id: str, fmt: str, out: Path | None, lang: str | None) -> int:
@@ -117,6 +119,7 @@ def _review(incident_id: str, decision: str | None, text: str, as_json: bool) ->
     else:
         who = f" — {status.decision} by {status.decided_by} at {status.decided_at:%Y-%m-%d %H:%M:%S %Z}" \
             if status.decided_by and status.decided_at else ""
-        need = " (needs an approver: " + ", ".join(status.why) + ")" if status.needs_approval and status.state == "draft" else ""
+        need = (" (needs an approver: " + ", ".join(status.why) + ")"
+                if status.needs_approval and status.state == "draft" else "")
         print(f"{incident_id}: {status.state}{need}{who}")
     return 0

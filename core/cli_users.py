@@ -14,7 +14,7 @@ from core.errors import AuthError
 __all__ = ["add_users_parser", "run_users"]
 
 
-def add_users_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_users_parser(sub: argparse._SubParsersAction) -> None:
     users = sub.add_parser(
         "users", help="local accounts (TRIBUNAL_AUTH=local): add, list, set-role, disable, enable, set-password",
         description="Manage the dashboard's local accounts. Passwords are prompted (twice) and never taken from the "

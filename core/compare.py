@@ -336,7 +336,7 @@ def compare_modes(
     ctx.evidence = store.list_evidence(incident_id)
     probe = make_brain(settings, brain)  # fail before anything runs if the brain is unusable
     lang = language or incident.language
-    models = {a: m for a in (*EXPERTS, "CriticAgent", "RebuttalAgent", "JudgeAgent") if (m := probe.model_for(a))}  # type: ignore[arg-type]
+    models = {a: m for a in (*EXPERTS, "CriticAgent", "RebuttalAgent", "JudgeAgent") if (m := probe.model_for(a))}
     comparison = Comparison(incident_id=incident_id, brain=probe.name, language=lang, models=models,  # type: ignore[arg-type]
                             started_at=datetime.now(UTC))
     results = asyncio.run(_run(store, settings, ctx, brain, modes, lang, progress or (lambda m, f: None)))

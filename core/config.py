@@ -14,7 +14,7 @@ from core.auth import AuthSettings, load_auth_settings
 from core.errors import ConfigError
 from core.llm.routing import Routing, load_routing
 
-__all__ = ["Settings", "LLMEndpoint", "load_settings", "project_root"]
+__all__ = ["LLMEndpoint", "Settings", "load_settings", "project_root"]
 
 Brain = Literal["offline", "llm"]
 

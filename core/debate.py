@@ -184,7 +184,8 @@ class Debate:
         for claim in reply.claims:
             problems = check_citations(claim.citations, known)
             claims.append(claim.model_copy(update={"valid": not problems, "problems": problems}))
-        hypotheses = [h.model_copy(update={"citations": [c for c in h.citations if c in known]}) for h in reply.hypotheses]
+        hypotheses = [h.model_copy(update={"citations": [c for c in h.citations if c in known]})
+                      for h in reply.hypotheses]
         asked = {question_id(q) for q in self.view.interventions if q.kind == "question"}
         # An answer to a human's question is an answer, whatever verdict word the model chose for it.
         answers = [a.model_copy(update={"citations": [c for c in a.citations if c in known]}
@@ -215,7 +216,8 @@ class Debate:
                        "did not declare consensus.", "已无实质性质疑，因此即使质询官未宣布共识，辩论也可以结束。")
         return ""
 
-    async def _turn(self, agent: AgentName, round_no: int, queue: asyncio.Queue[object], answer_only: bool = False) -> None:
+    async def _turn(self, agent: AgentName, round_no: int, queue: asyncio.Queue[object],
+                    answer_only: bool = False) -> None:
         started = _now()
         await queue.put(TurnStarted(incident_id=self.info.incident_id, debate_id=self.debate_id, at=started,
                                     agent=agent, round=round_no, phase=PHASE_OF[agent]))
@@ -226,7 +228,8 @@ class Debate:
 
         async def on_tool(tool: str, arguments: dict[str, Any], status: str, result: str) -> None:
             args = {k: v if v is None or isinstance(v, str | int | float) else str(v) for k, v in arguments.items()}
-            await queue.put(ToolCall(incident_id=self.info.incident_id, debate_id=self.debate_id, at=_now(), agent=agent,
+            await queue.put(ToolCall(incident_id=self.info.incident_id, debate_id=self.debate_id, at=_now(),
+                                     agent=agent,
                                      tool=tool, arguments=args, status=status, result=result))  # type: ignore[arg-type]
 
         view = self._view_for(agent, round_no, answer_only)
@@ -242,7 +245,8 @@ class Debate:
         if reply.judgment is not None:
             reply = reply.model_copy(update={"judgment": self._enforce(reply.judgment)})
         brain, model, usage = self.brain.name, self.brain.model_for(agent), None
-        if (last := getattr(self.brain, "usage_for_last_turn", None)) is not None and (spent := last(agent)) is not None:
+        if (last := getattr(self.brain, "usage_for_last_turn",
+                            None)) is not None and (spent := last(agent)) is not None:
             usage = TurnCost.model_validate(spent.model_dump(include=set(TurnCost.model_fields)))
             if usage.fallback:  # the offline brain answered this turn: say so
                 brain, model = "offline", None
@@ -267,7 +271,8 @@ class Debate:
                     turn, reply = item
                     turn = turn.model_copy(update={"seq": len(self.view.turns) + 1})
                     self.view.turns.append(turn)
-                    yield self._emit(TurnFinished(incident_id=turn.incident_id, debate_id=self.debate_id, at=_now(), turn=turn))
+                    yield self._emit(TurnFinished(incident_id=turn.incident_id, debate_id=self.debate_id, at=_now(),
+                                                  turn=turn))
                     yield reply
                 else:
                     yield self._emit(item)  # type: ignore[arg-type]
@@ -283,12 +288,13 @@ class Debate:
         await queue.put(_DONE)
 
     def _done(self, agent: AgentName, round_no: int) -> AgentTurn | None:
-        return next((t for t in self.view.turns if t.agent == agent and t.round == round_no and not t.answer_only), None)
+        return next((t for t in self.view.turns if t.agent == agent and t.round == round_no and not t.answer_only),
+                    None)
 
     def _askees(self, speakers: tuple[AgentName, ...]) -> tuple[AgentName, ...]:
         """Agents a human question is put to that will not speak in `speakers`: they answer in a turn of their own."""
         asked = {addressee(q, self.view) for q in self.view.interventions if q.kind == "question"}
-        return tuple(a for a in EXPERTS + ("CriticAgent", "RebuttalAgent")
+        return tuple(a for a in (*EXPERTS, "CriticAgent", "RebuttalAgent")
                      if a in asked and a not in speakers and open_questions(self.view, a, unaddressed=False))
 
     async def _answer_turns(self, speakers: tuple[AgentName, ...], round_no: int) -> AsyncIterator[DebateEvent]:
@@ -373,16 +379,19 @@ class Debate:
             audit.record(self.store, actor=self.actor.name, action=Action.RULING, incident_id=incident_id, detail={
                 "debate_id": self.debate_id, "brain": self.brain.name, "risk_level": judgment.risk_level,
                 "rollback_recommended": judgment.rollback_recommended, "confidence": judgment.confidence})
-            yield self._emit(JudgmentReady(incident_id=incident_id, debate_id=self.debate_id, at=_now(), judgment=judgment))
+            yield self._emit(JudgmentReady(incident_id=incident_id, debate_id=self.debate_id, at=_now(),
+                                           judgment=judgment))
             self.store.finish_debate(self.debate_id, "finished", rounds, consensus)
             self.store.set_incident_status(incident_id, "judged")
             if self._on_judged is not None:
                 self._on_judged(judgment)
-            log.info("incident %s: debate %s judged (%d rounds, consensus=%s)", incident_id, self.debate_id, rounds, consensus)
+            log.info("incident %s: debate %s judged (%d rounds, consensus=%s)", incident_id, self.debate_id, rounds,
+                     consensus)
         except (TribunalError, ValueError, KeyError, RuntimeError) as exc:
             log.exception("incident %s: debate %s failed", incident_id, self.debate_id)
             message = str(exc) if isinstance(exc, TribunalError) else f"{type(exc).__name__}: {exc}"
-            yield self._emit(DebateFailed(incident_id=incident_id, debate_id=self.debate_id, at=_now(), message=message))
+            yield self._emit(DebateFailed(incident_id=incident_id, debate_id=self.debate_id, at=_now(),
+                                          message=message))
             self.store.finish_debate(self.debate_id, "failed", rounds, consensus, error=message)
             self.store.set_incident_status(incident_id, "failed")
 
@@ -393,7 +402,7 @@ def iterate_sync(agen: AsyncIterator[DebateEvent]) -> Iterator[DebateEvent]:
     try:
         while True:
             try:
-                yield loop.run_until_complete(agen.__anext__())  # type: ignore[arg-type]
+                yield loop.run_until_complete(agen.__anext__())
             except StopAsyncIteration:
                 break
     finally:

@@ -12,7 +12,7 @@ from core.graph import DuckGraph, Edge, Node
 from core.ingest.code import GitRepo
 from core.store import Store
 
-__all__ = ["GraphView", "NodeDetails", "incident_view", "node_details", "story_view", "MAX_NODES"]
+__all__ = ["MAX_NODES", "GraphView", "NodeDetails", "incident_view", "node_details", "story_view"]
 
 MAX_NODES = 300
 
@@ -120,8 +120,8 @@ def incident_view(
     sub = graph.ego(center, depth=depth, kinds=kinds)
     nodes = sub.nodes
     if context:
-        nodes = [n for n in nodes if n.id == center or n.props.get("bounded_context") in (None, context)
-                 and not (n.kind == "bounded_context" and n.label != context)]
+        nodes = [n for n in nodes if n.id == center or (n.props.get("bounded_context") in (None, context)
+                 and not (n.kind == "bounded_context" and n.label != context))]
     nodes.sort(key=lambda n: (n.props.get("depth", 0), n.kind, n.label))
     truncated = max(0, len(nodes) - max_nodes)
     nodes = nodes[:max_nodes]
@@ -170,7 +170,8 @@ def node_details(store: Store, incident_id: str, node_id: str) -> NodeDetails | 
         kind, _, rest = other_id.partition(":")
         neighbours.append((e.kind, "→" if e.src == node_id else "←", other.kind if other else kind,
                            (other.label if other else rest) or other_id))
-    return NodeDetails(node=found[node_id], neighbours=neighbours[:60], snippet=_snippet(store, incident_id, found[node_id]))
+    return NodeDetails(node=found[node_id], neighbours=neighbours[:60],
+                       snippet=_snippet(store, incident_id, found[node_id]))
 
 
 def _snippet(store: Store, incident_id: str, node: Node) -> str | None:

@@ -16,16 +16,10 @@ from core.cases import add_case_files
 from core.config import Settings
 from core.errors import BundleError, IngestError
 from core.graph import DuckGraph, build_graph, mirror_to_neo4j
-from core.ingest.design import (
-    DesignDoc,
-    DesignRef,
-    design_kind,
-    design_links,
-    ingest_design,
-)
-from core.ingest.code import GitRepo, clone_repo
 from core.ingest.code import (
+    GitRepo,
     OwnershipRule,
+    clone_repo,
     find_codeowners,
     owner_of,
     parse_codeowners,
@@ -38,6 +32,13 @@ from core.ingest.code.symbols import (
     index_repo,
     link_incident,
     symbol_at,
+)
+from core.ingest.design import (
+    DesignDoc,
+    DesignRef,
+    design_kind,
+    design_links,
+    ingest_design,
 )
 from core.schema import Incident, IncidentDraft
 from core.store import Store
@@ -79,7 +80,8 @@ def _bundle(bundle_dir: Path) -> Bundle:
         design = sorted(p for p in design_dir.rglob("*") if p.is_file() and not p.is_symlink()) \
             if design_dir.is_dir() and not design_dir.is_symlink() else []
         if repo is None and not design:
-            raise BundleError(f"{bundle_dir} has neither repo/ (a Git repository) nor design/; nothing to index.") from None
+            raise BundleError(f"{bundle_dir} has neither repo/ (a Git repository) nor design/; "
+                              f"nothing to index.") from None
         draft = IncidentDraft(title="index", severity="low", started_at=datetime.now(UTC), service="index")
         return Bundle(root=bundle_dir, draft=draft, repo=repo, design=design)
 
@@ -144,7 +146,8 @@ def index_bundle(store: Store, settings: Settings, bundle_dir: Path) -> dict[str
     nodes, edges = graph.counts()
     symbols = []
     if index is not None:
-        rows = store.query_df("SELECT fqn, path, role, bounded_context FROM code_symbols WHERE index_id = ? ORDER BY fqn",
+        rows = store.query_df("SELECT fqn, path, role, bounded_context FROM code_symbols WHERE index_id = ? "
+                              "ORDER BY fqn",
                               [index.index_id])
         for r in rows.itertuples():
             rule = owner_of(rules, r.path)
@@ -175,7 +178,7 @@ def index_incident(store: Store, settings: Settings, incident: Incident, bundle:
     kinds = {"markdown": "design_doc", "teams": "design_doc", "openapi": "openapi", "ddl": "ddl"}
     with store.transaction() as cur:
         for doc in docs:
-            store.add_asset(cur, incident.id, kinds.get(doc.kind, "design_doc"), doc.source,  # type: ignore[arg-type]
+            store.add_asset(cur, incident.id, kinds.get(doc.kind, "design_doc"), doc.source,
                             location=str(bundle.root / doc.source), items=doc.items,
                             message=f"{doc.kind}: {doc.items} items" + (f" ({doc.language})" if doc.language else ""))
     for source, message in failed.items():
@@ -211,7 +214,8 @@ def tables_of(store: Store, incident_id: str, class_name: str) -> list[str]:
                  "AND s.fqn = r.dst WHERE r.index_id = ? AND r.src = ? AND s.aggregate IS NOT NULL "
                  "AND s.role IN ('repository', 'aggregate_root', 'entity'))")
         params = [index_id, sym.class_fqn]
-    rows = store.query_df(f"SELECT tables FROM code_symbols WHERE index_id = ? AND ({where}) OR (index_id = ? AND fqn = ?)",
+    rows = store.query_df(f"SELECT tables FROM code_symbols WHERE index_id = ? AND ({where}) OR (index_id = ? "
+                          f"AND fqn = ?)",
                           [index_id, *params, index_id, sym.class_fqn])
     return sorted({t for raw in rows["tables"] for t in _json_list(raw)})
 

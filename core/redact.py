@@ -61,7 +61,8 @@ _RULES: tuple[_Rule, ...] = (
           group=1),
     _Rule("API_KEY", re.compile(_NA + r"(AIza[0-9A-Za-z_-]{35})" + _NZ), group=1),  # Google Cloud
     _Rule("AWS_KEY", re.compile(_NA + r"((?:AKIA|ASIA)[A-Z0-9]{16})" + _NZ), group=1),
-    _Rule("CLOUD_KEY", re.compile(_NA + r"(LTAI[A-Za-z0-9]{12,24}|AKID[A-Za-z0-9]{32})" + _NZ), group=1),  # Aliyun, Tencent
+    # Aliyun, Tencent
+    _Rule("CLOUD_KEY", re.compile(_NA + r"(LTAI[A-Za-z0-9]{12,24}|AKID[A-Za-z0-9]{32})" + _NZ), group=1),
     _Rule("AWS_SECRET", re.compile(
         r"(?i)aws[\w.-]{0,20}?(?:secret|private)[\w.-]{0,20}\s*[:=]\s*[\"']?([A-Za-z0-9/+=]{40})(?![A-Za-z0-9/+=])"),
         group=1),

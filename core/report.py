@@ -74,10 +74,12 @@ def build_report(store: Store, debate_id: str, lang: str | None = None) -> Repor
     ctx = FusedContext.model_validate_json(payload) if payload else None
     if ctx:
         if ctx.burst:
-            timeline.append((ctx.burst.onset, t("Error onset ({n}/min)", "错误突增（每分钟 {n} 条）", n=ctx.burst.after_per_min)
+            timeline.append((ctx.burst.onset,
+                             t("Error onset ({n}/min)", "错误突增（每分钟 {n} 条）", n=ctx.burst.after_per_min)
                              + _cite(ctx.burst.evidence_id)))
         for deploy in ctx.deploys:
-            timeline.append((deploy.at, t("Release {tag} ({sha})", "发布 {tag}（{sha}）", tag=deploy.tag, sha=deploy.sha[:8])
+            timeline.append((deploy.at,
+                             t("Release {tag} ({sha})", "发布 {tag}（{sha}）", tag=deploy.tag, sha=deploy.sha[:8])
                              + _cite(deploy.evidence_id)))
         for suspect in ctx.suspects[:3]:
             timeline.append((suspect.authored_at, t("Commit {sha} by {who}: {what}", "提交 {sha}（{who}）：{what}",
@@ -91,8 +93,9 @@ def build_report(store: Store, debate_id: str, lang: str | None = None) -> Repor
                 timeline.append((top.last_seen, t("Last {exc} in the logs", "日志中最后一次 {exc}", exc=exc)))
         for anomaly in (ctx.runtime.anomalies if ctx.runtime else [])[:_MAX_METRICS]:
             if anomaly.window_start is not None:  # where a metric alert would have fired
-                timeline.append((anomaly.window_start, t("Metric anomaly: {m} went {d}", "指标异常：{m} {d}", m=anomaly.metric,
-                                                         d=t("up", "上升") if anomaly.direction == "up" else t("down", "下降"))
+                timeline.append((anomaly.window_start,
+                                 t("Metric anomaly: {m} went {d}", "指标异常：{m} {d}", m=anomaly.metric,
+                                   d=t("up", "上升") if anomaly.direction == "up" else t("down", "下降"))
                                  + _cite(anomaly.evidence_id)))
     if debate.finished_at:
         timeline.append((debate.finished_at, t("Ruling", "裁决")))
@@ -113,7 +116,8 @@ def follow_ups(incident: Incident, judgment: Judgment, lang: str) -> list[Follow
         return say(lang, en, zh, **kw)
 
     team = judgment.responsible_team or t("the owning team (unassigned)", "负责团队（待指派）")
-    where = f"{judgment.root_cause_location.file}:{judgment.root_cause_location.line}" if judgment.root_cause_location else None
+    loc = judgment.root_cause_location
+    where = f"{loc.file}:{loc.line}" if loc else None
     out = []
     if judgment.abstained:
         out.append(FollowUp(action=t("Collect the evidence the ruling lacked and re-run the analysis",
@@ -125,17 +129,21 @@ def follow_ups(incident: Incident, judgment: Judgment, lang: str) -> list[Follow
     if judgment.rollback_recommended:
         what = t("Roll back commit {sha}", "回滚提交 {sha}", sha=commit.sha[:12]) if commit else t(
             "Roll back the last release of {svc}", "回滚 {svc} 的最近一次发布", svc=incident.service)
-        out.append(FollowUp(action=what, owner=t("{team}, with the on-call engineer", "{team}（与值班工程师）", team=team),
+        out.append(FollowUp(action=what,
+                            owner=t("{team}, with the on-call engineer", "{team}（与值班工程师）", team=team),
                             source=commit.sha[:12] if commit else "ruling"))
     if commit and not judgment.abstained:
         out.append(FollowUp(action=t("Review commit {sha} and why its change was not caught before release",
                                      "复盘提交 {sha}，以及发布前为何没有发现该问题", sha=commit.sha[:12]),
-                            owner=t("{who} ({team})", "{who}（{team}）", who=commit.author, team=team), source=commit.sha[:12]))
+                            owner=t("{who} ({team})", "{who}（{team}）", who=commit.author, team=team),
+                            source=commit.sha[:12]))
     if where and not judgment.abstained:
-        out.append(FollowUp(action=t("Add a regression test that covers {where}", "为 {where} 补充回归测试", where=where),
+        out.append(FollowUp(action=t("Add a regression test that covers {where}", "为 {where} 补充回归测试",
+                                     where=where),
                             owner=team, source=where))
     for item in judgment.missing[:3]:
-        out.append(FollowUp(action=t("Close the gap: {m}", "补齐缺口：{m}", m=clip(item, 200)), owner=team, source="ruling"))
+        out.append(FollowUp(action=t("Close the gap: {m}", "补齐缺口：{m}", m=clip(item, 200)), owner=team,
+                            source="ruling"))
     return out
 
 
@@ -192,8 +200,10 @@ def cli_payload(incident_id: str, debate: DebateInfo, judgment: Judgment, turns:
                 redactions: dict[str, int] | None = None) -> dict[str, Any]:
     """The CLI's `--json` object (documented in the README); `redactions`: values replaced at rest, per kind."""
     data = json.loads(judgment.model_dump_json())
-    keep = ("root_cause", "root_cause_location", "suspect_commit", "evidence_chain", "fix_suggestion", "impact_analysis",
-            "risk_level", "rollback_recommended", "responsible_team", "confidence", "abstained", "hypothesis_id", "checks")
+    keep = ("root_cause", "root_cause_location", "suspect_commit", "evidence_chain", "fix_suggestion",
+            "impact_analysis",
+            "risk_level", "rollback_recommended", "responsible_team", "confidence", "abstained", "hypothesis_id",
+            "checks")
     brains = tally_brains(turns, debate.brain)
     return {
         "incident_id": incident_id,

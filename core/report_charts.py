@@ -38,7 +38,7 @@ def series_svg(points: Sequence[tuple[datetime, float]], *, title: str, unit: st
     """A line over time with its peak labelled, and dashed vertical lines at `marks` (time, label, color)."""
     out = _frame((f"{title} ({unit})" if unit else title) + (f" [{cite}]" if cite else ""))
     if not points:
-        return "".join(out + ["</svg>"])
+        return "".join([*out, "</svg>"])
     times = [p[0].timestamp() for p in points] + [m[0].timestamp() for m in marks]
     t0, t1 = min(times), max(times)
     t1 = t1 if t1 > t0 else t0 + 60
@@ -67,20 +67,21 @@ def series_svg(points: Sequence[tuple[datetime, float]], *, title: str, unit: st
                    'stroke-width="1.4" stroke-dasharray="5,3"/>')
         # The later mark's label goes right of its line, the earlier ones left: two close marks stay legible.
         anchor = "start" if when == latest and xx < _LEFT + plot_w * 0.85 else "end"
-        out.append(f'<text x="{xx + (-4 if anchor == "end" else 4):.1f}" y="{_TOP + 12 + 12 * i}" text-anchor="{anchor}" '
+        out.append(f'<text x="{xx + (-4 if anchor == "end" else 4):.1f}" y="{_TOP + 12 + 12 * i}" '
+                   f'text-anchor="{anchor}" '
                    f'fill="{color}">{escape(label)}</text>')
     fmt = "%m-%d %H:%M" if t1 - t0 > 86400 else "%H:%M"
     for ts, anchor in ((t0, "start"), ((t0 + t1) / 2, "middle"), (t1, "end")):
         label = datetime.fromtimestamp(ts, zone).strftime(fmt)
         out.append(f'<text x="{x(ts):.1f}" y="{_H - 14}" text-anchor="{anchor}" fill="#6b7280">{label}</text>')
-    return "".join(out + ["</svg>"])
+    return "".join([*out, "</svg>"])
 
 
 def confidence_svg(turns: Sequence[tuple[int, str, float]], *, title: str, round_label: str) -> str:
     """Confidence after each turn (round, agent, confidence), dots colored by agent, rounds separated."""
     out = _frame(title)
     if not turns:
-        return "".join(out + ["</svg>"])
+        return "".join([*out, "</svg>"])
     plot_w, plot_h = _W - _LEFT - _RIGHT, _H - _TOP - _BOTTOM - 14
     step = plot_w / max(1, len(turns))
 
@@ -107,4 +108,4 @@ def confidence_svg(turns: Sequence[tuple[int, str, float]], *, title: str, round
                    f'{conf:.0%}</title></circle>')
         out.append(f'<text x="{xx:.1f}" y="{_TOP + plot_h + 13}" text-anchor="middle" fill="{color}" '
                    f'style="font-size:9px">{escape(agent.removesuffix("Agent"))}</text>')
-    return "".join(out + ["</svg>"])
+    return "".join([*out, "</svg>"])

@@ -31,11 +31,14 @@ TEMPLATES = Path(__file__).with_name("report_templates")
 
 _SEVERITY = {"critical": ("Critical", "P0 致命"), "high": ("High", "P1 严重"), "medium": ("Medium", "P2 一般"),
              "low": ("Low", "P3 轻微")}
-_KINDS = {"exception": ("exception", "异常"), "log_burst": ("log burst", "日志突增"), "stack_frame": ("stack frame", "栈帧"),
-          "blame": ("blame", "代码归属（blame）"), "commit": ("commit", "提交"), "change_link": ("change link", "变更关联"),
+_KINDS = {"exception": ("exception", "异常"), "log_burst": ("log burst", "日志突增"),
+          "stack_frame": ("stack frame", "栈帧"),
+          "blame": ("blame", "代码归属（blame）"), "commit": ("commit", "提交"),
+          "change_link": ("change link", "变更关联"),
           "tool_result": ("tool result", "工具查询结果"),
           "deploy": ("deploy", "发布"), "design": ("design", "设计"), "ownership": ("ownership", "负责团队"),
-          "metric_anomaly": ("metric anomaly", "指标异常"), "trace": ("trace", "链路"), "slow_sql": ("slow SQL", "慢 SQL"),
+          "metric_anomaly": ("metric anomaly", "指标异常"), "trace": ("trace", "链路"),
+          "slow_sql": ("slow SQL", "慢 SQL"),
           "log_noise": ("log noise", "日志噪声"), "human": ("human", "人工"), "case": ("past case", "历史案例")}
 _INTERVENTIONS = {"note": ("note", "补充说明"), "question": ("question", "提问"),
                   "reject_hypothesis": ("hypothesis rejected", "否决假设"), "evidence": ("new evidence", "补充证据"),
@@ -44,11 +47,13 @@ _STATES = {"draft": ("Draft", "草稿"), "final": ("Final", "已定稿"), "rejec
            "sent_back": ("Sent back to the debate", "已退回重议")}
 _DECISIONS = {"approve": ("approved", "批准"), "finalize": ("finalised", "定稿"), "reject": ("rejected", "驳回"),
               "send_back": ("sent back", "退回")}
-_HYPOTHESIS = {"proposed": ("proposed", "提出"), "supported": ("supported", "成立"), "challenged": ("challenged", "受质疑"),
+_HYPOTHESIS = {"proposed": ("proposed", "提出"), "supported": ("supported", "成立"),
+               "challenged": ("challenged", "受质疑"),
                "rejected": ("rejected", "被否定")}
 _LABELS = {
     "post_mortem": ("Post-mortem", "事后复盘"), "incident": ("Incident", "事件"), "service": ("Service", "服务"),
-    "severity": ("Severity", "严重级别"), "started": ("Started", "开始时间"), "analysed_by": ("Analysed by", "分析方式"),
+    "severity": ("Severity", "严重级别"), "started": ("Started", "开始时间"),
+    "analysed_by": ("Analysed by", "分析方式"),
     "debate": ("Debate", "辩论"), "confidence": ("Confidence", "置信度"), "review": ("Review", "审核"),
     "summary": ("Summary", "摘要"), "root_cause": ("Root cause", "根因"), "location": ("Location", "位置"),
     "suspect_commit": ("Suspect commit", "嫌疑提交"), "team": ("Responsible team", "负责团队"),
@@ -57,7 +62,8 @@ _LABELS = {
     "kind": ("Kind", "类型"), "source": ("Source", "来源"), "fact": ("Fact", "事实"),
     "missing": ("Missing or open", "缺失或未决"),
     "checks": ("Dropped or corrected by the evidence check", "证据核查删除或更正的内容"),
-    "check_field": ("Part of the ruling", "裁决项"), "check_said": ("The judge said", "法官原说法"), "considered": ("Hypotheses considered", "考虑过的假设"),
+    "check_field": ("Part of the ruling", "裁决项"), "check_said": ("The judge said", "法官原说法"),
+    "considered": ("Hypotheses considered", "考虑过的假设"),
     "rejected": ("Hypotheses rejected", "被否定的假设"), "hypothesis": ("Hypothesis", "假设"), "by": ("By", "提出者"),
     "status": ("Status", "结论"), "timeline": ("Timeline", "时间线"), "debate_process": ("Debate", "辩论过程"),
     "by_round": ("Confidence per round", "每轮置信度"), "round": ("Round", "轮次"), "agents": ("Agents", "角色"),
@@ -65,10 +71,13 @@ _LABELS = {
     "unverified": ("Claims rejected by the evidence check", "未通过证据校验的论断"), "rollback": ("Rollback", "回滚"),
     "follow_ups": ("Follow-up actions", "后续行动"), "action": ("Action", "行动"), "owner": ("Owner", "负责人"),
     "state": ("State", "状态"), "decided": ("Decided", "决定"), "reason": ("Reason", "理由"), "note": ("Note", "说明"),
-    "time": ("Time", "时间"), "event": ("Event", "事件"), "charts_none": ("No runtime series were ingested for this incident.",
+    "time": ("Time", "时间"), "event": ("Event", "事件"),
+    "charts_none": ("No runtime series were ingested for this incident.",
                                                                        "本事件没有可绘制的运行时序列。"),
-    "errors_per_min": ("Logged errors per minute", "每分钟错误日志数"), "incident_start": ("incident start", "事件开始"),
-    "error_onset": ("error onset", "错误突增"), "confidence_chart": ("Confidence after each turn", "每次发言后的置信度"),
+    "errors_per_min": ("Logged errors per minute", "每分钟错误日志数"),
+    "incident_start": ("incident start", "事件开始"),
+    "error_onset": ("error onset", "错误突增"),
+    "confidence_chart": ("Confidence after each turn", "每次发言后的置信度"),
     "round_short": ("R{n}", "第{n}轮"), "yes": ("yes", "是"), "no": ("no", "否"),
     "peak": ("{low} to {high}, highest at {at}", "{low} 至 {high}，最高于 {at}"),
 }
@@ -157,7 +166,8 @@ def report_view(report: ReportData, lang: str = "en") -> dict[str, Any]:
         (labels["incident"], inc.id), (labels["service"], inc.service),
         (labels["severity"], _pick(_SEVERITY, inc.severity, lang)),
         (labels["started"], f"{at(inc.started_at)} {zname}"), (labels["analysed_by"], brain),
-        (labels["debate"], rounds + t(", ", "，") + (t("consensus", "达成共识") if d.consensus else t("no consensus", "未达成共识"))),
+        (labels["debate"],
+         rounds + t(", ", "，") + (t("consensus", "达成共识") if d.consensus else t("no consensus", "未达成共识"))),
         (labels["confidence"], f"{j.confidence:.0%}" + (" — " + t("abstained", "弃权") if j.abstained else "")),
     ]
     if review_view:
@@ -173,12 +183,14 @@ def report_view(report: ReportData, lang: str = "en") -> dict[str, Any]:
                 risk=_pick(_SEVERITY, j.risk_level, lang),
                 rb=(t("recommended", "建议回滚") if j.rollback_recommended else t("not recommended", "无需回滚")))
     if j.rollback_recommended:
-        rollback = t("Recommended: roll back {what}, then confirm the errors stop.", "建议回滚{what}，并确认错误随之停止。",
+        rollback = t("Recommended: roll back {what}, then confirm the errors stop.",
+                     "建议回滚{what}，并确认错误随之停止。",
                      what=(t("commit {sha}", "提交 {sha}", sha=commit["sha"][:12]) if commit
                            else t("the last release of {svc}", " {svc} 的最近一次发布", svc=inc.service)))
     else:
         rollback = t("Not recommended: fix forward.", "不建议回滚：直接修复上线。")
-    unverified = [(turn.agent, c.text, "; ".join(c.problems)) for turn in report.turns for c in turn.claims if not c.valid]
+    unverified = [(turn.agent, c.text,
+                   "; ".join(c.problems)) for turn in report.turns for c in turn.claims if not c.valid]
     ledger = {e.id for e in report.evidence}
     cited = len({e.id for e in j.evidence_chain} & ledger)
     redactions = None
@@ -205,7 +217,8 @@ def report_view(report: ReportData, lang: str = "en") -> dict[str, Any]:
         "rounds": _rounds(report),
         "turns": [{"round": x.round, "agent": x.agent, "confidence": x.confidence, "summary": x.summary}
                   for x in report.turns],
-        "interventions": [(at(i.at, "%H:%M:%S"), _pick(_INTERVENTIONS, i.kind, lang), i.text) for i in report.interventions],
+        "interventions": [(at(i.at, "%H:%M:%S"), _pick(_INTERVENTIONS, i.kind, lang),
+                           i.text) for i in report.interventions],
         "unverified": unverified, "follow_ups": report.follow_ups, "review": review_view,
         "redactions": redactions, "footer": footer, "series": _peaks(report, labels, at, lang),
     }
@@ -300,12 +313,12 @@ def render_pdf(report: ReportData, lang: str = "en") -> bytes:
     """
     html = render_html(report, lang)
     try:
-        from weasyprint import HTML  # type: ignore[import-untyped]
+        from weasyprint import HTML
     except (ImportError, OSError) as exc:  # OSError: Pango's shared libraries are not installed
         raise ReportError(f"PDF needs WeasyPrint and the Pango libraries ({str(exc).splitlines()[0]}); install them "
                           "as the README says, or download the HTML report and print it.") from exc
     try:
         # No base_url and nothing external in the page: WeasyPrint fetches nothing.
-        return HTML(string=html).write_pdf()  # type: ignore[no-any-return]
+        return HTML(string=html).write_pdf()
     except Exception as exc:
         raise ReportError(f"The PDF could not be rendered: {type(exc).__name__}: {exc}") from exc

@@ -34,7 +34,7 @@ from core.schema import (
 )
 from core.stored_secrets import SecretsAtRest, StoredSecrets
 
-__all__ = ["Store", "SCHEMA_VERSION"]
+__all__ = ["SCHEMA_VERSION", "Store"]
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +73,7 @@ class Store(DebateLog, SecretsAtRest, ReviewRecords, AuditLog):
         self.path = str(path)
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        config = {"memory_limit": memory_limit} if memory_limit else {}
+        config: dict[str, str | bool | int | float | list[str]] = {"memory_limit": memory_limit} if memory_limit else {}
         try:
             self._conn = duckdb.connect(self.path, config=config)
         except duckdb.IOException as exc:
@@ -190,7 +190,8 @@ class Store(DebateLog, SecretsAtRest, ReviewRecords, AuditLog):
         return incident
 
     _INCIDENT_COLS = (
-        "id, title, severity, started_at, utc_offset_min, service, description, language, repo, i18n, status, created_at"
+        "id, title, severity, started_at, utc_offset_min, service, description, language, repo, i18n, "
+        "status, created_at"
     )
 
     def _incident(self, row: tuple[Any, ...]) -> Incident:
@@ -218,7 +219,8 @@ class Store(DebateLog, SecretsAtRest, ReviewRecords, AuditLog):
         for row in rows:
             try:
                 found.append(self._incident(row))
-            except (ValueError, TypeError, OverflowError, AttributeError) as exc:  # DuckDB hands back text past year 9999
+            # DuckDB hands back text past year 9999
+            except (ValueError, TypeError, OverflowError, AttributeError) as exc:
                 log.warning("incident %s: unreadable row skipped in the list: %s", row[0], str(exc).splitlines()[0])
         return found
 
@@ -247,7 +249,8 @@ class Store(DebateLog, SecretsAtRest, ReviewRecords, AuditLog):
             items=items, status=status, message=message, created_at=_now(),  # type: ignore[arg-type]
         )
         cur.execute(
-            "INSERT INTO assets (id, incident_id, kind, name, location, size_bytes, items, status, message, created_at) "
+            "INSERT INTO assets (id, incident_id, kind, name, location, size_bytes, items, status, message, "
+            "created_at) "
             "VALUES (?,?,?,?,?,?,?,?,?,?)",
             [asset.id, incident_id, kind, name, location, size_bytes, items, status, message, asset.created_at],
         )
@@ -288,7 +291,8 @@ class Store(DebateLog, SecretsAtRest, ReviewRecords, AuditLog):
             cur.unregister("_bulk")
 
     def next_exception_id(self, incident_id: str) -> int:
-        return int(self._rows("SELECT coalesce(max(id), 0) FROM exceptions WHERE incident_id = ?", [incident_id])[0][0]) + 1
+        return int(self._rows("SELECT coalesce(max(id), 0) FROM exceptions WHERE incident_id = ?",
+                              [incident_id])[0][0]) + 1
 
     def list_exceptions(self, incident_id: str, limit: int | None = None, *, one_per_group: bool = False,
                         frames_per_group: int | None = None) -> list[ExceptionRecord]:
@@ -319,7 +323,8 @@ class Store(DebateLog, SecretsAtRest, ReviewRecords, AuditLog):
             [incident_id, *params],
         ):
             frames.setdefault(fr[0], []).append(
-                StackFrame(class_name=fr[1], method=fr[2], file=fr[3], line=fr[4], in_app=fr[5], cause_index=fr[6], depth=fr[7])
+                StackFrame(class_name=fr[1], method=fr[2], file=fr[3], line=fr[4], in_app=fr[5], cause_index=fr[6],
+                           depth=fr[7])
             )
         out = []
         for r in rows:
@@ -358,15 +363,19 @@ class Store(DebateLog, SecretsAtRest, ReviewRecords, AuditLog):
                 "AND f.class_name = o.class_name AND f.file IS NOT DISTINCT FROM o.file", [incident_id])
             cur.unregister("_origins")
             cur.execute(
-                "UPDATE exceptions AS e SET fingerprint = k.fp FROM (SELECT f.exception_id, substr(md5(any_value(x.root_type) "
-                "|| '|' || array_to_string(list(f.class_name || '.' || f.method ORDER BY f.cause_index DESC, f.depth)[1:5], "
-                "'|')), 1, 12) AS fp FROM frames f JOIN exceptions x ON x.incident_id = f.incident_id AND x.id = f.exception_id "
+                "UPDATE exceptions AS e SET fingerprint = k.fp FROM (SELECT f.exception_id, "
+                "substr(md5(any_value(x.root_type) "
+                "|| '|' || array_to_string(list(f.class_name || '.' || f.method ORDER BY f.cause_index DESC, "
+                "f.depth)[1:5], "
+                "'|')), 1, 12) AS fp FROM frames f JOIN exceptions x ON x.incident_id = f.incident_id AND x.id = "
+                "f.exception_id "
                 "WHERE f.incident_id = ? AND f.in_app GROUP BY f.exception_id) AS k "
                 "WHERE e.incident_id = ? AND e.id = k.exception_id", [incident_id, incident_id])
 
     def in_app_rules(self, incident_id: str) -> tuple[list[str], list[str]]:
         """The user's in-app (include, exclude) package prefixes for an incident."""
-        rows = self._rows("SELECT include_prefixes, exclude_prefixes FROM in_app_rules WHERE incident_id = ?", [incident_id])
+        rows = self._rows("SELECT include_prefixes, exclude_prefixes FROM in_app_rules WHERE incident_id = ?",
+                          [incident_id])
         if not rows:
             return [], []
         return list(json.loads(rows[0][0] or "[]")), list(json.loads(rows[0][1] or "[]"))
@@ -466,7 +475,8 @@ class Store(DebateLog, SecretsAtRest, ReviewRecords, AuditLog):
             )
         return info
 
-    def finish_debate(self, debate_id: str, status: str, rounds: int, consensus: bool, error: str | None = None) -> None:
+    def finish_debate(self, debate_id: str, status: str, rounds: int, consensus: bool,
+                      error: str | None = None) -> None:
         with self.transaction() as cur:
             cur.execute(
                 "UPDATE debates SET status = ?, rounds = ?, consensus = ?, finished_at = ?, error = ? WHERE id = ?",

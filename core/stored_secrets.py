@@ -91,7 +91,8 @@ class StoredSecrets:
         for kind, count in tally.items():
             cur.execute(
                 "INSERT INTO redactions VALUES (?, ?, ?, ?) ON CONFLICT (incident_id, kind) DO UPDATE SET "
-                "occurrences = redactions.occurrences + excluded.occurrences, distinct_values = excluded.distinct_values",
+                "occurrences = redactions.occurrences + excluded.occurrences, distinct_values = "
+                "excluded.distinct_values",
                 [incident_id, kind, count, distinct.get(kind, 0)])
         if self.keeps_map(cur, incident_id):
             cur.executemany("INSERT OR IGNORE INTO secret_map VALUES (?, ?, ?, ?)",
@@ -193,7 +194,7 @@ class SecretsAtRest:
     def restore_secrets(self, incident_id: str, text: str) -> str:
         """`text` with the incident's stored placeholders replaced by the originals, if the incident kept them."""
         known = self._rows("SELECT placeholder, kind, value FROM secret_map WHERE incident_id = ?", [incident_id])
-        return Redactor(marker="#", known=known).restore(text) if known else text  # type: ignore[arg-type]
+        return Redactor(marker="#", known=known).restore(text) if known else text
 
     def forget_secrets(self, incident_id: str) -> None:
         """Drop the cached numbering of an incident whose stored rows (and counts) were removed."""

@@ -11,8 +11,8 @@ from typing import Any
 import pandas as pd
 
 from core.graph._model import Edge, Node
-from core.ingest.code._roles import normalize_route
 from core.ingest.code import OwnershipRule, owner_of
+from core.ingest.code._roles import normalize_route
 from core.store import Store
 
 __all__ = ["collect_graph"]
@@ -115,7 +115,8 @@ def _design(acc: _Acc, store: Store, scope: str) -> None:
     for n in acc.nodes.values():
         if n.kind in ("class", "method", "table"):
             by_name[n.label].append(n.id)
-    mentions = store.query_df("SELECT DISTINCT source, anchor, symbol FROM design_mentions WHERE incident_id = ?", [scope])
+    mentions = store.query_df("SELECT DISTINCT source, anchor, symbol FROM design_mentions WHERE incident_id = ?",
+                              [scope])
     rules = [n for n in acc.nodes.values() if n.kind == "rule"]
     for m in mentions.itertuples():
         targets = by_name.get(m.symbol, [])
@@ -176,7 +177,8 @@ def _runtime(acc: _Acc, store: Store, scope: str) -> None:
 
 
 def _history(acc: _Acc, store: Store, scope: str, file_of: dict[str, str]) -> None:
-    commits = store.query_df("SELECT sha, author, email, authored_at, message, files FROM commits WHERE incident_id = ?",
+    commits = store.query_df("SELECT sha, author, email, authored_at, message, files FROM commits WHERE "
+                             "incident_id = ?",
                              [scope])
     for c in commits.itertuples():
         cid = acc.node("commit", c.sha, c.sha[:8], message=str(c.message).splitlines()[0][:120] if c.message else "",

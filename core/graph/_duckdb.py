@@ -88,7 +88,8 @@ class DuckGraph:
         edge_df = pd.DataFrame([{"incident_id": self.incident_id, "src": e.src, "dst": e.dst, "kind": e.kind,
                                  "props": json.dumps(e.props, ensure_ascii=False, default=str)} for e in edges])
         with self.store.transaction() as cur:
-            for table, frame, keys in (("graph_nodes", node_df, ["node_id"]), ("graph_edges", edge_df, ["src", "dst", "kind"])):
+            for table, frame, keys in (("graph_nodes", node_df, ["node_id"]),
+                                       ("graph_edges", edge_df, ["src", "dst", "kind"])):
                 if not len(frame):
                     continue
                 cur.register("_up", frame)
@@ -115,11 +116,13 @@ class DuckGraph:
     def nodes(self, ids: list[str]) -> dict[str, Node]:
         df = self.store.query_df("SELECT node_id, kind, label, props FROM graph_nodes WHERE incident_id = ? "
                                  "AND node_id IN (SELECT unnest(?))", [self.incident_id, ids])
-        return {r.node_id: Node(id=r.node_id, kind=r.kind, label=r.label, props=_props(r.props)) for r in df.itertuples()}
+        return {r.node_id: Node(id=r.node_id, kind=r.kind, label=r.label,
+                                props=_props(r.props)) for r in df.itertuples()}
 
     def find(self, kind: str, label: str) -> list[Node]:
         """Nodes of a kind whose label or id key equals `label` (e.g. ('aggregate', 'InventoryItem'))."""
-        df = self.store.query_df("SELECT node_id, kind, label, props FROM graph_nodes WHERE incident_id = ? AND kind = ? "
+        df = self.store.query_df("SELECT node_id, kind, label, props FROM graph_nodes WHERE incident_id = ? "
+                                 "AND kind = ? "
                                  "AND (label = ? OR node_id = ?) ORDER BY node_id",
                                  [self.incident_id, kind, label, f"{kind}:{label}"])
         return [Node(id=r.node_id, kind=r.kind, label=r.label, props=_props(r.props)) for r in df.itertuples()]
@@ -130,7 +133,8 @@ class DuckGraph:
                                     "ORDER BY kind", [self.incident_id])
         edges = self.store.query_df("SELECT kind, count(*) AS n FROM graph_edges WHERE incident_id = ? GROUP BY kind "
                                     "ORDER BY kind", [self.incident_id])
-        return dict(zip(nodes["kind"], map(int, nodes["n"]), strict=True)), dict(zip(edges["kind"], map(int, edges["n"]), strict=True))
+        return dict(zip(nodes["kind"], map(int, nodes["n"]),
+                        strict=True)), dict(zip(edges["kind"], map(int, edges["n"]), strict=True))
 
     def _edges_among(self, ids: list[str]) -> list[Edge]:
         df = self._q("SELECT src, dst, kind, props FROM graph_edges WHERE incident_id = $scope "
@@ -187,7 +191,8 @@ class DuckGraph:
         seeds = self.store.query_df(
             "SELECT ? AS node UNION SELECT src FROM graph_edges WHERE incident_id = ? AND dst = ? "
             "AND kind IN ('member_of', 'persists_to', 'in_class') "
-            "UNION SELECT m.src FROM graph_edges m JOIN graph_edges c ON c.incident_id = m.incident_id AND m.dst = c.src "
+            "UNION SELECT m.src FROM graph_edges m JOIN graph_edges c ON c.incident_id = m.incident_id AND "
+            "m.dst = c.src "
             "WHERE m.incident_id = ? AND m.kind = 'in_class' AND c.dst = ? AND c.kind IN ('member_of', 'persists_to')",
             [node_id, scope, node_id, scope, node_id])
         starts = list(seeds["node"])
@@ -197,7 +202,8 @@ class DuckGraph:
         out = self._q(
             "WITH r AS (SELECT unnest($ids::VARCHAR[]) AS node), "
             "cls AS (SELECT node FROM r WHERE node LIKE 'class:%' UNION "
-            "        SELECT e.dst FROM graph_edges e JOIN r ON e.src = r.node WHERE e.incident_id = $scope AND e.kind = 'in_class') "
+            "        SELECT e.dst FROM graph_edges e JOIN r ON e.src = r.node WHERE e.incident_id = $scope AND e.kind "
+            "= 'in_class') "
             "SELECT 'api' AS what, e.dst AS id FROM graph_edges e JOIN r ON e.src = r.node "
             "  WHERE e.incident_id = $scope AND e.kind = 'exposes' "
             "UNION SELECT 'table', e.dst FROM graph_edges e WHERE e.incident_id = $scope AND e.kind = 'persists_to' "

@@ -179,7 +179,8 @@ class Neo4jGraph:
         uids = [self._uid(n.id) for n in nodes]
         rels = self._run(f"MATCH (a:{LABEL})-[e]->(b:{LABEL}) WHERE a.uid IN $uids AND b.uid IN $uids "
                          "RETURN a.node_id AS src, b.node_id AS dst, toLower(type(e)) AS kind", uids=uids)
-        return Subgraph(center=node_id, nodes=nodes, edges=[Edge(src=r["src"], dst=r["dst"], kind=r["kind"]) for r in rels])
+        return Subgraph(center=node_id, nodes=nodes,
+                        edges=[Edge(src=r["src"], dst=r["dst"], kind=r["kind"]) for r in rels])
 
     def path(self, src: str, dst: str, max_depth: int = 12) -> GraphPath:
         from neo4j.exceptions import Neo4jError
@@ -289,17 +290,21 @@ def mirror_to_neo4j(settings: Settings, store: Store, incident_id: str, *, timeo
     from neo4j.exceptions import DriverError, Neo4jError
 
     duck = DuckGraph(store, incident_id)
-    nodes = duck.store.query_df("SELECT node_id, kind, label, props FROM graph_nodes WHERE incident_id = ?", [incident_id])
+    nodes = duck.store.query_df("SELECT node_id, kind, label, props FROM graph_nodes WHERE incident_id = ?",
+                                [incident_id])
     edges = duck.store.query_df("SELECT src, dst, kind, props FROM graph_edges WHERE incident_id = ?", [incident_id])
     graph = Neo4jGraph(driver, incident_id)
     try:
         schema = graph.ensure_schema()
-        graph.upsert([Node(id=r.node_id, kind=r.kind, label=r.label, props=json.loads(r.props or "{}")) for r in nodes.itertuples()],
-                     [Edge(src=r.src, dst=r.dst, kind=r.kind, props=json.loads(r.props or "{}")) for r in edges.itertuples()])
+        graph.upsert([Node(id=r.node_id, kind=r.kind, label=r.label,
+                           props=json.loads(r.props or "{}")) for r in nodes.itertuples()],
+                     [Edge(src=r.src, dst=r.dst, kind=r.kind,
+                           props=json.loads(r.props or "{}")) for r in edges.itertuples()])
     except (DriverError, Neo4jError, OSError) as exc:
         _close_quietly(driver)
         text = (f"Writing the graph to Neo4j failed ({type(exc).__name__}: {str(exc).splitlines()[0][:200]}); the "
-                "embedded DuckDB graph has all of it and is used instead. Check the server and analyse again to mirror.")
+                "embedded DuckDB graph has all of it and is used instead. Check the server and analyse "
+                "again to mirror.")
         log.warning("incident %s: %s", incident_id, text)
         return MirrorResult(backend="duckdb", ok=False, message=text)
     _close_quietly(driver)
