@@ -58,7 +58,7 @@ def apply_overrides(cfg: Settings, changes: SessionOverrides) -> Settings:
             fields = {k: v for k, v in (("model", (change.model or "").strip() or None),
                                          ("temperature", change.temperature)) if v is not None}
             if fields:
-                routes[agent] = routing.route(agent).model_copy(update=fields)  # type: ignore[index, arg-type]
+                routes[agent] = routing.route(agent).model_copy(update=fields)
         update["llm_routing"] = routing.model_copy(update={"agents": routes})
     return cfg.model_copy(update=update) if update else cfg
 

@@ -139,7 +139,7 @@ def in_words_of(items: list[TranscriptItem], turns: list[AgentTurn], judgment: J
 
 def confidence_by_round(turns: list[AgentTurn]) -> list[dict[str, object]]:
     """Rows (agent, round, phase, confidence) for a confidence-per-round chart, experts at round 0."""
-    rows = []
+    rows: list[dict[str, object]] = []
     for t in turns:
         rows.append({"agent": t.agent, "round": 0 if t.phase == "experts" else t.round, "phase": t.phase,
                      "confidence": t.confidence, "summary": t.summary})

@@ -67,14 +67,14 @@ def remember_tab() -> None:
 def _clock(ts: object, zone: object) -> str:
     if ts is None or (isinstance(ts, float) and pd.isna(ts)) or ts is pd.NaT:
         return "—"
-    return pd.Timestamp(ts).tz_convert(zone).strftime("%H:%M:%S")  # type: ignore[arg-type]
+    return pd.Timestamp(ts).tz_convert(zone).strftime("%H:%M:%S")
 
 
 def _stamp(ts: object, started_at: datetime) -> str:
     """``11-20 14:01:00 UTC+08:00``: a stored (UTC) time in the incident's zone, with the zone."""
     if ts is None or (isinstance(ts, float) and pd.isna(ts)) or ts is pd.NaT:
         return "—"
-    stamp = pd.Timestamp(ts)  # type: ignore[arg-type]
+    stamp = pd.Timestamp(ts)
     stamp = stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp
     return f"{stamp.tz_convert(started_at.tzinfo).strftime('%m-%d %H:%M:%S')} {zone_name(started_at)}"
 

@@ -250,14 +250,15 @@ def render_transcript(items: list[TranscriptItem], evidence: dict[str, Evidence]
                        icon=":material/handshake:")
         elif item.kind == "intervention":
             kind = getattr(ev, "kind", "note")
-            target = f" → {ev.target}" if getattr(ev, "target", None) else ""  # type: ignore[union-attr]
+            # The transcript's events are typed `object`: an "intervention" item carries an Intervention.
+            target = f" → {ev.target}" if getattr(ev, "target", None) else ""  # type: ignore[attr-defined]
             st.info(f"**{t('debate.intervention')} · {t('intervention.' + kind)}{target}**  \n"
                     f"{getattr(ev, 'text', '')}",
                     icon=":material/front_hand:")
             if getattr(ev, "target", None) in evidence:  # a human's evidence got an id the agents can cite
-                citation_chips([ev.target], evidence, f"intervention-{getattr(ev, 'seq', 0)}", incident_id)  # type: ignore[union-attr]
-        elif item.kind == "judgment":
-            judgment_card(ev.judgment, evidence, incident_id, compact=True)
+                citation_chips([ev.target], evidence, f"intervention-{getattr(ev, 'seq', 0)}", incident_id)  # type: ignore[attr-defined]
+        elif item.kind == "judgment":  # a "judgment" item carries a JudgmentReady
+            judgment_card(ev.judgment, evidence, incident_id, compact=True)  # type: ignore[attr-defined]
         elif item.kind == "error":
             who = f"{item.agent}: " if item.agent else ""
             st.error(f"{t('debate.failed')} — {who}{getattr(ev, 'message', '')}")

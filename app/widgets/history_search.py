@@ -45,7 +45,7 @@ def _query(rows: list[HistoryRow]) -> HistoryQuery:
     since = cols[4].date_input(t("history.f_since"), value=None, key=W.HISTORY_SINCE)
     until = cols[5].date_input(t("history.f_until"), value=None, key=W.HISTORY_UNTIL)
     return HistoryQuery(text=text or "", statuses=statuses, reviews=reviews, severities=severities, teams=team,
-                        since=since, until=until)  # type: ignore[arg-type]
+                        since=since, until=until)
 
 
 def history_search(rows: list[HistoryRow]) -> list[Incident]:

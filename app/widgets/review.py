@@ -3,6 +3,8 @@ take."""
 
 from __future__ import annotations
 
+from typing import Literal
+
 import streamlit as st
 
 from app import nav
@@ -18,7 +20,8 @@ from core.store import Store
 
 __all__ = ["acting", "review_panel", "role_label"]
 
-_COLORS = {"draft": "orange", "final": "green", "rejected": "red", "sent_back": "violet"}
+_COLORS: dict[str, Literal["orange", "green", "red", "violet"]] = {
+    "draft": "orange", "final": "green", "rejected": "red", "sent_back": "violet"}
 _ICONS = {"draft": ":material/edit_note:", "final": ":material/verified:", "rejected": ":material/block:",
           "sent_back": ":material/undo:"}
 

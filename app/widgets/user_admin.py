@@ -28,7 +28,7 @@ def _table(users: list[accounts.UserInfo]) -> None:
     } for u in users]), hide_index=True, width="stretch")
 
 
-def _run(action, done: str) -> None:  # type: ignore[no-untyped-def]
+def _run(action, done: str) -> None:
     try:
         action()
     except TribunalError as exc:
