@@ -87,8 +87,8 @@ def resume_incident(
     log.info("incident %s: resuming at %s", incident_id, step)
     if step == "ingest":
         if bundle_dir is None:
-            raise ResumeError(f"Incident {incident_id} stopped while its files were read; give its bundle folder again: "
-                              f"python -m core resume {incident_id} --bundle BUNDLE_DIR.")
+            raise ResumeError(f"Incident {incident_id} stopped while its files were read; give its bundle folder "
+                              f"again: python -m core resume {incident_id} --bundle BUNDLE_DIR.")
         bundle = load_bundle(bundle_dir, allow_local_repo=allow_local_repo)
         if (bundle.draft.title, bundle.draft.started_at) != (incident.title, incident.started_at):
             raise ResumeError(f"{bundle_dir} describes another incident ({bundle.draft.title!r}); give the bundle "
@@ -116,10 +116,10 @@ def resume_incident(
     error = None
     for event in iterate_sync(debate.events()):
         if event.type == "turn_finished":
-            progress(f"{event.turn.agent} (round {event.turn.round}): {event.turn.summary}", 0.9)  # type: ignore[union-attr]
+            progress(f"{event.turn.agent} (round {event.turn.round}): {event.turn.summary}", 0.9)
         elif isinstance(event, JudgmentReady):
             judgment = event.judgment
         elif event.type == "error":
-            error = event.message  # type: ignore[union-attr]
+            error = event.message
     return AnalysisResult(incident=store.get_incident(incident_id), debate_id=debate.debate_id, judgment=judgment,
                           error=error)
