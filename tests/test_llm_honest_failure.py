@@ -164,13 +164,14 @@ def _experts(brain: LLMBrain) -> None:
 
 
 def test_requests_per_minute_spread_requests_out(llm_server: LLMServer) -> None:
-    _experts(LLMBrain(_routing(llm_server.base_url, requests_per_minute=120)))  # one request every 0.5 s
+    # One request every 2 s; the margins leave room for a loaded machine's scheduling jitter either way.
+    _experts(LLMBrain(_routing(llm_server.base_url, requests_per_minute=30)))
     limited = sorted(r.at for r in llm_server.requests)
-    assert len(limited) == 3 and all(b - a >= 0.45 for a, b in itertools.pairwise(limited))
+    assert len(limited) == 3 and all(b - a >= 1.5 for a, b in itertools.pairwise(limited))
     llm_server.requests.clear()
     _experts(LLMBrain(_routing(llm_server.base_url)))
     free = sorted(r.at for r in llm_server.requests)
-    assert free[-1] - free[0] < 0.45
+    assert free[-1] - free[0] < 1.5
 
 
 def test_the_call_budget_counts_every_request_tool_rounds_included(llm_server: LLMServer) -> None:
