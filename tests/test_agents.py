@@ -77,3 +77,15 @@ def test_judge_abstains_without_evidence(context: FusedContext) -> None:
     reply = judge.offline_reply(DebateView(context=empty))
     assert reply.judgment is not None and reply.judgment.abstained and reply.judgment.root_cause_location is None
     assert reply.judgment.missing
+
+
+def test_every_agent_has_one_spec_and_its_output_tools_labels_come_from_it():
+    from core.agents.spec import AGENT_SPECS, TOOL_NAMES
+    from core.llm._output import _MODEL_OF_KIND, OUTPUT_MODELS
+    from core.schema import AGENTS
+
+    assert tuple(AGENT_SPECS) == AGENTS and all(AGENT_SPECS[a].name == a for a in AGENTS)
+    for name, s in AGENT_SPECS.items():
+        assert OUTPUT_MODELS[name] is _MODEL_OF_KIND[s.output]
+        assert set(s.tools) <= set(TOOL_NAMES)
+        assert s.label_keys == (f"agent.{name}", f"duty.{name}")

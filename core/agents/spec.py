@@ -8,7 +8,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from core.schema import AGENTS, AgentName, Evidence, EvidenceKind, Phase
 
-__all__ = ["AGENT_SPECS", "AgentSpec", "evidence_slice", "role_temperature", "spec"]
+__all__ = ["AGENT_SPECS", "TOOL_NAMES", "AgentSpec", "evidence_slice", "role_temperature", "spec"]
+
+TOOL_NAMES = ("query_incident_table", "show_exception_group", "blame", "show_commit", "evidence")
 
 
 class AgentSpec(BaseModel):
@@ -32,15 +34,20 @@ class AgentSpec(BaseModel):
     side: Literal["left", "right", "center"] = Field(description="Where its bubbles sit: critic and rebuttal face "
                                                                  "each other, the judge in the middle.")
     label_keys: tuple[str, str] = Field(description="i18n keys of its role and duty.")
+    output: Literal["expert", "critic", "rebuttal", "judge"] = Field(
+        description="The kind of its reply: core/llm/_output.py maps it to the pydantic model that parses it.")
+    tools: tuple[str, ...] = Field(default=TOOL_NAMES, description="The investigation tools it may call.")
 
 
 def _spec(name: AgentName, phase: Phase, role: str, stance: str, offset: float, look: str,
           prefix: str | None = None, evidence: set[EvidenceKind] | None = None) -> AgentSpec:
     color, tint, icon, side = look.split()
+    output = {"experts": "expert", "critique": "critic", "rebuttal": "rebuttal", "judgment": "judge"}[phase]
     return AgentSpec(name=name, role=role, prompt=f"{name}.md", phase=phase, hypothesis_prefix=prefix,
                      evidence=frozenset(evidence) if evidence is not None else None, stance=stance,
                      temperature_offset=offset, color=color, tint=tint, icon=icon, side=side,  # type: ignore[arg-type]
-                     label_keys=(f"agent.{name}", f"duty.{name}"))
+                     label_keys=(f"agent.{name}", f"duty.{name}"),
+                     output=output)  # type: ignore[arg-type]
 
 
 AGENT_SPECS: dict[AgentName, AgentSpec] = {s.name: s for s in (

@@ -24,6 +24,7 @@ from pydantic import (
 )
 
 from core.agents.base import AgentReply
+from core.agents.spec import AGENT_SPECS
 from core.llm._extract import OutputInvalid, _snake, extract_json
 from core.schema import (
     AgentName,
@@ -426,10 +427,10 @@ class JudgeOut(_Reply):
         return data
 
 
-OUTPUT_MODELS: dict[AgentName, type[_Reply]] = {
-    "LogAgent": ExpertOut, "DomainAgent": ExpertOut, "CodeAgent": ExpertOut,
-    "CriticAgent": CriticOut, "RebuttalAgent": RebuttalOut, "JudgeAgent": JudgeOut,
-}
+_MODEL_OF_KIND: dict[str, type[_Reply]] = {
+    "expert": ExpertOut, "critic": CriticOut, "rebuttal": RebuttalOut, "judge": JudgeOut}
+# Each agent's reply model, read from its AgentSpec (spec.output names the kind).
+OUTPUT_MODELS: dict[AgentName, type[_Reply]] = {name: _MODEL_OF_KIND[s.output] for name, s in AGENT_SPECS.items()}
 
 
 @functools.cache

@@ -17,6 +17,7 @@ from autogen_core.tools import BaseTool, FunctionTool
 from pydantic import BaseModel
 
 from core.agents.base import DebateView
+from core.agents.spec import AGENT_SPECS
 from core.errors import TribunalError
 from core.ingest.code import GitRepo
 from core.redact import Redactor, TurnRedactor
@@ -370,7 +371,8 @@ class IncidentTools:
                                    lambda: self.evidence(iid, evidence_id), redactor, on_call, ledger)
 
         cite = " Its result is recorded in the ledger under a new id you can cite."
-        return [
+        allowed = set(AGENT_SPECS[agent].tools)
+        return [t for t in (
             FunctionTool(query_incident_table, name="query_incident_table", description=(
                 "Run one read-only SELECT (DuckDB SQL) over this incident's rows; use it for counts, first/last "
                 "times, rates per minute and joins the ledger does not already state. Every table holds only this "
@@ -388,4 +390,4 @@ class IncidentTools:
             FunctionTool(evidence, name="evidence", description=(
                 "The full text of one ledger item by id (e.g. E3), when its line in the prompt is clipped. Do not "
                 "call tools for facts the ledger already states.")),
-        ]
+        ) if t.name in allowed]
