@@ -423,12 +423,22 @@ def labeler(prefix: str) -> Callable[[object], str]:
     return lambda option: t(f"{prefix}{option}", lang=lang)
 
 
+def _label_key(agent: str, which: int) -> str | None:
+    """The i18n key of `agent`'s role (0) or duty (1), as its AgentSpec names it; None for an unknown agent."""
+    from core.agents.spec import AGENT_SPECS  # deferred: keeps the i18n tables importable on their own
+
+    s = AGENT_SPECS.get(agent)  # type: ignore[call-overload]
+    return s.label_keys[which] if s is not None else None
+
+
 def agent_role(agent: str) -> str:
-    return t(f"agent.{agent}") if has_key(f"agent.{agent}") else agent
+    key = _label_key(agent, 0)
+    return t(key) if key is not None and has_key(key) else agent
 
 
 def agent_duty(agent: str) -> str:
-    return t(f"duty.{agent}") if has_key(f"duty.{agent}") else ""
+    key = _label_key(agent, 1)
+    return t(key) if key is not None and has_key(key) else ""
 
 
 def phase_label(phase: str) -> str:
