@@ -366,8 +366,7 @@ def fuse_incident(
         _deploys(ctx, repo, ledger)
     _ownership(ctx, rules, ledger)
     ctx.evidence = ledger.items()
-    ctx.key_findings = _key_findings(ctx)
-    ctx.key_findings_zh = _key_findings_zh(ctx)
+    ctx.key_findings, ctx.key_findings_zh = _key_findings(ctx)
     log.info("incident %s: fused %d evidence, %d groups, %d suspects", incident.id, len(ledger), len(ctx.groups),
              len(ctx.suspects))
     return ctx
@@ -417,47 +416,41 @@ def _ownership(ctx: FusedContext, rules: Sequence[OwnershipRule], ledger: Eviden
         )
 
 
-def _key_findings(ctx: FusedContext) -> list[str]:
-    out = []
+def _key_findings(ctx: FusedContext) -> tuple[list[str], list[str]]:
+    """The key findings in English and in Chinese, one pair per finding (the two lists stay parallel)."""
+    en: list[str] = []
+    zh: list[str] = []
+
+    def add(english: str, chinese: str) -> None:
+        en.append(english)
+        zh.append(chinese)
+
     if ctx.burst:
-        out.append(f"Error onset {relative_minutes(ctx.burst.minutes_before_start)} the reported start "
-                   f"[{ctx.burst.evidence_id}]")
+        add(f"Error onset {relative_minutes(ctx.burst.minutes_before_start)} the reported start "
+            f"[{ctx.burst.evidence_id}]",
+            f"错误突增：{relative_minutes_zh(ctx.burst.minutes_before_start, '报告的开始时间')} "
+            f"[{ctx.burst.evidence_id}]")
     if top := ctx.top_group:
-        out.append(f"Dominant error: {top.count}× {top.exc_type.rsplit('.', 1)[-1]} / "
-                   f"{top.root_type.rsplit('.', 1)[-1]} [{top.evidence_id}]")
+        exc, root = top.exc_type.rsplit('.', 1)[-1], top.root_type.rsplit('.', 1)[-1]
+        add(f"Dominant error: {top.count}× {exc} / {root} [{top.evidence_id}]",
+            f"主要错误：{top.count} 次 {exc} / {root} [{top.evidence_id}]")
         if top.frames:
             f = top.frames[0]
-            out.append(f"Innermost in-app frame: {f.symbol} at {f.path or f.file_name}:{f.line} [{f.evidence_id}]")
+            where = f"{f.path or f.file_name}:{f.line}"
+            add(f"Innermost in-app frame: {f.symbol} at {where} [{f.evidence_id}]",
+                f"最内层业务代码帧：{f.symbol}，位于 {where} [{f.evidence_id}]")
     if ctx.suspects:
         s = ctx.suspects[0]
-        out.append(f"Top candidate change {s.sha[:8]} by {s.author} (strongest link: {s.match.replace('_', ' ')}, "
-                   f"score {s.score:.2f}) [{s.evidence_id}]")
+        add(f"Top candidate change {s.sha[:8]} by {s.author} (strongest link: {s.match.replace('_', ' ')}, "
+            f"score {s.score:.2f}) [{s.evidence_id}]",
+            f"头号候选变更 {s.sha[:8]}（{s.author}；最强关联：{LINK_KIND_ZH.get(s.match, s.match)}，"
+            f"得分 {s.score:.2f}）[{s.evidence_id}]")
     if ctx.owner:
-        out.append(f"Owner: {ctx.owner.team} [{ctx.owner.evidence_id}]")
-    out.extend(f"Background noise: {n.level} '{n.template[:60]}' [{n.evidence_id}]" for n in ctx.noise)
+        add(f"Owner: {ctx.owner.team} [{ctx.owner.evidence_id}]", f"归属：{ctx.owner.team} [{ctx.owner.evidence_id}]")
+    for n in ctx.noise:
+        add(f"Background noise: {n.level} '{n.template[:60]}' [{n.evidence_id}]",
+            f"背景噪声：{n.level} '{n.template[:60]}' [{n.evidence_id}]")
     if ctx.runtime:
-        out.extend(ctx.runtime.key_findings)
-    return out
-
-
-def _key_findings_zh(ctx: FusedContext) -> list[str]:
-    out = []
-    if ctx.burst:
-        out.append(f"错误突增：{relative_minutes_zh(ctx.burst.minutes_before_start, '报告的开始时间')} "
-                   f"[{ctx.burst.evidence_id}]")
-    if top := ctx.top_group:
-        out.append(f"主要错误：{top.count} 次 {top.exc_type.rsplit('.', 1)[-1]} / {top.root_type.rsplit('.', 1)[-1]} "
-                   f"[{top.evidence_id}]")
-        if top.frames:
-            f = top.frames[0]
-            out.append(f"最内层业务代码帧：{f.symbol}，位于 {f.path or f.file_name}:{f.line} [{f.evidence_id}]")
-    if ctx.suspects:
-        s = ctx.suspects[0]
-        out.append(f"头号候选变更 {s.sha[:8]}（{s.author}；最强关联：{LINK_KIND_ZH.get(s.match, s.match)}，"
-                   f"得分 {s.score:.2f}）[{s.evidence_id}]")
-    if ctx.owner:
-        out.append(f"归属：{ctx.owner.team} [{ctx.owner.evidence_id}]")
-    out.extend(f"背景噪声：{n.level} '{n.template[:60]}' [{n.evidence_id}]" for n in ctx.noise)
-    if ctx.runtime:
-        out.extend(ctx.runtime.key_findings_zh)
-    return out
+        en.extend(ctx.runtime.key_findings)
+        zh.extend(ctx.runtime.key_findings_zh)
+    return en, zh

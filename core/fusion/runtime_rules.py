@@ -522,36 +522,31 @@ def add_runtime_evidence(
     findings.endpoints = _endpoints(store, incident, reference, ledger, ref_kind) + _access_endpoints(
         store, incident, reference, ledger, ref_kind)
     findings.traces, findings.logged_error_traces = _traces(store, incident, reference, ledger, logged, ref_kind)
-    findings.key_findings = _key_findings(findings)
-    findings.key_findings_zh = _key_findings_zh(findings)
+    findings.key_findings, findings.key_findings_zh = _key_findings(findings)
     log.info("incident %s: runtime evidence — %d anomalies, %d flat, %d queries, %d endpoints, %d traces", incident.id,
              len(changed), len(unchanged), len(findings.slow_queries), len(findings.endpoints), len(findings.traces))
     return findings
 
 
-def _key_findings(f: RuntimeFindings) -> list[str]:
-    out = [f"{a.metric} {'rose' if a.direction == 'up' else 'fell'} to {_value(a.peak, a.unit)} [{a.evidence_id}]"
-           for a in f.anomalies[:3]]
-    out += [f"{u.metric} did not change [{u.evidence_id}]" for u in f.unchanged[:2]]
+def _key_findings(f: RuntimeFindings) -> tuple[list[str], list[str]]:
+    """The runtime key findings in English and in Chinese, one pair per finding (the two lists stay parallel)."""
+    en: list[str] = []
+    zh: list[str] = []
+    for a in f.anomalies[:3]:
+        en.append(f"{a.metric} {'rose' if a.direction == 'up' else 'fell'} to {_value(a.peak, a.unit)} "
+                  f"[{a.evidence_id}]")
+        zh.append(f"{a.metric} {'升' if a.direction == 'up' else '降'}至 {_value_zh(a.peak, a.unit)} [{a.evidence_id}]")
+    for u in f.unchanged[:2]:
+        en.append(f"{u.metric} did not change [{u.evidence_id}]")
+        zh.append(f"{u.metric} 没有变化 [{u.evidence_id}]")
     if f.slow_queries:
         q = f.slow_queries[0]
-        out.append(f"Top slow SQL: {q.statement_kind.upper()}{' FOR UPDATE' if q.for_update else ''} on "
-                   f"{', '.join(q.tables) or '?'} [{q.evidence_id}]")
+        kind = f"{q.statement_kind.upper()}{' FOR UPDATE' if q.for_update else ''}"
+        tables = ', '.join(q.tables) or '?'
+        en.append(f"Top slow SQL: {kind} on {tables} [{q.evidence_id}]")
+        zh.append(f"最慢的 SQL：{tables} 上的 {kind} [{q.evidence_id}]")
     if f.traces:
         t = f.traces[0]
-        out.append(f"Slowest error trace spends its time in {t.hot_span} [{t.evidence_id}]")
-    return out
-
-
-def _key_findings_zh(f: RuntimeFindings) -> list[str]:
-    out = [f"{a.metric} {'升' if a.direction == 'up' else '降'}至 {_value_zh(a.peak, a.unit)} [{a.evidence_id}]"
-           for a in f.anomalies[:3]]
-    out += [f"{u.metric} 没有变化 [{u.evidence_id}]" for u in f.unchanged[:2]]
-    if f.slow_queries:
-        q = f.slow_queries[0]
-        out.append(f"最慢的 SQL：{', '.join(q.tables) or '?'} 上的 {q.statement_kind.upper()}"
-                   f"{' FOR UPDATE' if q.for_update else ''} [{q.evidence_id}]")
-    if f.traces:
-        t = f.traces[0]
-        out.append(f"最慢的错误链路把时间花在 {t.hot_span} [{t.evidence_id}]")
-    return out
+        en.append(f"Slowest error trace spends its time in {t.hot_span} [{t.evidence_id}]")
+        zh.append(f"最慢的错误链路把时间花在 {t.hot_span} [{t.evidence_id}]")
+    return en, zh
