@@ -8,6 +8,12 @@ the file. The worker's events come back the same way, in small batches, and each
 carries the cancel and intervene requests made since. A worker runs several debates at once (they
 mostly wait: on a model, or on the offline brain's pace), exits when idle, and is started again on
 demand; a job whose worker died ends as failed, and the stored debate can be resumed.
+
+Jobs run in two lanes when there are two workers or more: debates in one process of their own, ingests
+(CPU-bound parsing and fusion) in the others. Threads of one process share its interpreter lock, so a
+debate beside an ingest waits for the ingest's Python between two bubbles; in a process of its own it
+needs a core only for moments, which the operating system's scheduler gives it promptly even while
+ingests keep both cores busy.
 """
 
 from __future__ import annotations
@@ -52,6 +58,10 @@ class _Channel:
     pid: int | None = None
     ended: bool = False
 
+    @property
+    def lane(self) -> str:
+        return "ingest" if isinstance(self.job, IngestJob) else "debate"
+
 
 @dataclass
 class JobHandle:
@@ -71,6 +81,7 @@ class JobHandle:
 class _Worker:
     number: int
     process: subprocess.Popen[bytes]
+    lane: str  # the jobs it takes: "debate", "ingest" or "any" (a runner with one worker)
     pid: int | None = None
     active: set[str] = field(default_factory=set)
 
@@ -150,9 +161,10 @@ class JobRunner:
 
     Args:
         store: the Store this process owns; workers read and write through it.
-        workers: worker processes at most (each runs any number of debates at once).
+        workers: worker processes at most (each runs any number of debates at once). With two or more, one
+            process runs the debates and the others the ingests (see the module's docstring); with one, it runs both.
         idle_exit_s: a worker with no job for this long exits (a new one starts on the next job).
-        warm: start one worker now, so the first debate does not wait for a process to start.
+        warm: start the debate worker now, so the first debate does not wait for a process to start.
     """
 
     def __init__(self, store: Store, workers: int = 1, *, idle_exit_s: float = 600.0, warm: bool = True) -> None:
@@ -168,7 +180,8 @@ class JobRunner:
         self._server.stop_event = threading.Event()  # type: ignore[attr-defined]  # a client 'shutdown' sets it
         self.address: tuple[str, int] = self._server.address  # type: ignore[assignment]  # a TCP listener
         self._lock = threading.Condition()
-        self._pending: list[str] = []
+        self._lanes: dict[str, int] = {"any": 1} if workers == 1 else {"debate": 1, "ingest": workers - 1}
+        self._pending: dict[str, list[str]] = {lane: [] for lane in self._lanes}
         self._channels: dict[str, _Channel] = {}
         self._early: dict[str, list[Command]] = {}
         self._workers: dict[int, _Worker] = {}
@@ -178,7 +191,7 @@ class JobRunner:
         log.info("job runner serving %s on %s:%s (%d worker processes at most)", store.path, *self.address, workers)
         if warm:
             with self._lock:
-                self._spawn()
+                self._spawn(next(iter(self._lanes)))
 
     # --- the page side ---------------------------------------------------------------------
 
@@ -194,6 +207,12 @@ class JobRunner:
         from core.staging import merge_staging
 
         handle = self.submit(job)
+        with self._lock:
+            lane = self._lane_of(handle._channel)
+            ahead = self._pending[lane].index(job.id) if job.id in self._pending[lane] else 0
+            busy = any(w.active for w in self._workers.values() if w.lane == lane)
+        if ahead or busy:
+            progress("queued", 0.02)  # other ingests run first, one at a time per worker (see the module docstring)
         try:
             for item in handle.events:
                 if isinstance(item, tuple) and item and item[0] == "progress":
@@ -221,7 +240,7 @@ class JobRunner:
                 raise DebateError("The job runner has stopped; reload the page.")
             channel.commands.extend(self._early.pop(job.id, []))
             self._channels[job.id] = channel
-            self._pending.append(job.id)
+            self._pending[self._lane_of(channel)].append(job.id)
             self._ensure_workers()
             self._lock.notify_all()
         return JobHandle(job.id, self._drain(channel), channel)
@@ -276,8 +295,9 @@ class JobRunner:
         finally:
             with self._lock:
                 self._channels.pop(channel.job.id, None)
-                if channel.job.id in self._pending:
-                    self._pending.remove(channel.job.id)
+                pending = self._pending[self._lane_of(channel)]
+                if channel.job.id in pending:
+                    pending.remove(channel.job.id)
 
     def _check_worker(self, channel: _Channel) -> None:
         with self._lock:
@@ -312,12 +332,15 @@ class JobRunner:
                 del self._workers[number]
         if self._closed:
             return
-        live = list(self._workers.values())
-        if not live or (self._pending and len(live) < self.max_workers
-                        and all(w.active for w in live)):
-            self._spawn()
+        for lane, most in self._lanes.items():
+            live = [w for w in self._workers.values() if w.lane == lane]
+            if self._pending[lane] and (not live or (len(live) < most and all(w.active for w in live))):
+                self._spawn(lane)
 
-    def _spawn(self) -> None:
+    def _lane_of(self, channel: _Channel) -> str:
+        return "any" if "any" in self._lanes else channel.lane
+
+    def _spawn(self, lane: str) -> None:
         number = next(self._numbers)
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(p for p in (str(_ROOT), env.get("PYTHONPATH")) if p)
@@ -326,8 +349,8 @@ class JobRunner:
         env["TRIBUNAL_JOB_WORKER"] = str(number)
         process = subprocess.Popen([sys.executable, "-m", "core._job_worker"], env=env, cwd=str(_ROOT),
                                    stdin=subprocess.DEVNULL)
-        self._workers[number] = _Worker(number, process)
-        log.info("job worker %d started (pid %d)", number, process.pid)
+        self._workers[number] = _Worker(number, process, lane)
+        log.info("job worker %d started for %s jobs (pid %d)", number, lane, process.pid)
 
     # --- called by the workers (through the hub) ------------------------------------------
 
@@ -344,10 +367,14 @@ class JobRunner:
                 worker = self._workers.get(number)
                 if self._closed or worker is None:
                     return None
-                live = [w for w in self._workers.values() if w.alive]
+                pending = self._pending[worker.lane]
+                live = [w for w in self._workers.values() if w.alive and w.lane == worker.lane]
                 least = min((len(w.active) for w in live), default=0)
-                if self._pending and len(worker.active) <= least:  # the least busy worker takes the next job
-                    job_id = self._pending.pop(0)
+                # The least busy worker of the lane takes the next job; an ingest worker one at a time (ingests are
+                # CPU-bound: first come, first served finishes each sooner than all of them sharing one interpreter).
+                free = not worker.active or worker.lane != "ingest"
+                if pending and free and len(worker.active) <= least:
+                    job_id = pending.pop(0)
                     channel = self._channels.get(job_id)
                     if channel is None:
                         continue

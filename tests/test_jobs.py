@@ -197,3 +197,35 @@ def test_an_ingest_that_fails_in_the_worker_raises_its_error_here_and_leaves_the
     incident_id = opened[0].id  # type: ignore[attr-defined]
     assert resume_step(store, incident_id) == "ingest", "the History page would not offer to read it again"
     assert not store.list_assets(incident_id), "half an ingest landed in the store"
+
+
+def test_with_two_workers_debates_and_ingests_run_in_separate_processes(
+        store: Store, settings: Settings, mini_bundle: MiniBundle, fused: str) -> None:
+    """A debate must not share an interpreter lock with a CPU-bound ingest: its bubbles would wait on the parsing.
+
+    An idle debate worker is not handed an ingest, and the next debate goes back to the debate worker.
+    """
+    from app import intake_flow
+
+    jobs = JobRunner(store, workers=2)
+    try:
+        first = start_debate(store, settings, DebateRegistry(), fused, "offline", 0.0, jobs=jobs)
+        assert first.wait(90) and first.state == "finished", first.error
+        ingest_pids: list[int | None] = []
+        real_ingest = jobs.ingest
+
+        def spy(job, progress):  # type: ignore[no-untyped-def]
+            ingest_pids.append(real_ingest(job, progress))
+            return ingest_pids[-1]
+
+        jobs.ingest = spy  # type: ignore[method-assign]
+        loaded = intake_flow.load_archive(store, settings, _zipped(mini_bundle.root), lambda s, f: None,
+                                          lambda i: None, jobs=jobs)
+        assert ingest_pids and ingest_pids[0] is not None
+        assert ingest_pids[0] != first.pid, "the idle debate worker was handed the ingest"
+        second = start_debate(store, settings, DebateRegistry(), loaded.id, "offline", 0.0, jobs=jobs)
+        assert second.wait(90) and second.state == "finished", second.error
+        assert second.pid == first.pid, "debates did not stay in their own worker"
+        assert sorted(jobs.worker_pids()) == sorted({first.pid, ingest_pids[0]})
+    finally:
+        jobs.close()
