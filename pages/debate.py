@@ -108,6 +108,13 @@ first = [snap]  # the full run's own read: its fragment call does not read again
 @st.fragment(run_every=REFRESH_S if snap.running else None)
 def transcript() -> None:
     now = first.pop() if first else snapshot(store, registry, incident.id, watch)
+    if snap.running and not now.running:
+        # The debate ended while this page run still polls: redraw the whole page (controls, banners, the ruling and
+        # its report button), which also stops the polling. Drawing the end here first put the report button on the
+        # screen just before that redraw replaced it, and a click landing in between was lost. Keyed on this page
+        # run, not on session state, so every refresh retries until the redraw happens.
+        st.session_state[Keys.WATCHING] = None
+        st.rerun()
     model = cfg.llm.model if now.brain == "llm" else None
     if now.brain:
         st.caption(t("debate.brain_spoke", brain=brain_label(now.brain, model), rounds=run_cfg.max_rounds))
@@ -136,16 +143,10 @@ def transcript() -> None:
             and not st.session_state.get(GOTO_REPORT)):
         st.session_state[GOTO_REPORT] = True
         st.rerun(scope="app")
-    # The final state is drawn by the refresh that sees the end, not left to the full rerun below.
     if now.judgment is not None and not now.running and st.button(
             t("debate.to_report"), type="primary", icon=":material/description:", key="w.debate.to_report"):
         st.session_state[GOTO_REPORT] = True
         st.rerun(scope="app")
-    if snap.running and not now.running:
-        # Drawn while the debate ran: redraw the page once (controls, banners), which stops the polling.
-        # Keyed on this page run, not on session state, so every refresh retries until the redraw happens.
-        st.session_state[Keys.WATCHING] = None
-        st.rerun()
 
 transcript()
 if st.session_state.pop(GOTO_REPORT, False):
