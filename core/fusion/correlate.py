@@ -58,27 +58,35 @@ def _error_series(store: Store, incident: Incident) -> pd.DataFrame:
     )
 
 
+_BURST_LOOKBACK = pd.Timedelta(days=7)
+
+
 def _detect_burst(series: pd.DataFrame, incident: Incident) -> Burst | None:
     """One change point in errors/minute (least squares), kept when the rate jumps at least 3×."""
     if series.empty:
         return None
-    full = series.set_index("minute")["errors"].asfreq("min", fill_value=0)
-    horizon = pd.Timestamp(incident.started_at) + pd.Timedelta(minutes=60)
-    full = full[full.index <= horizon]
+    started = pd.Timestamp(incident.started_at)
+    # Minutes from a week before the start to an hour after: a stray log from months away must not stretch the
+    # series (one point per minute) into millions of points.
+    counts = series.set_index("minute")["errors"]
+    counts = counts[(counts.index >= started - _BURST_LOOKBACK) & (counts.index <= started + pd.Timedelta(minutes=60))]
+    if counts.empty:
+        return None
+    full = counts.asfreq("min", fill_value=0)
     values = full.to_numpy(dtype=float)
     n = len(values)
     if n < 6 or values.sum() == 0:
         return None
     csum, csq = np.cumsum(values), np.cumsum(values**2)
-    best_k, best_cost = None, np.inf
-    for k in range(3, n - 2):
-        left_n, right_n = k, n - k
-        left = csq[k - 1] - csum[k - 1] ** 2 / left_n
-        right = (csq[-1] - csq[k - 1]) - (csum[-1] - csum[k - 1]) ** 2 / right_n
-        if left + right < best_cost and values[k:].mean() > values[:k].mean():
-            best_k, best_cost = k, left + right
-    if best_k is None:
+    # Every split k (3 <= k < n-2) at once: the cost of a two-level fit, kept where the rate goes up.
+    k = np.arange(3, n - 2)
+    left_n, right_n = k, n - k
+    left_sum, right_sum = csum[k - 1], csum[-1] - csum[k - 1]
+    cost = (csq[k - 1] - left_sum**2 / left_n) + ((csq[-1] - csq[k - 1]) - right_sum**2 / right_n)
+    rises = right_sum * left_n > left_sum * right_n  # the mean after the split exceeds the mean before
+    if not rises.any():
         return None
+    best_k = int(k[np.argmin(np.where(rises, cost, np.inf))])
     before, after = values[:best_k], values[best_k:]
     baseline = float(before.mean())
     if after.mean() < 3 * max(baseline, 0.1) or after.sum() < 5:
