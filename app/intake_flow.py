@@ -21,7 +21,7 @@ from core.errors import TribunalError
 from core.ingest.logs import AUTO
 from core.jobs import IngestJob, JobRunner
 from core.schema import Incident, IncidentDraft
-from core.staging import incident_rows
+from core.staging import copy_incident_to_staging, incident_rows
 from core.store import Store
 
 __all__ = ["UTC_OFFSETS", "IntakeFormError", "build_draft", "load_archive", "load_demo", "open_from_form", "zone_label"]
@@ -64,11 +64,22 @@ def build_draft(*, title: str, severity: str, day: date, clock: time, utc_offset
 
 def _in_worker(jobs: JobRunner, store: Store, cfg: Settings, incident: Incident, progress: Progress, *,
                bundle_dir: Path | None = None, files: list[tuple[str, bytes]] | None = None, log_format: str = AUTO,
-               actor: Principal = ANONYMOUS_LOCAL) -> None:
-    """Ingest and fuse a new incident in a worker process; what it wrote is merged into `store` here."""
-    jobs.ingest(IngestJob(id=f"ingest-{secrets.token_hex(5)}", settings=cfg, incident_id=incident.id,
-                          incident_row=incident_rows(store, incident.id),
-                          bundle_dir=bundle_dir, files=files or [], log_format=log_format, actor=actor), progress)
+               actor: Principal = ANONYMOUS_LOCAL, existing: bool = False, fuse_only: bool = False) -> None:
+    """Ingest and fuse an incident in a worker process; what it wrote is merged into `store` here.
+
+    With `existing`, the incident already holds assets: they are copied to the worker's staging file first,
+    and the merge replaces the incident's rows with the result, all or nothing.
+    """
+    job = IngestJob(id=f"ingest-{secrets.token_hex(5)}", settings=cfg, incident_id=incident.id,
+                    incident_row=incident_rows(store, incident.id), bundle_dir=bundle_dir, files=files or [],
+                    log_format=log_format, actor=actor, existing=existing, fuse_only=fuse_only)
+    if existing:
+        try:
+            copy_incident_to_staging(store, job.staging_path, incident.id)
+        except TribunalError:
+            job.staging_path.unlink(missing_ok=True)
+            raise
+    jobs.ingest(job, progress)
 
 
 def _ingest(store: Store, cfg: Settings, bundle: Bundle, progress: Progress, on_open: OnOpen,
@@ -133,8 +144,17 @@ def open_from_form(store: Store, cfg: Settings, draft: IncidentDraft, files: lis
 
 
 def add_files(store: Store, cfg: Settings, incident: Incident, files: list[tuple[str, bytes]], progress: Progress, *,
-              log_format: str = AUTO, actor: Principal = ANONYMOUS_LOCAL) -> None:
-    """Add more assets to an existing incident and fuse again (the ledger is rebuilt from everything)."""
+              log_format: str = AUTO, actor: Principal = ANONYMOUS_LOCAL, jobs: JobRunner | None = None) -> None:
+    """Add more assets to an existing incident and fuse again (the ledger is rebuilt from everything).
+
+    With `jobs`, the parsing and fusion run in a worker process, on a copy of the incident that then replaces it.
+    """
+    if jobs is not None:
+        require_principal(actor, "analyst", "upload assets", audit_to=store, incident_id=incident.id)
+        _in_worker(jobs, store, cfg, incident, progress, files=files, log_format=log_format, actor=actor,
+                   existing=True)
+        progress("done", 1.0)
+        return
     pipeline.ingest_uploads(store, cfg, incident, files, progress=progress, log_format=log_format, actor=actor)
     progress("fuse", 0.96)
     pipeline.fuse(store, cfg, incident.id, actor=actor)
@@ -142,10 +162,17 @@ def add_files(store: Store, cfg: Settings, incident: Incident, files: list[tuple
 
 
 def apply_in_app_rules(store: Store, cfg: Settings, incident: Incident, include: str, exclude: str, *,
-                       actor: Principal = ANONYMOUS_LOCAL) -> None:
-    """Save the in-app package prefixes typed in the asset view (one per line) and fuse again."""
+                       actor: Principal = ANONYMOUS_LOCAL, jobs: JobRunner | None = None) -> None:
+    """Save the in-app package prefixes typed in the asset view (one per line) and fuse again.
+
+    With `jobs`, the fusion runs in a worker process, on a copy of the incident that then replaces it.
+    """
     def lines(text: str) -> list[str]:
         return [x.strip() for x in text.replace(",", "\n").splitlines() if x.strip()]
 
     pipeline.set_in_app_rules(store, incident.id, lines(include), lines(exclude), actor=actor)
-    pipeline.fuse(store, cfg, incident.id, actor=actor)
+    if jobs is not None:
+        _in_worker(jobs, store, cfg, incident, lambda stage, fraction: None, actor=actor, existing=True,
+                   fuse_only=True)
+    else:
+        pipeline.fuse(store, cfg, incident.id, actor=actor)

@@ -34,11 +34,14 @@ class DebateJob:
 
 @dataclass
 class IngestJob:
-    """Ingest and fuse a new incident in a worker, into a staging store the owner merges (pickled to the worker).
+    """Ingest and fuse an incident in a worker, into a staging store the owner merges (pickled to the worker).
 
     Args:
         incident_row: the incident's row in the owner's store (`query_df(...).to_dict("records")`).
         bundle_dir: a bundle folder to ingest; else `files` (name, content) as uploaded or pasted.
+        existing: the owner already copied the incident's rows into the staging file (files added to an
+            incident, or a fusion again); else the staging file starts with `incident_row` alone.
+        fuse_only: ingest nothing, only fuse again (after the in-app rules changed).
     """
 
     id: str
@@ -49,6 +52,8 @@ class IngestJob:
     files: list[tuple[str, bytes]] = field(default_factory=list)
     log_format: str = "auto"
     actor: Principal = ANONYMOUS_LOCAL  # checked, and named in the audit trail, in the worker too
+    existing: bool = False
+    fuse_only: bool = False
 
     @property
     def staging_path(self) -> Path:

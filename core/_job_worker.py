@@ -173,14 +173,17 @@ def _run_ingest(manager: _Client, job: IngestJob) -> None:
         job.staging_path.parent.mkdir(parents=True, exist_ok=True)
         staging = Store(job.staging_path, memory_limit=job.settings.duckdb_memory)
         try:
-            seed_staging(staging, job.incident_row)
+            if not job.existing:
+                seed_staging(staging, job.incident_row)
             incident = staging.get_incident(job.incident_id)
 
             def progress(stage: str, fraction: float) -> None:
                 out.add(("progress", stage, fraction))
 
             log.info("incident %s: ingest job %s in worker pid %d", job.incident_id, job.id, os.getpid())
-            if job.bundle_dir is not None:
+            if job.fuse_only:
+                pass
+            elif job.bundle_dir is not None:
                 pipeline.ingest_bundle(staging, job.settings, incident, load_bundle(job.bundle_dir), progress,
                                        log_format=job.log_format, actor=job.actor)
             else:

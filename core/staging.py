@@ -17,7 +17,7 @@ from pathlib import Path
 from core import audit
 from core.store import Store
 
-__all__ = ["incident_rows", "merge_staging", "seed_staging"]
+__all__ = ["copy_incident_to_staging", "incident_rows", "merge_staging", "seed_staging"]
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +38,43 @@ def seed_staging(staging: Store, incident_row: list[dict[str, object]]) -> None:
 
     with staging.transaction() as cur:
         staging.insert_frame(cur, "incidents", pd.DataFrame(incident_row))
+
+
+def copy_incident_to_staging(store: Store, path: Path, incident_id: str) -> int:
+    """Give a new staging file everything of an existing incident, for a worker to add to it or fuse it again.
+
+    The incident's row and its rows in every table a merge copies back, and the code index it is tied to;
+    DuckDB does the copying. The merge then replaces the incident's rows with the staging file's, all or
+    nothing, so a worker's re-fusion lands whole. Returns how many rows were copied.
+
+    Raises:
+        StoreError: the staging file cannot be written.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Store(path).close()  # a fresh file with every migration applied
+    name = "staging_" + "".join(ch if ch.isalnum() else "_" for ch in path.stem)
+    copied = 0
+    try:
+        with store.transaction() as cur:
+            cur.execute(f"ATTACH '{path.as_posix()}' AS {name}")
+            tables = [r[0] for r in cur.execute(
+                "SELECT DISTINCT table_name FROM duckdb_columns() WHERE database_name = ? AND schema_name = 'main' "
+                "AND column_name = 'incident_id'", [name]).fetchall() if r[0] not in _NOT_COPIED]
+            cur.execute(f"INSERT INTO {name}.incidents BY NAME SELECT * FROM main.incidents WHERE id = ?",
+                        [incident_id])
+            for table in tables:
+                cur.execute(f'INSERT INTO {name}."{table}" BY NAME SELECT * FROM main."{table}" WHERE incident_id = ?',
+                            [incident_id])
+                copied += int(cur.execute(f'SELECT count(*) FROM {name}."{table}" WHERE incident_id = ?',
+                                          [incident_id]).fetchall()[0][0])
+            for table in _CODE_TABLES:
+                cur.execute(f"INSERT INTO {name}.{table} BY NAME SELECT * FROM main.{table} WHERE index_id IN "
+                            "(SELECT index_id FROM main.incident_code WHERE incident_id = ?)", [incident_id])
+    finally:
+        with store.transaction() as cur:
+            cur.execute(f"DETACH DATABASE IF EXISTS {name}")
+    log.info("incident %s: %d rows copied to a staging store for a worker", incident_id, copied)
+    return copied
 
 
 def merge_staging(store: Store, path: Path, incident_id: str) -> int:

@@ -229,3 +229,50 @@ def test_with_two_workers_debates_and_ingests_run_in_separate_processes(
         assert sorted(jobs.worker_pids()) == sorted({first.pid, ingest_pids[0]})
     finally:
         jobs.close()
+
+
+def _evidence(store: Store, incident_id: str) -> list[tuple[str, str]]:
+    rows = store.query_df("SELECT kind, text FROM evidence WHERE incident_id = ? ORDER BY kind, text", [incident_id])
+    return list(zip(rows["kind"], rows["text"], strict=True))
+
+
+def test_files_added_and_a_fusion_again_run_in_a_worker_and_land_as_they_would_here(
+        store: Store, settings: Settings, mini_bundle: MiniBundle, runner: JobRunner, tmp_path: Path) -> None:
+    """Adding assets and re-fusing after new in-app rules leave the page process; the result is the same."""
+    from app import intake_flow
+
+    data = _zipped(mini_bundle.root)
+    extra = [("later.log", b"2024-03-01 10:15:00.000 ERROR [main] c.e.Late - timeout talking to billing\n" * 3)]
+    reference = Store(tmp_path / "reference.duckdb")
+    try:
+        here = intake_flow.load_archive(reference, settings, data, lambda s, f: None, lambda i: None)
+        intake_flow.add_files(reference, settings, here, extra, lambda s, f: None)
+        want_added = (_counts(reference, here.id), _evidence(reference, here.id))
+        intake_flow.apply_in_app_rules(reference, settings, here, "", "com.acme")
+        want_rules = (_counts(reference, here.id), _evidence(reference, here.id))
+    finally:
+        reference.close()
+
+    incident = intake_flow.load_archive(store, settings, data, lambda s, f: None, lambda i: None, jobs=runner)
+    seen = _worker_calls(runner)
+    intake_flow.add_files(store, settings, incident, extra, lambda s, f: None, jobs=runner)
+    assert len(seen) == 1 and seen[0] not in (None, os.getpid()), "the files were not added in a worker"
+    assert (_counts(store, incident.id), _evidence(store, incident.id)) == want_added
+    intake_flow.apply_in_app_rules(store, settings, incident, "", "com.acme", jobs=runner)
+    assert len(seen) == 2, "the fusion ran in this process"
+    got = (_counts(store, incident.id), _evidence(store, incident.id))
+    assert got == want_rules and got != want_added, "new in-app rules changed nothing"
+    assert store.in_app_rules(incident.id)[1] == ["com.acme"]
+    assert not list((settings.work_dir / "staging").glob("*")), "a staging file was left behind"
+
+
+def _worker_calls(runner: JobRunner) -> list[int | None]:
+    seen: list[int | None] = []
+    real_ingest = runner.ingest
+
+    def spy(job, progress):  # type: ignore[no-untyped-def]
+        seen.append(real_ingest(job, progress))
+        return seen[-1]
+
+    runner.ingest = spy  # type: ignore[method-assign]
+    return seen

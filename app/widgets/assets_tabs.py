@@ -133,7 +133,7 @@ def overview_tab(store: Store, cfg: Settings, incident: Incident, ctx: FusedCont
                 with st.status(t("assets.adding"), expanded=False) as status:
                     add_files(store, cfg, incident, files,
                               lambda msg, frac: status.update(label=f"{t('assets.adding')} {frac:.0%}"),
-                              log_format=log_format, actor=principal())
+                              log_format=log_format, actor=principal(), jobs=resources.jobs(cfg))
             except TribunalError as exc:
                 st.error(str(exc))
             else:
@@ -203,7 +203,8 @@ def in_app_rules(store: Store, incident: Incident) -> None:
         exc = st.text_area(t("assets.in_app_exclude"), "\n".join(exclude), key=W.IN_APP_EXCLUDE, height=80)
         if st.form_submit_button(t("assets.in_app_apply")):
             try:
-                apply_in_app_rules(store, resources.settings(), incident, inc, exc, actor=principal())
+                cfg = resources.settings()
+                apply_in_app_rules(store, cfg, incident, inc, exc, actor=principal(), jobs=resources.jobs(cfg))
             except TribunalError as exc_:
                 st.error(str(exc_))
             else:
