@@ -43,4 +43,83 @@ STRINGS: dict[str, Text] = {
     "code_agent.summary_no_change": Text(en="No recent change explains the failure; the code at {sym} is the best "
                                             "location.",
                                          zh="没有近期变更能解释该故障；最可能的位置是 {sym}。"),
+    # JudgeAgent (core/agents/judge.py)
+    "judge.would_help.change": Text(en="a change that explains it: deploy markers (release tags) and the "
+                                       "configuration and dependency history of the live version",
+                                    zh="能解释故障的变更：发布标记（release tag）以及线上版本的配置与依赖变更历史"),
+    "judge.would_help.mechanism": Text(en="the failure mechanism: the failing request's input, and runtime metrics "
+                                          "(pools, GC, latency) around the onset",
+                                       zh="失败机制：失败请求的输入，以及突增前后的运行时指标（连接池、GC、延迟）"),
+    "judge.would_help.location": Text(en="a sharper location: several frames are about as likely; a trace from "
+                                         "production with the same failure, or the failing input",
+                                      zh="更明确的定位：多个栈帧的可能性相近；需要生产环境中相同故障的堆栈或失败输入"),
+    "judge.missing.stack_traces": Text(en="stack traces or error logs from the incident window",
+                                       zh="故障时间窗口内的堆栈或错误日志"),
+    "judge.missing.repository": Text(en="the service's Git repository", zh="服务的 Git 仓库"),
+    "judge.missing.ownership": Text(en="an ownership file (CODEOWNERS) covering the failing code",
+                                    zh="覆盖出错代码的归属文件（CODEOWNERS）"),
+    "judge.missing.unparsed_design": Text(en="{n} stored design document(s) are not analysed yet",
+                                          zh="{n} 份已保存的设计文档尚未分析"),
+    "judge.abstain.root_cause": Text(en="Undetermined: the evidence does not locate the failure in code.",
+                                     zh="无法确定：证据不足以在代码中定位故障。"),
+    "judge.abstain.fix": Text(en="Collect the missing evidence and re-run the analysis.",
+                              zh="补充缺失的证据后重新分析。"),
+    "judge.abstain.impact": Text(en="Unknown.", zh="未知。"),
+    "judge.missing.in_app_frame": Text(en="an in-app stack frame", zh="业务代码堆栈帧"),
+    "judge.the_failure": Text(en="The failure", zh="故障"),
+    "judge.root_cause.change": Text(en="{exc}, caused by change {sha} to {where} (“{msg}”, {who}, {m} the start): it "
+                                       "{why}. Mechanism: {mech}.",
+                                    zh="{exc}，由变更 {sha}（修改 {where}；“{msg}”，{who}，{m}）引起：{why}。机制："
+                                       "{mech}。"),
+    "judge.root_cause.no_change": Text(en="{exc} at {where}; no recent change is tied to it. Mechanism: {mech}.",
+                                       zh="{where} 处的 {exc}；没有近期变更与之关联。机制：{mech}。"),
+    # How long before (or after) the start a change was made
+    "judge.ago.minutes": Text(en="{m:.0f} min", zh="{m:.0f} 分钟"),
+    "judge.ago.hours": Text(en="{h:.1f} h", zh="{h:.1f} 小时"),
+    "judge.ago.days": Text(en="{d:.1f} days", zh="{d:.1f} 天"),
+    "judge.ago.before": Text(en="{span} before", zh="开始前 {span}"),
+    "judge.ago.after": Text(en="{span} after", zh="开始后 {span}"),
+    # What each kind of change link means. Chinese rulings say this; English ones quote the ledger's own link text,
+    # so the English here is for translators (and a ruling that ever words the kind instead).
+    "judge.link.frame_line": Text(en="it wrote the failing line {where}", zh="它写下了出错行 {where}"),
+    "judge.link.frame_method": Text(en="it changed the failing method ({where})", zh="它修改了出错方法（{where}）"),
+    "judge.link.frame_file": Text(en="it changed the file the failing code is in ({where})",
+                                  zh="它修改了出错代码所在的文件（{where}）"),
+    "judge.link.call_graph": Text(en="it changed a method one call away from the failing code ({where})",
+                                  zh="它修改了与出错代码相距一次调用的方法（{where}）"),
+    "judge.link.sql": Text(en="it changed a query ({where}), and statements on that table slowed down after it",
+                           zh="它修改了一条查询（{where}），该表上的语句在其后变慢"),
+    "judge.link.log_string": Text(en="the text it added ({where}) appears in the errors after the burst",
+                                  zh="它加入的文本（{where}）正出现在突增后的错误里"),
+    "judge.link.config": Text(en="the setting it changed ({where}) governs the resource in trouble (connection pool, "
+                                 "timeout, capacity or serialization)",
+                              zh="它修改的配置（{where}）正对应出问题的资源（连接池、超时、容量或序列化）"),
+    "judge.link.dependency": Text(en="it changed a dependency version ({where}), and then the runtime could not find "
+                                     "a class or method",
+                                  zh="它修改了依赖版本（{where}），随后运行时找不到类或方法"),
+    "judge.link.resource_leak": Text(en="a resource it acquires ({where}) is never released, and the pool ran dry "
+                                        "afterwards",
+                                     zh="它新增的资源获取（{where}）没有释放，连接池随后耗尽"),
+    "judge.link.data_flow": Text(en="it changed how the data is written ({where}), and readers downstream fail on it",
+                                 zh="它改变了数据的写入方式（{where}），下游读到该数据时出错"),
+    "judge.fix.roll_back_then": Text(en="Now: roll back {what}. Then: {fix}.", zh="立即：回滚{what}。随后：{fix}。"),
+    "judge.fix.roll_back_to_tag": Text(en="to {t}", zh="到 {t}"),
+    "judge.fix.roll_back_commit": Text(en="commit {s}", zh="提交 {s}"),
+    "judge.impact.at": Text(en="at {a}", zh="{a} 时"),
+    "judge.impact.between": Text(en="between {a} and {b}", zh="{a} 至 {b} 之间"),
+    "judge.impact.failed_requests": Text(en="{n} failed requests through {entry} {when}; the '{bc}' bounded context "
+                                            "is affected and every caller of {sym} is at risk.",
+                                         zh="{when}经 {entry} 的请求失败 {n} 次；“{bc}”限界上下文受影响，{sym} "
+                                            "的所有调用方都有风险。"),
+    "judge.impact.blast_radius": Text(en="Blast radius: API {a}; tables {t}; teams {tm}.",
+                                      zh="影响范围：API {a}；数据表 {t}；团队 {tm}。"),
+    "judge.impact.error_rate": Text(en="{ep}: error rate {a:.0%} → {b:.0%}.", zh="{ep}：错误率 {a:.0%} → {b:.0%}。"),
+    "judge.impact.edge": Text(en="At the edge ({svc}): {ep} 5xx {a} → {b} of {n} requests.",
+                              zh="入口（{svc}）：{ep} 的 5xx 比例 {a} → {b}（之后共 {n} 个请求）。"),
+    "judge.rejected.weaker_evidence": Text(en="weaker evidence", zh="证据较弱"),
+    "judge.rejected.weak_change": Text(en="the change is linked to the symptoms too weakly to be convicted (score "
+                                          "{s:.2f})",
+                                       zh="该变更与症状的关联太弱，不能认定为原因（得分 {s:.2f}）"),
+    "judge.summary": Text(en="Ruling for {h} at {c:.0%} confidence{r}.", zh="裁定 {h}，置信度 {c:.0%}{r}。"),
+    "judge.summary.roll_back": Text(en="; roll back", zh="；建议回滚"),
 }
