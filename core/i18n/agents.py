@@ -122,4 +122,45 @@ STRINGS: dict[str, Text] = {
                                        zh="该变更与症状的关联太弱，不能认定为原因（得分 {s:.2f}）"),
     "judge.summary": Text(en="Ruling for {h} at {c:.0%} confidence{r}.", zh="裁定 {h}，置信度 {c:.0%}{r}。"),
     "judge.summary.roll_back": Text(en="; roll back", zh="；建议回滚"),
+    # LogAgent (core/agents/log_agent.py)
+    "log_agent.no_stack_summary": Text(en="No exception or stack trace in the logs; I cannot locate the failure from "
+                                          "runtime data.",
+                                       zh="日志中没有异常或堆栈，无法仅凭运行时数据定位故障。"),
+    "log_agent.no_stack_claim": Text(en="No stack traces were found in the ingested logs.",
+                                     zh="导入的日志中没有找到堆栈。"),
+    "log_agent.dominant_error": Text(en="The dominant error is {n}× {exc} caused by {root}: “{msg}”.",
+                                     zh="主要错误是 {n} 次 {exc}，根因异常为 {root}：“{msg}”。"),
+    "log_agent.error_jump": Text(en="Errors jumped from {a}/min to {b}/min at the onset, {m:.0f} min before the "
+                                    "reported start; {k} of these errors happened before the onset.",
+                                 zh="错误率在突增点从 {a}/分钟 升至 {b}/分钟，比上报的开始时间早 {m:.0f} 分钟；"
+                                    "突增前仅有 {k} 次该错误。"),
+    "log_agent.template_changed": Text(en="A log template changed with the onset — {t}",
+                                       zh="有日志模板随突增一起变化——{t}"),
+    "log_agent.noise": Text(en="The loud {lvl} “{tpl}” ({n} lines) runs at the same rate before and after the onset "
+                               "({a}/min → {b}/min): background noise, not the trigger.",
+                            zh="高频 {lvl} 日志“{tpl}”（{n} 行）在突增前后速率相同（{a}/分钟 → {b}/分钟）："
+                               "是背景噪声，不是诱因。"),
+    "log_agent.trace_share": Text(en="{share:.0%} of these traces pass through {sym} at {file}:{line}, the innermost "
+                                     "frame of our own code.",
+                                  zh="{share:.0%} 的堆栈经过 {sym}（{file}:{line}），这是最内层的业务代码帧。"),
+    "log_agent.hypothesis_title": Text(en="{root} surfacing in {sym}", zh="{root} 出现在 {sym}"),
+    "log_agent.hypothesis_statement": Text(en="The incident is the burst of {exc} thrown under {sym} ({file}:{line}).",
+                                           zh="本次故障是 {sym}（{file}:{line}）下抛出的 {exc} 突增。"),
+    "log_agent.summary_with_noise": Text(en="{n}× {root} burst from the onset on; it surfaces in {sym}. The WARN "
+                                            "storm is noise.",
+                                         zh="自突增点起出现 {n} 次 {root}，出错位置在 {sym}；告警风暴只是噪声。"),
+    "log_agent.summary": Text(en="{n}× {root} burst from the onset on; it surfaces in {sym}.",
+                              zh="自突增点起出现 {n} 次 {root}，出错位置在 {sym}。"),
+    "log_agent.metric_moved": Text(en="{m} moved with the errors: {d} from {b:g} to {p:g}{u}.",
+                                   zh="{m} 随错误同步变化：从 {b:g} {d}到 {p:g}{u}。"),
+    "log_agent.metric_up": Text(en="up", zh="上升"),
+    "log_agent.metric_down": Text(en="down", zh="下降"),
+    "log_agent.metric_unchanged": Text(en="{m} did not change around the onset, which argues against a resource "
+                                          "problem of that kind.",
+                                       zh="{m} 在突增前后没有变化，不支持该类资源问题的假设。"),
+    "log_agent.slow_statement": Text(en="The costliest slow statement after the onset is a {k}{fu} on {t}: {n} runs, "
+                                        "lock wait p95 {l}.",
+                                     zh="突增后代价最高的慢 SQL 是作用于 {t} 的 {k}{fu}：{n} 次，锁等待 p95 {l}。"),
+    "log_agent.slowest_trace": Text(en="The slowest failing request ({e}) spends {s} in {h}.",
+                                    zh="最慢的失败请求（{e}）在 {h} 中耗时 {s}。"),
 }
