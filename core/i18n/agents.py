@@ -163,4 +163,36 @@ STRINGS: dict[str, Text] = {
                                      zh="突增后代价最高的慢 SQL 是作用于 {t} 的 {k}{fu}：{n} 次，锁等待 p95 {l}。"),
     "log_agent.slowest_trace": Text(en="The slowest failing request ({e}) spends {s} in {h}.",
                                     zh="最慢的失败请求（{e}）在 {h} 中耗时 {s}。"),
+    # DomainAgent (core/agents/domain_agent.py)
+    "domain_agent.no_in_app_frames": Text(en="Without in-app frames I cannot place the failure in the domain.",
+                                          zh="没有业务代码帧，无法在领域模型中定位故障。"),
+    "domain_agent.bounded_context": Text(en="{cls} belongs to the '{bc}' bounded context ({layer} layer).",
+                                         zh="{cls} 属于“{bc}”限界上下文（{layer} 层）。"),
+    "domain_agent.entry_point": Text(en="Requests enter through {sym} ({layer} layer); every call of it that reaches "
+                                        "{inner} can fail.",
+                                     zh="请求经由 {sym}（{layer} 层）进入；所有到达 {inner} 的调用都可能失败。"),
+    "domain_agent.crosses_contexts": Text(en="The failure crosses bounded contexts: {a} calls into {b} inside one "
+                                             "request.",
+                                          zh="故障跨越限界上下文：{a} 在同一请求内调用 {b}。"),
+    "domain_agent.design_says": Text(en="The design says ({src}): {t}", zh="设计文档（{src}）：{t}"),
+    "domain_agent.blast_radius": Text(en="Blast radius: {apis} API operation(s) reach this aggregate ({a}); it "
+                                         "persists to {t}.",
+                                      zh="影响范围：{apis} 个 API 操作会到达该聚合（{a}）；它持久化到 {t}。"),
+    "domain_agent.edge_errors": Text(en="Users saw it at the edge ({svc}): {ep} answered 5xx for {a} → {b} of "
+                                        "requests.",
+                                     zh="用户在入口处（{svc}）已感知：{ep} 的 5xx 比例 {a} → {b}。"),
+    "domain_agent.edge_slower": Text(en="Slower too: {eps}.", zh="同时变慢的接口：{eps}。"),
+    "domain_agent.owner": Text(en="{path} is owned by {team}.", zh="{path} 的负责团队是 {team}。"),
+    "domain_agent.hypothesis_title": Text(en="Failure in the {bc} context's {layer} layer",
+                                          zh="{bc} 上下文 {layer} 层的故障"),
+    "domain_agent.hypothesis_statement": Text(en="{sym} in the '{bc}' context fails and takes {entry} down with it.",
+                                              zh="“{bc}”上下文中的 {sym} 出错，并拖垮了 {entry}。"),
+    "domain_agent.past_case_title": Text(en="Like past incident {id}", zh="与历史事件 {id} 相似"),
+    "domain_agent.past_case_statement": Text(en="{id} (“{t}”) had this root cause: “{rc}” — re-check it against this "
+                                                "incident's evidence.",
+                                             zh="{id}（“{t}”）的根因是：“{rc}”——需要用本次证据重新核验。"),
+    "domain_agent.summary": Text(en="The failure sits in the '{bc}' context ({layer}), reached from {entry}; owner: "
+                                    "{team}.",
+                                 zh="故障位于“{bc}”上下文（{layer} 层），入口是 {entry}；负责团队：{team}。"),
+    "domain_agent.owner_unknown": Text(en="unknown", zh="未知"),
 }
