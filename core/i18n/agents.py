@@ -195,4 +195,35 @@ STRINGS: dict[str, Text] = {
                                     "{team}.",
                                  zh="故障位于“{bc}”上下文（{layer} 层），入口是 {entry}；负责团队：{team}。"),
     "domain_agent.owner_unknown": Text(en="unknown", zh="未知"),
+    # CriticAgent (core/agents/critic.py)
+    "critic.no_location": Text(en="No hypothesis names a code location; the ruling would rest on symptoms only.",
+                               zh="没有任何假设给出代码位置；裁决只能基于症状。"),
+    "critic.no_commit": Text(en="{h} names no change. What changed right before the start — code, config, data or "
+                                "load?",
+                             zh="{h} 没有指出任何变更。故障前到底变了什么——代码、配置、数据还是负载？"),
+    "critic.contradiction": Text(en="{sha} landed after the errors had already begun; it cannot be their cause.",
+                                 zh="{sha} 在错误开始之后才提交，不可能是原因。"),
+    "critic.timing": Text(en="A commit is not a deploy. Show that {sha} was live in production before the error "
+                             "onset.",
+                          zh="提交不等于上线。请证明 {sha} 在错误突增前已经部署到生产。"),
+    "critic.closer_commit": Text(en="{sha} by {who} landed closer to the start ({m:.0f} min before) and is linked to "
+                                    "the symptoms too ({k}). Why not that one?",
+                                 zh="{who} 的 {sha} 离开始时间更近（提前 {m:.0f} 分钟），也与症状有关联（{k}）。"
+                                    "为什么不是它？"),
+    "critic.noise": Text(en="The logs are dominated by {n}× {lvl} “{tpl}”. Could that be the real trigger?",
+                         zh="日志被 {n} 次 {lvl}“{tpl}”刷屏，它会不会才是真正的诱因？"),
+    "critic.external": Text(en="{root} can come from a degraded database or downstream. Is this code the cause, or a "
+                               "victim?",
+                            zh="{root} 也可能源于数据库或下游退化。这段代码是原因还是受害者？"),
+    "critic.coverage": Text(en="Only {s:.0%} of the traces pass through {sym}; what explains the rest?",
+                            zh="只有 {s:.0%} 的堆栈经过 {sym}，其余的如何解释？"),
+    "critic.citation": Text(en="{a} claimed “{t}” but {p}. Withdraw it or cite the ledger.",
+                            zh="{a} 声称“{t}”，但{p}。请撤回或引用证据账本。"),
+    "critic.human": Text(en="A human asks the panel to address: “{t}”.", zh="人类要求辩论方回应：“{t}”。"),
+    "critic.still_open": Text(en="Still open: {t}", zh="仍未解决：{t}"),
+    "critic.known_gap": Text(en="Accepted as a known gap, to be stated in the ruling: {t}",
+                             zh="作为已知缺口接受，需在裁决中说明：{t}"),
+    "critic.summary_consensus": Text(en="No material objection left to {h}; {g} known gap(s) go to the judge.",
+                                     zh="对 {h} 已无实质性异议；{g} 个已知缺口提交给法官。"),
+    "critic.summary_material": Text(en="{n} material challenge(s) to {h}.", zh="对 {h} 提出 {n} 项实质性质疑。"),
 }
