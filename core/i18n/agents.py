@@ -226,4 +226,41 @@ STRINGS: dict[str, Text] = {
     "critic.summary_consensus": Text(en="No material objection left to {h}; {g} known gap(s) go to the judge.",
                                      zh="对 {h} 已无实质性异议；{g} 个已知缺口提交给法官。"),
     "critic.summary_material": Text(en="{n} material challenge(s) to {h}.", zh="对 {h} 提出 {n} 项实质性质疑。"),
+    # RebuttalAgent (core/agents/rebuttal.py)
+    "rebuttal.timing_deployed": Text(en="Release {tag} shipped {sha} {m:.0f} min before the start; the errors began "
+                                        "{o:.0f} min before the start, after it.",
+                                     zh="发布 {tag} 在开始前 {m:.0f} 分钟上线了 {sha}；错误在开始前 {o:.0f} "
+                                        "分钟才出现，晚于发布。"),
+    "rebuttal.timing_no_release": Text(en="{sha} was committed before the onset, but no release marker proves when "
+                                          "it went live.",
+                                       zh="{sha} 的提交早于突增点，但没有发布标记能证明它何时上线。"),
+    "rebuttal.closer_commit_rejected": Text(en="its links to the symptoms are weaker ({a:.2f} vs {b:.2f})",
+                                            zh="其与症状的关联更弱（{a:.2f} 对 {b:.2f}）"),
+    "rebuttal.closer_commit_weaker": Text(en="{o} is tied to the symptoms less strongly ({a:.2f}) than {sha} "
+                                             "({b:.2f}), which {t}.",
+                                          zh="{o} 与症状的关联（{a:.2f}）弱于 {sha}（{b:.2f}）：{t}。"),
+    "rebuttal.noise_steady": Text(en="That {lvl} ran at {a}/min long before the onset and at {b}/min after it; a "
+                                     "cause would change with the symptom.",
+                                  zh="该 {lvl} 在突增前就以 {a}/分钟 持续出现，之后为 {b}/分钟；"
+                                     "真正的原因会随症状一起变化。"),
+    "rebuttal.external_new_query": Text(en="the {k} on {t} first appears after the onset",
+                                        zh="{t} 上的 {k} 在突增后才出现"),
+    "rebuttal.external_own_change": Text(en="The pressure comes from this application's own change: {p}.",
+                                         zh="压力来自本应用自身的变更：{p}。"),
+    "rebuttal.external_flat_metrics": Text(en="{m} did not move around the onset, and change {sha} is tied to the "
+                                              "failing code; an outside cause would show in them.",
+                                           zh="{m} 在突增前后没有变化，而变更 {sha} 与出错代码直接关联；"
+                                              "若是外部原因，这些指标会有变化。"),
+    "rebuttal.external_unknown": Text(en="No database or downstream signal was analysed that could rule an external "
+                                         "cause in or out.",
+                                      zh="没有可用于确认或排除外部原因的数据库或下游信号。"),
+    "rebuttal.citation_conceded": Text(en="Conceded: that claim is withdrawn and kept out of the ruling.",
+                                       zh="接受：该论断撤回，不进入裁决。"),
+    "rebuttal.coverage_conceded": Text(en="Conceded in part: the remaining traces follow other paths and are not "
+                                          "explained.",
+                                       zh="部分接受：其余堆栈走其他路径，尚未得到解释。"),
+    "rebuttal.stays_open": Text(en="The evidence at hand cannot settle this; it stays open for the judge.",
+                                zh="现有证据无法回答，留给法官裁量。"),
+    "rebuttal.summary": Text(en="Resolved {r} of {n} challenge(s); {o} remain open.",
+                             zh="已回应 {n} 项质疑中的 {r} 项；{o} 项仍未解决。"),
 }
