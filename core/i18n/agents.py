@@ -263,4 +263,23 @@ STRINGS: dict[str, Text] = {
                                 zh="现有证据无法回答，留给法官裁量。"),
     "rebuttal.summary": Text(en="Resolved {r} of {n} challenge(s); {o} remain open.",
                              zh="已回应 {n} 项质疑中的 {r} 项；{o} 项仍未解决。"),
+    # Humans' questions, answered offline (core/agents/questions.py)
+    "questions.no_hypothesis_yet": Text(en="no hypothesis locates the failure yet", zh="尚无假设能定位故障"),
+    "questions.offline_answer": Text(en="On “{q}”: the offline brain cannot weigh free text; what {a}'s evidence "
+                                        "shows is: {b}",
+                                     zh="关于“{q}”：离线大脑无法理解自由文本；{a} 的证据表明：{b}"),
+    # A reply as chat-bubble Markdown (core/agents/render.py)
+    "render.hypotheses": Text(en="Hypotheses", zh="假设"),
+    "render.gap": Text(en="(gap)", zh="（缺口）"),
+    "render.root_cause": Text(en="Root cause", zh="根因"),
+    "render.location": Text(en="Location", zh="位置"),
+    "render.suspect_commit": Text(en="Suspect commit", zh="嫌疑提交"),
+    "render.fix": Text(en="Fix", zh="修复"),
+    "render.risk": Text(en="Risk", zh="风险"),
+    "render.rollback": Text(en="Rollback", zh="回滚"),
+    "render.yes": Text(en="yes", zh="是"),
+    "render.no": Text(en="no", zh="否"),
+    "render.team": Text(en="Team", zh="团队"),
+    "render.evidence_chain": Text(en="Evidence chain", zh="证据链"),
+    "render.missing_or_open": Text(en="**Missing or open:** ", zh="**缺失或未决：** "),
 }
