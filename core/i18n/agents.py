@@ -282,4 +282,29 @@ STRINGS: dict[str, Text] = {
     "render.team": Text(en="Team", zh="团队"),
     "render.evidence_chain": Text(en="Evidence chain", zh="证据链"),
     "render.missing_or_open": Text(en="**Missing or open:** ", zh="**缺失或未决：** "),
+    # The evidence check of a ruling (core/agents/ruling_check.py)
+    "ruling_check.rejected_hypothesis": Text(en="{h} was rejected in the debate; a rejected hypothesis cannot be "
+                                                "ruled, so the judge abstains.",
+                                             zh="{h} 已在辩论中被否决；被否决的假设不能作为裁决，法官因此弃权。"),
+    "ruling_check.location_unbacked": Text(en="no stack frame, blame or change link in the evidence points at this "
+                                              "file and line",
+                                           zh="证据中没有任何栈帧、blame 或变更关联指向这个文件和行"),
+    "ruling_check.commit_unknown": Text(en="no commit, blame, change link or release in the evidence has this sha",
+                                        zh="证据中没有任何提交、blame、变更关联或发布包含这个 sha"),
+    "ruling_check.author_replaced": Text(en="replaced by the commit's own author and message from the history",
+                                         zh="已替换为历史记录中该提交自己的作者和说明"),
+    "ruling_check.team_unbacked": Text(en="no verified ownership evidence names this team",
+                                       zh="没有经核实的归属证据指向这个团队"),
+    "ruling_check.impact_unknown_evidence": Text(en="it cites evidence the ledger does not hold ({ids})",
+                                                 zh="它引用了账本中不存在的证据（{ids}）"),
+    "ruling_check.impact_no_runtime": Text(en="no runtime evidence (errors, bursts, metrics, traces, slow SQL) in "
+                                              "the chain backs it",
+                                           zh="证据链中没有运行时证据（错误、突增、指标、链路、慢 SQL）支撑它"),
+    "ruling_check.impact_not_established": Text(en="Not established: {r}.", zh="无法确定：{r}。"),
+    "ruling_check.confidence_capped": Text(en="capped at {c:.2f}: {n} independent source(s) behind the ruling, {a} "
+                                              "against it, {m} material objection(s) and {g} gap(s) open",
+                                           zh="上限 {c:.2f}：裁决有 {n} 个独立来源支撑、{a} 个反对来源，{m} "
+                                              "项实质性异议与 {g} 个缺口仍未解决"),
+    "ruling_check.no_verified_evidence": Text(en="no verified evidence behind the ruling",
+                                              zh="裁决背后没有经核实的证据"),
 }
