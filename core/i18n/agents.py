@@ -307,4 +307,13 @@ STRINGS: dict[str, Text] = {
                                               "项实质性异议与 {g} 个缺口仍未解决"),
     "ruling_check.no_verified_evidence": Text(en="no verified evidence behind the ruling",
                                               zh="裁决背后没有经核实的证据"),
+    # The orchestrator's own notes in a turn (core/debate.py)
+    "debate.consensus_overruled": Text(en="The critic declared consensus, but {n} material challenge(s) remain open: "
+                                          "the debate goes on.",
+                                       zh="质询官宣布达成共识，但仍有 {n} 项实质性质疑未解决：辩论继续。"),
+    "debate.consensus_by_objections": Text(en="No material challenge is open, so the debate may end although the "
+                                              "critic did not declare consensus.",
+                                           zh="已无实质性质疑，因此即使质询官未宣布共识，辩论也可以结束。"),
+    "debate.answered_questions": Text(en="Answers {n} question(s) from the humans.",
+                                      zh="回答了人类提出的 {n} 个问题。"),
 }
