@@ -12,7 +12,7 @@ from typing import Any
 from autogen_agentchat.messages import StopMessage
 
 from core import audit
-from core.agents.base import PHASE_OF, AgentReply, Brain, DebateView, say
+from core.agents.base import PHASE_OF, AgentReply, Brain, DebateView
 from core.agents.questions import addressee, open_questions, question_id
 from core.agents.render import render_reply
 from core.agents.ruling_check import check_ruling
@@ -27,6 +27,7 @@ from core.auth import ANONYMOUS_LOCAL, Principal, require_principal
 from core.errors import DebateError, TribunalError
 from core.fusion.facts import FusedContext
 from core.fusion.ledger import check_citations
+from core.i18n import text
 from core.review import carried_note
 from core.schema import (
     AgentName,
@@ -209,11 +210,9 @@ class Debate:
         """Where code overruled the agent, said in its bubble."""
         if agent == "CriticAgent" and reply.consensus and any(c.material for c in reply.challenges):
             n = sum(c.material for c in reply.challenges)
-            return say(self.view.language, "The critic declared consensus, but {n} material challenge(s) remain open: "
-                       "the debate goes on.", "质询官宣布达成共识，但仍有 {n} 项实质性质疑未解决：辩论继续。", n=n)
+            return text("debate.consensus_overruled", self.view.language, n=n)
         if agent == "CriticAgent" and reply.consensus is False and not any(c.material for c in reply.challenges):
-            return say(self.view.language, "No material challenge is open, so the debate may end although the critic "
-                       "did not declare consensus.", "已无实质性质疑，因此即使质询官未宣布共识，辩论也可以结束。")
+            return text("debate.consensus_by_objections", self.view.language)
         return ""
 
     async def _turn(self, agent: AgentName, round_no: int, queue: asyncio.Queue[object],
@@ -222,9 +221,9 @@ class Debate:
         await queue.put(TurnStarted(incident_id=self.info.incident_id, debate_id=self.debate_id, at=started,
                                     agent=agent, round=round_no, phase=PHASE_OF[agent]))
 
-        async def stream(text: str) -> None:
+        async def stream(chunk: str) -> None:
             await queue.put(TokenDelta(incident_id=self.info.incident_id, debate_id=self.debate_id, at=_now(),
-                                       agent=agent, round=round_no, text=text))
+                                       agent=agent, round=round_no, text=chunk))
 
         async def on_tool(tool: str, arguments: dict[str, Any], status: str, result: str) -> None:
             args = {k: v if v is None or isinstance(v, str | int | float) else str(v) for k, v in arguments.items()}
@@ -239,9 +238,8 @@ class Debate:
         if answer_only:  # it spoke to answer the humans: its hypotheses and challenges stand as they were
             questions = {question_id(q) for q in open_questions(view, agent, unaddressed=False)}
             answers = [a for a in reply.answers if a.challenge_id in questions]
-            reply = reply.model_copy(update={"hypotheses": [], "challenges": [], "answers": answers, "summary": say(
-                self.view.language, "Answers {n} question(s) from the humans.", "回答了人类提出的 {n} 个问题。",
-                n=len(answers))})
+            reply = reply.model_copy(update={"hypotheses": [], "challenges": [], "answers": answers, "summary": text(
+                "debate.answered_questions", self.view.language, n=len(answers))})
         if reply.judgment is not None:
             reply = reply.model_copy(update={"judgment": self._enforce(reply.judgment)})
         brain, model, usage = self.brain.name, self.brain.model_for(agent), None

@@ -6,9 +6,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from core.agents.failure_modes import UNKNOWN_BELOW, classify
+from core.agents.failure_modes import _UNKNOWN, MODES, UNKNOWN_BELOW, classify
 from core.fusion.facts import ChangeCandidate, ChangeLink, ErrorGroup, FusedContext
 from core.fusion.runtime_rules import MetricFinding, RuntimeFindings
+from core.i18n import has, text
 from core.schema import Incident
 
 NOW = datetime(2026, 3, 1, 10, 0, tzinfo=UTC)
@@ -81,3 +82,11 @@ def test_traffic_surge_only_without_a_guilty_change() -> None:
     assert surge.mode.key == "traffic-surge"
     blamed = classify(_ctx("com.example.Unclear", anomalies=("http.rate",), link="config"))
     assert blamed.mode.key != "traffic-surge"
+
+
+def test_every_mode_is_worded_in_both_languages() -> None:
+    for mode in (*MODES, _UNKNOWN):
+        for field in ("mechanism", "fix"):
+            key = f"mode.{mode.key}.{field}"
+            assert has(key), key
+            assert text(key, "en") != text(key, "zh"), key

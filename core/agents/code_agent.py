@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from core.agents.base import AgentReply, DebateView, say
+from core.agents.base import AgentReply, DebateView
 from core.agents.failure_modes import classify
 from core.fusion.facts import ChangeCandidate, FrameFinding
 from core.fusion.link_words import LINK_KIND_ZH, link_zh
+from core.i18n import text
 from core.schema import Claim, CodeLocation, Hypothesis
 
 __all__ = ["change_location", "offline_reply"]
@@ -45,22 +46,19 @@ def offline_reply(view: DebateView) -> AgentReply:
     frames = [f for f in (top.frames if top else []) if not f.is_test] or (top.frames if top else [])
     if not ctx.repo_available:
         return AgentReply(
-            summary=say(lang, "I cannot follow the failure into the code: no repository.",
-                        "无法把故障追溯到代码：没有代码仓库。"),
-            claims=[Claim(text=say(lang, "Code attribution is impossible without the repository.",
-                                   "没有代码仓库，无法进行代码归因。"),
+            summary=text("code_agent.no_repo_summary", lang),
+            claims=[Claim(text=text("code_agent.no_repo_claim", lang),
                           citations=[top.evidence_id] if top and top.evidence_id else [])],
             confidence=0.1,
         )
     claims: list[Claim] = []
     for frame in frames[:3]:
         if frame.evidence_id:
-            why = "；".join(frame.why_zh[:2]) if lang == "zh" else "; ".join(frame.why[:2])
+            why = text("code_agent.why_separator", lang).join(frame.why_zh[:2] if lang == "zh" else frame.why[:2])
             claims.append(Claim(
-                text=say(lang, "Location candidate #{n}: {sym} ({file}:{line}){why}.",
-                         "定位候选 #{n}：{sym}（{file}:{line}）{why}。",
-                         n=frame.position + 1, sym=frame.symbol, file=frame.path or frame.file_name, line=frame.line,
-                         why=say(lang, " — {w}", "——{w}", w=why) if why else ""),
+                text=text("code_agent.location_candidate", lang, n=frame.position + 1, sym=frame.symbol,
+                          file=frame.path or frame.file_name, line=frame.line,
+                          why=text("code_agent.location_why", lang, w=why) if why else ""),
                 citations=[c for c in (frame.evidence_id, frame.blame_evidence_id) if c]))
     mode = classify(ctx)
     guilty = [c for c in ctx.suspects if c.guilty]
@@ -74,71 +72,50 @@ def offline_reply(view: DebateView) -> AgentReply:
         confidence = min(0.9, 0.35 + 0.5 * best.score + (0.05 if deploy else 0.0))
         for link in sorted(best.links, key=lambda lk: -lk.strength)[:3]:
             if link.evidence_id:
-                claims.append(Claim(text=say(lang, "{sha} {t}.", "{sha}：{t}。", sha=best.sha[:8],
-                                             t=link.text[:220] if lang != "zh"
-                                             else link_zh(link.kind, link.path, link.line)),
+                claims.append(Claim(text=text("code_agent.change_link_claim", lang, sha=best.sha[:8],
+                                              t=link.text[:220] if lang != "zh"
+                                              else link_zh(link.kind, link.path, link.line)),
                                     citations=[link.evidence_id]))
         if deploy:
             claims.append(Claim(
-                text=say(lang, "Release {tag} shipped it {m:.0f} min before the start.",
-                         "发布 {tag} 在开始前 {m:.0f} 分钟上线了该提交。",
-                         tag=deploy.tag, m=deploy.minutes_before_start),
+                text=text("code_agent.release_shipped", lang, tag=deploy.tag, m=deploy.minutes_before_start),
                 citations=[deploy.evidence_id or ""]))
         if where:
             hypotheses.append(Hypothesis(
                 id="HC1",
-                title=say(lang, "Change {sha} caused it", "变更 {sha} 导致故障", sha=best.sha[:8]),
-                statement=say(lang, "{sha} by {who} (“{msg}”) changed {file}:{line} ({sym}); {n} link(s) tie it to the "
-                                    "symptoms (strongest: {k}).",
-                              "{who} 的 {sha}（“{msg}”）修改了 {file}:{line}（{sym}）；{n} "
-                              "条关联把它与症状联系起来（最强：{k}）。",
-                              sha=best.sha[:8], who=best.author, msg=best.message[:80], file=where.file,
-                              line=where.line,
-                              sym=where.symbol or "?", n=len(best.links), k=_kind(best.match, lang)),
+                title=text("code_agent.change_title", lang, sha=best.sha[:8]),
+                statement=text("code_agent.change_statement", lang, sha=best.sha[:8], who=best.author,
+                               msg=best.message[:80], file=where.file, line=where.line, sym=where.symbol or "?",
+                               n=len(best.links), k=_kind(best.match, lang)),
                 location=where, commit_sha=best.sha, citations=cites, confidence=round(confidence, 2)))
     weak = [c for c in ctx.suspects if not c.guilty][:2]
     for i, other in enumerate(weak, start=2):
         claims.append(Claim(
-            text=say(lang, "{sha} by {who} is linked only weakly (score {s:.2f}): {t}.",
-                     "{who} 的 {sha} 关联较弱（得分 {s:.2f}）：{t}。",
-                     sha=other.sha[:8], who=other.author, s=other.score,
-                     t=_strongest(other, lang)),
+            text=text("code_agent.weak_change_claim", lang, sha=other.sha[:8], who=other.author, s=other.score,
+                      t=_strongest(other, lang)),
             citations=_link_cites(other)[:2]))
         hypotheses.append(Hypothesis(
-            id=f"HC{i}", title=say(lang, "Change {sha} (weak link)", "变更 {sha}（弱关联）", sha=other.sha[:8]),
-            statement=say(lang,
-                          "{sha} changed {files} before the onset, but its links do not explain the symptoms "
-                          "well enough.",
-                          "{sha} 在突增前修改了 {files}，但其关联不足以解释症状。", sha=other.sha[:8],
-                          files=", ".join(other.files[:3])[:120]),
+            id=f"HC{i}", title=text("code_agent.weak_change_title", lang, sha=other.sha[:8]),
+            statement=text("code_agent.weak_change_statement", lang, sha=other.sha[:8],
+                           files=", ".join(other.files[:3])[:120]),
             commit_sha=other.sha, citations=_link_cites(other)[:2], confidence=round(min(0.3, other.score * 0.5), 2)))
     if not guilty and frames:
         frame = frames[0]
         confidence = 0.3 + 0.2 * min(1.0, frame.score)
         claims.append(Claim(
-            text=say(lang,
-                     "No change in the {d} days before the onset is tied to the failing code, its neighbours, its "
-                           "queries, its settings or its dependencies strongly enough to be convicted.",
-                     "突增前 {d} "
-                     "天内没有任何变更与出错代码、其相邻方法、SQL、配置或依赖有足够强的关联，不能认定为原因。",
-                     d=30),
+            text=text("code_agent.no_change_convicted", lang, d=30),
             citations=[c for c in (frame.evidence_id, frame.blame_evidence_id) if c]))
         hypotheses.append(Hypothesis(
             id="HC1",
-            title=say(lang, "{sym} fails on its own", "{sym} 自身出错", sym=frame.symbol),
-            statement=say(lang, "The failure lives in {sym} ({file}:{line}): {mech}.",
-                          "故障位于 {sym}（{file}:{line}）：{mech}。",
-                          sym=frame.symbol, file=frame.path or frame.file_name, line=frame.line,
-                          mech=mode.mechanism(lang)),
+            title=text("code_agent.own_code_title", lang, sym=frame.symbol),
+            statement=text("code_agent.own_code_statement", lang, sym=frame.symbol, file=frame.path or frame.file_name,
+                           line=frame.line, mech=mode.mechanism(lang)),
             location=CodeLocation(file=frame.path or frame.file_name, line=frame.line, symbol=frame.symbol),
             citations=[c for c in (frame.evidence_id, top.evidence_id if top else None) if c],
             confidence=round(confidence, 2)))
     summary = (
-        say(lang, "Change {sha} is tied to the symptoms ({k}); it is my prime suspect.",
-            "变更 {sha} 与症状直接关联（{k}），是头号嫌疑。",
-            sha=guilty[0].sha[:8], k=_kind(guilty[0].match, lang))
+        text("code_agent.summary_change", lang, sha=guilty[0].sha[:8], k=_kind(guilty[0].match, lang))
         if guilty else
-        say(lang, "No recent change explains the failure; the code at {sym} is the best location.",
-            "没有近期变更能解释该故障；最可能的位置是 {sym}。", sym=frames[0].symbol if frames else "?")
+        text("code_agent.summary_no_change", lang, sym=frames[0].symbol if frames else "?")
     )
     return AgentReply(summary=summary, claims=claims, hypotheses=hypotheses, confidence=round(min(confidence, 0.9), 2))

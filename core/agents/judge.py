@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime, tzinfo
 
-from core.agents.base import AgentReply, DebateView, say
+from core.agents.base import AgentReply, DebateView
 from core.agents.failure_modes import classify
 from core.agents.ruling_check import evidence_cap, verified_citations
 from core.fusion.culprit import location_margin
 from core.fusion.facts import ChangeCandidate, FusedContext
 from core.fusion.runtime_rules import share
+from core.i18n import text
 from core.schema import (
     AgentTurn,
     CommitRef,
@@ -30,21 +31,6 @@ _SEVERITY = ("low", "medium", "high", "critical")
 
 def _clock(ts: datetime | None, zone: tzinfo | None) -> str:
     return ts.astimezone(zone).strftime("%m-%d %H:%M") if ts else "?"
-
-
-# What each kind of change link means, for Chinese rulings (the ledger's own text is English).
-_LINK_ZH = {
-    "frame_line": "它写下了出错行 {where}",
-    "frame_method": "它修改了出错方法（{where}）",
-    "frame_file": "它修改了出错代码所在的文件（{where}）",
-    "call_graph": "它修改了与出错代码相距一次调用的方法（{where}）",
-    "sql": "它修改了一条查询（{where}），该表上的语句在其后变慢",
-    "log_string": "它加入的文本（{where}）正出现在突增后的错误里",
-    "config": "它修改的配置（{where}）正对应出问题的资源（连接池、超时、容量或序列化）",
-    "dependency": "它修改了依赖版本（{where}），随后运行时找不到类或方法",
-    "resource_leak": "它新增的资源获取（{where}）没有释放，连接池随后耗尽",
-    "data_flow": "它改变了数据的写入方式（{where}），下游读到该数据时出错",
-}
 
 
 def ruling_confidence(view: DebateView, lead: Hypothesis, change: ChangeCandidate | None, mode_score: float,
@@ -72,29 +58,21 @@ def ruling_confidence(view: DebateView, lead: Hypothesis, change: ChangeCandidat
 
 def _ago(minutes: float, lang: str) -> str:
     m = abs(minutes)
-    if lang == "zh":
-        text = f"{m:.0f} 分钟" if m < 120 else f"{m / 60:.1f} 小时" if m < 2880 else f"{m / 1440:.1f} 天"
-        return f"开始前 {text}" if minutes >= 0 else f"开始后 {text}"
-    text = f"{m:.0f} min" if m < 120 else f"{m / 60:.1f} h" if m < 2880 else f"{m / 1440:.1f} days"
-    return f"{text} {'before' if minutes >= 0 else 'after'}"
+    span = (text("judge.ago.minutes", lang, m=m) if m < 120 else text("judge.ago.hours", lang, h=m / 60) if m < 2880
+            else text("judge.ago.days", lang, d=m / 1440))
+    return text("judge.ago.before" if minutes >= 0 else "judge.ago.after", lang, span=span)
 
 
 def _what_would_help(ctx: FusedContext, lang: str, change: ChangeCandidate | None, mode_known: bool) -> list[str]:
     """What evidence a low-confidence ruling lacks, so a person knows what to bring."""
     out = []
     if change is None and ctx.repo_available:
-        out.append(say(lang, "a change that explains it: deploy markers (release tags) and the configuration and "
-                             "dependency history of the live version",
-                       "能解释故障的变更：发布标记（release tag）以及线上版本的配置与依赖变更历史"))
+        out.append(text("judge.would_help.change", lang))
     if not mode_known:
-        out.append(say(lang, "the failure mechanism: the failing request's input, and runtime metrics (pools, GC, "
-                             "latency) around the onset",
-                       "失败机制：失败请求的输入，以及突增前后的运行时指标（连接池、GC、延迟）"))
+        out.append(text("judge.would_help.mechanism", lang))
     frames = ctx.top_group.frames if ctx.top_group else []
     if frames and location_margin([f for f in frames if not f.is_test]) < 0.3:
-        out.append(say(lang, "a sharper location: several frames are about as likely; a trace from production with "
-                             "the same failure, or the failing input",
-                       "更明确的定位：多个栈帧的可能性相近；需要生产环境中相同故障的堆栈或失败输入"))
+        out.append(text("judge.would_help.location", lang))
     return out
 
 
@@ -132,30 +110,25 @@ def offline_reply(view: DebateView) -> AgentReply:
     by_id = {e.id: e for e in ctx.evidence}
     missing: list[str] = []
     if not ctx.groups:
-        missing.append(say(lang, "stack traces or error logs from the incident window",
-                           "故障时间窗口内的堆栈或错误日志"))
+        missing.append(text("judge.missing.stack_traces", lang))
     if not ctx.repo_available:
-        missing.append(say(lang, "the service's Git repository", "服务的 Git 仓库"))
+        missing.append(text("judge.missing.repository", lang))
     if ctx.owner is None:
-        missing.append(say(lang, "an ownership file (CODEOWNERS) covering the failing code",
-                           "覆盖出错代码的归属文件（CODEOWNERS）"))
+        missing.append(text("judge.missing.ownership", lang))
     if ctx.unparsed_assets:
-        missing.append(say(lang, "{n} stored design document(s) are not analysed yet", "{n} 份已保存的设计文档尚未分析",
-                           n=len(ctx.unparsed_assets)))
+        missing.append(text("judge.missing.unparsed_design", lang, n=len(ctx.unparsed_assets)))
 
     if lead is None or lead.location is None:
         chain = [by_id[i] for i in sorted(verified, key=lambda i: int(i[1:])) if i in by_id][:6]
         judgment = Judgment(
-            root_cause=say(lang, "Undetermined: the evidence does not locate the failure in code.",
-                           "无法确定：证据不足以在代码中定位故障。"),
+            root_cause=text("judge.abstain.root_cause", lang),
             root_cause_location=None, suspect_commit=None,
             evidence_chain=[EvidenceRef(id=e.id, kind=e.kind, source=e.source, text=e.text) for e in chain],
-            fix_suggestion=say(lang, "Collect the missing evidence and re-run the analysis.",
-                               "补充缺失的证据后重新分析。"),
-            impact_analysis=say(lang, "Unknown.", "未知。"), risk_level=ctx.incident.severity,
+            fix_suggestion=text("judge.abstain.fix", lang),
+            impact_analysis=text("judge.abstain.impact", lang), risk_level=ctx.incident.severity,
             rollback_recommended=False,
             responsible_team=None, confidence=0.15, abstained=True,
-            missing=missing or [say(lang, "an in-app stack frame", "业务代码堆栈帧")],
+            missing=missing or [text("judge.missing.in_app_frame", lang)],
         )
         return AgentReply(summary=judgment.root_cause, confidence=judgment.confidence, judgment=judgment)
 
@@ -170,72 +143,60 @@ def offline_reply(view: DebateView) -> AgentReply:
     chain = [by_id[i] for i in chain_ids]
     confidence = ruling_confidence(view, lead, suspect, mode.score if mode.known else 0.0, len(gaps), len(blocking))
     abstained = confidence < 0.3
-    exc = (top.root_type if top else "").rsplit(".", 1)[-1] or say(lang, "The failure", "故障")
+    exc = (top.root_type if top else "").rsplit(".", 1)[-1] or text("judge.the_failure", lang)
     loc = lead.location
     named = loc.symbol and loc.symbol != loc.file.rsplit("/", 1)[-1]
     where = f"{loc.symbol} ({loc.file}:{loc.line})" if named else f"{loc.file}:{loc.line}"
     if suspect:
         link = max(suspect.links, key=lambda lk: lk.strength)
-        root_cause = say(
-            lang, "{exc}, caused by change {sha} to {where} (“{msg}”, {who}, {m} the start): it {why}. "
-                  "Mechanism: {mech}.",
-            "{exc}，由变更 {sha}（修改 {where}；“{msg}”，{who}，{m}）引起：{why}。机制：{mech}。",
-            exc=exc, where=where, sha=suspect.sha[:8],
-            msg=suspect.message[:80], who=suspect.author, m=_ago(suspect.minutes_before_start, lang),
-            why=link.text[:200] if lang != "zh" else _LINK_ZH[link.kind].format(where=f"{link.path}:{link.line}"),
-            mech=mode.mechanism(lang))
+        root_cause = text("judge.root_cause.change", lang, exc=exc, where=where, sha=suspect.sha[:8],
+                          msg=suspect.message[:80], who=suspect.author, m=_ago(suspect.minutes_before_start, lang),
+                          # English quotes the ledger's own words for the link; Chinese says what its kind means
+                          why=link.text[:200] if lang != "zh"
+                          else text(f"judge.link.{link.kind}", lang, where=f"{link.path}:{link.line}"),
+                          mech=mode.mechanism(lang))
     else:
-        root_cause = say(lang, "{exc} at {where}; no recent change is tied to it. Mechanism: {mech}.",
-                         "{where} 处的 {exc}；没有近期变更与之关联。机制：{mech}。",
-                         exc=exc, where=where, mech=mode.mechanism(lang))
+        root_cause = text("judge.root_cause.no_change", lang, exc=exc, where=where, mech=mode.mechanism(lang))
     fix = mode.fix(lang)
     deploy = next((d for d in ctx.deploys if suspect and suspect.sha in d.contains), None)
     rollback = bool(suspect and (deploy or suspect.minutes_before_start <= 7 * 24 * 60) and confidence >= 0.6
                     and not blocking)
     if rollback and suspect:
         previous = [d.tag for d in ctx.deploys if deploy and d.at < deploy.at]
-        fix = say(lang, "Now: roll back {what}. Then: {fix}.", "立即：回滚{what}。随后：{fix}。",
-                  what=say(lang, "to {t}", "到 {t}",
-                           t=previous[-1]) if previous else say(lang, "commit {s}", "提交 {s}", s=suspect.sha[:8]),
-                  fix=fix)
+        fix = text("judge.fix.roll_back_then", lang,
+                   what=text("judge.fix.roll_back_to_tag", lang, t=previous[-1]) if previous
+                   else text("judge.fix.roll_back_commit", lang, s=suspect.sha[:8]),
+                   fix=fix)
     if confidence < 0.5:
         missing.extend(_what_would_help(ctx, lang, suspect, mode.known))
     entry = ctx.entry_point
     zone = ctx.incident.started_at.tzinfo
     first, last = _clock(top.first_seen if top else None, zone), _clock(top.last_seen if top else None, zone)
-    when = (say(lang, "at {a}", "{a} 时", a=first) if first == last else
-            say(lang, "between {a} and {b}", "{a} 至 {b} 之间", a=first, b=last))
-    impact = say(
-        lang, "{n} failed requests through {entry} {when}; the '{bc}' bounded context is affected"
-              " and every caller of {sym} is at risk.",
-        "{when}经 {entry} 的请求失败 {n} 次；“{bc}”限界上下文受影响，{sym} 的所有调用方都有风险。",
-        n=top.count if top else 0, entry=entry.symbol if entry else "?", bc=ctx.bounded_context or "?",
-        when=when, sym=lead.location.symbol)
+    when = (text("judge.impact.at", lang, a=first) if first == last else
+            text("judge.impact.between", lang, a=first, b=last))
+    impact = text("judge.impact.failed_requests", lang, n=top.count if top else 0,
+                  entry=entry.symbol if entry else "?", bc=ctx.bounded_context or "?", when=when,
+                  sym=lead.location.symbol)
     if ctx.blast and (ctx.blast.apis or ctx.blast.tables):
-        impact += " " + say(lang, "Blast radius: API {a}; tables {t}; teams {tm}.",
-                            "影响范围：API {a}；数据表 {t}；团队 {tm}。",
-                            a=", ".join(ctx.blast.apis[:5]) or "—", t=", ".join(ctx.blast.tables[:5]) or "—",
-                            tm=", ".join(ctx.blast.teams[:4]) or "—")
+        impact += " " + text("judge.impact.blast_radius", lang, a=", ".join(ctx.blast.apis[:5]) or "—",
+                             t=", ".join(ctx.blast.tables[:5]) or "—", tm=", ".join(ctx.blast.teams[:4]) or "—")
     e = next((e for e in (ctx.runtime.endpoints if ctx.runtime else []) if e.source == "trace"), None)
     if e:
-        impact += " " + say(lang, "{ep}: error rate {a:.0%} → {b:.0%}.", "{ep}：错误率 {a:.0%} → {b:.0%}。",
-                            ep=e.endpoint,
-                            a=e.error_rate_before or 0.0, b=e.error_rate_after or 0.0)
+        impact += " " + text("judge.impact.error_rate", lang, ep=e.endpoint, a=e.error_rate_before or 0.0,
+                             b=e.error_rate_after or 0.0)
     edge = next((e for e in (ctx.runtime.endpoints if ctx.runtime else []) if e.source == "access_log"), None)
     if edge:
-        impact += " " + say(lang, "At the edge ({svc}): {ep} 5xx {a} → {b} of {n} requests.",
-                            "入口（{svc}）：{ep} 的 5xx 比例 {a} → {b}（之后共 {n} 个请求）。", svc=edge.service,
-                            ep=edge.endpoint, a=share(edge.error_rate_before), b=share(edge.error_rate_after),
-                            n=edge.n_after)
+        impact += " " + text("judge.impact.edge", lang, svc=edge.service, ep=edge.endpoint,
+                             a=share(edge.error_rate_before), b=share(edge.error_rate_after), n=edge.n_after)
     risk = ctx.incident.severity
     if ctx.burst and ctx.burst.peak_per_min >= 20 and risk != "critical":
         risk = _SEVERITY[_SEVERITY.index(risk) + 1]  # type: ignore[assignment]
     scores = {c.sha: c.score for c in ctx.suspects}
-    rejected = [RejectedHypothesis(id=h.id, title=h.title, reason=h.reason or say(lang, "weaker evidence", "证据较弱"))
+    rejected = [RejectedHypothesis(id=h.id, title=h.title,
+                                   reason=h.reason or text("judge.rejected.weaker_evidence", lang))
                 for h in view.hypotheses() if h.status == "rejected"]
-    rejected += [RejectedHypothesis(id=h.id, title=h.title, reason=say(
-                     lang, "the change is linked to the symptoms too weakly to be convicted (score {s:.2f})",
-                     "该变更与症状的关联太弱，不能认定为原因（得分 {s:.2f}）", s=scores.get(h.commit_sha or "", 0.0)))
+    rejected += [RejectedHypothesis(id=h.id, title=h.title, reason=text("judge.rejected.weak_change", lang,
+                                                                        s=scores.get(h.commit_sha or "", 0.0)))
                  for h in view.hypotheses() if h.status != "rejected" and h.commit_sha and h is not lead
                  and h.commit_sha != (suspect.sha if suspect else None)]
     judgment = Judgment(
@@ -246,7 +207,6 @@ def offline_reply(view: DebateView) -> AgentReply:
         responsible_team=ctx.owner.team if ctx.owner else None, confidence=confidence, abstained=abstained,
         missing=missing + gaps, rejected_hypotheses=rejected, hypothesis_id=lead.id,
     )
-    summary = say(lang, "Ruling for {h} at {c:.0%} confidence{r}.", "裁定 {h}，置信度 {c:.0%}{r}。", h=lead.id,
-                  c=confidence,
-                  r=say(lang, "; roll back", "；建议回滚") if rollback else "")
+    summary = text("judge.summary", lang, h=lead.id, c=confidence,
+                   r=text("judge.summary.roll_back", lang) if rollback else "")
     return AgentReply(summary=summary, confidence=confidence, judgment=judgment)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from core.agents.base import DebateView, say
+from core.agents.base import DebateView
 from core.agents.spec import AGENT_SPECS
+from core.i18n import text
 from core.schema import AGENTS, AgentName, Answer, Intervention
 
 __all__ = ["addressee", "offline_answers", "open_questions", "question_id"]
@@ -58,8 +59,7 @@ def offline_answers(agent: AgentName, view: DebateView) -> list[Answer]:
         elif lead is not None:
             basis, cites = f"{lead.id}: {lead.statement}", lead.citations[:3]
         else:
-            basis, cites = say(lang, "no hypothesis locates the failure yet", "尚无假设能定位故障"), []
-        text = say(lang, "On “{q}”: the offline brain cannot weigh free text; what {a}'s evidence shows is: {b}",
-                   "关于“{q}”：离线大脑无法理解自由文本；{a} 的证据表明：{b}", q=item.text[:160], a=agent, b=basis)
-        answers.append(Answer(challenge_id=question_id(item), verdict="answered", text=text, citations=cites))
+            basis, cites = text("questions.no_hypothesis_yet", lang), []
+        answer = text("questions.offline_answer", lang, q=item.text[:160], a=agent, b=basis)
+        answers.append(Answer(challenge_id=question_id(item), verdict="answered", text=answer, citations=cites))
     return answers

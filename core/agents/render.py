@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from core.agents.base import AgentReply, say
+from core.agents.base import AgentReply
+from core.i18n import text
 
 __all__ = ["render_reply"]
 
@@ -17,32 +18,33 @@ def render_reply(reply: AgentReply, lang: str) -> str:
     if reply.claims:
         parts.append("\n".join(f"- {c.text}{_cites(c.citations)}" for c in reply.claims))
     if reply.hypotheses:
-        label = say(lang, "Hypotheses", "假设")
+        label = text("render.hypotheses", lang)
         parts.append(f"**{label}**\n" + "\n".join(
             f"- **{h.id}** {h.title} — {h.statement} ({h.confidence:.0%}, {h.status}){_cites(h.citations)}"
             for h in reply.hypotheses))
     if reply.challenges:
+        gap = text("render.gap", lang)
         parts.append("\n".join(
-            f"- **{c.id}**{'' if c.material else ' ' + say(lang, '(gap)', '（缺口）')} {c.text}{_cites(c.citations)}"
+            f"- **{c.id}**{'' if c.material else ' ' + gap} {c.text}{_cites(c.citations)}"
             for c in reply.challenges))
     if reply.answers:
         parts.append("\n".join(f"- **{a.challenge_id}** → {a.verdict}: "
                                f"{a.text}{_cites(a.citations)}" for a in reply.answers))
     if j := reply.judgment:
         rows = [
-            (say(lang, "Root cause", "根因"), j.root_cause),
-            (say(lang, "Location", "位置"),
+            (text("render.root_cause", lang), j.root_cause),
+            (text("render.location", lang),
              f"`{j.root_cause_location.file}:{j.root_cause_location.line}`" if j.root_cause_location else "—"),
-            (say(lang, "Suspect commit", "嫌疑提交"),
+            (text("render.suspect_commit", lang),
              f"`{j.suspect_commit.sha[:8]}` {j.suspect_commit.author}" if j.suspect_commit else "—"),
-            (say(lang, "Fix", "修复"), j.fix_suggestion),
-            (say(lang, "Risk", "风险"), j.risk_level),
-            (say(lang, "Rollback", "回滚"),
-             say(lang, "yes", "是") if j.rollback_recommended else say(lang, "no", "否")),
-            (say(lang, "Team", "团队"), j.responsible_team or "—"),
-            (say(lang, "Evidence chain", "证据链"), " → ".join(e.id for e in j.evidence_chain) or "—"),
+            (text("render.fix", lang), j.fix_suggestion),
+            (text("render.risk", lang), j.risk_level),
+            (text("render.rollback", lang),
+             text("render.yes", lang) if j.rollback_recommended else text("render.no", lang)),
+            (text("render.team", lang), j.responsible_team or "—"),
+            (text("render.evidence_chain", lang), " → ".join(e.id for e in j.evidence_chain) or "—"),
         ]
         parts.append("\n".join(f"- **{k}**: {v}" for k, v in rows))
         if j.missing:
-            parts.append(say(lang, "**Missing or open:** ", "**缺失或未决：** ") + "; ".join(j.missing))
+            parts.append(text("render.missing_or_open", lang) + "; ".join(j.missing))
     return "\n\n".join(parts)

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import re
 
-from core.agents.base import DebateView, say
+from core.agents.base import DebateView
 from core.agents.objections import open_objections
+from core.i18n import text
 from core.schema import Evidence, Judgment, RulingCheck
 
 __all__ = ["EVIDENCE_FAMILY", "RUNTIME_KINDS", "check_ruling", "evidence_cap", "ruled_hypothesis", "verified_citations"]
@@ -135,17 +136,15 @@ def check_ruling(judgment: Judgment, view: DebateView) -> Judgment:
     hyp_id, rejected = ruled_hypothesis(judgment, view)
     update["hypothesis_id"] = hyp_id
     if rejected:
-        checks.append(RulingCheck(field="hypothesis", value=hyp_id or "?", reason=say(
-            lang, "{h} was rejected in the debate; a rejected hypothesis cannot be ruled, so the judge abstains.",
-            "{h} 已在辩论中被否决；被否决的假设不能作为裁决，法官因此弃权。", h=hyp_id)))
+        checks.append(RulingCheck(field="hypothesis", value=hyp_id or "?", reason=text(
+            "ruling_check.rejected_hypothesis", lang, h=hyp_id)))
         cap_extra = _REJECTED_CAP
 
     loc = judgment.root_cause_location
     if loc is not None and (rejected or not _located(loc.file, loc.line, ledger)):
         if not rejected:
-            checks.append(RulingCheck(field="location", value=f"{loc.file}:{loc.line}", reason=say(
-                lang, "no stack frame, blame or change link in the evidence points at this file and line",
-                "证据中没有任何栈帧、blame 或变更关联指向这个文件和行")))
+            checks.append(RulingCheck(field="location", value=f"{loc.file}:{loc.line}", reason=text(
+                "ruling_check.location_unbacked", lang)))
         update["root_cause_location"] = None
         cap_extra = min(cap_extra, _NO_LOCATION_CAP)
 
@@ -154,9 +153,8 @@ def check_ruling(judgment: Judgment, view: DebateView) -> Judgment:
         full = None if rejected else _known_sha(commit.sha, ledger)
         if full is None:
             if not rejected:
-                checks.append(RulingCheck(field="commit", value=commit.sha[:12], reason=say(
-                    lang, "no commit, blame, change link or release in the evidence has this sha",
-                    "证据中没有任何提交、blame、变更关联或发布包含这个 sha")))
+                checks.append(RulingCheck(field="commit", value=commit.sha[:12], reason=text(
+                    "ruling_check.commit_unknown", lang)))
             update["suspect_commit"] = None
             update["rollback_recommended"] = False
         else:
@@ -164,28 +162,25 @@ def check_ruling(judgment: Judgment, view: DebateView) -> Judgment:
             author = change.author if change else commit.author
             message = change.message if change else commit.message
             if change and (commit.author.strip() != author or commit.message.strip() != message.strip()):
-                checks.append(RulingCheck(field="author", value=f"{commit.author}: {commit.message[:80]}", reason=say(
-                    lang, "replaced by the commit's own author and message from the history",
-                    "已替换为历史记录中该提交自己的作者和说明")))
+                checks.append(RulingCheck(field="author", value=f"{commit.author}: {commit.message[:80]}", reason=text(
+                    "ruling_check.author_replaced", lang)))
             update["suspect_commit"] = commit.model_copy(update={"sha": full, "author": author, "message": message})
 
     if judgment.responsible_team:
         owners = [by_id[i] for i in {e.id for e in chain} | verified if i in by_id and by_id[i].kind == "ownership"]
         team = _team_from(judgment.responsible_team, owners)
         if team is None:
-            checks.append(RulingCheck(field="team", value=judgment.responsible_team, reason=say(
-                lang, "no verified ownership evidence names this team", "没有经核实的归属证据指向这个团队")))
+            checks.append(RulingCheck(field="team", value=judgment.responsible_team, reason=text(
+                "ruling_check.team_unbacked", lang)))
         update["responsible_team"] = team
 
     unknown = [i for i in dict.fromkeys(_EVIDENCE_ID.findall(judgment.impact_analysis)) if i not in by_id]
     runtime = [e for e in chain if e.kind in RUNTIME_KINDS]
     if not runtime or unknown:
-        reason = (say(lang, "it cites evidence the ledger does not hold ({ids})", "它引用了账本中不存在的证据（{ids}）",
-                      ids=", ".join(unknown)) if unknown else
-                  say(lang, "no runtime evidence (errors, bursts, metrics, traces, slow SQL) in the chain backs it",
-                      "证据链中没有运行时证据（错误、突增、指标、链路、慢 SQL）支撑它"))
+        reason = (text("ruling_check.impact_unknown_evidence", lang, ids=", ".join(unknown)) if unknown else
+                  text("ruling_check.impact_no_runtime", lang))
         checks.append(RulingCheck(field="impact", value=judgment.impact_analysis[:300], reason=reason))
-        update["impact_analysis"] = say(lang, "Not established: {r}.", "无法确定：{r}。", r=reason)
+        update["impact_analysis"] = text("ruling_check.impact_not_established", lang, r=reason)
 
     objections = open_objections(view)
     chain_ids = {e.id for e in chain}
@@ -194,15 +189,13 @@ def check_ruling(judgment: Judgment, view: DebateView) -> Judgment:
     cap = min(evidence_cap({e.kind for e in chain}, len(against)) - objections.penalty, cap_extra)
     confidence = round(max(0.0, min(judgment.confidence, cap)), 2)
     if confidence < round(judgment.confidence, 2) - 0.005:
-        checks.append(RulingCheck(field="confidence", value=f"{judgment.confidence:.2f}", reason=say(
-            lang, "capped at {c:.2f}: {n} independent source(s) behind the ruling, {a} against it, {m} material "
-                  "objection(s) and {g} gap(s) open", "上限 {c:.2f}：裁决有 {n} 个独立来源支撑、{a} 个反对来源，"
-                  "{m} 项实质性异议与 {g} 个缺口仍未解决", c=confidence,
+        checks.append(RulingCheck(field="confidence", value=f"{judgment.confidence:.2f}", reason=text(
+            "ruling_check.confidence_capped", lang, c=confidence,
             n=len({EVIDENCE_FAMILY.get(e.kind, e.kind) for e in chain}),
             a=len(against), m=len(objections.material), g=len(objections.gaps))))
     missing = list(judgment.missing)
     if not chain and not judgment.abstained:
-        missing.append(say(lang, "no verified evidence behind the ruling", "裁决背后没有经核实的证据"))
+        missing.append(text("ruling_check.no_verified_evidence", lang))
     abstained = judgment.abstained or rejected or not chain or confidence < _ABSTAIN_BELOW
     if abstained:
         update["rollback_recommended"] = False

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from app.i18n import TABLE
+from core.i18n import CATALOG
 from tests.conftest import build_mini_bundle
 from tests.ui.test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, _streamlit
 
@@ -16,7 +16,7 @@ PASSWORD = "correct horse battery"
 
 
 def en(key: str) -> str:
-    return TABLE[key][1]
+    return CATALOG[key].en
 
 
 @pytest.fixture

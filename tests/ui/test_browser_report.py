@@ -12,7 +12,7 @@ import pypdf
 import pypdfium2
 import pytest
 
-from app.i18n import TABLE
+from core.i18n import CATALOG
 from tests.conftest import build_mini_bundle
 from tests.ui.test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, _streamlit
 
@@ -20,7 +20,7 @@ APPROVER, PASSWORD = "apollo", "correct horse battery staple"
 
 
 def zh(key: str, **fmt: object) -> str:
-    return TABLE[key][0].format(**fmt)
+    return CATALOG[key].zh.format(**fmt)
 
 
 def _squash(text: str) -> str:

@@ -7,10 +7,11 @@ import string
 from pathlib import Path
 from typing import get_args
 
-from app.i18n import TABLE, t
+from app.i18n import t
 from app.nav import PAGES
 from app.widgets.assets_tabs import TABS
 from core.compare import MODES
+from core.i18n import CATALOG
 from core.schema import (
     AGENTS,
     Answer,
@@ -30,13 +31,13 @@ def _fields(text: str) -> set[str]:
 
 
 def test_every_key_has_both_languages_with_the_same_placeholders() -> None:
-    for key, (zh, en) in TABLE.items():
-        assert zh.strip() and en.strip(), key
-        assert _fields(zh) == _fields(en), key
+    for key, entry in CATALOG.items():
+        assert entry.zh.strip() and entry.en.strip(), key
+        assert _fields(entry.zh) == _fields(entry.en), key
 
 
 def test_chinese_strings_are_chinese() -> None:
-    untranslated = [k for k, (zh, en) in TABLE.items() if zh == en and re.search(r"[a-z]{4,}", en)]
+    untranslated = [k for k, e in CATALOG.items() if e.zh == e.en and re.search(r"[a-z]{4,}", e.en)]
     assert not untranslated, untranslated
 
 
@@ -45,7 +46,7 @@ def test_every_literal_key_used_in_the_ui_exists() -> None:
     for path in [*ROOT.joinpath("app").rglob("*.py"), *ROOT.joinpath("pages").glob("*.py")]:
         used |= set(re.findall(r"""\bt\(\s*["']([a-z_]+\.[A-Za-z0-9_.]+)["']\s*[,)]""",
                                path.read_text(encoding="utf-8")))
-    missing = sorted(k for k in used if k not in TABLE)
+    missing = sorted(k for k in used if k not in CATALOG)
     assert not missing, missing
 
 
@@ -68,7 +69,7 @@ def test_every_value_shown_through_a_prefix_is_translated() -> None:
         + [f"compare.{what}_{mode}" for mode in MODES for what in ("mode", "how")]
         + [f"settings.key_{state}" for state in ("set", "missing", "none")]
     )
-    assert not [k for k in wanted if k not in TABLE]
+    assert not [k for k in wanted if k not in CATALOG]
 
 
 def test_formatting_and_fallback() -> None:
