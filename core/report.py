@@ -66,37 +66,37 @@ def build_report(store: Store, debate_id: str, lang: str | None = None) -> Repor
     said = debate_in(store, debate_id, lang)  # an offline debate's words in the report's language
     judgment = said.judgment or judgment
 
-    timeline: list[tuple[datetime, str]] = [(incident.started_at, text("report.timeline.reported_start", lang))]
+    timeline: list[tuple[datetime, str]] = [(incident.started_at, text("postmortem.timeline.reported_start", lang))]
     payload = store.load_fusion(incident.id)
     ctx = FusedContext.model_validate_json(payload) if payload else None
     if ctx:
         if ctx.burst:
             timeline.append((ctx.burst.onset,
-                             text("report.timeline.error_onset", lang, n=ctx.burst.after_per_min)
+                             text("postmortem.timeline.error_onset", lang, n=ctx.burst.after_per_min)
                              + _cite(ctx.burst.evidence_id)))
         for deploy in ctx.deploys:
             timeline.append((deploy.at,
-                             text("report.timeline.release", lang, tag=deploy.tag, sha=deploy.sha[:8])
+                             text("postmortem.timeline.release", lang, tag=deploy.tag, sha=deploy.sha[:8])
                              + _cite(deploy.evidence_id)))
         for suspect in ctx.suspects[:3]:
-            timeline.append((suspect.authored_at, text("report.timeline.commit", lang, sha=suspect.sha[:8],
+            timeline.append((suspect.authored_at, text("postmortem.timeline.commit", lang, sha=suspect.sha[:8],
                                                        who=suspect.author, what=clip(suspect.message, 60))))
         if top := ctx.top_group:
             exc = top.exc_type.rsplit(".", 1)[-1]
             if top.first_seen:
                 timeline.append((top.first_seen,
-                                 text("report.timeline.first_exception", lang, exc=exc) + _cite(top.evidence_id)))
+                                 text("postmortem.timeline.first_exception", lang, exc=exc) + _cite(top.evidence_id)))
             if top.last_seen:
-                timeline.append((top.last_seen, text("report.timeline.last_exception", lang, exc=exc)))
+                timeline.append((top.last_seen, text("postmortem.timeline.last_exception", lang, exc=exc)))
         for anomaly in (ctx.runtime.anomalies if ctx.runtime else [])[:_MAX_METRICS]:
             if anomaly.window_start is not None:  # where a metric alert would have fired
                 timeline.append((anomaly.window_start,
-                                 text("report.timeline.metric_anomaly", lang, m=anomaly.metric,
-                                      d=text("report.timeline.up" if anomaly.direction == "up"
-                                             else "report.timeline.down", lang))
+                                 text("postmortem.timeline.metric_anomaly", lang, m=anomaly.metric,
+                                      d=text("postmortem.timeline.up" if anomaly.direction == "up"
+                                             else "postmortem.timeline.down", lang))
                                  + _cite(anomaly.evidence_id)))
     if debate.finished_at:
-        timeline.append((debate.finished_at, text("report.timeline.ruling", lang)))
+        timeline.append((debate.finished_at, text("postmortem.timeline.ruling", lang)))
     timeline.sort(key=lambda item: item[0])
     return ReportData(
         incident=incident, debate=debate, judgment=judgment, turns=said.turns,
@@ -110,30 +110,30 @@ def build_report(store: Store, debate_id: str, lang: str | None = None) -> Repor
 
 def follow_ups(incident: Incident, judgment: Judgment, lang: str) -> list[FollowUp]:
     """The actions the post-mortem hands out, each with an owner from the ruling and the team."""
-    team = judgment.responsible_team or text("report.follow_up.unassigned_team", lang)
+    team = judgment.responsible_team or text("postmortem.follow_up.unassigned_team", lang)
     loc = judgment.root_cause_location
     where = f"{loc.file}:{loc.line}" if loc else None
     out = []
     if judgment.abstained:
-        out.append(FollowUp(action=text("report.follow_up.collect_evidence", lang), owner=team, source="ruling"))
+        out.append(FollowUp(action=text("postmortem.follow_up.collect_evidence", lang), owner=team, source="ruling"))
     else:
-        out.append(FollowUp(action=text("report.follow_up.fix", lang, fix=clip(judgment.fix_suggestion, 240)),
+        out.append(FollowUp(action=text("postmortem.follow_up.fix", lang, fix=clip(judgment.fix_suggestion, 240)),
                             owner=team, source=where or "ruling"))
     commit = judgment.suspect_commit
     if judgment.rollback_recommended:
-        what = (text("report.follow_up.roll_back_commit", lang, sha=commit.sha[:12]) if commit
-                else text("report.follow_up.roll_back_release", lang, svc=incident.service))
-        out.append(FollowUp(action=what, owner=text("report.follow_up.with_on_call", lang, team=team),
+        what = (text("postmortem.follow_up.roll_back_commit", lang, sha=commit.sha[:12]) if commit
+                else text("postmortem.follow_up.roll_back_release", lang, svc=incident.service))
+        out.append(FollowUp(action=what, owner=text("postmortem.follow_up.with_on_call", lang, team=team),
                             source=commit.sha[:12] if commit else "ruling"))
     if commit and not judgment.abstained:
-        out.append(FollowUp(action=text("report.follow_up.review_commit", lang, sha=commit.sha[:12]),
-                            owner=text("report.follow_up.author_of_team", lang, who=commit.author, team=team),
+        out.append(FollowUp(action=text("postmortem.follow_up.review_commit", lang, sha=commit.sha[:12]),
+                            owner=text("postmortem.follow_up.author_of_team", lang, who=commit.author, team=team),
                             source=commit.sha[:12]))
     if where and not judgment.abstained:
-        out.append(FollowUp(action=text("report.follow_up.regression_test", lang, where=where),
+        out.append(FollowUp(action=text("postmortem.follow_up.regression_test", lang, where=where),
                             owner=team, source=where))
     for item in judgment.missing[:3]:
-        out.append(FollowUp(action=text("report.follow_up.close_gap", lang, m=clip(item, 200)), owner=team,
+        out.append(FollowUp(action=text("postmortem.follow_up.close_gap", lang, m=clip(item, 200)), owner=team,
                             source="ruling"))
     return out
 

@@ -31,13 +31,13 @@ TEMPLATES = Path(__file__).with_name("report_templates")
 
 def _pick(area: str, value: str, lang: str) -> str:
     """The name of `value` (a severity, an evidence kind, a review state…) in `lang`; the value itself if unnamed."""
-    key = f"report.{area}.{value}"
+    key = f"postmortem.{area}.{value}"
     return text(key, lang) if has(key) else value
 
 
 def _labels(lang: str) -> dict[str, str]:
-    """The templates' `L`: every ``report.label.*`` entry by its last part, unfilled (some carry placeholders)."""
-    prefix = "report.label."
+    """The templates' `L`: every ``postmortem.label.*`` entry by its last part, unfilled (some carry placeholders)."""
+    prefix = "postmortem.label."
     return {key.removeprefix(prefix): text(key, lang) for key in CATALOG if key.startswith(prefix)}
 
 
@@ -68,13 +68,13 @@ def _brain_label(report: ReportData, lang: str) -> str:
     """Who answered: the offline brain, the model, or both — with the turns each answered and why the model did not."""
     tally = report.brains
     if report.debate.brain == "offline" or tally is None:
-        return text("report.brain.offline", lang)
-    why = text("report.sep.list", lang).join(f"{reason} ×{n}" for reason, n in sorted(tally.fallbacks.items()))
+        return text("postmortem.brain.offline", lang)
+    why = text("postmortem.sep.list", lang).join(f"{reason} ×{n}" for reason, n in sorted(tally.fallbacks.items()))
     if tally.brain == "llm":
-        return text("report.brain.llm", lang, n=tally.model_turns)
+        return text("postmortem.brain.llm", lang, n=tally.model_turns)
     if tally.brain == "offline":
-        return text("report.brain.unavailable", lang, n=tally.offline_turns, why=why)
-    return text("report.brain.mixed", lang, m=tally.model_turns, o=tally.offline_turns, why=why)
+        return text("postmortem.brain.unavailable", lang, n=tally.offline_turns, why=why)
+    return text("postmortem.brain.mixed", lang, m=tally.model_turns, o=tally.offline_turns, why=why)
 
 
 def report_view(report: ReportData, lang: str = "en") -> dict[str, Any]:
@@ -91,29 +91,29 @@ def report_view(report: ReportData, lang: str = "en") -> dict[str, Any]:
     if review is not None:
         state = _pick("state", review.state, lang)
         if review.state == "draft":
-            why = {"risk": text("report.review.why_risk", lang, r=_pick("severity", j.risk_level, lang)),
-                   "rollback": text("report.review.why_rollback", lang)}
-            state += (text("report.review.needs_approver", lang,
-                           why=text("report.sep.enum", lang).join(why[w] for w in review.why))
-                      if review.needs_approval else text("report.review.analyst_may_finalise", lang))
+            why = {"risk": text("postmortem.review.why_risk", lang, r=_pick("severity", j.risk_level, lang)),
+                   "rollback": text("postmortem.review.why_rollback", lang)}
+            state += (text("postmortem.review.needs_approver", lang,
+                           why=text("postmortem.sep.enum", lang).join(why[w] for w in review.why))
+                      if review.needs_approval else text("postmortem.review.analyst_may_finalise", lang))
         review_view = {
             "state": review.state, "state_label": state,
-            "decided": (text("report.review.decided", lang,
+            "decided": (text("postmortem.review.decided", lang,
                              what=_pick("decision", review.decision or "", lang), who=review.decided_by,
                              role=review.decided_role, when=at(review.decided_at), zone=zname)
                         if review.decided_by else ""),
             "text_label": labels["reason"] if review.decision == "reject" else labels["note"], "text": review.text,
         }
     brain = _brain_label(report, lang)
-    rounds = text("report.rounds", lang, n=d.rounds)
+    rounds = text("postmortem.rounds", lang, n=d.rounds)
     facts = [
         (labels["incident"], inc.id), (labels["service"], inc.service),
         (labels["severity"], _pick("severity", inc.severity, lang)),
         (labels["started"], f"{at(inc.started_at)} {zname}"), (labels["analysed_by"], brain),
         (labels["debate"],
-         rounds + text("report.sep.list", lang)
-         + text("report.consensus" if d.consensus else "report.no_consensus", lang)),
-        (labels["confidence"], f"{j.confidence:.0%}" + (" — " + text("report.abstained", lang) if j.abstained else "")),
+         rounds + text("postmortem.sep.list", lang)
+         + text("postmortem.consensus" if d.consensus else "postmortem.no_consensus", lang)),
+        (labels["confidence"], f"{j.confidence:.0%}" + (" — " + text("postmortem.abstained", lang) if j.abstained else "")),
     ]
     if review_view:
         facts.append((labels["review"], review_view["state_label"]))
@@ -122,16 +122,16 @@ def report_view(report: ReportData, lang: str = "en") -> dict[str, Any]:
         c = j.suspect_commit
         commit = {"sha": c.sha, "author": c.author, "subject": c.message.splitlines()[0] if c.message else ""}
     loc = j.root_cause_location
-    summary = text("report.summary", lang, svc=inc.service, root=clip(j.root_cause, 160), conf=j.confidence,
+    summary = text("postmortem.summary", lang, svc=inc.service, root=clip(j.root_cause, 160), conf=j.confidence,
                    rounds=rounds, risk=_pick("severity", j.risk_level, lang),
-                   rb=text("report.summary.rollback_yes" if j.rollback_recommended else "report.summary.rollback_no",
+                   rb=text("postmortem.summary.rollback_yes" if j.rollback_recommended else "postmortem.summary.rollback_no",
                            lang))
     if j.rollback_recommended:
-        rollback = text("report.rollback.recommended", lang,
-                        what=(text("report.rollback.commit", lang, sha=commit["sha"][:12]) if commit
-                              else text("report.rollback.last_release", lang, svc=inc.service)))
+        rollback = text("postmortem.rollback.recommended", lang,
+                        what=(text("postmortem.rollback.commit", lang, sha=commit["sha"][:12]) if commit
+                              else text("postmortem.rollback.last_release", lang, svc=inc.service)))
     else:
-        rollback = text("report.rollback.not_recommended", lang)
+        rollback = text("postmortem.rollback.not_recommended", lang)
     unverified = [(turn.agent, c.text,
                    "; ".join(c.problems)) for turn in report.turns for c in turn.claims if not c.valid]
     ledger = {e.id for e in report.evidence}
@@ -139,8 +139,8 @@ def report_view(report: ReportData, lang: str = "en") -> dict[str, Any]:
     redactions = None
     if report.redactions:
         counts = ", ".join(f"{kind} {n}" for kind, n in sorted(report.redactions.items()))
-        redactions = text("report.redactions", lang, counts=counts)
-    footer = text("report.footer", lang, at=at(report.generated_at, "%Y-%m-%d %H:%M ") + zname,
+        redactions = text("postmortem.redactions", lang, counts=counts)
+    footer = text("postmortem.footer", lang, at=at(report.generated_at, "%Y-%m-%d %H:%M ") + zname,
                   n=len(report.evidence), m=cited)
     return {
         "lang": lang, "L": labels, "title": inc.text("title", lang), "zone": zname, "facts": facts,
