@@ -113,7 +113,8 @@ def report_view(report: ReportData, lang: str = "en") -> dict[str, Any]:
         (labels["debate"],
          rounds + text("postmortem.sep.list", lang)
          + text("postmortem.consensus" if d.consensus else "postmortem.no_consensus", lang)),
-        (labels["confidence"], f"{j.confidence:.0%}" + (" — " + text("postmortem.abstained", lang) if j.abstained else "")),
+        (labels["confidence"],
+         f"{j.confidence:.0%}" + (" — " + text("postmortem.abstained", lang) if j.abstained else "")),
     ]
     if review_view:
         facts.append((labels["review"], review_view["state_label"]))
@@ -124,8 +125,8 @@ def report_view(report: ReportData, lang: str = "en") -> dict[str, Any]:
     loc = j.root_cause_location
     summary = text("postmortem.summary", lang, svc=inc.service, root=clip(j.root_cause, 160), conf=j.confidence,
                    rounds=rounds, risk=_pick("severity", j.risk_level, lang),
-                   rb=text("postmortem.summary.rollback_yes" if j.rollback_recommended else "postmortem.summary.rollback_no",
-                           lang))
+                   rb=text("postmortem.summary.rollback_yes" if j.rollback_recommended
+                           else "postmortem.summary.rollback_no", lang))
     if j.rollback_recommended:
         rollback = text("postmortem.rollback.recommended", lang,
                         what=(text("postmortem.rollback.commit", lang, sha=commit["sha"][:12]) if commit

@@ -151,8 +151,9 @@ STRINGS: dict[str, Text] = {
     "postmortem.rollback.last_release": Text(en="the last release of {svc}", zh=" {svc} 的最近一次发布"),
     "postmortem.rollback.not_recommended": Text(en="Not recommended: fix forward.", zh="不建议回滚：直接修复上线。"),
     # Footer lines.
-    "postmortem.redactions": Text(en="Secrets and personal data were replaced by placeholders before storing ({counts}).",
-                              zh="密钥与个人信息在存储前已替换为占位符（{counts}）。"),
+    "postmortem.redactions": Text(
+        en="Secrets and personal data were replaced by placeholders before storing ({counts}).",
+        zh="密钥与个人信息在存储前已替换为占位符（{counts}）。"),
     "postmortem.footer": Text(en="Generated {at} · {n} evidence entries in the ledger, {m} in the chain.",
                           zh="生成于 {at} · 证据账本共 {n} 条，证据链引用 {m} 条。"),
     # The timeline.
@@ -175,8 +176,9 @@ STRINGS: dict[str, Text] = {
     "postmortem.follow_up.roll_back_release": Text(en="Roll back the last release of {svc}",
                                                zh="回滚 {svc} 的最近一次发布"),
     "postmortem.follow_up.with_on_call": Text(en="{team}, with the on-call engineer", zh="{team}（与值班工程师）"),
-    "postmortem.follow_up.review_commit": Text(en="Review commit {sha} and why its change was not caught before release",
-                                           zh="复盘提交 {sha}，以及发布前为何没有发现该问题"),
+    "postmortem.follow_up.review_commit": Text(
+        en="Review commit {sha} and why its change was not caught before release",
+        zh="复盘提交 {sha}，以及发布前为何没有发现该问题"),
     "postmortem.follow_up.author_of_team": Text(en="{who} ({team})", zh="{who}（{team}）"),
     "postmortem.follow_up.regression_test": Text(en="Add a regression test that covers {where}",
                                              zh="为 {where} 补充回归测试"),
