@@ -141,8 +141,8 @@ def _value(value: float | None, unit: str) -> str:
         return f"{value / 1000:,.1f} s" if abs(value) >= 1000 else f"{value:,.0f} ms"
     if unit == "ratio":
         return f"{value * 100:.0f}%"
-    text = f"{value:,.0f}" if abs(value) >= 100 or float(value).is_integer() else f"{value:,.2f}"
-    return f"{text} {unit}".rstrip()
+    number = f"{value:,.0f}" if abs(value) >= 100 or float(value).is_integer() else f"{value:,.2f}"
+    return f"{number} {unit}".rstrip()
 
 
 # Units the languages write differently (finding.unit.*; the English is the unit as the data names it).
