@@ -1,7 +1,4 @@
-"""What each kind of change link means, in either language (a link's own text is English): for evidence and rulings.
-
-The wording is in the catalog (``finding.link.kind.*``, ``finding.link.said.*``).
-"""
+"""What each kind of change link means, in either language (a link's own text is English; wording: finding.link.*)."""
 
 from __future__ import annotations
 
