@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-__all__ = ["clip", "human_size", "md_data", "md_literal", "relative_minutes", "relative_minutes_zh"]
+from core.i18n import text
+
+__all__ = ["clip", "human_size", "md_data", "md_literal", "relative_to"]
 
 # Characters Markdown (and Streamlit's directives) would act on inside ordinary text.
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-!|~:$])")
@@ -92,15 +94,11 @@ def zone_name(when: datetime) -> str:
     return f"UTC{sign}{hours:02d}:{mins:02d}"
 
 
-def relative_minutes_zh(minutes: float, reference: str) -> str:
-    """Chinese for "`relative_minutes` the `reference`": ``relative_minutes_zh(150, "开始")`` → "开始前 2.5 小时"."""
+def relative_to(minutes: float, reference: str, lang: str) -> str:
+    """`minutes` before (positive) or after (negative) `reference` (``start`` or ``reported_start``) in `lang`,
+    in minutes, hours or days: "2.5 h before the start"."""
     m = abs(minutes)
-    text = f"{m:.0f} 分钟" if m < 120 else f"{m / 60:.1f} 小时" if m < 2880 else f"{m / 1440:.1f} 天"
-    return f"{reference}{'前' if minutes >= 0 else '后'} {text}"
-
-
-def relative_minutes(minutes: float) -> str:
-    """`minutes` before (positive) or after (negative) a reference, in minutes, hours or days: "2.5 h before"."""
-    m = abs(minutes)
-    text = f"{m:.0f} min" if m < 120 else f"{m / 60:.1f} h" if m < 2880 else f"{m / 1440:.1f} days"
-    return f"{text} {'before' if minutes >= 0 else 'after'}"
+    span = (text("finding.time.minutes", lang, m=m) if m < 120 else text("finding.time.hours", lang, h=m / 60)
+            if m < 2880 else text("finding.time.days", lang, d=m / 1440))
+    side = "before" if minutes >= 0 else "after"
+    return text(f"finding.time.{side}.{reference}", lang, span=span)

@@ -11,11 +11,11 @@ from typing import Any
 
 import pandas as pd
 
-from core.agents.base import say
 from core.brain_tally import tally_brains
 from core.debate_language import debate_in
 from core.errors import ReportError
 from core.fusion.facts import FusedContext
+from core.i18n import text
 from core.plain_text import clip
 from core.report_render import render_html, render_markdown, render_pdf
 from core.review import review_status
@@ -66,39 +66,37 @@ def build_report(store: Store, debate_id: str, lang: str | None = None) -> Repor
     said = debate_in(store, debate_id, lang)  # an offline debate's words in the report's language
     judgment = said.judgment or judgment
 
-    def t(en: str, zh: str, **kw: object) -> str:
-        return say(lang, en, zh, **kw)
-
-    timeline: list[tuple[datetime, str]] = [(incident.started_at, t("Incident reported start", "事件报告的开始时间"))]
+    timeline: list[tuple[datetime, str]] = [(incident.started_at, text("postmortem.timeline.reported_start", lang))]
     payload = store.load_fusion(incident.id)
     ctx = FusedContext.model_validate_json(payload) if payload else None
     if ctx:
         if ctx.burst:
             timeline.append((ctx.burst.onset,
-                             t("Error onset ({n}/min)", "错误突增（每分钟 {n} 条）", n=ctx.burst.after_per_min)
+                             text("postmortem.timeline.error_onset", lang, n=ctx.burst.after_per_min)
                              + _cite(ctx.burst.evidence_id)))
         for deploy in ctx.deploys:
             timeline.append((deploy.at,
-                             t("Release {tag} ({sha})", "发布 {tag}（{sha}）", tag=deploy.tag, sha=deploy.sha[:8])
+                             text("postmortem.timeline.release", lang, tag=deploy.tag, sha=deploy.sha[:8])
                              + _cite(deploy.evidence_id)))
         for suspect in ctx.suspects[:3]:
-            timeline.append((suspect.authored_at, t("Commit {sha} by {who}: {what}", "提交 {sha}（{who}）：{what}",
-                                                    sha=suspect.sha[:8], who=suspect.author,
-                                                    what=clip(suspect.message, 60))))
+            timeline.append((suspect.authored_at, text("postmortem.timeline.commit", lang, sha=suspect.sha[:8],
+                                                       who=suspect.author, what=clip(suspect.message, 60))))
         if top := ctx.top_group:
             exc = top.exc_type.rsplit(".", 1)[-1]
             if top.first_seen:
-                timeline.append((top.first_seen, t("First {exc}", "首次出现 {exc}", exc=exc) + _cite(top.evidence_id)))
+                timeline.append((top.first_seen,
+                                 text("postmortem.timeline.first_exception", lang, exc=exc) + _cite(top.evidence_id)))
             if top.last_seen:
-                timeline.append((top.last_seen, t("Last {exc} in the logs", "日志中最后一次 {exc}", exc=exc)))
+                timeline.append((top.last_seen, text("postmortem.timeline.last_exception", lang, exc=exc)))
         for anomaly in (ctx.runtime.anomalies if ctx.runtime else [])[:_MAX_METRICS]:
             if anomaly.window_start is not None:  # where a metric alert would have fired
                 timeline.append((anomaly.window_start,
-                                 t("Metric anomaly: {m} went {d}", "指标异常：{m} {d}", m=anomaly.metric,
-                                   d=t("up", "上升") if anomaly.direction == "up" else t("down", "下降"))
+                                 text("postmortem.timeline.metric_anomaly", lang, m=anomaly.metric,
+                                      d=text("postmortem.timeline.up" if anomaly.direction == "up"
+                                             else "postmortem.timeline.down", lang))
                                  + _cite(anomaly.evidence_id)))
     if debate.finished_at:
-        timeline.append((debate.finished_at, t("Ruling", "裁决")))
+        timeline.append((debate.finished_at, text("postmortem.timeline.ruling", lang)))
     timeline.sort(key=lambda item: item[0])
     return ReportData(
         incident=incident, debate=debate, judgment=judgment, turns=said.turns,
@@ -112,37 +110,30 @@ def build_report(store: Store, debate_id: str, lang: str | None = None) -> Repor
 
 def follow_ups(incident: Incident, judgment: Judgment, lang: str) -> list[FollowUp]:
     """The actions the post-mortem hands out, each with an owner from the ruling and the team."""
-    def t(en: str, zh: str, **kw: object) -> str:
-        return say(lang, en, zh, **kw)
-
-    team = judgment.responsible_team or t("the owning team (unassigned)", "负责团队（待指派）")
+    team = judgment.responsible_team or text("postmortem.follow_up.unassigned_team", lang)
     loc = judgment.root_cause_location
     where = f"{loc.file}:{loc.line}" if loc else None
     out = []
     if judgment.abstained:
-        out.append(FollowUp(action=t("Collect the evidence the ruling lacked and re-run the analysis",
-                                     "补齐裁决缺少的证据后重新分析"), owner=team, source="ruling"))
+        out.append(FollowUp(action=text("postmortem.follow_up.collect_evidence", lang), owner=team, source="ruling"))
     else:
-        out.append(FollowUp(action=t("Fix: {fix}", "修复：{fix}", fix=clip(judgment.fix_suggestion, 240)), owner=team,
-                            source=where or "ruling"))
+        out.append(FollowUp(action=text("postmortem.follow_up.fix", lang, fix=clip(judgment.fix_suggestion, 240)),
+                            owner=team, source=where or "ruling"))
     commit = judgment.suspect_commit
     if judgment.rollback_recommended:
-        what = t("Roll back commit {sha}", "回滚提交 {sha}", sha=commit.sha[:12]) if commit else t(
-            "Roll back the last release of {svc}", "回滚 {svc} 的最近一次发布", svc=incident.service)
-        out.append(FollowUp(action=what,
-                            owner=t("{team}, with the on-call engineer", "{team}（与值班工程师）", team=team),
+        what = (text("postmortem.follow_up.roll_back_commit", lang, sha=commit.sha[:12]) if commit
+                else text("postmortem.follow_up.roll_back_release", lang, svc=incident.service))
+        out.append(FollowUp(action=what, owner=text("postmortem.follow_up.with_on_call", lang, team=team),
                             source=commit.sha[:12] if commit else "ruling"))
     if commit and not judgment.abstained:
-        out.append(FollowUp(action=t("Review commit {sha} and why its change was not caught before release",
-                                     "复盘提交 {sha}，以及发布前为何没有发现该问题", sha=commit.sha[:12]),
-                            owner=t("{who} ({team})", "{who}（{team}）", who=commit.author, team=team),
+        out.append(FollowUp(action=text("postmortem.follow_up.review_commit", lang, sha=commit.sha[:12]),
+                            owner=text("postmortem.follow_up.author_of_team", lang, who=commit.author, team=team),
                             source=commit.sha[:12]))
     if where and not judgment.abstained:
-        out.append(FollowUp(action=t("Add a regression test that covers {where}", "为 {where} 补充回归测试",
-                                     where=where),
+        out.append(FollowUp(action=text("postmortem.follow_up.regression_test", lang, where=where),
                             owner=team, source=where))
     for item in judgment.missing[:3]:
-        out.append(FollowUp(action=t("Close the gap: {m}", "补齐缺口：{m}", m=clip(item, 200)), owner=team,
+        out.append(FollowUp(action=text("postmortem.follow_up.close_gap", lang, m=clip(item, 200)), owner=team,
                             source="ruling"))
     return out
 

@@ -16,9 +16,9 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
-from core.agents.base import say
 from core.errors import ReportError
 from core.fusion.runtime_rules import unit_label
+from core.i18n import CATALOG, has, text
 from core.plain_text import clip, md_data, zone_name
 from core.report_charts import confidence_svg, series_svg
 from core.schema import ReportData
@@ -29,68 +29,16 @@ log = logging.getLogger(__name__)
 
 TEMPLATES = Path(__file__).with_name("report_templates")
 
-_SEVERITY = {"critical": ("Critical", "P0 致命"), "high": ("High", "P1 严重"), "medium": ("Medium", "P2 一般"),
-             "low": ("Low", "P3 轻微")}
-_KINDS = {"exception": ("exception", "异常"), "log_burst": ("log burst", "日志突增"),
-          "stack_frame": ("stack frame", "栈帧"),
-          "blame": ("blame", "代码归属（blame）"), "commit": ("commit", "提交"),
-          "change_link": ("change link", "变更关联"),
-          "tool_result": ("tool result", "工具查询结果"),
-          "deploy": ("deploy", "发布"), "design": ("design", "设计"), "ownership": ("ownership", "负责团队"),
-          "metric_anomaly": ("metric anomaly", "指标异常"), "trace": ("trace", "链路"),
-          "slow_sql": ("slow SQL", "慢 SQL"),
-          "log_noise": ("log noise", "日志噪声"), "human": ("human", "人工"), "case": ("past case", "历史案例")}
-_INTERVENTIONS = {"note": ("note", "补充说明"), "question": ("question", "提问"),
-                  "reject_hypothesis": ("hypothesis rejected", "否决假设"), "evidence": ("new evidence", "补充证据"),
-                  "cancel": ("stopped", "停止辩论")}
-_STATES = {"draft": ("Draft", "草稿"), "final": ("Final", "已定稿"), "rejected": ("Rejected", "已驳回"),
-           "sent_back": ("Sent back to the debate", "已退回重议")}
-_DECISIONS = {"approve": ("approved", "批准"), "finalize": ("finalised", "定稿"), "reject": ("rejected", "驳回"),
-              "send_back": ("sent back", "退回")}
-_HYPOTHESIS = {"proposed": ("proposed", "提出"), "supported": ("supported", "成立"),
-               "challenged": ("challenged", "受质疑"),
-               "rejected": ("rejected", "被否定")}
-_LABELS = {
-    "post_mortem": ("Post-mortem", "事后复盘"), "incident": ("Incident", "事件"), "service": ("Service", "服务"),
-    "severity": ("Severity", "严重级别"), "started": ("Started", "开始时间"),
-    "analysed_by": ("Analysed by", "分析方式"),
-    "debate": ("Debate", "辩论"), "confidence": ("Confidence", "置信度"), "review": ("Review", "审核"),
-    "summary": ("Summary", "摘要"), "root_cause": ("Root cause", "根因"), "location": ("Location", "位置"),
-    "suspect_commit": ("Suspect commit", "嫌疑提交"), "team": ("Responsible team", "负责团队"),
-    "risk": ("Risk level", "风险等级"), "rollback_recommended": ("Rollback recommended", "建议回滚"),
-    "fix": ("Fix", "修复建议"), "impact": ("Impact", "影响分析"), "evidence_chain": ("Evidence chain", "证据链"),
-    "kind": ("Kind", "类型"), "source": ("Source", "来源"), "fact": ("Fact", "事实"),
-    "missing": ("Missing or open", "缺失或未决"),
-    "checks": ("Dropped or corrected by the evidence check", "证据核查删除或更正的内容"),
-    "check_field": ("Part of the ruling", "裁决项"), "check_said": ("The judge said", "法官原说法"),
-    "considered": ("Hypotheses considered", "考虑过的假设"),
-    "rejected": ("Hypotheses rejected", "被否定的假设"), "hypothesis": ("Hypothesis", "假设"), "by": ("By", "提出者"),
-    "status": ("Status", "结论"), "timeline": ("Timeline", "时间线"), "debate_process": ("Debate", "辩论过程"),
-    "by_round": ("Confidence per round", "每轮置信度"), "round": ("Round", "轮次"), "agents": ("Agents", "角色"),
-    "agent": ("Agent", "角色"), "said": ("Said", "观点"), "interventions": ("Human interventions", "人工干预"),
-    "unverified": ("Claims rejected by the evidence check", "未通过证据校验的论断"), "rollback": ("Rollback", "回滚"),
-    "follow_ups": ("Follow-up actions", "后续行动"), "action": ("Action", "行动"), "owner": ("Owner", "负责人"),
-    "state": ("State", "状态"), "decided": ("Decided", "决定"), "reason": ("Reason", "理由"), "note": ("Note", "说明"),
-    "time": ("Time", "时间"), "event": ("Event", "事件"),
-    "charts_none": ("No runtime series were ingested for this incident.",
-                                                                       "本事件没有可绘制的运行时序列。"),
-    "errors_per_min": ("Logged errors per minute", "每分钟错误日志数"),
-    "incident_start": ("incident start", "事件开始"),
-    "error_onset": ("error onset", "错误突增"),
-    "confidence_chart": ("Confidence after each turn", "每次发言后的置信度"),
-    "round_short": ("R{n}", "第{n}轮"), "yes": ("yes", "是"), "no": ("no", "否"),
-    "peak": ("{low} to {high}, highest at {at}", "{low} 至 {high}，最高于 {at}"),
-}
+def _pick(area: str, value: str, lang: str) -> str:
+    """The name of `value` (a severity, an evidence kind, a review state…) in `lang`; the value itself if unnamed."""
+    key = f"postmortem.{area}.{value}"
+    return text(key, lang) if has(key) else value
 
 
-_CHECKED = {"location": ("location", "位置"), "commit": ("commit", "提交"), "author": ("commit author", "提交作者"),
-            "team": ("team", "团队"), "impact": ("impact", "影响"), "hypothesis": ("hypothesis", "假设"),
-            "confidence": ("confidence", "置信度")}
-
-
-def _pick(table: dict[str, tuple[str, str]], value: str, lang: str) -> str:
-    pair = table.get(value)
-    return value if pair is None else pair[1 if lang == "zh" else 0]
+def _labels(lang: str) -> dict[str, str]:
+    """The templates' `L`: every ``postmortem.label.*`` entry by its last part, unfilled (some carry placeholders)."""
+    prefix = "postmortem.label."
+    return {key.removeprefix(prefix): text(key, lang) for key in CATALOG if key.startswith(prefix)}
 
 
 def _hypotheses(report: ReportData, lang: str) -> list[dict[str, Any]]:
@@ -104,7 +52,7 @@ def _hypotheses(report: ReportData, lang: str) -> list[dict[str, Any]]:
     for item in seen.values():
         if item["id"] in reasons:
             item.update(status="rejected", reason=reasons[item["id"]])
-        item["status_label"] = _pick(_HYPOTHESIS, item["status"], lang)
+        item["status_label"] = _pick("hypothesis", item["status"], lang)
     return list(seen.values())[:15]
 
 
@@ -116,19 +64,17 @@ def _rounds(report: ReportData) -> list[dict[str, Any]]:
              "summary": clip(turns[-1].summary, 220)} for r, turns in sorted(rounds.items())]
 
 
-def _brain_label(report: ReportData, t: Any) -> str:
+def _brain_label(report: ReportData, lang: str) -> str:
     """Who answered: the offline brain, the model, or both — with the turns each answered and why the model did not."""
     tally = report.brains
     if report.debate.brain == "offline" or tally is None:
-        return t("offline brain (deterministic)", "离线推理（确定性）")
-    why = t(", ", "，").join(f"{reason} ×{n}" for reason, n in sorted(tally.fallbacks.items()))
+        return text("postmortem.brain.offline", lang)
+    why = text("postmortem.sep.list", lang).join(f"{reason} ×{n}" for reason, n in sorted(tally.fallbacks.items()))
     if tally.brain == "llm":
-        return t("LLM brain ({n} model turns)", "大模型推理（{n} 轮均由模型回答）", n=tally.model_turns)
+        return text("postmortem.brain.llm", lang, n=tally.model_turns)
     if tally.brain == "offline":
-        return t("LLM brain unavailable — every turn answered offline ({n}; {why})",
-                 "大模型不可用——所有 {n} 轮均由离线推理代答（{why}）", n=tally.offline_turns, why=why)
-    return t("mixed: {m} model turns, {o} answered offline ({why})", "混合：模型回答 {m} 轮，离线代答 {o} 轮（{why}）",
-             m=tally.model_turns, o=tally.offline_turns, why=why)
+        return text("postmortem.brain.unavailable", lang, n=tally.offline_turns, why=why)
+    return text("postmortem.brain.mixed", lang, m=tally.model_turns, o=tally.offline_turns, why=why)
 
 
 def report_view(report: ReportData, lang: str = "en") -> dict[str, Any]:
@@ -136,39 +82,39 @@ def report_view(report: ReportData, lang: str = "en") -> dict[str, Any]:
     inc, j, d = report.incident, report.judgment, report.debate
     zone, zname = inc.started_at.tzinfo, zone_name(inc.started_at)
 
-    def t(en: str, zh: str, **kw: object) -> str:
-        return say(lang, en, zh, **kw)
-
     def at(when: datetime | None, fmt: str = "%Y-%m-%d %H:%M:%S") -> str:
         return f"{when.astimezone(zone):{fmt}}" if when else "—"
 
-    labels = {k: v[1 if lang == "zh" else 0] for k, v in _LABELS.items()}
+    labels = _labels(lang)
     review = report.review
     review_view = None
     if review is not None:
-        state = _pick(_STATES, review.state, lang)
+        state = _pick("state", review.state, lang)
         if review.state == "draft":
-            state += t(" — needs an approver ({why})", "——需审批人决定（{why}）", why=t(", ", "、").join(
-                {"risk": t("risk {r}", "风险{r}", r=_pick(_SEVERITY, j.risk_level, lang)),
-                 "rollback": t("rollback recommended", "建议回滚")}[w] for w in review.why)) if review.needs_approval \
-                else t(" — an analyst may finalise it", "——分析师即可定稿")
+            why = {"risk": text("postmortem.review.why_risk", lang, r=_pick("severity", j.risk_level, lang)),
+                   "rollback": text("postmortem.review.why_rollback", lang)}
+            state += (text("postmortem.review.needs_approver", lang,
+                           why=text("postmortem.sep.enum", lang).join(why[w] for w in review.why))
+                      if review.needs_approval else text("postmortem.review.analyst_may_finalise", lang))
         review_view = {
             "state": review.state, "state_label": state,
-            "decided": (t("{what} by {who} ({role}) at {when} {zone}", "{who}（{role}）于 {when} {zone} {what}",
-                          what=_pick(_DECISIONS, review.decision or "", lang), who=review.decided_by,
-                          role=review.decided_role, when=at(review.decided_at), zone=zname)
+            "decided": (text("postmortem.review.decided", lang,
+                             what=_pick("decision", review.decision or "", lang), who=review.decided_by,
+                             role=review.decided_role, when=at(review.decided_at), zone=zname)
                         if review.decided_by else ""),
             "text_label": labels["reason"] if review.decision == "reject" else labels["note"], "text": review.text,
         }
-    brain = _brain_label(report, t)
-    rounds = t("{n} round", "{n} 轮", n=d.rounds) if d.rounds == 1 else t("{n} rounds", "{n} 轮", n=d.rounds)
+    brain = _brain_label(report, lang)
+    rounds = text("postmortem.rounds", lang, n=d.rounds)
     facts = [
         (labels["incident"], inc.id), (labels["service"], inc.service),
-        (labels["severity"], _pick(_SEVERITY, inc.severity, lang)),
+        (labels["severity"], _pick("severity", inc.severity, lang)),
         (labels["started"], f"{at(inc.started_at)} {zname}"), (labels["analysed_by"], brain),
         (labels["debate"],
-         rounds + t(", ", "，") + (t("consensus", "达成共识") if d.consensus else t("no consensus", "未达成共识"))),
-        (labels["confidence"], f"{j.confidence:.0%}" + (" — " + t("abstained", "弃权") if j.abstained else "")),
+         rounds + text("postmortem.sep.list", lang)
+         + text("postmortem.consensus" if d.consensus else "postmortem.no_consensus", lang)),
+        (labels["confidence"],
+         f"{j.confidence:.0%}" + (" — " + text("postmortem.abstained", lang) if j.abstained else "")),
     ]
     if review_view:
         facts.append((labels["review"], review_view["state_label"]))
@@ -177,18 +123,16 @@ def report_view(report: ReportData, lang: str = "en") -> dict[str, Any]:
         c = j.suspect_commit
         commit = {"sha": c.sha, "author": c.author, "subject": c.message.splitlines()[0] if c.message else ""}
     loc = j.root_cause_location
-    summary = t("{svc} — {root} Confidence {conf:.0%} after {rounds}; risk {risk}, rollback {rb}.",
-                "{svc}——{root} 经 {rounds}辩论，置信度 {conf:.0%}；风险{risk}，{rb}。",
-                svc=inc.service, root=clip(j.root_cause, 160), conf=j.confidence, rounds=rounds,
-                risk=_pick(_SEVERITY, j.risk_level, lang),
-                rb=(t("recommended", "建议回滚") if j.rollback_recommended else t("not recommended", "无需回滚")))
+    summary = text("postmortem.summary", lang, svc=inc.service, root=clip(j.root_cause, 160), conf=j.confidence,
+                   rounds=rounds, risk=_pick("severity", j.risk_level, lang),
+                   rb=text("postmortem.summary.rollback_yes" if j.rollback_recommended
+                           else "postmortem.summary.rollback_no", lang))
     if j.rollback_recommended:
-        rollback = t("Recommended: roll back {what}, then confirm the errors stop.",
-                     "建议回滚{what}，并确认错误随之停止。",
-                     what=(t("commit {sha}", "提交 {sha}", sha=commit["sha"][:12]) if commit
-                           else t("the last release of {svc}", " {svc} 的最近一次发布", svc=inc.service)))
+        rollback = text("postmortem.rollback.recommended", lang,
+                        what=(text("postmortem.rollback.commit", lang, sha=commit["sha"][:12]) if commit
+                              else text("postmortem.rollback.last_release", lang, svc=inc.service)))
     else:
-        rollback = t("Not recommended: fix forward.", "不建议回滚：直接修复上线。")
+        rollback = text("postmortem.rollback.not_recommended", lang)
     unverified = [(turn.agent, c.text,
                    "; ".join(c.problems)) for turn in report.turns for c in turn.claims if not c.valid]
     ledger = {e.id for e in report.evidence}
@@ -196,28 +140,27 @@ def report_view(report: ReportData, lang: str = "en") -> dict[str, Any]:
     redactions = None
     if report.redactions:
         counts = ", ".join(f"{kind} {n}" for kind, n in sorted(report.redactions.items()))
-        redactions = t("Secrets and personal data were replaced by placeholders before storing ({counts}).",
-                       "密钥与个人信息在存储前已替换为占位符（{counts}）。", counts=counts)
-    footer = t("Generated {at} · {n} evidence entries in the ledger, {m} in the chain.",
-               "生成于 {at} · 证据账本共 {n} 条，证据链引用 {m} 条。",
-               at=at(report.generated_at, "%Y-%m-%d %H:%M ") + zname, n=len(report.evidence), m=cited)
+        redactions = text("postmortem.redactions", lang, counts=counts)
+    footer = text("postmortem.footer", lang, at=at(report.generated_at, "%Y-%m-%d %H:%M ") + zname,
+                  n=len(report.evidence), m=cited)
     return {
         "lang": lang, "L": labels, "title": inc.text("title", lang), "zone": zname, "facts": facts,
         "description": inc.text("description", lang), "summary": summary,
         "root_cause": j.root_cause, "location": f"{loc.file}:{loc.line}" if loc else None,
         "symbol": loc.symbol if loc else None, "commit": commit, "team": j.responsible_team or "—",
-        "risk": _pick(_SEVERITY, j.risk_level, lang), "rollback_yes": labels["yes" if j.rollback_recommended else "no"],
+        "risk": _pick("severity", j.risk_level, lang),
+        "rollback_yes": labels["yes" if j.rollback_recommended else "no"],
         "rollback": rollback, "fix": j.fix_suggestion, "impact": j.impact_analysis,
-        "chain": [{"id": e.id, "kind": _pick(_KINDS, e.kind, lang), "source": e.source, "text": e.text}
+        "chain": [{"id": e.id, "kind": _pick("kind", e.kind, lang), "source": e.source, "text": e.text}
                   for e in j.evidence_chain],
         "missing": j.missing, "hypotheses": _hypotheses(report, lang),
-        "checks": [{"field": _pick(_CHECKED, c.field, lang), "value": c.value, "reason": c.reason} for c in j.checks],
+        "checks": [{"field": _pick("checked", c.field, lang), "value": c.value, "reason": c.reason} for c in j.checks],
         "rejected": [{"id": h.id, "title": h.title, "reason": h.reason} for h in j.rejected_hypotheses],
         "timeline": [(at(when), what) for when, what in report.timeline],
         "rounds": _rounds(report),
         "turns": [{"round": x.round, "agent": x.agent, "confidence": x.confidence, "summary": x.summary}
                   for x in report.turns],
-        "interventions": [(at(i.at, "%H:%M:%S"), _pick(_INTERVENTIONS, i.kind, lang),
+        "interventions": [(at(i.at, "%H:%M:%S"), _pick("intervention", i.kind, lang),
                            i.text) for i in report.interventions],
         "unverified": unverified, "follow_ups": report.follow_ups, "review": review_view,
         "redactions": redactions, "footer": footer, "series": _peaks(report, labels, at, lang),

@@ -42,10 +42,11 @@ from core.fusion.facts import (
     LinkKind,
 )
 from core.fusion.ledger import EvidenceLedger
-from core.fusion.link_words import LINK_KIND_ZH, link_zh
+from core.fusion.link_words import link_kind, link_said
 from core.fusion.runtime_rules import RuntimeFindings
+from core.i18n import text
 from core.ingest.code import GitRepo, Tag, is_test_path
-from core.plain_text import relative_minutes, relative_minutes_zh
+from core.plain_text import relative_to
 from core.schema import Commit
 from core.store import Store
 
@@ -173,27 +174,30 @@ def _value_types(repo: GitRepo, rev: str, frame: FrameFinding, spans: CodeIndexV
     return known
 
 
+def _link_said(cand: ChangeCandidate, link: ChangeLink, lang: str) -> str:
+    """One change link as evidence: in English the link's own text, in Chinese what its kind of change did."""
+    said = link_said(link.kind, link.path, link.line, lang) if lang == "zh" else link.text[:260]
+    return text("finding.change_link", lang, sha=cand.sha[:8], link=link_kind(link.kind, lang),
+                strength=link.strength, said=said)
+
+
+def _commit_said(cand: ChangeCandidate, lang: str) -> str:
+    deployed = (text("finding.commit.shipped", lang, tag=cand.deployed_tag,
+                     when=relative_to(cand.deployed_minutes_before_start or 0, "start", lang))
+                if cand.deployed_tag else text("finding.commit.no_tag", lang))
+    return text("finding.commit", lang, sha=cand.sha[:8], author=cand.author,
+                when=relative_to(cand.minutes_before_start, "start", lang), message=cand.message[:100],
+                links=len(cand.links), score=cand.score, deployed=deployed)
+
+
 def _record(cand: ChangeCandidate, ledger: EvidenceLedger) -> None:
     for i, link in enumerate(sorted(cand.links, key=lambda lk: -lk.strength)[:4]):
         link.evidence_id = ledger.add(
-            "change_link", f"change:{cand.sha}#{link.kind}:{i}",
-            f"{cand.sha[:8]} ({link.kind.replace('_', ' ')}, strength {link.strength:.2f}): {link.text[:260]}",
-            zh=f"{cand.sha[:8]}（{LINK_KIND_ZH.get(link.kind, link.kind)}，强度 {link.strength:.2f}）："
-               f"{link_zh(link.kind, link.path, link.line)}",
+            "change_link", f"change:{cand.sha}#{link.kind}:{i}", _link_said(cand, link, "en"),
+            zh=_link_said(cand, link, "zh"),
             sha=cand.sha, link=link.kind, strength=link.strength, path=link.path, line=link.line)
-    deployed = (f"; shipped by {cand.deployed_tag} "
-                f"{relative_minutes(cand.deployed_minutes_before_start or 0)} the start"
-                if cand.deployed_tag else "; no release tag shows when it went live")
     cand.evidence_id = ledger.add(
-        "commit", f"commit:{cand.sha}",
-        f"{cand.sha[:8]} by {cand.author}, {relative_minutes(cand.minutes_before_start)} the start: "
-        f"\"{cand.message[:100]}\" — "
-        f"{len(cand.links)} link(s) to the symptoms, score {cand.score:.2f}{deployed}",
-        zh=f"{cand.sha[:8]}，{cand.author}，{relative_minutes_zh(cand.minutes_before_start, '开始')}："
-           f"“{cand.message[:100]}”——"
-           f"与症状有 {len(cand.links)} 处关联，得分 {cand.score:.2f}"
-           + (f"；由 {cand.deployed_tag} 发布（{relative_minutes_zh(cand.deployed_minutes_before_start or 0, '开始')}）"
-              if cand.deployed_tag else "；没有发布标记表明它何时上线"),
+        "commit", f"commit:{cand.sha}", _commit_said(cand, "en"), zh=_commit_said(cand, "zh"),
         sha=cand.sha, score=cand.score, match=max(cand.links, key=lambda lk: lk.strength).kind)
 
 

@@ -21,13 +21,14 @@ from core.fusion.facts import (
     OwnerFinding,
 )
 from core.fusion.ledger import EvidenceLedger
-from core.fusion.link_words import LINK_KIND_ZH
+from core.fusion.link_words import link_kind
 from core.fusion.runtime_rules import add_runtime_evidence
 from core.graph import DuckGraph
+from core.i18n import LANGS, text
 from core.indexing import design_links, symbol_at
 from core.ingest.code import GitRepo, OwnershipRule, app_code_for, bounded_context_of, layer_of, owner_of, package_of
 from core.ingest.logs import ACCESS_FORMAT
-from core.plain_text import relative_minutes, relative_minutes_zh
+from core.plain_text import relative_to
 from core.schema import ExceptionRecord, Incident
 from core.signals import template_bursts  # the same ranking the assets page draws
 from core.store import Store
@@ -120,14 +121,14 @@ def _template_bursts(store: Store, incident: Incident, onset: datetime, ledger: 
     for row in found.itertuples():
         if row.n_before > 0 and row.jump < 5:
             continue
-        change = ("new after the onset" if row.n_before == 0
-                  else f"{row.rate_before:.2f}/min before → {row.rate_after:.2f}/min after (×{row.jump:.0f})")
-        change_zh = ("突增后新出现" if row.n_before == 0
-                     else f"每分钟 {row.rate_before:.2f} 条 → {row.rate_after:.2f} 条（×{row.jump:.0f}）")
+        en, zh = (text("finding.template.burst", lang, level=row.level, template=str(row.template)[:140],
+                       lines=row.n_after,
+                       change=(text("finding.template.new", lang) if row.n_before == 0
+                               else text("finding.template.louder", lang, before=row.rate_before,
+                                         after=row.rate_after, jump=row.jump)))
+                  for lang in LANGS)
         ids.append(ledger.add(
-            "log_burst", f"template:{row.asset_id}/{row.template_id}",
-            f"{row.level} template '{str(row.template)[:140]}': {row.n_after} lines, {change}",
-            zh=f"{row.level} 模板 '{str(row.template)[:140]}'：{row.n_after} 行，{change_zh}",
+            "log_burst", f"template:{row.asset_id}/{row.template_id}", en, zh=zh,
             template=str(row.template)[:200], n_after=int(row.n_after), n_before=int(row.n_before)))
     return ids
 
@@ -159,9 +160,9 @@ def _design(ctx: FusedContext, store: Store, incident: Incident, ledger: Evidenc
                 ctx.design_evidence.append(evidence_id)
     entry = ctx.entry_point
     if entry and entry.endpoint and entry.evidence_id:
+        en, zh = (text("finding.design.serves", lang, symbol=entry.symbol, endpoint=entry.endpoint) for lang in LANGS)
         ctx.design_evidence.insert(0, ledger.add(
-            "design", f"api:{entry.endpoint}", f"{entry.symbol} serves {entry.endpoint}",
-            zh=f"{entry.symbol} 提供 {entry.endpoint}",
+            "design", f"api:{entry.endpoint}", en, zh=zh,
             endpoint=entry.endpoint, symbol=entry.symbol))
     if frame.aggregate:
         raw = DuckGraph(store, incident.id).blast_radius(f"aggregate:{frame.aggregate}")
@@ -171,15 +172,13 @@ def _design(ctx: FusedContext, store: Store, incident: Incident, ledger: Evidenc
             for field in ("apis", "tables", "classes", "methods", "contexts", "teams")})
         if blast.apis or blast.tables:
             ctx.blast = blast
+            en, zh = (text("finding.blast.reach", lang, aggregate=frame.aggregate.rsplit(".", 1)[-1],
+                           count=len(blast.apis), apis=", ".join(blast.apis[:4]),
+                           tables=", ".join(blast.tables[:4]) or text("finding.blast.no_table", lang),
+                           contexts=", ".join(blast.contexts[:4]) or "?", teams=", ".join(blast.teams[:4]) or "?")
+                      for lang in LANGS)
             ctx.blast_evidence_id = ledger.add(
-                "design", f"graph:blast-radius:{frame.aggregate}",
-                f"The {frame.aggregate.rsplit('.', 1)[-1]} aggregate is reached by {len(blast.apis)} API operation(s) "
-                f"({', '.join(blast.apis[:4])}) and persists to {', '.join(blast.tables[:4]) or 'no table'}; "
-                f"contexts: {', '.join(blast.contexts[:4]) or '?'}; teams: {', '.join(blast.teams[:4]) or '?'}",
-                zh=f"{frame.aggregate.rsplit('.', 1)[-1]} 聚合被 {len(blast.apis)} 个 API 操作访问"
-                   f"（{', '.join(blast.apis[:4])}），持久化到 {', '.join(blast.tables[:4]) or '无数据表'}；"
-                   f"上下文：{', '.join(blast.contexts[:4]) or '?'}；团队：{', '.join(blast.teams[:4]) or '?'}",
-                aggregate=frame.aggregate)
+                "design", f"graph:blast-radius:{frame.aggregate}", en, zh=zh, aggregate=frame.aggregate)
 
 
 def _entry_point(frames: list[FrameFinding]) -> FrameFinding | None:
@@ -253,28 +252,24 @@ def fuse_incident(
             chain=[c.exc_type for c in first.causes],
         )
         chain = " → ".join(t.rsplit(".", 1)[-1] for t in group.chain)
+        en, zh = (text("finding.exception.group", lang, count=group.count, chain=chain,
+                       root=group.root_type.rsplit(".", 1)[-1], message=group.root_message[:140],
+                       first=_fmt(group.first_seen, incident), last=_fmt(group.last_seen, incident))
+                  + (text("finding.exception.before_onset", lang, before=group.before_onset) if onset else "")
+                  for lang in LANGS)
         group.evidence_id = ledger.add(
-            "exception", f"log:{group.asset}:{group.sample_line}",
-            f"{group.count}× {chain} ({group.root_type.rsplit('.', 1)[-1]}: {group.root_message[:140]}) "
-            f"from {_fmt(group.first_seen, incident)} to {_fmt(group.last_seen, incident)}"
-            + (f"; {group.before_onset} before the error onset" if onset else ""),
-            zh=f"{group.count} 次 {chain}（{group.root_type.rsplit('.', 1)[-1]}: {group.root_message[:140]}），"
-               f"{_fmt(group.first_seen, incident)} 至 {_fmt(group.last_seen, incident)}"
-               + (f"；其中 {group.before_onset} 次早于错误突增" if onset else ""),
+            "exception", f"log:{group.asset}:{group.sample_line}", en, zh=zh,
             asset=group.asset, line=group.sample_line, fingerprint=fingerprint, count=group.count,
         )
         ctx.groups.append(group)
 
     if ctx.burst:
         b = ctx.burst
+        en, zh = (text("finding.burst", lang, baseline=b.baseline_per_min, after=b.after_per_min, peak=b.peak_per_min,
+                       at=_fmt(b.onset, incident), when=relative_to(b.minutes_before_start, "reported_start", lang))
+                  for lang in LANGS)
         b.evidence_id = ledger.add(
-            "log_burst", "log:errors-per-minute",
-            f"ERROR/FATAL lines rose from {b.baseline_per_min}/min to {b.after_per_min}/min "
-            f"(peak {b.peak_per_min:.0f}) "
-            f"at {_fmt(b.onset, incident)}, {relative_minutes(b.minutes_before_start)} the reported start",
-            zh=f"ERROR/FATAL 日志从每分钟 {b.baseline_per_min} 条升至 {b.after_per_min} 条"
-               f"（峰值 {b.peak_per_min:.0f}），"
-               f"始于 {_fmt(b.onset, incident)}，{relative_minutes_zh(b.minutes_before_start, '报告的开始时间')}",
+            "log_burst", "log:errors-per-minute", en, zh=zh,
             onset=b.onset.isoformat(),
         )
 
@@ -290,16 +285,7 @@ def fuse_incident(
             where = f"{frame.path}:{frame.line}" if frame.path else f"{frame.file_name}:{frame.line}"
             frame.evidence_id = ledger.add(
                 "stack_frame", f"repo:{where}" if frame.path else f"frame:{where}",
-                f"{'Test' if frame.is_test else 'App'} frame {frame.symbol} ({frame.file_name}:{frame.line}), "
-                f"location candidate #{frame.position + 1}, is in {frame.hits} failing trace(s)"
-                + (f"; {'; '.join(frame.why)}" if frame.why else "")
-                + (f"; the line reads `{frame.code[:120]}`" if frame.code else "")
-                + ("" if frame.path or not repo else "; the file is not in the repository"),
-                zh=f"{'测试' if frame.is_test else '应用'}栈帧 {frame.symbol}（{frame.file_name}:{frame.line}），"
-                   f"定位候选第 {frame.position + 1} 位，出现在 {frame.hits} 条失败堆栈中"
-                   + (f"；{'；'.join(frame.why_zh)}" if frame.why_zh else "")
-                   + (f"；该行代码为 `{frame.code[:120]}`" if frame.code else "")
-                   + ("" if frame.path or not repo else "；该文件不在仓库中"),
+                _frame_said(frame, repo is not None, "en"), zh=_frame_said(frame, repo is not None, "zh"),
                 path=frame.path, line=frame.line, symbol=frame.symbol, rev=rev,
             )
             if repo and rev and frame.path:
@@ -308,14 +294,12 @@ def fuse_incident(
                     frame.blame_sha = blame.sha
                     store.put_blame(incident.id, frame.path, frame.line, blame.sha, blame.author, blame.authored_at,
                                     blame.content)
+                    en, zh = (text("finding.blame", lang, path=frame.path, line=frame.line, author=blame.author,
+                                   sha=blame.sha[:8], at=_fmt(blame.authored_at, incident),
+                                   when=relative_to(_minutes(start - blame.authored_at), "start", lang))
+                              for lang in LANGS)
                     frame.blame_evidence_id = ledger.add(
-                        "blame", f"blame:{frame.path}:{frame.line}@{blame.sha[:10]}",
-                        f"{frame.path}:{frame.line} was last changed by {blame.author} in {blame.sha[:8]} on "
-                        f"{_fmt(blame.authored_at, incident)}, "
-                        f"{relative_minutes(_minutes(start - blame.authored_at))} the start",
-                        zh=f"{frame.path}:{frame.line} 最后由 {blame.author} 在 {blame.sha[:8]} 中修改，时间 "
-                           f"{_fmt(blame.authored_at, incident)}，"
-                           f"{relative_minutes_zh(_minutes(start - blame.authored_at), '开始')}",
+                        "blame", f"blame:{frame.path}:{frame.line}@{blame.sha[:10]}", en, zh=zh,
                         path=frame.path, line=frame.line, sha=blame.sha, rev=rev,
                     )
         _symbols(store, incident, top.frames)
@@ -325,13 +309,12 @@ def fuse_incident(
             ctx.bounded_context = app_frame.bounded_context or bounded_context_of(package_of(app_frame.class_name))
             if ctx.bounded_context:
                 package = app_frame.class_name.rsplit(".", 1)[0]
+                en, zh = (text("finding.package", lang, cls=app_frame.class_name.rsplit(".", 1)[-1], package=package,
+                               context=ctx.bounded_context,
+                               layer=app_frame.layer or text("finding.package.unknown_layer", lang))
+                          for lang in LANGS)
                 ledger.add(
-                    "design", f"package:{package}",
-                    f"{app_frame.class_name.rsplit('.', 1)[-1]} lives in package {package}: bounded context "
-                    f"'{ctx.bounded_context}', {app_frame.layer or 'unknown'} layer",
-                    zh=f"{app_frame.class_name.rsplit('.', 1)[-1]} 位于包 {package}："
-                       f"限界上下文“{ctx.bounded_context}”，"
-                       f"{app_frame.layer or '未知'} 层",
+                    "design", f"package:{package}", en, zh=zh,
                     context=ctx.bounded_context, layer=app_frame.layer,
                 )
 
@@ -339,13 +322,11 @@ def fuse_incident(
     top_lines = {top.sample_line} if top else set()
     ctx.noise = _noise(store, incident, onset, top_lines)
     for noise in ctx.noise:
+        en, zh = (text("finding.noise", lang, count=noise.count, level=noise.level, template=noise.template[:120],
+                       since=_fmt(noise.first_seen, incident), before=noise.rate_before, after=noise.rate_after)
+                  for lang in LANGS)
         noise.evidence_id = ledger.add(
-            "log_noise", f"template:{noise.level}:{noise.template[:60]}",
-            f"{noise.count}× {noise.level} '{noise.template[:120]}' since {_fmt(noise.first_seen, incident)}: "
-            f"{noise.rate_before}/min before the onset, {noise.rate_after}/min after — "
-            "a steady background, not a change",
-            zh=f"{noise.count} 次 {noise.level} '{noise.template[:120]}'（自 {_fmt(noise.first_seen, incident)} 起）："
-               f"突增前每分钟 {noise.rate_before} 条，之后 {noise.rate_after} 条——持续的背景噪声，不是变化",
+            "log_noise", f"template:{noise.level}:{noise.template[:60]}", en, zh=zh,
             level=noise.level, count=noise.count,
         )
     ctx.runtime = add_runtime_evidence(store, incident, ledger, onset, set())
@@ -359,22 +340,18 @@ def fuse_incident(
                                     ctx.runtime, templates, start, onset, ledger)
         after_onset = sum(1 for c in commits if onset and onset < c.authored_at <= start)
         if after_onset:
-            ledger.add("timeline", "git:after-onset",
-                       f"{after_onset} commit(s) landed after the errors began and before the reported start; "
-                       "they cannot have caused the errors", count=after_onset,
-                       zh=f"{after_onset} 个提交在错误开始之后、报告的开始时间之前落地，不可能导致这些错误")
+            ledger.add("timeline", "git:after-onset", text("finding.commits.after_onset", "en", count=after_onset),
+                       count=after_onset, zh=text("finding.commits.after_onset", "zh", count=after_onset))
         if ctx.later_commits:
             ledger.add(
-                "timeline", "git:after-start",
-                f"{ctx.later_commits} commit(s) landed after the incident start; "
-                "the failing code could not contain them",
-                zh=f"{ctx.later_commits} 个提交在事件开始之后落地，出错的代码不可能包含它们",
+                "timeline", "git:after-start", text("finding.commits.after_start", "en", count=ctx.later_commits),
+                zh=text("finding.commits.after_start", "zh", count=ctx.later_commits),
                 count=ctx.later_commits,
             )
         _deploys(ctx, repo, ledger)
     _ownership(ctx, rules, ledger)
     ctx.evidence = ledger.items()
-    ctx.key_findings, ctx.key_findings_zh = _key_findings(ctx)
+    ctx.key_findings, ctx.key_findings_zh = _key_findings(ctx, "en"), _key_findings(ctx, "zh")
     log.info("incident %s: fused %d evidence, %d groups, %d suspects", incident.id, len(ledger), len(ctx.groups),
              len(ctx.suspects))
     return ctx
@@ -392,14 +369,12 @@ def _deploys(ctx: FusedContext, repo: GitRepo, ledger: EvidenceLedger) -> None:
         ctx.deploys.append(marker)
     # Only the latest releases matter; each cites which suspects it shipped.
     for marker in ctx.deploys[-3:]:
-        shipped = ", ".join(s[:8] for s in marker.contains[:3]) or "no suspect commit"
+        en, zh = (text("finding.deploy", lang, tag=marker.tag, sha=marker.sha[:8], at=_fmt(marker.at, ctx.incident),
+                       when=relative_to(marker.minutes_before_start, "start", lang),
+                       shipped=", ".join(s[:8] for s in marker.contains[:3]) or text("finding.deploy.no_suspect", lang))
+                  for lang in LANGS)
         marker.evidence_id = ledger.add(
-            "deploy", f"tag:{marker.tag}",
-            f"Release tag {marker.tag} ({marker.sha[:8]}) at {_fmt(marker.at, ctx.incident)}, "
-            f"{relative_minutes(marker.minutes_before_start)} the start; it ships {shipped}",
-            zh=f"发布标记 {marker.tag}（{marker.sha[:8]}）于 {_fmt(marker.at, ctx.incident)}，"
-               f"{relative_minutes_zh(marker.minutes_before_start, '开始')}；包含 "
-               + (", ".join(s[:8] for s in marker.contains[:3]) or "无嫌疑提交"),
+            "deploy", f"tag:{marker.tag}", en, zh=zh,
             tag=marker.tag, sha=marker.sha,
         )
 
@@ -417,48 +392,44 @@ def _ownership(ctx: FusedContext, rules: Sequence[OwnershipRule], ledger: Eviden
     path = spot.path if spot else next((f.path for f in (top.frames if top else []) if f.path and not f.is_test), None)
     if path and (rule := owner_of(rules, path)):
         ctx.owner = OwnerFinding(path=path, team=rule.team, rule=rule.source)
+        en, zh = (text("finding.owner", lang, path=path, pattern=rule.pattern, team=rule.team) for lang in LANGS)
         ctx.owner.evidence_id = ledger.add(
-            "ownership", rule.source, f"{path} matches `{rule.pattern}` → owned by {rule.team}",
-            zh=f"{path} 匹配 `{rule.pattern}` → 归属 {rule.team}",
+            "ownership", rule.source, en, zh=zh,
             path=path, team=rule.team, pattern=rule.pattern,
         )
 
 
-def _key_findings(ctx: FusedContext) -> tuple[list[str], list[str]]:
-    """The key findings in English and in Chinese, one pair per finding (the two lists stay parallel)."""
-    en: list[str] = []
-    zh: list[str] = []
+def _frame_said(frame: FrameFinding, have_repo: bool, lang: str) -> str:
+    """A ranked stack frame as evidence: where it is, how often it fails, why it ranks there, the line it reads."""
+    why = frame.why_zh if lang == "zh" else frame.why  # culprit writes its reasons in both languages
+    return (text("finding.frame.test" if frame.is_test else "finding.frame.app", lang, symbol=frame.symbol,
+                 file=frame.file_name, line=frame.line, position=frame.position + 1, hits=frame.hits)
+            + (text("finding.frame.why", lang, why=text("finding.sep.semicolon", lang).join(why)) if why else "")
+            + (text("finding.frame.code", lang, code=frame.code[:120]) if frame.code else "")
+            + ("" if frame.path or not have_repo else text("finding.frame.not_in_repo", lang)))
 
-    def add(english: str, chinese: str) -> None:
-        en.append(english)
-        zh.append(chinese)
 
+def _key_findings(ctx: FusedContext, lang: str) -> list[str]:
+    """The key findings in `lang`; called once per language, so the two lists stay parallel."""
+    out: list[str] = []
     if ctx.burst:
-        add(f"Error onset {relative_minutes(ctx.burst.minutes_before_start)} the reported start "
-            f"[{ctx.burst.evidence_id}]",
-            f"错误突增：{relative_minutes_zh(ctx.burst.minutes_before_start, '报告的开始时间')} "
-            f"[{ctx.burst.evidence_id}]")
+        out.append(text("finding.key.onset", lang, when=relative_to(ctx.burst.minutes_before_start, "reported_start",
+                                                                    lang), id=ctx.burst.evidence_id))
     if top := ctx.top_group:
-        exc, root = top.exc_type.rsplit('.', 1)[-1], top.root_type.rsplit('.', 1)[-1]
-        add(f"Dominant error: {top.count}× {exc} / {root} [{top.evidence_id}]",
-            f"主要错误：{top.count} 次 {exc} / {root} [{top.evidence_id}]")
+        out.append(text("finding.key.dominant_error", lang, count=top.count, exc=top.exc_type.rsplit(".", 1)[-1],
+                        root=top.root_type.rsplit(".", 1)[-1], id=top.evidence_id))
         if top.frames:
             f = top.frames[0]
-            where = f"{f.path or f.file_name}:{f.line}"
-            add(f"Innermost in-app frame: {f.symbol} at {where} [{f.evidence_id}]",
-                f"最内层业务代码帧：{f.symbol}，位于 {where} [{f.evidence_id}]")
+            out.append(text("finding.key.innermost_frame", lang, symbol=f.symbol,
+                            where=f"{f.path or f.file_name}:{f.line}", id=f.evidence_id))
     if ctx.suspects:
         s = ctx.suspects[0]
-        add(f"Top candidate change {s.sha[:8]} by {s.author} (strongest link: {s.match.replace('_', ' ')}, "
-            f"score {s.score:.2f}) [{s.evidence_id}]",
-            f"头号候选变更 {s.sha[:8]}（{s.author}；最强关联：{LINK_KIND_ZH.get(s.match, s.match)}，"
-            f"得分 {s.score:.2f}）[{s.evidence_id}]")
+        out.append(text("finding.key.top_change", lang, sha=s.sha[:8], author=s.author, link=link_kind(s.match, lang),
+                        score=s.score, id=s.evidence_id))
     if ctx.owner:
-        add(f"Owner: {ctx.owner.team} [{ctx.owner.evidence_id}]", f"归属：{ctx.owner.team} [{ctx.owner.evidence_id}]")
+        out.append(text("finding.key.owner", lang, team=ctx.owner.team, id=ctx.owner.evidence_id))
     for n in ctx.noise:
-        add(f"Background noise: {n.level} '{n.template[:60]}' [{n.evidence_id}]",
-            f"背景噪声：{n.level} '{n.template[:60]}' [{n.evidence_id}]")
+        out.append(text("finding.key.noise", lang, level=n.level, template=n.template[:60], id=n.evidence_id))
     if ctx.runtime:
-        en.extend(ctx.runtime.key_findings)
-        zh.extend(ctx.runtime.key_findings_zh)
-    return en, zh
+        out.extend(ctx.runtime.key_findings_zh if lang == "zh" else ctx.runtime.key_findings)
+    return out

@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from core.fusion.facts import FrameFinding
+from core.i18n import text
 from core.ingest.code import AppCode, GitRepo, incident_index
 from core.schema import ExceptionRecord, StackFrame
 from core.store import Store
@@ -233,7 +234,8 @@ def rank_frames(
         inner_is_guard, carried = False, 0.0
         for k, site in enumerate(production):
             later = production[k + 1:]
-            prior, keep, notes = 1.0 / (1.0 + 0.8 * k), 1.0, []
+            prior, keep = 1.0 / (1.0 + 0.8 * k), 1.0
+            notes: list[tuple[str, dict[str, object]]] = []  # (catalog key, values) of each reason
             guard = bool(_GUARD_NAME.search(site.frame.method[:1].lower() + site.frame.method[1:]))
             if later:
                 frame = site.frame
@@ -243,34 +245,28 @@ def rank_frames(
                 trusted = code.line_matches(_key(site), frame.line) is not False
                 if guard:
                     keep = 0.3
-                    notes.append(("a guard that reports a bad value its caller passed",
-                                  "守卫检查：报告的是调用方传入的错误值"))
+                    notes.append(("finding.why.guard", {}))
                 elif inner_is_guard and frame.method == "<init>":
                     keep = 0.5
-                    notes.append(("a constructor checking its arguments: the bad value came from whoever built it",
-                                  "构造函数在检查参数：错误值来自构造它的代码"))
+                    notes.append(("finding.why.constructor", {}))
                 elif site.library_rejected and code.is_thin(_key(site)):
                     keep = 0.5
-                    notes.append(("a thin wrapper: the library call it makes rejected the argument handed to it",
-                                  "薄包装：它调用的库拒绝了传给它的参数"))
+                    notes.append(("finding.why.thin_wrapper", {}))
                 elif shared and trusted and code.statement_throws(site.path, frame.line):
                     keep = 0.4
-                    notes.append((f"a shared helper (called from {fan_in} classes) that throws on the value its "
-                                  f"caller passed", f"被 {fan_in} 个类调用的共享辅助方法，因调用方传入的值而抛出异常"))
+                    notes.append(("finding.why.shared_helper_throws", {"fan_in": fan_in}))
                 elif shared:
                     keep = 0.6
-                    notes.append((f"a shared helper called from {fan_in} classes; its caller is more specific",
-                                  f"被 {fan_in} 个类调用的共享辅助方法；其调用方更具体"))
+                    notes.append(("finding.why.shared_helper", {"fan_in": fan_in}))
             # A chain of constructors (a subclass calling super(...)) passes the same arguments down.
             inner_is_guard = guard or (inner_is_guard and site.frame.method == "<init>")
             # What a frame gives up as "detects, does not make" passes to its caller, the next frame out.
             mass = prior + carried
             site.score += weight * mass * keep
             carried = mass * (1.0 - keep) * 0.9 if later else 0.0
-            for note, note_zh in notes:
-                if note not in site.why:
-                    site.why.append(note)
-                    site.why_zh.append(note_zh)
+            for reason, values in notes:
+                if text(reason, "en", **values) not in site.why:
+                    _why(site, reason, **values)
         for site in ordered:
             if site.is_test:
                 site.score += weight * 0.02  # how the failure was reached, never ahead of production code
@@ -282,8 +278,7 @@ def rank_frames(
         for site in sites.values():
             if id(site) not in innermost and len(site.groups) >= max(3, 0.6 * len(per_group)):
                 site.score *= 0.5
-                site.why.append("an entry point every kind of failing request passes through")
-                site.why_zh.append("每类失败请求都经过的入口")
+                _why(site, "finding.why.entry_point")
     ranked = sorted(sites.values(), key=lambda s: (-s.score, s.is_test))
     production_sites = [s for s in ranked if not s.is_test]
     if not production_sites:
@@ -293,8 +288,7 @@ def rank_frames(
         f = site.frame
         line = site.line_votes.most_common(1)[0][0] if site.line_votes else (f.line or 0)
         if len(site.groups) > 1:
-            site.why.append(f"on the path of {len(site.groups)} distinct failing traces")
-            site.why_zh.append(f"位于 {len(site.groups)} 种不同失败堆栈的路径上")
+            _why(site, "finding.why.many_traces", count=len(site.groups))
         out.append(FrameFinding(
             symbol=f"{f.class_name}.{f.method}", class_name=f.class_name, method=f.method, file_name=f.file or "?",
             path=site.path, line=line, hits=site.hits, share=round(min(site.hits / total, 1.0), 3), position=position,
@@ -302,6 +296,12 @@ def rank_frames(
             why=site.why, why_zh=site.why_zh, stack_depth=f.depth, cause_index=f.cause_index,
         ))
     return out
+
+
+def _why(site: _Site, key: str, **values: object) -> None:
+    """Give a reason for the frame's rank, in both languages (`why` and `why_zh` stay parallel)."""
+    site.why.append(text(key, "en", **values))
+    site.why_zh.append(text(key, "zh", **values))
 
 
 def _key(site: _Site) -> tuple[str, str]:
@@ -334,10 +334,9 @@ def _under_test(tests: list[_Site], code: _Code) -> list[_Site]:
         frame = StackFrame(class_name=fqn, method=method, file=mpath.rsplit("/", 1)[-1], line=mline, in_app=True)
         hit = _Site(frame=frame, path=mpath, is_test=False, score=site.score * 0.9, hits=site.hits,
                     groups=set(site.groups), line_votes=Counter({mline: 1}))
-        hit.why.append(f"only test code is on the stack; {simple} tests {target}"
-                       + (f", and its failing line calls {method}" if called else ""))
-        hit.why_zh.append(f"堆栈上只有测试代码；{simple} 测试的是 {target}"
-                          + (f"，其失败行调用了 {method}" if called else ""))
+        for lang, why in (("en", hit.why), ("zh", hit.why_zh)):
+            why.append(text("finding.why.only_tests", lang, test=simple, target=target)
+                       + (text("finding.why.only_tests_calls", lang, method=method) if called else ""))
         if not any(s.frame.class_name == fqn and s.frame.method == method for s in found):
             found.append(hit)
     return found

@@ -13,6 +13,7 @@ import pandas as pd
 from pydantic import BaseModel, Field
 
 from core.fusion.ledger import EvidenceLedger
+from core.i18n import LANGS, has, text
 from core.ingest.runtime import CANONICAL, PathStep, critical_path, metric_changes
 from core.schema import Incident
 from core.signals import (
@@ -41,14 +42,8 @@ log = logging.getLogger(__name__)
 # Windows that end this long before the reference are history (a deploy, a rehearsal), not the incident.
 _RELEVANT_BEFORE = timedelta(minutes=15)
 _MAX_ANOMALIES, _MAX_UNCHANGED, _MAX_QUERIES, _MAX_ENDPOINTS, _MAX_TRACES = 6, 2, 4, 3, 2
-# Metrics whose stillness rules hypotheses out, with what it speaks against.
-_WATCH_FLAT = {
-    "heap.used": "speaks against a memory leak or heap exhaustion",
-    "gc.pause": "speaks against GC pauses stalling requests",
-    "cpu": "speaks against CPU saturation",
-    "http.rate": "the load did not change",
-    "gc.count": "speaks against a GC storm",
-}
+# Metrics whose stillness rules hypotheses out (what it speaks against: finding.metric.flat_means.*).
+_WATCH_FLAT = ("heap.used", "gc.pause", "cpu", "http.rate", "gc.count")
 
 
 class MetricFinding(BaseModel):
@@ -146,50 +141,54 @@ def _value(value: float | None, unit: str) -> str:
         return f"{value / 1000:,.1f} s" if abs(value) >= 1000 else f"{value:,.0f} ms"
     if unit == "ratio":
         return f"{value * 100:.0f}%"
-    text = f"{value:,.0f}" if abs(value) >= 100 or float(value).is_integer() else f"{value:,.2f}"
-    return f"{text} {unit}".rstrip()
+    number = f"{value:,.0f}" if abs(value) >= 100 or float(value).is_integer() else f"{value:,.2f}"
+    return f"{number} {unit}".rstrip()
 
 
-_WATCH_FLAT_ZH = {
-    "heap.used": "不支持内存泄漏或堆耗尽", "gc.pause": "不支持 GC 停顿拖慢请求", "cpu": "不支持 CPU 饱和",
-    "http.rate": "负载没有变化", "gc.count": "不支持 GC 风暴",
-}
-_UNIT_ZH = {"threads": "个线程", "connections": "个连接", "count": "次", "req/s": "请求/秒"}
-_REF_ZH = {"error onset": "错误突增", "reported start": "报告的开始时间"}
+# Units the languages write differently (finding.unit.*; the English is the unit as the data names it).
+_UNITS = ("threads", "connections", "count", "req/s")
+_EARLIER = re.compile(r"(.*?) \(to (.*)\)$")
 
 
 def unit_label(unit: str, lang: str) -> str:
-    """A metric's unit as the language writes it (``connections`` → ``个连接``)."""
-    return _UNIT_ZH.get(unit, unit) if lang == "zh" else unit
+    """A metric's unit as the language writes it (``connections`` in English, a counter word in Chinese)."""
+    key = "finding.unit." + unit.replace("/", "_per_")
+    return text(key, lang) if has(key) else unit
 
 
-def _value_zh(value: float | None, unit: str) -> str:
-    return _value_zh_text(_value(value, unit))
+def _value_in(value: float | None, unit: str, lang: str) -> str:
+    return _unit_in(_value(value, unit), lang)
 
 
-def _earlier_zh(window: str) -> str:
-    """``13:20–13:25 (to 19 connections)`` in Chinese."""
-    return re.sub(r" \(to (.*)\)$", lambda m: f"（达到 {_value_zh_text(m.group(1))}）", window)
+def _unit_in(said: str, lang: str) -> str:
+    """A value written by `_value` with its unit as `lang` writes it."""
+    for unit in _UNITS:
+        if said.endswith(" " + unit):
+            return said[: -len(unit) - 1] + " " + unit_label(unit, lang)
+    return said
 
 
-def _value_zh_text(text: str) -> str:
-    for en, zh in _UNIT_ZH.items():
-        if text.endswith(" " + en):
-            return text[: -len(en) - 1] + " " + zh
-    return text
+def _earlier_window(window: str, peak: str, lang: str) -> str:
+    return text("finding.metric.earlier_window", lang, window=window, peak=peak)
 
 
-def _when_zh(minutes: float, ref_kind: str) -> str:
-    ref = _REF_ZH.get(ref_kind, ref_kind)
+def _earlier_in(earlier: str, lang: str) -> str:
+    """An earlier window as `_metric_findings` stores it (``13:20–13:25 (to 19 connections)``) in `lang`."""
+    m = _EARLIER.match(earlier)
+    return _earlier_window(m.group(1), _unit_in(m.group(2), lang), lang) if m else earlier
+
+
+def _ref(ref_kind: str, lang: str) -> str:
+    """The reference time's name ("error onset", "reported start") in `lang`."""
+    key = "finding.reference." + ref_kind.replace(" ", "_")
+    return text(key, lang) if has(key) else ref_kind
+
+
+def _when(minutes: float, ref_kind: str, lang: str) -> str:
+    ref = _ref(ref_kind, lang)
     if abs(minutes) < 1:
-        return f"在{ref}时"
-    return f"{ref}{'后' if minutes > 0 else '前'} {abs(minutes):.0f} 分钟"
-
-
-def _when(minutes: float, ref_kind: str) -> str:
-    if abs(minutes) < 1:
-        return f"at the {ref_kind}"
-    return f"{abs(minutes):.0f} min {'after' if minutes > 0 else 'before'} the {ref_kind}"
+        return text("finding.when.at", lang, ref=ref)
+    return text("finding.when.after" if minutes > 0 else "finding.when.before", lang, minutes=abs(minutes), ref=ref)
 
 
 def _nan(value: object) -> float | None:
@@ -221,8 +220,8 @@ def _metric_findings(
             peak=strongest.peak, ratio=strongest.ratio, zscore=strongest.zscore,
             minutes_from_reference=round((start - reference).total_seconds() / 60, 1),
             bursts=len({(a.window_start, a.window_end) for a in same_way}),
-            earlier=[f"{a.window_start.astimezone(zone):%H:%M}–{a.window_end.astimezone(zone):%H:%M} "
-                     f"(to {_value(a.peak, a.unit)})" for a in earlier],
+            earlier=[_earlier_window(f"{a.window_start.astimezone(zone):%H:%M}–{a.window_end.astimezone(zone):%H:%M}",
+                                     _value(a.peak, a.unit), "en") for a in earlier],
         ))
     changed.sort(key=_rank)
     unchanged = [
@@ -249,46 +248,46 @@ def _rank(f: MetricFinding) -> tuple[bool, float, float, float]:
     return f.metric not in CANONICAL, -_magnitude(f), -strength, abs(f.minutes_from_reference or 0.0)
 
 
+def _flat_said(f: MetricFinding, ref_kind: str, ref_at: str, lang: str) -> str:
+    key = "finding.metric.flat_means." + f.metric.replace(".", "_")
+    sep = text("finding.sep.semicolon", lang)
+    return text("finding.metric.no_change", lang, metric=f.metric, baseline=_value_in(f.baseline, f.unit, lang),
+                ref=_ref(ref_kind, lang), ref_at=ref_at, after=_value_in(f.after_median, f.unit, lang),
+                peak=_value_in(f.peak, f.unit, lang), means=text(key, lang) if has(key) else "").rstrip(sep)
+
+
+def _moved_said(f: MetricFinding, start: datetime, end: datetime, ref_kind: str, ref_at: str, lang: str) -> str:
+    if f.direction == "up":
+        size = (text("finding.metric.size.ratio", lang, ratio=f.ratio) if f.ratio
+                else text("finding.metric.size.from_zero", lang))
+    else:
+        size = (text("finding.metric.size.share", lang, share=f.peak / f.baseline) if f.peak and f.baseline
+                else text("finding.metric.size.to_zero", lang))
+    earlier = text("finding.sep.list", lang).join(_earlier_in(e, lang) for e in f.earlier)
+    return text("finding.metric.rose" if f.direction == "up" else "finding.metric.fell", lang, metric=f.metric,
+                baseline=_value_in(f.baseline, f.unit, lang), peak=_value_in(f.peak, f.unit, lang), size=size,
+                start=start, end=end,
+                bursts=text("finding.metric.bursts", lang, count=f.bursts) if f.bursts > 1 else "",
+                when=_when(f.minutes_from_reference or 0.0, ref_kind, lang), ref_at=ref_at,
+                earlier=text("finding.metric.earlier", lang, windows=earlier) if f.earlier else "")
+
+
 def _add_metric_evidence(f: MetricFinding, incident: Incident, ledger: EvidenceLedger, reference: datetime,
                          ref_kind: str) -> None:
     zone = incident.started_at.tzinfo
     ref_at = reference.astimezone(zone).strftime("%H:%M")
     if not f.changed:
         f.evidence_id = ledger.add(
-            "metric_anomaly", f"metric:{f.metric}@no-change",
-            f"{f.metric}: no change — median {_value(f.baseline, f.unit)} in the hour before the {ref_kind} "
-            f"({ref_at}), {_value(f.after_median, f.unit)} after (max {_value(f.peak, f.unit)}); "
-            f"{_WATCH_FLAT.get(f.metric, '')}".rstrip("; "),
-            zh=f"{f.metric}：无变化——{_REF_ZH.get(ref_kind, ref_kind)}（{ref_at}）前一小时中位数 "
-               f"{_value_zh(f.baseline, f.unit)}，"
-               f"之后 {_value_zh(f.after_median, f.unit)}（最大 {_value_zh(f.peak, f.unit)}）；"
-               f"{_WATCH_FLAT_ZH.get(f.metric, '')}".rstrip("；"),
+            "metric_anomaly", f"metric:{f.metric}@no-change", _flat_said(f, ref_kind, ref_at, "en"),
+            zh=_flat_said(f, ref_kind, ref_at, "zh"),
             metric=f.metric, changed=False, baseline=round(f.baseline, 3), after_median=round(f.after_median or 0.0, 3),
         )
         return
     assert f.window_start and f.window_end
     start, end = f.window_start.astimezone(zone), f.window_end.astimezone(zone)
-    verb = "rose" if f.direction == "up" else "fell"
-    if f.direction == "up":
-        size = f"{f.ratio:.1f}× the baseline" if f.ratio else "up from zero"
-    else:
-        size = f"{f.peak / f.baseline:.0%} of the baseline" if f.peak and f.baseline else "down to zero"
-    bursts = f" in {f.bursts} bursts" if f.bursts > 1 else ""
-    earlier = f"; the same move earlier: {', '.join(f.earlier)}" if f.earlier else ""
-    if f.direction == "up":
-        size_zh = f"基线的 {f.ratio:.1f} 倍" if f.ratio else "从零上升"
-    else:
-        size_zh = f"基线的 {f.peak / f.baseline:.0%}" if f.peak and f.baseline else "降到零"
     f.evidence_id = ledger.add(
         "metric_anomaly", f"metric:{f.metric}@{start:%H:%M}-{end:%H:%M}",
-        f"{f.metric} {verb} from a baseline of {_value(f.baseline, f.unit)} to {_value(f.peak, f.unit)} ({size}) "
-        f"between {start:%H:%M} and {end:%H:%M}{bursts}, starting {_when(f.minutes_from_reference or 0.0, ref_kind)} "
-        f"({ref_at}){earlier}",
-        zh=f"{f.metric} 从基线 {_value_zh(f.baseline, f.unit)} {'升' if f.direction == 'up' else '降'}至 "
-           f"{_value_zh(f.peak, f.unit)}（{size_zh}），{start:%H:%M} 至 {end:%H:%M}"
-           + (f"，共 {f.bursts} 次" if f.bursts > 1 else "")
-           + f"，始于{_when_zh(f.minutes_from_reference or 0.0, ref_kind)}（{ref_at}）"
-           + (f"；更早的同类变化：{'，'.join(_earlier_zh(e) for e in f.earlier)}" if f.earlier else ""),
+        _moved_said(f, start, end, ref_kind, ref_at, "en"), zh=_moved_said(f, start, end, ref_kind, ref_at, "zh"),
         metric=f.metric, changed=True, baseline=round(f.baseline, 3), peak=round(f.peak, 3),
         ratio=round(f.ratio, 2) if f.ratio is not None else None,
         z=round(f.zscore, 1) if f.zscore is not None else None,
@@ -314,31 +313,28 @@ def _slow_queries(store: Store, incident: Incident, reference: datetime, ledger:
             total_after_ms=_nan(row.total_after) or 0.0,
             first_seen=row.first_ts.to_pydatetime() if not pd.isna(row.first_ts) else None,
         )
-        what = f.statement_kind.upper() + (" … FOR UPDATE" if f.for_update else "")
-        on = f" on {', '.join(f.tables)}" if f.tables else ""
-        lock = (f"; lock wait p95 {_value(f.lock_p95_before_ms, 'ms')} → {_value(f.lock_p95_after_ms, 'ms')}"
-                if f.lock_p95_after_ms is not None or f.lock_p95_before_ms is not None else "")
-        first = f" (first at {f.first_seen.astimezone(incident.started_at.tzinfo):%H:%M})" if f.first_seen else ""
+        first = f.first_seen.astimezone(incident.started_at.tzinfo) if f.first_seen else None
         f.evidence_id = ledger.add(
-            "slow_sql", f"sql:{f.fingerprint_id}",
-            f"{what}{on}: {f.n_before} slow execution(s) before the {ref_kind}{first}, {f.n_after} after; p95 "
-            f"{_value(f.p95_before_ms, 'ms')} → {_value(f.p95_after_ms, 'ms')}{lock}; "
-            f"{_value(f.total_after_ms, 'ms')} spent after the {ref_kind} — `{f.fingerprint[:180]}`"
-            + (" (fingerprint by the regex fallback)" if f.parser == "regex" else ""),
-            zh=f"{what}" + (f"（表 {', '.join(f.tables)}）" if f.tables else "")
-               + f"：{_REF_ZH.get(ref_kind, ref_kind)}前慢执行 {f.n_before} 次"
-               + (f"（首次 {f.first_seen.astimezone(incident.started_at.tzinfo):%H:%M}）" if f.first_seen else "")
-               + f"，之后 {f.n_after} 次；p95 {_value(f.p95_before_ms, 'ms')} → {_value(f.p95_after_ms, 'ms')}"
-               + (f"；锁等待 p95 {_value(f.lock_p95_before_ms, 'ms')} → {_value(f.lock_p95_after_ms, 'ms')}"
-                  if lock else "")
-               + f"；{_REF_ZH.get(ref_kind, ref_kind)}后共耗时 {_value(f.total_after_ms, 'ms')}"
-               + f"——`{f.fingerprint[:180]}`"
-               + ("（指纹由正则兜底生成）" if f.parser == "regex" else ""),
+            "slow_sql", f"sql:{f.fingerprint_id}", _slow_sql_said(f, first, ref_kind, "en"),
+            zh=_slow_sql_said(f, first, ref_kind, "zh"),
             fingerprint_id=f.fingerprint_id, tables=",".join(f.tables), statement_kind=f.statement_kind,
             for_update=int(f.for_update), n_before=f.n_before, n_after=f.n_after, p95_after_ms=f.p95_after_ms,
         )
         found.append(f)
     return found
+
+
+def _slow_sql_said(f: SlowQueryFinding, first: datetime | None, ref_kind: str, lang: str) -> str:
+    lock = (text("finding.sql.lock_wait", lang, before=_value(f.lock_p95_before_ms, "ms"),
+                 after=_value(f.lock_p95_after_ms, "ms"))
+            if f.lock_p95_after_ms is not None or f.lock_p95_before_ms is not None else "")
+    return text("finding.sql.slow", lang, what=f.statement_kind.upper() + (" … FOR UPDATE" if f.for_update else ""),
+                on=text("finding.sql.on_tables", lang, tables=", ".join(f.tables)) if f.tables else "",
+                before=f.n_before, ref=_ref(ref_kind, lang),
+                first=text("finding.sql.first_at", lang, at=first) if first else "", after=f.n_after,
+                p95_before=_value(f.p95_before_ms, "ms"), p95_after=_value(f.p95_after_ms, "ms"), lock=lock,
+                total=_value(f.total_after_ms, "ms"), fingerprint=f.fingerprint[:180],
+                regex=text("finding.sql.regex_fallback", lang) if f.parser == "regex" else "")
 
 
 # --- traces ------------------------------------------------------------------------------------
@@ -371,14 +367,13 @@ def _endpoints(store: Store, incident: Incident, reference: datetime, ledger: Ev
         if source in used:  # the same route seen from another service (a gateway)
             source += f"@{f.service}"
         used.add(source)
+        en, zh = (text("finding.endpoint.trace", lang, endpoint=f.endpoint, service=f.service,
+                       err_before=pct(f.error_rate_before), err_after=pct(f.error_rate_after),
+                       p99_before=_value(f.p99_before_ms, "ms"), p99_after=_value(f.p99_after_ms, "ms"),
+                       n_before=f.n_before, ref=_ref(ref_kind, lang), n_after=f.n_after)
+                  for lang in LANGS)
         f.evidence_id = ledger.add(
-            "trace", source,
-            f"{f.endpoint} ({f.service}): error rate {pct(f.error_rate_before)} → {pct(f.error_rate_after)}, "
-            f"p99 {_value(f.p99_before_ms, 'ms')} → {_value(f.p99_after_ms, 'ms')} "
-            f"({f.n_before} request spans before the {ref_kind}, {f.n_after} after)",
-            zh=f"{f.endpoint}（{f.service}）：错误率 {pct(f.error_rate_before)} → {pct(f.error_rate_after)}，"
-               f"p99 {_value(f.p99_before_ms, 'ms')} → {_value(f.p99_after_ms, 'ms')}"
-               f"（{_REF_ZH.get(ref_kind, ref_kind)}前 {f.n_before} 个请求 span，之后 {f.n_after} 个）",
+            "trace", source, en, zh=zh,
             endpoint=f.endpoint, service=f.service, error_rate_after=f.error_rate_after, p99_after_ms=f.p99_after_ms,
         )
         found.append(f)
@@ -392,18 +387,14 @@ def _access_endpoints(store: Store, incident: Incident, reference: datetime, led
     """What the users saw, from access logs: endpoints whose 5xx share jumped or whose p99 doubled."""
     found: list[EndpointFinding] = []
     for row, f in _moved_endpoints(access_endpoint_stats(store, incident.id, reference), "access_log", 0.01):
-        latency = (f", p99 request time {_value(f.p99_before_ms, 'ms')} → {_value(f.p99_after_ms, 'ms')}"
-                   if f.p99_after_ms is not None else "")
+        en, zh = (text("finding.endpoint.access", lang, endpoint=f.endpoint, service=f.service,
+                       err_before=share(f.error_rate_before), err_after=share(f.error_rate_after),
+                       latency=(text("finding.endpoint.latency", lang, before=_value(f.p99_before_ms, "ms"),
+                                     after=_value(f.p99_after_ms, "ms")) if f.p99_after_ms is not None else ""),
+                       n_before=f.n_before, ref=_ref(ref_kind, lang), n_after=f.n_after)
+                  for lang in LANGS)
         f.evidence_id = ledger.add(
-            "log_burst", f"access:{row.route}@{f.service}",
-            f"{f.endpoint} in the access log {f.service}: 5xx {share(f.error_rate_before)} → "
-            f"{share(f.error_rate_after)} of requests{latency} ({f.n_before} requests before the {ref_kind}, "
-            f"{f.n_after} after)",
-            zh=f"访问日志 {f.service} 中的 {f.endpoint}：5xx 占请求 {share(f.error_rate_before)} → "
-               f"{share(f.error_rate_after)}"
-               + (f"，p99 请求耗时 {_value(f.p99_before_ms, 'ms')} → {_value(f.p99_after_ms, 'ms')}"
-                  if f.p99_after_ms is not None else "")
-               + f"（{_REF_ZH.get(ref_kind, ref_kind)}前 {f.n_before} 个请求，之后 {f.n_after} 个）",
+            "log_burst", f"access:{row.route}@{f.service}", en, zh=zh,
             endpoint=f.endpoint, service=f.service, error_rate_after=f.error_rate_after, p99_after_ms=f.p99_after_ms,
         )
         found.append(f)
@@ -458,22 +449,18 @@ def _traces(store: Store, incident: Incident, reference: datetime, ledger: Evide
         chain = " → ".join(s.name for s in path[:6]) + (" → …" if len(path) > 6 else "")
         share = hot.self_ms / f.duration_ms * 100 if f.duration_ms else 0.0
         statement = f" [`{hot.db_statement[:140]}`]" if hot.db_statement else ""
-        exc = f"; recorded {f.exception_types.rsplit('.', 1)[-1]}" if f.exception_types else ""
-        joined_text = ("its trace id is on a logged exception" if f.carries_logged_exception
-                       else "no logged error carries its trace id")
+        exc = f.exception_types.rsplit(".", 1)[-1] if f.exception_types else None
         started = f.started_at.astimezone(incident.started_at.tzinfo)
+        en, zh = (text("finding.trace.path", lang,
+                       which=text("finding.trace.slow" if found else "finding.trace.slowest", lang),
+                       trace=_short(f.trace_id), endpoint=f.endpoint, duration=_value(f.duration_ms, "ms"),
+                       started=started, chain=chain, hot=hot.name, self_time=_value(hot.self_ms, "ms"), share=share,
+                       statement=statement, recorded=text("finding.trace.recorded", lang, exc=exc) if exc else "",
+                       logged=text("finding.trace.logged" if f.carries_logged_exception else "finding.trace.not_logged",
+                                   lang))
+                  for lang in LANGS)
         f.evidence_id = ledger.add(
-            "trace", f"trace:{f.trace_id}",
-            f"{'Slowest error trace' if not found else 'Slow error trace'} {_short(f.trace_id)} "
-            f"({f.endpoint}, {_value(f.duration_ms, 'ms')}, {started:%H:%M:%S}): "
-            f"critical path {chain}; {hot.name} holds {_value(hot.self_ms, 'ms')} ({share:.0f}%) itself{statement}"
-            f"{exc}; {joined_text}",
-            zh=f"{'最慢的错误链路' if not found else '较慢的错误链路'} {_short(f.trace_id)}（{f.endpoint}，"
-               f"{_value(f.duration_ms, 'ms')}，{started:%H:%M:%S}）：关键路径 {chain}；{hot.name} 自身耗时 "
-               f"{_value(hot.self_ms, 'ms')}（{share:.0f}%）{statement}"
-               + (f"；记录了 {f.exception_types.rsplit('.', 1)[-1]}" if f.exception_types else "")
-               + ("；其 trace id 出现在一条已记录的异常上" if f.carries_logged_exception
-                  else "；没有已记录的错误带有它的 trace id"),
+            "trace", f"trace:{f.trace_id}", en, zh=zh,
             trace_id=f.trace_id, hot_span=hot.name, hot_self_ms=round(hot.self_ms, 1),
             logged=int(f.carries_logged_exception),
         )
@@ -481,12 +468,12 @@ def _traces(store: Store, incident: Incident, reference: datetime, ledger: Evide
         if len(found) >= _MAX_TRACES:
             break
     if len(errors):
+        en, zh = (text("finding.trace.log_join", lang, joined=joined, total=len(errors),
+                       after=(text("finding.trace.after_reference", lang, count=len(after), ref=_ref(ref_kind, lang))
+                              if len(after) else ""))
+                  for lang in LANGS)
         ledger.add(
-            "trace", "trace:log-join",
-            f"{joined} of {len(errors)} error trace(s) share their trace id with an error in the logs"
-            + (f" ({len(after)} of the error traces started after the {ref_kind})" if len(after) else ""),
-            zh=f"{len(errors)} 条错误链路中有 {joined} 条与日志中的错误共享 trace id"
-               + (f"（其中 {len(after)} 条始于{_REF_ZH.get(ref_kind, ref_kind)}之后）" if len(after) else ""),
+            "trace", "trace:log-join", en, zh=zh,
             joined=joined, error_traces=len(errors),
         )
     return found, joined
@@ -522,31 +509,25 @@ def add_runtime_evidence(
     findings.endpoints = _endpoints(store, incident, reference, ledger, ref_kind) + _access_endpoints(
         store, incident, reference, ledger, ref_kind)
     findings.traces, findings.logged_error_traces = _traces(store, incident, reference, ledger, logged, ref_kind)
-    findings.key_findings, findings.key_findings_zh = _key_findings(findings)
+    findings.key_findings, findings.key_findings_zh = _key_findings(findings, "en"), _key_findings(findings, "zh")
     log.info("incident %s: runtime evidence — %d anomalies, %d flat, %d queries, %d endpoints, %d traces", incident.id,
              len(changed), len(unchanged), len(findings.slow_queries), len(findings.endpoints), len(findings.traces))
     return findings
 
 
-def _key_findings(f: RuntimeFindings) -> tuple[list[str], list[str]]:
-    """The runtime key findings in English and in Chinese, one pair per finding (the two lists stay parallel)."""
-    en: list[str] = []
-    zh: list[str] = []
+def _key_findings(f: RuntimeFindings, lang: str) -> list[str]:
+    """The runtime key findings in `lang`; called once per language, so the two lists stay parallel."""
+    out: list[str] = []
     for a in f.anomalies[:3]:
-        en.append(f"{a.metric} {'rose' if a.direction == 'up' else 'fell'} to {_value(a.peak, a.unit)} "
-                  f"[{a.evidence_id}]")
-        zh.append(f"{a.metric} {'升' if a.direction == 'up' else '降'}至 {_value_zh(a.peak, a.unit)} [{a.evidence_id}]")
+        out.append(text("finding.key.metric_rose" if a.direction == "up" else "finding.key.metric_fell", lang,
+                        metric=a.metric, peak=_value_in(a.peak, a.unit, lang), id=a.evidence_id))
     for u in f.unchanged[:2]:
-        en.append(f"{u.metric} did not change [{u.evidence_id}]")
-        zh.append(f"{u.metric} 没有变化 [{u.evidence_id}]")
+        out.append(text("finding.key.metric_flat", lang, metric=u.metric, id=u.evidence_id))
     if f.slow_queries:
         q = f.slow_queries[0]
-        kind = f"{q.statement_kind.upper()}{' FOR UPDATE' if q.for_update else ''}"
-        tables = ', '.join(q.tables) or '?'
-        en.append(f"Top slow SQL: {kind} on {tables} [{q.evidence_id}]")
-        zh.append(f"最慢的 SQL：{tables} 上的 {kind} [{q.evidence_id}]")
+        kind = q.statement_kind.upper() + (" FOR UPDATE" if q.for_update else "")
+        out.append(text("finding.key.slow_sql", lang, kind=kind, tables=", ".join(q.tables) or "?", id=q.evidence_id))
     if f.traces:
         t = f.traces[0]
-        en.append(f"Slowest error trace spends its time in {t.hot_span} [{t.evidence_id}]")
-        zh.append(f"最慢的错误链路把时间花在 {t.hot_span} [{t.evidence_id}]")
-    return en, zh
+        out.append(text("finding.key.slow_trace", lang, span=t.hot_span, id=t.evidence_id))
+    return out

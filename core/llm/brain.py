@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from core.agents.base import AgentReply, Brain, DebateView, StreamFn
 from core.agents.offline import OfflineBrain
+from core.i18n import text
 from core.llm._budget import (
     BudgetLedger,
     EndpointLimiter,
@@ -61,10 +62,7 @@ def capped_fallback(reply: AgentReply, turns: list[AgentTurn], reason: str, lang
         "hypotheses": [h.model_copy(update={"confidence": min(h.confidence, cap)}) for h in reply.hypotheses],
     }
     if reply.judgment is not None:
-        note = (f"模型未能给出该裁决（{reason}），由离线推理代答；置信度不高于模型各轮所支持的 {cap:.0%}"
-                if language == "zh" else
-                f"the model did not give this ruling ({reason}); the offline brain answered, at no more confidence "
-                f"than the model's turns support ({cap:.0%})")
+        note = text("llm_brain.fallback_ruling", language, reason=reason, cap=cap)
         update["judgment"] = reply.judgment.model_copy(update={
             "confidence": round(min(reply.judgment.confidence, cap), 2), "missing": [*reply.judgment.missing, note]})
     return reply.model_copy(update=update)
