@@ -160,7 +160,8 @@ def trace_summaries(store: Store, incident_id: str) -> pd.DataFrame:
     """One row per trace: its root endpoint, start, duration, error spans and the exception types it recorded."""
     return store.query_df(
         "WITH t AS (SELECT trace_id, min(start_ts) AS start_ts, max(end_ts) AS end_ts, count(*) AS spans, "
-        "count(*) FILTER (WHERE error) AS error_spans, string_agg(DISTINCT exception_type, ', ') AS exception_types "
+        "count(*) FILTER (WHERE error) AS error_spans, "
+        "string_agg(DISTINCT exception_type, ', ' ORDER BY exception_type) AS exception_types "
         "FROM spans WHERE incident_id = ? GROUP BY trace_id), "
         "r AS (SELECT trace_id, arg_max(service, duration_ms) AS service, "
         "arg_max(coalesce(http_method || ' ' || http_route, http_route, name), duration_ms) AS endpoint "
