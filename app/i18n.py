@@ -7,11 +7,11 @@ from collections.abc import Callable
 import streamlit as st
 
 from app.state import Keys
-from core.i18n import has, text
+from core.i18n import LANGUAGE_NAMES, has, text
 
 __all__ = ["LANGUAGES", "agent_duty", "agent_role", "has_key", "labeler", "phase_label", "t"]
 
-LANGUAGES: dict[str, str] = {"zh": "中文", "en": "English"}
+LANGUAGES: dict[str, str] = LANGUAGE_NAMES
 
 
 def _lang() -> str:

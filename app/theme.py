@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from core.agents.spec import AGENT_SPECS
+from core.i18n import text
 
 __all__ = [
     "AGENT_STYLES",
@@ -153,21 +154,22 @@ def uploader_css(lang: str) -> str:
     """
     if lang != "zh":
         return ""
-    limit = f"单个文件不超过 {_size_limit()}"
+    limit = text("uploader.limit", lang, size=_size_limit())
+    upload, drop, sep = text("uploader.button", lang), text("uploader.drop", lang), text("uploader.list_sep", lang)
     zone = '[data-testid="stFileUploaderDropzone"]'
     rules = [
         f'{zone} button [data-testid="stMarkdownContainer"] p {{ font-size: 0; }}',
-        f'{zone} button [data-testid="stMarkdownContainer"] p::after {{ content: "上传"; font-size: .875rem; }}',
+        f'{zone} button [data-testid="stMarkdownContainer"] p::after {{ content: "{upload}"; font-size: .875rem; }}',
         f'{zone} [data-testid="stFileUploaderDropzoneInstructions"] span {{ font-size: 0; }}',
         f'{zone} [data-testid="stFileUploaderDropzoneInstructions"] span::after '
         f'{{ content: "{limit}"; font-size: .875rem; }}',
         # Shown only while a file is dragged over the box.
         f'{zone} > div:not([data-testid]) span {{ font-size: 0; }}',
-        f'{zone} > div:not([data-testid]) span::after {{ content: "将文件拖放到这里"; font-size: 1rem; }}',
+        f'{zone} > div:not([data-testid]) span::after {{ content: "{drop}"; font-size: 1rem; }}',
     ]
     for key, types in UPLOAD_TYPES.items():
         rules.append(f'.st-key-{key.replace(".", "-")} [data-testid="stFileUploaderDropzoneInstructions"] span::after '
-                     f'{{ content: "{limit} · {"、".join(x.upper() for x in types)}"; }}')
+                     f'{{ content: "{limit} · {sep.join(x.upper() for x in types)}"; }}')
     return "\n".join(rules)
 
 

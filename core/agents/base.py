@@ -21,17 +21,12 @@ from core.schema import (
     Phase,
 )
 
-__all__ = ["PHASE_OF", "ROLES", "AgentReply", "Brain", "DebateView", "StreamFn", "say"]
+__all__ = ["PHASE_OF", "ROLES", "AgentReply", "Brain", "DebateView", "StreamFn"]
 
 StreamFn = Callable[[str], Awaitable[None]]
 
 ROLES: dict[AgentName, str] = {name: s.role for name, s in AGENT_SPECS.items()}
 PHASE_OF: dict[AgentName, Phase] = {name: s.phase for name, s in AGENT_SPECS.items()}
-
-
-def say(lang: str, en: str, zh: str, /, **values: object) -> str:
-    """Pick the English or Chinese wording and fill it in (both sit side by side in the source)."""
-    return (zh if lang == "zh" else en).format(**values)
 
 
 class AgentReply(BaseModel):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from core.agents.base import AgentReply, DebateView
 from core.agents.failure_modes import classify
 from core.fusion.facts import ChangeCandidate, FrameFinding
-from core.fusion.link_words import LINK_KIND_ZH, link_zh
+from core.fusion.link_words import link_kind, link_said
 from core.i18n import text
 from core.schema import Claim, CodeLocation, Hypothesis
 
@@ -28,7 +28,7 @@ def _link_cites(change: ChangeCandidate) -> list[str]:
 
 
 def _kind(kind: str, lang: str) -> str:
-    return LINK_KIND_ZH.get(kind, kind) if lang == "zh" else kind.replace("_", " ")
+    return link_kind(kind, lang)
 
 
 def _strongest(change: ChangeCandidate, lang: str) -> str:
@@ -36,7 +36,7 @@ def _strongest(change: ChangeCandidate, lang: str) -> str:
     if not change.links:
         return ""
     link = max(change.links, key=lambda lk: lk.strength)
-    return link_zh(link.kind, link.path, link.line) if lang == "zh" else link.text[:160]
+    return link_said(link.kind, link.path, link.line, "zh") if lang == "zh" else link.text[:160]
 
 
 def offline_reply(view: DebateView) -> AgentReply:
@@ -74,7 +74,7 @@ def offline_reply(view: DebateView) -> AgentReply:
             if link.evidence_id:
                 claims.append(Claim(text=text("code_agent.change_link_claim", lang, sha=best.sha[:8],
                                               t=link.text[:220] if lang != "zh"
-                                              else link_zh(link.kind, link.path, link.line)),
+                                              else link_said(link.kind, link.path, link.line, "zh")),
                                     citations=[link.evidence_id]))
         if deploy:
             claims.append(Claim(

@@ -9,6 +9,7 @@ from core.agents.failure_modes import classify
 from core.agents.ruling_check import evidence_cap, verified_citations
 from core.fusion.culprit import location_margin
 from core.fusion.facts import ChangeCandidate, FusedContext
+from core.fusion.link_words import link_said
 from core.fusion.runtime_rules import share
 from core.i18n import text
 from core.schema import (
@@ -153,7 +154,7 @@ def offline_reply(view: DebateView) -> AgentReply:
                           msg=suspect.message[:80], who=suspect.author, m=_ago(suspect.minutes_before_start, lang),
                           # English quotes the ledger's own words for the link; Chinese says what its kind means
                           why=link.text[:200] if lang != "zh"
-                          else text(f"judge.link.{link.kind}", lang, where=f"{link.path}:{link.line}"),
+                          else link_said(link.kind, link.path, link.line, lang),
                           mech=mode.mechanism(lang))
     else:
         root_cause = text("judge.root_cause.no_change", lang, exc=exc, where=where, mech=mode.mechanism(lang))

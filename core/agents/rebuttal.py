@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from core.agents.base import AgentReply, DebateView
-from core.fusion.link_words import link_zh
+from core.fusion.link_words import link_said
 from core.i18n import text
 from core.schema import Answer, Challenge, Hypothesis
 
@@ -43,7 +43,7 @@ def _answer(view: DebateView, challenge: Challenge, lead: Hypothesis | None) -> 
             return answer("resolved", text("rebuttal.closer_commit_weaker", lang, o=other.sha[:8], a=other.score,
                                            sha=suspect.sha[:8], b=suspect.score,
                                            t=strongest.text[:160] if lang != "zh"
-                                           else link_zh(strongest.kind, strongest.path, strongest.line)),
+                                           else link_said(strongest.kind, strongest.path, strongest.line, "zh")),
                           [strongest.evidence_id, other.evidence_id]), updated
     if kind == "noise" and ctx.noise:
         n = ctx.noise[0]
@@ -56,7 +56,8 @@ def _answer(view: DebateView, challenge: Challenge, lead: Hypothesis | None) -> 
         new_query = next((q for q in (rt.slow_queries if rt else []) if q.n_before == 0), None)
         flat = [u for u in (rt.unchanged if rt else []) if u.evidence_id]
         if suspect and sql_link:
-            parts = [sql_link.text[:200] if lang != "zh" else link_zh(sql_link.kind, sql_link.path, sql_link.line)]
+            parts = [sql_link.text[:200] if lang != "zh" else link_said(sql_link.kind, sql_link.path, sql_link.line,
+                                                                         "zh")]
             if new_query:
                 parts.append(text("rebuttal.external_new_query", lang, k=new_query.statement_kind.upper(),
                                   t=", ".join(new_query.tables) or "?"))

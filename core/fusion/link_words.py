@@ -7,7 +7,7 @@ from typing import get_args
 from core.fusion.facts import LinkKind
 from core.i18n import has, text
 
-__all__ = ["LINK_KINDS", "LINK_KIND_ZH", "link_kind", "link_said", "link_zh"]
+__all__ = ["LINK_KINDS", "link_kind", "link_said"]
 
 #: Every kind of change link.
 LINK_KINDS: tuple[str, ...] = get_args(LinkKind)
@@ -28,11 +28,3 @@ def link_said(kind: str, path: str | None, line: int | None, lang: str) -> str:
     key = f"finding.link.said.{kind}"
     return text(key if has(key) else "finding.link.said.other", lang, where=where)
 
-
-#: A link kind's short name in Chinese (kept for callers that still ask for Chinese by name).
-LINK_KIND_ZH = {kind: text(f"finding.link.kind.{kind}", "zh") for kind in LINK_KINDS}
-
-
-def link_zh(kind: str, path: str | None, line: int | None) -> str:
-    """One change link said in Chinese (`link_said` in ``zh``)."""
-    return link_said(kind, path, line, "zh")

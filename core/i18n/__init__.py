@@ -17,9 +17,11 @@ import importlib
 import pkgutil
 from typing import NamedTuple
 
-__all__ = ["CATALOG", "LANGS", "Text", "has", "text"]
+__all__ = ["CATALOG", "LANGS", "LANGUAGE_NAMES", "Text", "has", "text"]
 
 LANGS: tuple[str, str] = ("en", "zh")
+#: Each language by its own name, the same in either UI (a reader looks for the name they can read).
+LANGUAGE_NAMES: dict[str, str] = {"zh": "中文", "en": "English"}
 
 
 class Text(NamedTuple):

@@ -81,27 +81,6 @@ STRINGS: dict[str, Text] = {
     "judge.ago.after": Text(en="{span} after", zh="开始后 {span}"),
     # What each kind of change link means. Chinese rulings say this; English ones quote the ledger's own link text,
     # so the English here is for translators (and a ruling that ever words the kind instead).
-    "judge.link.frame_line": Text(en="it wrote the failing line {where}", zh="它写下了出错行 {where}"),
-    "judge.link.frame_method": Text(en="it changed the failing method ({where})", zh="它修改了出错方法（{where}）"),
-    "judge.link.frame_file": Text(en="it changed the file the failing code is in ({where})",
-                                  zh="它修改了出错代码所在的文件（{where}）"),
-    "judge.link.call_graph": Text(en="it changed a method one call away from the failing code ({where})",
-                                  zh="它修改了与出错代码相距一次调用的方法（{where}）"),
-    "judge.link.sql": Text(en="it changed a query ({where}), and statements on that table slowed down after it",
-                           zh="它修改了一条查询（{where}），该表上的语句在其后变慢"),
-    "judge.link.log_string": Text(en="the text it added ({where}) appears in the errors after the burst",
-                                  zh="它加入的文本（{where}）正出现在突增后的错误里"),
-    "judge.link.config": Text(en="the setting it changed ({where}) governs the resource in trouble (connection pool, "
-                                 "timeout, capacity or serialization)",
-                              zh="它修改的配置（{where}）正对应出问题的资源（连接池、超时、容量或序列化）"),
-    "judge.link.dependency": Text(en="it changed a dependency version ({where}), and then the runtime could not find "
-                                     "a class or method",
-                                  zh="它修改了依赖版本（{where}），随后运行时找不到类或方法"),
-    "judge.link.resource_leak": Text(en="a resource it acquires ({where}) is never released, and the pool ran dry "
-                                        "afterwards",
-                                     zh="它新增的资源获取（{where}）没有释放，连接池随后耗尽"),
-    "judge.link.data_flow": Text(en="it changed how the data is written ({where}), and readers downstream fail on it",
-                                 zh="它改变了数据的写入方式（{where}），下游读到该数据时出错"),
     "judge.fix.roll_back_then": Text(en="Now: roll back {what}. Then: {fix}.", zh="立即：回滚{what}。随后：{fix}。"),
     "judge.fix.roll_back_to_tag": Text(en="to {t}", zh="到 {t}"),
     "judge.fix.roll_back_commit": Text(en="commit {s}", zh="提交 {s}"),

@@ -152,6 +152,12 @@ STRINGS: dict[str, Text] = {
     "progress.extract": Text(en="Extracting the bundle safely", zh="安全解压事件包"),
     "progress.fuse": Text(en="Correlating evidence: frame → code → commit → aggregate", zh="关联证据：栈帧 → 代码 → 提交 → 聚合"),
     "progress.done": Text(en="Done", zh="完成"),
+    "progress.queued": Text(en="Waiting for the ingests ahead of this one", zh="等待前面的导入任务完成"),
+    # Streamlit's own file-uploader text, redrawn in Chinese by CSS (app/theme.py)
+    "uploader.limit": Text(en="{size} per file", zh="单个文件不超过 {size}"),
+    "uploader.button": Text(en="Upload", zh="上传"),
+    "uploader.drop": Text(en="Drag and drop files here", zh="将文件拖放到这里"),
+    "uploader.list_sep": Text(en=", ", zh="、"),
     # assets
     "assets.title": Text(en="Assets & evidence", zh="资产与证据"),
     "assets.m_assets": Text(en="Assets", zh="资产"),
