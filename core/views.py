@@ -1,4 +1,7 @@
-"""Read-only views for the dashboard: runtime series, template bursts, trace waterfalls, slow SQL, LLM usage."""
+"""Read-only views for the dashboard: runtime series, trace waterfalls, slow SQL, LLM usage.
+
+The log view's template bursts are fusion's own ranking: the dashboard reads them from `core.signals`.
+"""
 
 from __future__ import annotations
 
@@ -14,22 +17,20 @@ from core.fusion.facts import FusedContext
 from core.ingest.runtime import critical_path
 from core.schema import AgentTurn, UsageCounts
 from core.signals import (
-    TemplateBursts,
     access_endpoint_stats,
     access_series,
     endpoint_stats,
     fingerprint_stats,
     load_points,
-    template_bursts,
     trace_spans,
     trace_summaries,
 )
 from core.store import Store
 
 __all__ = [
-    "METRIC_PANELS", "AccessView", "MetricPanel", "TemplateBursts", "UsageSummary", "access_view", "anomaly_windows",
+    "METRIC_PANELS", "AccessView", "MetricPanel", "UsageSummary", "access_view", "anomaly_windows",
     "endpoint_table", "error_traces",
-    "fused_context", "metric_panels", "onset_of", "slow_sql_table", "template_bursts", "trace_waterfall",
+    "fused_context", "metric_panels", "onset_of", "slow_sql_table", "trace_waterfall",
     "usage_summary",
 ]
 
@@ -49,9 +50,6 @@ def onset_of(ctx: FusedContext | None) -> datetime | None:
     if ctx.runtime is not None and ctx.runtime.reference_kind == "error onset":
         return ctx.runtime.reference
     return None
-
-
-# The log view, `template_bursts`, is fusion's own ranking (core.signals), so the chart shows what it cites.
 
 
 # --- metrics ---------------------------------------------------------------------------------------

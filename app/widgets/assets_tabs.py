@@ -34,6 +34,7 @@ from core.fusion.ledger import evidence_text
 from core.fusion.runtime_rules import MetricFinding, share
 from core.plain_text import human_size, md_data, md_literal, zone_name
 from core.schema import Asset, Evidence, Incident
+from core.signals import template_bursts  # fusion's own ranking, so the chart shows what the evidence cites
 from core.store import Store
 
 __all__ = [
@@ -147,7 +148,7 @@ def logs_tab(store: Store, incident: Incident, ctx: FusedContext | None, groups:
     onset = views.onset_of(ctx)
     st.subheader(t("logs.bursts"))
     reference = onset or incident.started_at
-    bursts = views.template_bursts(store, incident.id, reference)
+    bursts = template_bursts(store, incident.id, reference)
     if bursts.table.empty:
         st.caption(t("logs.no_bursts"))
     else:
