@@ -10,7 +10,7 @@ from typing import Any
 from core.auth import ANONYMOUS_LOCAL, Principal
 from core.config import Settings
 
-__all__ = ["Command", "DebateJob", "IngestJob", "JobEnd", "Progress"]
+__all__ = ["Command", "CompareJob", "DebateJob", "IngestJob", "JobEnd", "Progress"]
 
 #: ("cancel",) or ("intervene", kind, text, target): what the page asked of a running job.
 Command = tuple[Any, ...]
@@ -58,6 +58,21 @@ class IngestJob:
     @property
     def staging_path(self) -> Path:
         return self.settings.work_dir / "staging" / f"{self.id}.duckdb"
+
+
+@dataclass
+class CompareJob:
+    """Judge an incident three ways (single agent, vote, debate) in a worker (pickled to the worker).
+
+    The worker reports ("progress", mode, fraction) as each mode starts and ("result", comparison JSON) at the end.
+    """
+
+    id: str
+    settings: Settings
+    incident_id: str
+    brain: str
+    language: str | None = None
+    actor: Principal = ANONYMOUS_LOCAL
 
 
 @dataclass

@@ -17,7 +17,7 @@ from multiprocessing.managers import BaseManager
 from typing import Any
 
 from core.errors import TribunalError
-from core.jobs import Command, DebateJob, IngestJob
+from core.jobs import Command, CompareJob, DebateJob, IngestJob
 from core.schema import TokenDelta
 
 log = logging.getLogger("core.jobs.worker")
@@ -204,6 +204,28 @@ def _run_ingest(manager: _Client, job: IngestJob) -> None:
         log.warning("incident %s: the page process went away before job %s ended", job.incident_id, job.id)
 
 
+def _run_compare(manager: _Client, job: CompareJob) -> None:
+    from core.compare import compare_modes
+
+    hub = manager.hub()  # type: ignore[attr-defined]
+    out = _Outbox(hub, job.id)
+    state, error, kind = "finished", None, None
+    try:
+        store = _RemoteStore(manager.store(), hub)  # type: ignore[attr-defined]
+        result = compare_modes(store, job.settings, job.incident_id, job.brain, language=job.language,  # type: ignore[arg-type]
+                               progress=lambda mode, fraction: out.add(("progress", mode, fraction)), actor=job.actor)
+        out.add(("result", result.model_dump_json()))
+    except TribunalError as exc:
+        state, error, kind = "failed", str(exc), type(exc).__name__
+    except Exception as exc:  # a bug in core: the page shows it, this log keeps the traceback
+        log.exception("incident %s: compare job %s crashed", job.incident_id, job.id)
+        state, error = "failed", f"{type(exc).__name__}: {exc}"
+    try:
+        out.end(state, error, kind)
+    except (EOFError, OSError):
+        log.warning("incident %s: the page process went away before job %s ended", job.incident_id, job.id)
+
+
 def main() -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s[worker]: %(message)s")
     host, port = os.environ["TRIBUNAL_JOB_ADDRESS"].rsplit(":", 1)
@@ -230,7 +252,8 @@ def main() -> int:
                 log.info("worker %d: idle for %.0f s; exiting", number, idle_exit_s)
                 return 0
             continue
-        target = _run_ingest if isinstance(job, IngestJob) else _run_debate
+        target = (_run_ingest if isinstance(job, IngestJob) else _run_compare if isinstance(job, CompareJob)
+                  else _run_debate)
         thread = threading.Thread(target=target, args=(manager, job), name=f"job-{job.id}", daemon=True)
         thread.start()
         jobs.append(thread)

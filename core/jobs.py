@@ -35,11 +35,11 @@ from pathlib import Path
 from typing import Any
 
 from core import errors
-from core._job_specs import Command, DebateJob, IngestJob, JobEnd, Progress
+from core._job_specs import Command, CompareJob, DebateJob, IngestJob, JobEnd, Progress
 from core.errors import DebateError, IngestError
 from core.store import Store
 
-__all__ = ["Command", "DebateJob", "IngestJob", "JobHandle", "JobRunner", "Progress"]
+__all__ = ["Command", "CompareJob", "DebateJob", "IngestJob", "JobHandle", "JobRunner", "Progress"]
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +50,7 @@ _ROOT = Path(__file__).resolve().parent.parent
 class _Channel:
     """The owner's side of one job: events in, commands out."""
 
-    job: DebateJob | IngestJob
+    job: DebateJob | IngestJob | CompareJob
     events: queue.Queue[object] = field(default_factory=queue.Queue)
     commands: list[Command] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -101,7 +101,7 @@ class JobHub:
         """A worker says it is up; returns how long it may stay idle before it exits."""
         return self._runner._hello(worker, pid)
 
-    def next_job(self, worker: int, timeout: float) -> DebateJob | IngestJob | None:
+    def next_job(self, worker: int, timeout: float) -> DebateJob | IngestJob | CompareJob | None:
         """The next job for this worker, waiting up to `timeout` seconds; None when there is none."""
         return self._runner._next_job(worker, timeout)
 
@@ -226,7 +226,25 @@ class JobRunner:
                 except OSError as exc:  # never hide the job's own error behind the clean-up's
                     log.warning("could not remove %s: %s", leftover, exc)
 
-    def submit(self, job: DebateJob | IngestJob) -> JobHandle:
+    def compare(self, job: CompareJob, progress: Progress) -> Any:
+        """Judge an incident three ways in a worker (the debate lane: mostly waiting on models); returns the Comparison.
+
+        Raises:
+            TribunalError: what the comparison raised in the worker (DebateError, ConfigError, Forbidden, …).
+        """
+        from core.compare import Comparison
+
+        result: Comparison | None = None
+        for item in self.submit(job).events:
+            if isinstance(item, tuple) and item and item[0] == "progress":
+                progress(str(item[1]), float(item[2]))
+            elif isinstance(item, tuple) and item and item[0] == "result":
+                result = Comparison.model_validate_json(item[1])
+        if result is None:
+            raise DebateError("The comparison ended without a result.")
+        return result
+
+    def submit(self, job: DebateJob | IngestJob | CompareJob) -> JobHandle:
         """Queue a debate; its handle's `events` iterate what it says (drain them in a thread, as DebateRun does).
 
         The iterator ends when the debate ends, and raises DebateError when it failed or its worker died.
@@ -360,7 +378,7 @@ class JobRunner:
                 self._workers[worker].pid = pid
         return self.idle_exit_s
 
-    def _next_job(self, number: int, timeout: float) -> DebateJob | IngestJob | None:
+    def _next_job(self, number: int, timeout: float) -> DebateJob | IngestJob | CompareJob | None:
         deadline = time.monotonic() + timeout
         with self._lock:
             while True:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 import streamlit as st
 
 from app import access, llm_settings, resources, state
@@ -13,6 +15,7 @@ from app.widgets.compare import mode_card, votes_table
 from app.widgets.incident import incident_header, require_incident
 from core.compare import MODES, compare_modes, load_comparison, save_comparison
 from core.errors import TribunalError
+from core.jobs import CompareJob
 from core.plain_text import zone_name
 
 REFRESH_S = 0.5
@@ -20,6 +23,7 @@ REFRESH_S = 0.5
 cfg = resources.settings()
 store = resources.store(cfg)
 jobs = resources.compare_jobs(cfg)
+runner = resources.jobs(cfg)  # the worker processes, when configured: the three judgings run there
 incident = require_incident(store)
 incident_header(incident, t("compare.title"))
 st.caption(t("compare.subtitle"))
@@ -41,7 +45,12 @@ if go:
     st.session_state[Keys.COMPARE_BRAIN] = chosen
 
     def work(progress):  # type: ignore[no-untyped-def]
-        result = compare_modes(store, run_cfg, incident.id, chosen, language=lang, progress=progress, actor=who)
+        if runner is not None:
+            result = runner.compare(CompareJob(id=f"compare-{secrets.token_hex(5)}", settings=run_cfg,
+                                               incident_id=incident.id, brain=chosen, language=lang, actor=who),
+                                    progress)
+        else:
+            result = compare_modes(store, run_cfg, incident.id, chosen, language=lang, progress=progress, actor=who)
         save_comparison(run_cfg, result)
         return result
 

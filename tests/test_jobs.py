@@ -276,3 +276,34 @@ def _worker_calls(runner: JobRunner) -> list[int | None]:
 
     runner.ingest = spy  # type: ignore[method-assign]
     return seen
+
+
+def test_a_comparison_runs_in_a_worker_and_concludes_what_it_concludes_here(
+        store: Store, settings: Settings, fused: str, mini_bundle: MiniBundle, runner: JobRunner) -> None:
+    from core.compare import compare_modes
+    from core.jobs import CompareJob
+
+    here = compare_modes(store, settings, fused, "offline")
+    handles = []
+    real_submit = runner.submit
+
+    def spy(job):  # type: ignore[no-untyped-def]
+        handles.append(real_submit(job))
+        return handles[-1]
+
+    runner.submit = spy  # type: ignore[method-assign]
+    stages: list[str] = []
+    there = runner.compare(CompareJob(id="compare-test", settings=settings, incident_id=fused, brain="offline"),
+                           lambda mode, fraction: stages.append(mode))
+    assert handles and handles[0].pid not in (None, os.getpid()), "the comparison ran in this process"
+    assert stages == ["single", "vote", "debate", "done"]
+
+    def verdicts(comparison):  # type: ignore[no-untyped-def]
+        return [(r.mode, r.location, r.commit, round(r.confidence, 3), r.turns, r.error) for r in comparison.results]
+
+    assert verdicts(there) == verdicts(here) and len(there.results) == 3
+    assert all(r.location is not None for r in there.results), verdicts(there)
+    unfused = open_incident(store, load_bundle(mini_bundle.root).draft)
+    with pytest.raises(DebateError, match="no fused evidence"):
+        runner.compare(CompareJob(id="compare-bare", settings=settings, incident_id=unfused.id, brain="offline"),
+                       lambda mode, fraction: None)
