@@ -11,7 +11,7 @@ import os
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from multiprocessing.managers import BaseManager
 from typing import Any
@@ -135,14 +135,32 @@ class _Outbox:
             self.debate.intervene(kind, text, target, actor=actor[0] if actor else None)
 
 
+def _finish(out: _Outbox, job: DebateJob | IngestJob | CompareJob, what: str, body: Callable[[], None], *,
+            typed: bool = True) -> None:
+    """Run a job's `body`, then tell the owner how it ended: a TribunalError with its message (and, when `typed`, its
+    class, re-raised as such on the page side); any other exception as a crash, its traceback kept in this log."""
+    state, error, kind = "finished", None, None
+    try:
+        body()
+    except TribunalError as exc:
+        state, error, kind = "failed", str(exc), type(exc).__name__ if typed else None
+    except Exception as exc:  # a bug in core: the page shows it, this log keeps the traceback
+        log.exception("incident %s: %s job %s crashed", job.incident_id, what, job.id)
+        state, error = "failed", f"{type(exc).__name__}: {exc}"
+    try:
+        out.end(state, error, kind)
+    except (EOFError, OSError):
+        log.warning("incident %s: the page process went away before job %s ended", job.incident_id, job.id)
+
+
 def _run_debate(manager: _Client, job: DebateJob) -> None:
     from core import pipeline
     from core.debate import iterate_sync
 
     hub = manager.hub()  # type: ignore[attr-defined]
     out = _Outbox(hub, job.id)
-    state, error = "finished", None
-    try:
+
+    def body() -> None:
         store = _RemoteStore(manager.store(), hub)  # type: ignore[attr-defined]
         out.debate = pipeline.start_debate(store, job.settings, job.incident_id, job.brain, pace_s=job.pace_s,  # type: ignore[arg-type]
                                            language=job.language, debate_id=job.debate_id, actor=job.actor)
@@ -150,15 +168,8 @@ def _run_debate(manager: _Client, job: DebateJob) -> None:
                  os.getpid())
         for event in iterate_sync(out.debate.events()):
             out.add(event)
-    except TribunalError as exc:
-        state, error = "failed", str(exc)
-    except Exception as exc:  # a bug in core: the page shows it, this log keeps the traceback
-        log.exception("incident %s: debate job %s crashed", job.incident_id, job.id)
-        state, error = "failed", f"{type(exc).__name__}: {exc}"
-    try:
-        out.end(state, error)
-    except (EOFError, OSError):
-        log.warning("incident %s: the page process went away before job %s ended", job.incident_id, job.id)
+
+    _finish(out, job, "debate", body, typed=False)  # the page reports any debate failure as a DebateError
 
 
 def _run_ingest(manager: _Client, job: IngestJob) -> None:
@@ -168,18 +179,17 @@ def _run_ingest(manager: _Client, job: IngestJob) -> None:
     from core.store import Store
 
     out = _Outbox(manager.hub(), job.id)  # type: ignore[attr-defined]
-    state, error, kind = "finished", None, None
-    try:
+
+    def progress(stage: str, fraction: float) -> None:
+        out.add(("progress", stage, fraction))
+
+    def body() -> None:
         job.staging_path.parent.mkdir(parents=True, exist_ok=True)
         staging = Store(job.staging_path, memory_limit=job.settings.duckdb_memory)
         try:
             if not job.existing:
                 seed_staging(staging, job.incident_row)
             incident = staging.get_incident(job.incident_id)
-
-            def progress(stage: str, fraction: float) -> None:
-                out.add(("progress", stage, fraction))
-
             log.info("incident %s: ingest job %s in worker pid %d", job.incident_id, job.id, os.getpid())
             if job.fuse_only:
                 pass
@@ -193,15 +203,8 @@ def _run_ingest(manager: _Client, job: IngestJob) -> None:
             pipeline.fuse(staging, job.settings, job.incident_id, actor=job.actor)
         finally:
             staging.close()  # the owner attaches the file next: DuckDB wants it closed here first
-    except TribunalError as exc:
-        state, error, kind = "failed", str(exc), type(exc).__name__
-    except Exception as exc:  # a bug in core: the page shows it, this log keeps the traceback
-        log.exception("incident %s: ingest job %s crashed", job.incident_id, job.id)
-        state, error = "failed", f"{type(exc).__name__}: {exc}"
-    try:
-        out.end(state, error, kind)
-    except (EOFError, OSError):
-        log.warning("incident %s: the page process went away before job %s ended", job.incident_id, job.id)
+
+    _finish(out, job, "ingest", body)
 
 
 def _run_compare(manager: _Client, job: CompareJob) -> None:
@@ -209,21 +212,14 @@ def _run_compare(manager: _Client, job: CompareJob) -> None:
 
     hub = manager.hub()  # type: ignore[attr-defined]
     out = _Outbox(hub, job.id)
-    state, error, kind = "finished", None, None
-    try:
+
+    def body() -> None:
         store = _RemoteStore(manager.store(), hub)  # type: ignore[attr-defined]
         result = compare_modes(store, job.settings, job.incident_id, job.brain, language=job.language,  # type: ignore[arg-type]
                                progress=lambda mode, fraction: out.add(("progress", mode, fraction)), actor=job.actor)
         out.add(("result", result.model_dump_json()))
-    except TribunalError as exc:
-        state, error, kind = "failed", str(exc), type(exc).__name__
-    except Exception as exc:  # a bug in core: the page shows it, this log keeps the traceback
-        log.exception("incident %s: compare job %s crashed", job.incident_id, job.id)
-        state, error = "failed", f"{type(exc).__name__}: {exc}"
-    try:
-        out.end(state, error, kind)
-    except (EOFError, OSError):
-        log.warning("incident %s: the page process went away before job %s ended", job.incident_id, job.id)
+
+    _finish(out, job, "compare", body)
 
 
 def main() -> int:
