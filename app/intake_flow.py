@@ -171,7 +171,14 @@ def apply_in_app_rules(store: Store, cfg: Settings, incident: Incident, include:
         return [x.strip() for x in text.replace(",", "\n").splitlines() if x.strip()]
 
     pipeline.set_in_app_rules(store, incident.id, lines(include), lines(exclude), actor=actor)
+    fuse_again(store, cfg, incident, actor=actor, jobs=jobs)
+
+
+def fuse_again(store: Store, cfg: Settings, incident: Incident, *, actor: Principal = ANONYMOUS_LOCAL,
+               jobs: JobRunner | None = None) -> None:
+    """Fuse an incident's evidence again (new in-app rules, or a fusion that never finished); in a worker with jobs."""
     if jobs is not None:
+        require_principal(actor, "analyst", "fuse an incident's evidence", audit_to=store, incident_id=incident.id)
         _in_worker(jobs, store, cfg, incident, lambda stage, fraction: None, actor=actor, existing=True,
                    fuse_only=True)
     else:

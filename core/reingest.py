@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import secrets
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from core.auth import ANONYMOUS_LOCAL, Principal, require_principal
 from core.bundle import load_bundle
@@ -13,6 +15,9 @@ from core.pipeline import Progress, fuse, ingest_bundle
 from core.resume import reset_ingest
 from core.schema import Incident
 from core.store import Store
+
+if TYPE_CHECKING:  # core.jobs starts processes; only its type is needed here
+    from core.jobs import JobRunner
 
 __all__ = ["find_bundle", "redo_ingest"]
 
@@ -46,8 +51,10 @@ def find_bundle(settings: Settings, incident: Incident) -> Path | None:
 
 
 def redo_ingest(store: Store, settings: Settings, incident_id: str, progress: Progress | None = None, *,
-                actor: Principal = ANONYMOUS_LOCAL) -> Path:
+                actor: Principal = ANONYMOUS_LOCAL, jobs: JobRunner | None = None) -> Path:
     """Remove what an interrupted ingest wrote, read the incident's bundle again and fuse; returns the bundle used.
+
+    With `jobs`, the reading and fusing run in a worker process, merged here all or nothing (as for a new incident).
 
     Raises:
         ResumeError: no such incident, or its bundle is no longer under the data directory (files added through
@@ -67,6 +74,14 @@ def redo_ingest(store: Store, settings: Settings, incident_id: str, progress: Pr
     log.info("incident %s: reading %s again after an interrupted ingest", incident_id, root)
     bundle = load_bundle(root)
     reset_ingest(store, incident_id)
+    if jobs is not None:
+        from core.jobs import IngestJob
+        from core.staging import incident_rows
+
+        jobs.ingest(IngestJob(id=f"ingest-{secrets.token_hex(5)}", settings=settings, incident_id=incident_id,
+                              incident_row=incident_rows(store, incident_id), bundle_dir=root, actor=actor),
+                    progress or (lambda stage, fraction: None))
+        return root
     ingest_bundle(store, settings, incident, bundle, progress, actor=actor)
     fuse(store, settings, incident_id, actor=actor)
     return root

@@ -6,10 +6,10 @@ import streamlit as st
 
 from app import access, nav, resources, state
 from app.i18n import t
+from app.intake_flow import fuse_again
 from app.state import Widgets as W
 from app.widgets.history_search import delete_control, history_search
 from app.widgets.incident import show_flash
-from core import pipeline
 from core.errors import TribunalError
 from core.history import history
 from core.reingest import find_bundle, redo_ingest
@@ -58,14 +58,18 @@ with st.container(border=True):
                        help=t("history.reingest_help")):
             try:
                 with st.spinner(t("history.reingest_running", id=picked)):
-                    redo_ingest(store, cfg, picked, actor=who)
+                    redo_ingest(store, cfg, picked, actor=who, jobs=resources.jobs(cfg))
             except TribunalError as exc:
                 st.error(str(exc))
             else:
                 state.set_current_incident(picked)
                 nav.switch_to("assets")
     if step == "fusion" and st.button(t("history.resume"), key=f"{W.HISTORY_OPEN}.resume", icon=":material/resume:"):
-        pipeline.fuse(store, cfg, picked, actor=who)
+        try:
+            fuse_again(store, cfg, by_id[picked], actor=who, jobs=resources.jobs(cfg))
+        except TribunalError as exc:
+            st.error(str(exc))
+            st.stop()
         state.set_current_incident(picked)
         nav.switch_to("debate")
 

@@ -307,3 +307,39 @@ def test_a_comparison_runs_in_a_worker_and_concludes_what_it_concludes_here(
     with pytest.raises(DebateError, match="no fused evidence"):
         runner.compare(CompareJob(id="compare-bare", settings=settings, incident_id=unfused.id, brain="offline"),
                        lambda mode, fraction: None)
+
+
+def test_an_interrupted_ingest_is_read_again_and_a_fusion_resumed_in_a_worker(
+        store: Store, settings: Settings, runner: JobRunner, tmp_path: Path) -> None:
+    """History's 'read its files again' and 'continue' run in a worker too, and land as they would here."""
+    from app import intake_flow
+    from core.reingest import redo_ingest
+    from core.resume import resume_step
+    from tests.conftest import build_mini_bundle
+
+    root = settings.work_dir / "uploads" / "20261206-010101-abcdef"
+    build_mini_bundle(root)
+
+    def interrupted(target: Store) -> str:
+        incident = open_incident(target, load_bundle(root).draft)
+        target.record_failed_asset(incident.id, "log", "half.log", "the server stopped while this file was read")
+        return incident.id
+
+    reference = Store(tmp_path / "reference.duckdb")
+    try:
+        here = interrupted(reference)
+        redo_ingest(reference, settings, here)
+        want = (_counts(reference, here), _evidence(reference, here))
+    finally:
+        reference.close()
+
+    incident_id = interrupted(store)
+    seen = _worker_calls(runner)
+    assert redo_ingest(store, settings, incident_id, jobs=runner) == root
+    assert len(seen) == 1 and seen[0] not in (None, os.getpid()), "the files were not read in a worker"
+    assert "half.log" not in {a.name for a in store.list_assets(incident_id)}, "the partial rows were kept"
+    assert (_counts(store, incident_id), _evidence(store, incident_id)) == want
+    assert resume_step(store, incident_id) in ("debate", "done")
+    intake_flow.fuse_again(store, settings, store.get_incident(incident_id), jobs=runner)
+    assert len(seen) == 2, "the fusion ran in this process"
+    assert (_counts(store, incident_id), _evidence(store, incident_id)) == want, "fusing again changed the evidence"
