@@ -148,19 +148,25 @@ def _counts(store: Store, incident_id: str) -> dict[str, int]:
             for t in tables}
 
 
+def _worker_calls(runner: JobRunner) -> list[int | None]:
+    """The worker pid of every ingest the runner does from now on (its `ingest` wrapped)."""
+    seen: list[int | None] = []
+    real_ingest = runner.ingest
+
+    def spy(job, progress):  # type: ignore[no-untyped-def]
+        seen.append(real_ingest(job, progress))
+        return seen[-1]
+
+    runner.ingest = spy  # type: ignore[method-assign]
+    return seen
+
+
 def test_an_ingest_in_a_worker_lands_in_the_owners_store_as_one_done_here(
         store: Store, settings: Settings, mini_bundle: MiniBundle, runner: JobRunner, tmp_path: Path) -> None:
     from app import intake_flow
 
     data, stages, opened = _zipped(mini_bundle.root), [], []
-    pid_box: list[int | None] = []
-    real_ingest = runner.ingest
-
-    def spy(job, progress):  # type: ignore[no-untyped-def]
-        pid_box.append(real_ingest(job, progress))
-        return pid_box[-1]
-
-    runner.ingest = spy  # type: ignore[method-assign]
+    pid_box = _worker_calls(runner)
     incident = intake_flow.load_archive(store, settings, data, lambda s, f: stages.append(s), opened.append,
                                         jobs=runner)
     assert pid_box and pid_box[0] is not None and pid_box[0] != os.getpid(), "the ingest ran in this process"
@@ -211,14 +217,7 @@ def test_with_two_workers_debates_and_ingests_run_in_separate_processes(
     try:
         first = start_debate(store, settings, DebateRegistry(), fused, "offline", 0.0, jobs=jobs)
         assert first.wait(90) and first.state == "finished", first.error
-        ingest_pids: list[int | None] = []
-        real_ingest = jobs.ingest
-
-        def spy(job, progress):  # type: ignore[no-untyped-def]
-            ingest_pids.append(real_ingest(job, progress))
-            return ingest_pids[-1]
-
-        jobs.ingest = spy  # type: ignore[method-assign]
+        ingest_pids = _worker_calls(jobs)
         loaded = intake_flow.load_archive(store, settings, _zipped(mini_bundle.root), lambda s, f: None,
                                           lambda i: None, jobs=jobs)
         assert ingest_pids and ingest_pids[0] is not None
@@ -264,18 +263,6 @@ def test_files_added_and_a_fusion_again_run_in_a_worker_and_land_as_they_would_h
     assert got == want_rules and got != want_added, "new in-app rules changed nothing"
     assert store.in_app_rules(incident.id)[1] == ["com.acme"]
     assert not list((settings.work_dir / "staging").glob("*")), "a staging file was left behind"
-
-
-def _worker_calls(runner: JobRunner) -> list[int | None]:
-    seen: list[int | None] = []
-    real_ingest = runner.ingest
-
-    def spy(job, progress):  # type: ignore[no-untyped-def]
-        seen.append(real_ingest(job, progress))
-        return seen[-1]
-
-    runner.ingest = spy  # type: ignore[method-assign]
-    return seen
 
 
 def test_a_comparison_runs_in_a_worker_and_concludes_what_it_concludes_here(
