@@ -70,7 +70,7 @@ def _in_worker(jobs: JobRunner, store: Store, cfg: Settings, incident: Incident,
     With `existing`, the incident already holds assets: they are copied to the worker's staging file first,
     and the merge replaces the incident's rows with the result, all or nothing.
     """
-    job = IngestJob(id=f"ingest-{secrets.token_hex(5)}", settings=cfg, incident_id=incident.id,
+    job = IngestJob(settings=cfg, incident_id=incident.id,
                     incident_row=incident_rows(store, incident.id), bundle_dir=bundle_dir, files=files or [],
                     log_format=log_format, actor=actor, existing=existing, fuse_only=fuse_only)
     if existing:
@@ -149,15 +149,14 @@ def add_files(store: Store, cfg: Settings, incident: Incident, files: list[tuple
 
     With `jobs`, the parsing and fusion run in a worker process, on a copy of the incident that then replaces it.
     """
-    if jobs is not None:
+    if jobs is not None:  # refused here, before the incident is copied for a worker
         require_principal(actor, "analyst", "upload assets", audit_to=store, incident_id=incident.id)
         _in_worker(jobs, store, cfg, incident, progress, files=files, log_format=log_format, actor=actor,
                    existing=True)
-        progress("done", 1.0)
-        return
-    pipeline.ingest_uploads(store, cfg, incident, files, progress=progress, log_format=log_format, actor=actor)
-    progress("fuse", 0.96)
-    pipeline.fuse(store, cfg, incident.id, actor=actor)
+    else:
+        pipeline.ingest_uploads(store, cfg, incident, files, progress=progress, log_format=log_format, actor=actor)
+        progress("fuse", 0.96)
+        pipeline.fuse(store, cfg, incident.id, actor=actor)
     progress("done", 1.0)
 
 
@@ -177,7 +176,7 @@ def apply_in_app_rules(store: Store, cfg: Settings, incident: Incident, include:
 def fuse_again(store: Store, cfg: Settings, incident: Incident, *, actor: Principal = ANONYMOUS_LOCAL,
                jobs: JobRunner | None = None) -> None:
     """Fuse an incident's evidence again (new in-app rules, or a fusion that never finished); in a worker with jobs."""
-    if jobs is not None:
+    if jobs is not None:  # refused here, before the incident is copied for a worker
         require_principal(actor, "analyst", "fuse an incident's evidence", audit_to=store, incident_id=incident.id)
         _in_worker(jobs, store, cfg, incident, lambda stage, fraction: None, actor=actor, existing=True,
                    fuse_only=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,12 +11,16 @@ from typing import Any
 from core.auth import ANONYMOUS_LOCAL, Principal
 from core.config import Settings
 
-__all__ = ["Command", "CompareJob", "DebateJob", "IngestJob", "JobEnd", "Progress"]
+__all__ = ["Command", "CompareModesJob", "DebateJob", "IngestJob", "JobEnd", "Progress"]
 
 #: ("cancel",) or ("intervene", kind, text, target): what the page asked of a running job.
 Command = tuple[Any, ...]
 #: (stage, fraction done) callback of an ingest.
 Progress = Callable[[str, float], None]
+
+
+def _new_id(kind: str) -> str:
+    return f"{kind}-{secrets.token_hex(5)}"
 
 
 @dataclass
@@ -32,7 +37,7 @@ class DebateJob:
     actor: Principal = ANONYMOUS_LOCAL  # who started it: checked, and named in the audit trail, in the worker too
 
 
-@dataclass
+@dataclass(kw_only=True)
 class IngestJob:
     """Ingest and fuse an incident in a worker, into a staging store the owner merges (pickled to the worker).
 
@@ -44,7 +49,7 @@ class IngestJob:
         fuse_only: ingest nothing, only fuse again (after the in-app rules changed).
     """
 
-    id: str
+    id: str = field(default_factory=lambda: _new_id("ingest"))
     settings: Settings
     incident_id: str
     incident_row: list[dict[str, Any]]
@@ -60,14 +65,14 @@ class IngestJob:
         return self.settings.work_dir / "staging" / f"{self.id}.duckdb"
 
 
-@dataclass
-class CompareJob:
+@dataclass(kw_only=True)
+class CompareModesJob:
     """Judge an incident three ways (single agent, vote, debate) in a worker (pickled to the worker).
 
     The worker reports ("progress", mode, fraction) as each mode starts and ("result", comparison JSON) at the end.
     """
 
-    id: str
+    id: str = field(default_factory=lambda: _new_id("compare"))
     settings: Settings
     incident_id: str
     brain: str

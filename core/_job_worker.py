@@ -17,7 +17,7 @@ from multiprocessing.managers import BaseManager
 from typing import Any
 
 from core.errors import TribunalError
-from core.jobs import Command, CompareJob, DebateJob, IngestJob
+from core.jobs import Command, CompareModesJob, DebateJob, IngestJob
 from core.schema import TokenDelta
 
 log = logging.getLogger("core.jobs.worker")
@@ -135,7 +135,7 @@ class _Outbox:
             self.debate.intervene(kind, text, target, actor=actor[0] if actor else None)
 
 
-def _finish(out: _Outbox, job: DebateJob | IngestJob | CompareJob, what: str, body: Callable[[], None], *,
+def _finish(out: _Outbox, job: DebateJob | IngestJob | CompareModesJob, what: str, body: Callable[[], None], *,
             typed: bool = True) -> None:
     """Run a job's `body`, then tell the owner how it ended: a TribunalError with its message (and, when `typed`, its
     class, re-raised as such on the page side); any other exception as a crash, its traceback kept in this log."""
@@ -207,7 +207,7 @@ def _run_ingest(manager: _Client, job: IngestJob) -> None:
     _finish(out, job, "ingest", body)
 
 
-def _run_compare(manager: _Client, job: CompareJob) -> None:
+def _run_compare(manager: _Client, job: CompareModesJob) -> None:
     from core.compare import compare_modes
 
     hub = manager.hub()  # type: ignore[attr-defined]
@@ -248,7 +248,7 @@ def main() -> int:
                 log.info("worker %d: idle for %.0f s; exiting", number, idle_exit_s)
                 return 0
             continue
-        target = (_run_ingest if isinstance(job, IngestJob) else _run_compare if isinstance(job, CompareJob)
+        target = (_run_ingest if isinstance(job, IngestJob) else _run_compare if isinstance(job, CompareModesJob)
                   else _run_debate)
         thread = threading.Thread(target=target, args=(manager, job), name=f"job-{job.id}", daemon=True)
         thread.start()

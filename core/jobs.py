@@ -35,11 +35,11 @@ from pathlib import Path
 from typing import Any
 
 from core import errors
-from core._job_specs import Command, CompareJob, DebateJob, IngestJob, JobEnd, Progress
+from core._job_specs import Command, CompareModesJob, DebateJob, IngestJob, JobEnd, Progress
 from core.errors import DebateError, IngestError
 from core.store import Store
 
-__all__ = ["Command", "CompareJob", "DebateJob", "IngestJob", "JobHandle", "JobRunner", "Progress"]
+__all__ = ["Command", "CompareModesJob", "DebateJob", "IngestJob", "JobHandle", "JobRunner", "Progress"]
 
 log = logging.getLogger(__name__)
 
@@ -50,17 +50,14 @@ _ROOT = Path(__file__).resolve().parent.parent
 class _Channel:
     """The owner's side of one job: events in, commands out."""
 
-    job: DebateJob | IngestJob | CompareJob
+    job: DebateJob | IngestJob | CompareModesJob
     events: queue.Queue[object] = field(default_factory=queue.Queue)
     commands: list[Command] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    lane: str = "any"  # the workers that may take it (JobRunner._lanes)
     worker: int | None = None
     pid: int | None = None
     ended: bool = False
-
-    @property
-    def lane(self) -> str:
-        return "ingest" if isinstance(self.job, IngestJob) else "debate"
 
 
 @dataclass
@@ -101,7 +98,7 @@ class JobHub:
         """A worker says it is up; returns how long it may stay idle before it exits."""
         return self._runner._hello(worker, pid)
 
-    def next_job(self, worker: int, timeout: float) -> DebateJob | IngestJob | CompareJob | None:
+    def next_job(self, worker: int, timeout: float) -> DebateJob | IngestJob | CompareModesJob | None:
         """The next job for this worker, waiting up to `timeout` seconds; None when there is none."""
         return self._runner._next_job(worker, timeout)
 
@@ -208,10 +205,11 @@ class JobRunner:
 
         handle = self.submit(job)
         with self._lock:
-            lane = self._lane_of(handle._channel)
-            ahead = self._pending[lane].index(job.id) if job.id in self._pending[lane] else 0
-            busy = any(w.active for w in self._workers.values() if w.lane == lane)
-        if ahead or busy:
+            lane = handle._channel.lane
+            pending = self._pending[lane]
+            waiting = job.id in pending and (pending.index(job.id) > 0
+                                             or any(w.active for w in self._workers.values() if w.lane == lane))
+        if waiting:
             progress("queued", 0.02)  # other ingests run first, one at a time per worker (see the module docstring)
         try:
             for item in handle.events:
@@ -226,7 +224,7 @@ class JobRunner:
                 except OSError as exc:  # never hide the job's own error behind the clean-up's
                     log.warning("could not remove %s: %s", leftover, exc)
 
-    def compare(self, job: CompareJob, progress: Progress) -> Any:
+    def compare(self, job: CompareModesJob, progress: Progress) -> Any:
         """Judge an incident three ways in a worker (the debate lane: mostly waiting on models); returns the Comparison.
 
         Raises:
@@ -244,7 +242,7 @@ class JobRunner:
             raise DebateError("The comparison ended without a result.")
         return result
 
-    def submit(self, job: DebateJob | IngestJob | CompareJob) -> JobHandle:
+    def submit(self, job: DebateJob | IngestJob | CompareModesJob) -> JobHandle:
         """Queue a debate; its handle's `events` iterate what it says (drain them in a thread, as DebateRun does).
 
         The iterator ends when the debate ends, and raises DebateError when it failed or its worker died.
@@ -252,13 +250,14 @@ class JobRunner:
         Raises:
             DebateError: the runner has been closed.
         """
-        channel = _Channel(job)
+        channel = _Channel(job, lane="any" if "any" in self._lanes else
+                           "ingest" if isinstance(job, IngestJob) else "debate")
         with self._lock:
             if self._closed:
                 raise DebateError("The job runner has stopped; reload the page.")
             channel.commands.extend(self._early.pop(job.id, []))
             self._channels[job.id] = channel
-            self._pending[self._lane_of(channel)].append(job.id)
+            self._pending[channel.lane].append(job.id)
             self._ensure_workers()
             self._lock.notify_all()
         return JobHandle(job.id, self._drain(channel), channel)
@@ -313,7 +312,7 @@ class JobRunner:
         finally:
             with self._lock:
                 self._channels.pop(channel.job.id, None)
-                pending = self._pending[self._lane_of(channel)]
+                pending = self._pending[channel.lane]
                 if channel.job.id in pending:
                     pending.remove(channel.job.id)
 
@@ -355,9 +354,6 @@ class JobRunner:
             if self._pending[lane] and (not live or (len(live) < most and all(w.active for w in live))):
                 self._spawn(lane)
 
-    def _lane_of(self, channel: _Channel) -> str:
-        return "any" if "any" in self._lanes else channel.lane
-
     def _spawn(self, lane: str) -> None:
         number = next(self._numbers)
         env = dict(os.environ)
@@ -378,7 +374,7 @@ class JobRunner:
                 self._workers[worker].pid = pid
         return self.idle_exit_s
 
-    def _next_job(self, number: int, timeout: float) -> DebateJob | IngestJob | CompareJob | None:
+    def _next_job(self, number: int, timeout: float) -> DebateJob | IngestJob | CompareModesJob | None:
         deadline = time.monotonic() + timeout
         with self._lock:
             while True:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import secrets
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -78,7 +77,7 @@ def redo_ingest(store: Store, settings: Settings, incident_id: str, progress: Pr
         from core.jobs import IngestJob
         from core.staging import incident_rows
 
-        jobs.ingest(IngestJob(id=f"ingest-{secrets.token_hex(5)}", settings=settings, incident_id=incident_id,
+        jobs.ingest(IngestJob(settings=settings, incident_id=incident_id,
                               incident_row=incident_rows(store, incident_id), bundle_dir=root, actor=actor),
                     progress or (lambda stage, fraction: None))
         return root

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
-
 import streamlit as st
 
 from app import access, llm_settings, resources, state
@@ -15,7 +13,7 @@ from app.widgets.compare import mode_card, votes_table
 from app.widgets.incident import incident_header, require_incident
 from core.compare import MODES, compare_modes, load_comparison, save_comparison
 from core.errors import TribunalError
-from core.jobs import CompareJob
+from core.jobs import CompareModesJob
 from core.plain_text import zone_name
 
 REFRESH_S = 0.5
@@ -46,7 +44,7 @@ if go:
 
     def work(progress):  # type: ignore[no-untyped-def]
         if runner is not None:
-            result = runner.compare(CompareJob(id=f"compare-{secrets.token_hex(5)}", settings=run_cfg,
+            result = runner.compare(CompareModesJob(settings=run_cfg,
                                                incident_id=incident.id, brain=chosen, language=lang, actor=who),
                                     progress)
         else:

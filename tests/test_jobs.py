@@ -268,7 +268,7 @@ def test_files_added_and_a_fusion_again_run_in_a_worker_and_land_as_they_would_h
 def test_a_comparison_runs_in_a_worker_and_concludes_what_it_concludes_here(
         store: Store, settings: Settings, fused: str, mini_bundle: MiniBundle, runner: JobRunner) -> None:
     from core.compare import compare_modes
-    from core.jobs import CompareJob
+    from core.jobs import CompareModesJob
 
     here = compare_modes(store, settings, fused, "offline")
     handles = []
@@ -280,7 +280,7 @@ def test_a_comparison_runs_in_a_worker_and_concludes_what_it_concludes_here(
 
     runner.submit = spy  # type: ignore[method-assign]
     stages: list[str] = []
-    there = runner.compare(CompareJob(id="compare-test", settings=settings, incident_id=fused, brain="offline"),
+    there = runner.compare(CompareModesJob(settings=settings, incident_id=fused, brain="offline"),
                            lambda mode, fraction: stages.append(mode))
     assert handles and handles[0].pid not in (None, os.getpid()), "the comparison ran in this process"
     assert stages == ["single", "vote", "debate", "done"]
@@ -292,7 +292,7 @@ def test_a_comparison_runs_in_a_worker_and_concludes_what_it_concludes_here(
     assert all(r.location is not None for r in there.results), verdicts(there)
     unfused = open_incident(store, load_bundle(mini_bundle.root).draft)
     with pytest.raises(DebateError, match="no fused evidence"):
-        runner.compare(CompareJob(id="compare-bare", settings=settings, incident_id=unfused.id, brain="offline"),
+        runner.compare(CompareModesJob(settings=settings, incident_id=unfused.id, brain="offline"),
                        lambda mode, fraction: None)
 
 
