@@ -12,7 +12,10 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from core import audit
 from core.store import Store
@@ -52,27 +55,12 @@ def copy_incident_to_staging(store: Store, path: Path, incident_id: str) -> int:
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     Store(path).close()  # a fresh file with every migration applied
-    name = "staging_" + "".join(ch if ch.isalnum() else "_" for ch in path.stem)
-    copied = 0
-    try:
-        with store.transaction() as cur:
-            cur.execute(f"ATTACH '{path.as_posix()}' AS {name}")
-            tables = [r[0] for r in cur.execute(
-                "SELECT DISTINCT table_name FROM duckdb_columns() WHERE database_name = ? AND schema_name = 'main' "
-                "AND column_name = 'incident_id'", [name]).fetchall() if r[0] not in _NOT_COPIED]
-            cur.execute(f"INSERT INTO {name}.incidents BY NAME SELECT * FROM main.incidents WHERE id = ?",
-                        [incident_id])
-            for table in tables:
-                cur.execute(f'INSERT INTO {name}."{table}" BY NAME SELECT * FROM main."{table}" WHERE incident_id = ?',
-                            [incident_id])
-                copied += int(cur.execute(f'SELECT count(*) FROM {name}."{table}" WHERE incident_id = ?',
-                                          [incident_id]).fetchall()[0][0])
-            for table in _CODE_TABLES:
-                cur.execute(f"INSERT INTO {name}.{table} BY NAME SELECT * FROM main.{table} WHERE index_id IN "
-                            "(SELECT index_id FROM main.incident_code WHERE incident_id = ?)", [incident_id])
-    finally:
-        with store.transaction() as cur:
-            cur.execute(f"DETACH DATABASE IF EXISTS {name}")
+    with _attached(store, path, read_only=False) as (cur, name):
+        cur.execute(f"INSERT INTO {name}.incidents BY NAME SELECT * FROM main.incidents WHERE id = ?", [incident_id])
+        copied = sum(_copy_rows(cur, "main", name, table, incident_id) for table in _incident_tables(cur, name))
+        for table in _CODE_TABLES:
+            cur.execute(f"INSERT INTO {name}.{table} BY NAME SELECT * FROM main.{table} WHERE index_id IN "
+                        "(SELECT index_id FROM main.incident_code WHERE incident_id = ?)", [incident_id])
     log.info("incident %s: %d rows copied to a staging store for a worker", incident_id, copied)
     return copied
 
@@ -83,15 +71,9 @@ def merge_staging(store: Store, path: Path, incident_id: str) -> int:
     Raises:
         StoreError: the staging file cannot be read or the copy failed (then nothing of it landed).
     """
-    name = "staging_" + "".join(ch if ch.isalnum() else "_" for ch in path.stem)
-    try:
-        with store.transaction() as cur:
-            cur.execute(f"ATTACH '{path.as_posix()}' AS {name} (READ_ONLY)")
-            copied = _copy(cur, name, incident_id)
-            audit_rows = cur.execute(f"SELECT actor, action, detail FROM {name}.audit_log ORDER BY seq").fetchall()
-    finally:
-        with store.transaction() as cur:  # after the commit: DuckDB keeps a database with work in flight attached
-            cur.execute(f"DETACH DATABASE IF EXISTS {name}")
+    with _attached(store, path, read_only=True) as (cur, name):
+        copied = _copy(cur, name, incident_id)
+        audit_rows = cur.execute(f"SELECT actor, action, detail FROM {name}.audit_log ORDER BY seq").fetchall()
     for actor, action, detail in audit_rows:  # the worker's audit rows join the main store's own chain
         if action != audit.Action.INCIDENT_CREATED:  # the page recorded that when it opened the incident
             audit.record(store, actor=str(actor), action=str(action), incident_id=incident_id,
@@ -100,17 +82,39 @@ def merge_staging(store: Store, path: Path, incident_id: str) -> int:
     return copied
 
 
-def _copy(cur, name: str, incident_id: str) -> int:
-    tables = [r[0] for r in cur.execute(
+@contextmanager
+def _attached(store: Store, path: Path, *, read_only: bool) -> Iterator[tuple[Any, str]]:
+    """A transaction on `store` with the staging file attached under a name of its own: (cursor, that name)."""
+    name = "staging_" + "".join(ch if ch.isalnum() else "_" for ch in path.stem)
+    try:
+        with store.transaction() as cur:
+            cur.execute(f"ATTACH '{path.as_posix()}' AS {name}" + (" (READ_ONLY)" if read_only else ""))
+            yield cur, name
+    finally:
+        with store.transaction() as cur:  # after the commit: DuckDB keeps a database with work in flight attached
+            cur.execute(f"DETACH DATABASE IF EXISTS {name}")
+
+
+def _incident_tables(cur: Any, database: str) -> list[str]:
+    """The tables of `database` with an incident_id that a staging file carries (see _NOT_COPIED)."""
+    return [r[0] for r in cur.execute(
         "SELECT DISTINCT table_name FROM duckdb_columns() WHERE database_name = ? AND schema_name = 'main' "
-        "AND column_name = 'incident_id'", [name]).fetchall() if r[0] not in _NOT_COPIED]
+        "AND column_name = 'incident_id'", [database]).fetchall() if r[0] not in _NOT_COPIED]
+
+
+def _copy_rows(cur: Any, source: str, target: str, table: str, incident_id: str) -> int:
+    """Copy the incident's rows of `table` from one attached database to another; returns how many `target` holds."""
+    cur.execute(f'INSERT INTO {target}."{table}" BY NAME SELECT * FROM {source}."{table}" WHERE incident_id = ?',
+                [incident_id])
+    return int(cur.execute(f'SELECT count(*) FROM {target}."{table}" WHERE incident_id = ?',
+                           [incident_id]).fetchall()[0][0])
+
+
+def _copy(cur: Any, name: str, incident_id: str) -> int:
     copied = 0
-    for table in tables:
+    for table in _incident_tables(cur, name):
         cur.execute(f'DELETE FROM main."{table}" WHERE incident_id = ?', [incident_id])
-        cur.execute(f'INSERT INTO main."{table}" BY NAME SELECT * FROM {name}."{table}" WHERE incident_id = ?',
-                    [incident_id])
-        copied += int(cur.execute(f'SELECT count(*) FROM main."{table}" WHERE incident_id = ?',
-                                  [incident_id]).fetchall()[0][0])
+        copied += _copy_rows(cur, name, "main", table, incident_id)
     new_indexes = [r[0] for r in cur.execute(
         f"SELECT index_id FROM {name}.code_indexes EXCEPT SELECT index_id FROM main.code_indexes").fetchall()]
     if new_indexes:
