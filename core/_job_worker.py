@@ -191,12 +191,10 @@ def _run_ingest(manager: _Client, job: IngestJob) -> None:
                 seed_staging(staging, job.incident_row)
             incident = staging.get_incident(job.incident_id)
             log.info("incident %s: ingest job %s in worker pid %d", job.incident_id, job.id, os.getpid())
-            if job.fuse_only:
-                pass
-            elif job.bundle_dir is not None:
+            if job.bundle_dir is not None and not job.fuse_only:
                 pipeline.ingest_bundle(staging, job.settings, incident, load_bundle(job.bundle_dir), progress,
                                        log_format=job.log_format, actor=job.actor)
-            else:
+            elif not job.fuse_only:
                 pipeline.ingest_uploads(staging, job.settings, incident, job.files, progress, log_format=job.log_format,
                                         actor=job.actor)
             progress("fuse", 0.96)

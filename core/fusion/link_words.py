@@ -2,15 +2,9 @@
 
 from __future__ import annotations
 
-from typing import get_args
-
-from core.fusion.facts import LinkKind
 from core.i18n import has, text
 
-__all__ = ["LINK_KINDS", "link_kind", "link_said"]
-
-#: Every kind of change link.
-LINK_KINDS: tuple[str, ...] = get_args(LinkKind)
+__all__ = ["link_kind", "link_said"]
 
 
 def link_kind(kind: str, lang: str) -> str:
